@@ -1,0 +1,92 @@
+"""The `incidentkit` command: a thin Click layer over the core.
+
+Subcommands live one per module in this package and are imported only when
+called, so `incidentkit --version` (run by pre-commit on every commit) does
+not load MkDocs or GitPython. This module is also the one place where core
+exceptions become exit codes.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from pathlib import Path
+from typing import Any
+
+import click
+
+from incidentkit import __version__
+from incidentkit.errors import IncidentkitError
+
+# CLI name -> "module:attribute"; the module is imported on first use.
+COMMANDS: dict[str, str] = {
+    "lint": "incidentkit.cli.lint:lint",
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *COMMANDS])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return super().get_command(ctx, cmd_name)
+        module_name, attribute = target.split(":")
+        command = getattr(importlib.import_module(module_name), attribute)
+        assert isinstance(command, click.Command)
+        return command
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except IncidentkitError as exc:
+            click.secho(f"incidentkit: error: {exc}", fg="red", err=True)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("incidentkit: interrupted", err=True)
+            ctx.exit(130)
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:  # the last line of defence: no traceback reaches a user
+            if os.environ.get("INCIDENTKIT_DEBUG"):
+                raise
+            click.secho(
+                f"incidentkit: internal error: {type(exc).__name__}: {exc}\n"
+                "This is a bug in incidentkit; rerun with INCIDENTKIT_DEBUG=1 for the traceback "
+                "and report it.",
+                fg="red",
+                err=True,
+            )
+            ctx.exit(3)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="incidentkit")
+@click.option(
+    "-C",
+    "directory",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Run as if started in DIR (like git -C).",
+)
+@click.pass_context
+def cli(ctx: click.Context, directory: Path | None) -> None:
+    """Incidents, post-mortems and incident-derived regression evals for AI agents.
+
+    Run any command from anywhere inside an incident repository: the root is
+    found by searching upward for a pyproject.toml with [tool.incidentkit],
+    then for an incidents/ folder.
+
+    Exit codes: 0 success, 1 findings or a failed check, 2 usage or
+    configuration error.
+    """
+    ctx.obj = directory
+
+
+def main() -> None:
+    cli.main(prog_name="incidentkit")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

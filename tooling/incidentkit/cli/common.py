@@ -1,0 +1,34 @@
+"""Small helpers shared by the command modules."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from incidentkit.config import Config, load_config
+
+
+def config_from(ctx: click.Context) -> Config:
+    """The repository config for `-C DIR`, or for the working directory."""
+    directory = ctx.find_root().obj
+    return load_config(directory if isinstance(directory, Path) else None)
+
+
+def in_github_actions() -> bool:
+    return os.environ.get("GITHUB_ACTIONS") == "true"
+
+
+def repo_relative(config: Config, paths: tuple[Path, ...]) -> list[str]:
+    """Paths given on the command line, as repository-relative POSIX paths."""
+    out = []
+    for path in paths:
+        resolved = path.resolve()
+        try:
+            out.append(resolved.relative_to(config.root).as_posix())
+        except ValueError:
+            raise click.BadParameter(
+                f"{path} is outside the incident repository {config.root}"
+            ) from None
+    return out

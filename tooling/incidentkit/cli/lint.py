@@ -1,0 +1,69 @@
+"""`incidentkit lint`: schema validation and cross-file rules."""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+import click
+
+from incidentkit.atomic import atomic_write_text
+from incidentkit.cli.common import config_from, in_github_actions, repo_relative
+from incidentkit.clock import now
+from incidentkit.lint import LintResult, run_lint
+from incidentkit.records.repository import RecordSet, load_repository
+from incidentkit.report import REPORTERS
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(sorted(REPORTERS)),
+    default=None,
+    help="Output format. Default: github under GitHub Actions, else text.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the report to FILE instead of standard output.",
+)
+@click.pass_context
+def lint(ctx: click.Context, paths: tuple[Path, ...], fmt: str | None, output: Path | None) -> None:
+    """Check records against the schemas and the repository-wide rules.
+
+    With PATHS (files or folders), report only findings in them; the whole
+    repository is still read, so links and unique IDs are checked against
+    everything. Every finding has a rule ID, level, file, line and column, and
+    says how to fix it. Exit 1 when any finding is an error.
+
+    Switch a rule off or change its level in [tool.incidentkit.rules]; see
+    `incidentkit rules` for the list.
+    """
+    config = config_from(ctx)
+    records = load_repository(config)
+    only = _selected(records, repo_relative(config, paths)) if paths else None
+    result = run_lint(records, now(), only)
+    _report(result, fmt or ("github" if in_github_actions() else "text"), output)
+    ctx.exit(1 if result.errors else 0)
+
+
+def _selected(records: RecordSet, wanted: list[str]) -> set[str]:
+    """The record files at or under the paths given on the command line."""
+    prefixes = [w.rstrip("/") for w in wanted]
+    known = [d.path for d in records.documents] + [c.path for c in records.cases]
+    return {p for p in known if any(p == w or p.startswith(w + "/") or w == "." for w in prefixes)}
+
+
+def _report(result: LintResult, fmt: str, output: Path | None) -> None:
+    reporter = REPORTERS[fmt]
+    if output is None:
+        reporter(result, sys.stdout, sys.stdout.isatty())
+        return
+    buffer = io.StringIO()
+    reporter(result, buffer, False)
+    atomic_write_text(output, buffer.getvalue(), overwrite=True)

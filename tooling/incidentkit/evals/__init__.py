@@ -1,0 +1,1 @@
+"""Eval cases: discovery, the check engine, the agent adapter, results and verification."""

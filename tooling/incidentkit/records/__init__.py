@@ -1,0 +1,1 @@
+"""Records: reading incident, post-mortem and eval files into documents and typed views."""

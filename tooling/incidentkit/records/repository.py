@@ -1,0 +1,94 @@
+"""Loading a whole incident repository: every record, once, with its findings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from incidentkit.config import Config
+from incidentkit.evals.discovery import link_graph, python_cases, yaml_cases
+from incidentkit.records.document import Document, Kind, read_document
+from incidentkit.records.model import EvalCase, Incident, Postmortem
+
+_SKIPPED_NAMES = {"readme.md", "index.md"}
+
+
+@dataclass
+class RecordSet:
+    """Everything in the repository, as read; malformed files are kept as documents."""
+
+    config: Config
+    documents: list[Document] = field(default_factory=list)
+    incidents: list[Incident] = field(default_factory=list)
+    postmortems: list[Postmortem] = field(default_factory=list)
+    cases: list[EvalCase] = field(default_factory=list)
+
+    @cached_property
+    def incidents_by_id(self) -> dict[str, Incident]:
+        return {i.id: i for i in self.incidents if i.id}
+
+    @cached_property
+    def postmortems_by_id(self) -> dict[str, Postmortem]:
+        return {p.id: p for p in self.postmortems if p.id}
+
+    @cached_property
+    def cases_by_incident(self) -> dict[str, list[EvalCase]]:
+        return link_graph(self.cases)
+
+    @cached_property
+    def postmortems_by_incident(self) -> dict[str, list[Postmortem]]:
+        found: dict[str, list[Postmortem]] = {}
+        for pm in self.postmortems:
+            for incident_id in pm.incidents:
+                found.setdefault(incident_id, []).append(pm)
+        return found
+
+
+def record_files(config: Config) -> Iterator[tuple[Path, Kind]]:
+    """Every record file in the repository, in a stable order."""
+    for folder, kind, pattern in (
+        (config.incidents_dir, "incident", "*.md"),
+        (config.postmortems_dir, "postmortem", "*.md"),
+    ):
+        base = config.root / folder
+        if base.is_dir():
+            for file in sorted(base.glob(pattern)):
+                if file.is_file() and _is_record_name(file):
+                    yield file, kind  # type: ignore[misc]
+    evals = config.root / config.evals_dir
+    if evals.is_dir():
+        for file in sorted(evals.rglob("*")):
+            if file.suffix in (".yaml", ".yml") and file.is_file() and _is_record_name(file):
+                yield file, "eval"
+
+
+def _is_record_name(file: Path) -> bool:
+    return file.name.lower() not in _SKIPPED_NAMES and not file.name.startswith((".", "_"))
+
+
+def python_test_files(config: Config) -> list[Path]:
+    evals = config.root / config.evals_dir
+    if not evals.is_dir():
+        return []
+    return sorted(f for f in evals.rglob("*.py") if f.is_file() and "__pycache__" not in f.parts)
+
+
+def load_repository(config: Config, files: Iterable[tuple[Path, Kind]] | None = None) -> RecordSet:
+    records = RecordSet(config=config)
+    for file, kind in record_files(config) if files is None else files:
+        doc = read_document(config.root, file, kind, config.max_file_bytes)
+        records.documents.append(doc)
+        if not doc.readable:
+            continue
+        if kind == "incident":
+            records.incidents.append(Incident.from_document(doc))
+        elif kind == "postmortem":
+            records.postmortems.append(Postmortem.from_document(doc))
+        else:
+            records.cases.extend(yaml_cases(doc))
+    if files is None:
+        for file in python_test_files(config):
+            records.cases.extend(python_cases(config.root, file))
+    return records

@@ -1,0 +1,160 @@
+"""The JSON Schemas records are validated against, compiled once per repository.
+
+The schemas come from the repository's `schemas/` folder when it has one, else
+from the packaged defaults. `date-time` and `date` formats are checked with
+the same parser the metrics use (`records.timestamps`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import referencing
+from jsonschema.exceptions import ValidationError, best_match
+
+from incidentkit.errors import ConfigError
+from incidentkit.records.timestamps import is_date, is_timestamp
+from incidentkit.records.yamlsource import Key
+
+SCHEMA_FILES = {
+    "incident": "incident.schema.json",
+    "postmortem": "postmortem.schema.json",
+    "eval": "eval-case.schema.json",
+    "config": "config.schema.json",
+}
+
+_FORMATS = jsonschema.FormatChecker(formats=())
+_FORMATS.checks("date-time")(is_timestamp)
+_FORMATS.checks("date")(is_date)
+
+
+@dataclass(frozen=True)
+class SchemaError:
+    key: Key  # where in the data the problem is
+    message: str
+    hint: str
+
+
+@cache
+def validators(schemas_dir: Path) -> dict[str, jsonschema.protocols.Validator]:
+    """A compiled validator per record kind, from one schemas folder."""
+    loaded: dict[str, dict[str, Any]] = {}
+    for kind, name in SCHEMA_FILES.items():
+        file = schemas_dir / name
+        try:
+            loaded[kind] = json.loads(file.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            if kind == "config":
+                continue
+            raise ConfigError(
+                f"{file} is missing; copy it from `incidentkit init` or remove {schemas_dir}"
+            ) from None
+        except (OSError, ValueError) as exc:
+            raise ConfigError(f"{file} is not a readable JSON Schema: {exc}") from exc
+    registry: referencing.Registry[Any] = referencing.Registry().with_resources(
+        (s["$id"], referencing.Resource.from_contents(s)) for s in loaded.values() if "$id" in s
+    )
+    result: dict[str, jsonschema.protocols.Validator] = {}
+    for kind, schema in loaded.items():
+        try:
+            jsonschema.Draft202012Validator.check_schema(schema)
+        except jsonschema.SchemaError as exc:
+            raise ConfigError(
+                f"{schemas_dir / SCHEMA_FILES[kind]}: not a valid schema: {exc.message}"
+            ) from exc
+        result[kind] = jsonschema.Draft202012Validator(
+            schema, registry=registry, format_checker=_FORMATS
+        )
+    return result
+
+
+def schema_errors(validator: jsonschema.protocols.Validator, data: Any) -> Iterator[SchemaError]:
+    for error in validator.iter_errors(data):
+        yield from _explain(error)
+
+
+def _explain(error: ValidationError) -> Iterator[SchemaError]:
+    if error.context:
+        error = best_match(error.context)
+    key: Key = tuple(error.absolute_path)
+    where = _dotted(key)
+    validator = error.validator
+    if validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = list(error.schema.get("properties", {})) if isinstance(error.schema, dict) else []
+        for extra in error.instance:
+            if extra not in allowed:
+                close = difflib.get_close_matches(str(extra), allowed, n=1)
+                hint = (
+                    f"did you mean '{close[0]}'?"
+                    if close
+                    else f"allowed fields: {', '.join(allowed)}"
+                )
+                yield SchemaError((*key, extra), f"unknown field '{extra}'{_in(where)}", hint)
+        return
+    if validator == "required":
+        missing = str(error.message).split("'")[1] if "'" in error.message else error.message
+        yield SchemaError(
+            key, f"required field '{missing}' is missing{_in(where)}", f"add '{missing}:'"
+        )
+        return
+    if validator == "enum":
+        allowed = error.validator_value if isinstance(error.validator_value, list) else []
+        options = ", ".join(str(v) for v in allowed)
+        yield SchemaError(
+            key, f"{where}: {error.instance!r} is not allowed", f"use one of: {options}"
+        )
+        return
+    if validator == "format":
+        yield SchemaError(
+            key,
+            f"{where}: {error.instance!r} is not a valid {error.validator_value}",
+            _FORMAT_HINTS.get(str(error.validator_value), ""),
+        )
+        return
+    if validator == "type":
+        yield SchemaError(
+            key,
+            f"{where}: expected {error.validator_value}, got {_type_name(error.instance)}",
+            f"write {where} as a {error.validator_value}",
+        )
+        return
+    description = error.schema.get("description", "") if isinstance(error.schema, dict) else ""
+    yield SchemaError(
+        key, f"{where}: {error.message}", description or "see the field's description in schemas/"
+    )
+
+
+_FORMAT_HINTS = {
+    "date-time": "write an ISO 8601 timestamp with a time zone, e.g. 2026-03-04T10:15:00Z",
+    "date": "write a date as YYYY-MM-DD",
+}
+
+
+def _type_name(value: Any) -> str:
+    return {
+        dict: "a mapping",
+        list: "a list",
+        str: "a string",
+        bool: "a boolean",
+        int: "an integer",
+        float: "a number",
+        type(None): "nothing (null)",
+    }.get(type(value), type(value).__name__)
+
+
+def _dotted(key: Key) -> str:
+    out = ""
+    for part in key:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "the record"
+
+
+def _in(where: str) -> str:
+    return "" if where == "the record" else f" in {where}"

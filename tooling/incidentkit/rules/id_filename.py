@@ -1,0 +1,60 @@
+"""A record's `id` does not match its file name.
+
+Incidents are `incidents/INC-YYYY-NNNN-<slug>.md` and post-mortems
+`postmortems/PM-YYYY-NNNN-<slug>.md`: the file name starts with the ID.
+A single-case eval file is named `<case-id>.yaml`. An incident's ID year is
+the year of its `detected_at`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import PurePosixPath
+
+from incidentkit.findings import Finding, Level
+from incidentkit.records.model import Incident, Postmortem
+from incidentkit.rules.context import LintContext, at
+
+ID = "id-filename"
+LEVEL = Level.ERROR
+
+
+def check(ctx: LintContext) -> Iterator[Finding]:
+    records = ctx.records
+    named: list[Incident | Postmortem] = [*records.incidents, *records.postmortems]
+    for record in named:
+        name = PurePosixPath(record.path).name
+        if record.id and not re.match(re.escape(record.id) + r"(-[^/]*)?\.md$", name):
+            yield at(
+                record.doc,
+                ("id",),
+                ID,
+                LEVEL,
+                f"id {record.id} does not match the file name {name}",
+                f"rename the file to {record.id}-<slug>.md or fix the id",
+            )
+    for incident in records.incidents:
+        year = re.match(r"^[A-Z]+-(\d{4})-", incident.id)
+        if year and incident.detected_at and int(year.group(1)) != incident.detected_at.year:
+            yield at(
+                incident.doc,
+                ("id",),
+                ID,
+                LEVEL,
+                f"id {incident.id} has year {year.group(1)} but detected_at is in {incident.detected_at.year}",
+                "an incident ID's year is the year it was detected",
+            )
+    for case in records.cases:
+        if case.source == "yaml" and case.key == () and case.id:
+            stem = PurePosixPath(case.path).stem
+            if stem != case.id:
+                yield Finding(
+                    case.path,
+                    case.line,
+                    1,
+                    ID,
+                    LEVEL,
+                    f"case id '{case.id}' does not match the file name {stem}.yaml",
+                    f"rename the file to {case.id}.yaml, or hold cases under 'cases:'",
+                )

@@ -1,0 +1,42 @@
+"""Two records, or two eval cases, use the same ID.
+
+IDs are how cases, post-mortems and people refer to an incident; a duplicate
+makes every link ambiguous. Take the next free ID with `incidentkit new`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from incidentkit.findings import Finding, Level
+from incidentkit.rules.context import LintContext
+
+ID = "unique-id"
+LEVEL = Level.ERROR
+
+
+def check(ctx: LintContext) -> Iterator[Finding]:
+    records = ctx.records
+    groups: list[list[tuple[str, str, int]]] = [
+        [(i.id, i.path, i.doc.at(("id",))[0]) for i in records.incidents],
+        [(p.id, p.path, p.doc.at(("id",))[0]) for p in records.postmortems],
+        [(c.id, c.path, c.line) for c in records.cases if c.source == "yaml"],
+    ]
+    for entries in groups:
+        first: dict[str, tuple[str, int]] = {}
+        for record_id, path, line in entries:
+            if not record_id:
+                continue
+            if record_id in first:
+                other, other_line = first[record_id]
+                yield Finding(
+                    path,
+                    line,
+                    1,
+                    ID,
+                    LEVEL,
+                    f"ID {record_id} is already used by {other}:{other_line}",
+                    "give this record the next free ID (`incidentkit new` allocates one)",
+                )
+            else:
+                first[record_id] = (path, line)
