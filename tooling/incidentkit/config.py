@@ -111,8 +111,20 @@ def load_config(start: Path | None = None) -> Config:
     table = _read_table(pyproject) if pyproject.is_file() else None
     if table is None:
         return Config(root=root)
+    table = _plain(table)
     _validate(table, pyproject)
     return _from_table(root, table, pyproject)
+
+
+def _plain(value: Any) -> Any:
+    """TOML dates as ISO strings, so the JSON Schema sees what a user wrote either way."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
 
 
 def _has_table(pyproject: Path) -> bool:

@@ -1,0 +1,164 @@
+"""`incidentkit lint` end to end: the repository's own records, formats, exit codes, config."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from conftest import REPO_ROOT, RunCli, incident_text
+
+SARIF_SCHEMA = REPO_ROOT.parent / "shared" / "reference" / "sarif-schema-2.1.0.json"
+
+
+def _copy_examples(tmp_path: Path) -> Path:
+    root = tmp_path / "copy"
+    for name in ("incidents", "postmortems", "evals", "schemas"):
+        shutil.copytree(REPO_ROOT / name, root / name)
+    shutil.copy(REPO_ROOT / "pyproject.toml", root / "pyproject.toml")
+    return root
+
+
+def test_repository_examples_lint_without_errors(run_cli: RunCli) -> None:
+    result = run_cli("-C", REPO_ROOT, "lint", "--format", "json")
+    report = json.loads(result.stdout)
+    assert report["summary"]["errors"] == 0
+    assert report["summary"]["files"] >= 20
+    # the examples carry overdue action items on purpose: the tracker has something to show
+    assert {f["rule"] for f in report["findings"]} <= {"overdue-action-item"}
+
+
+def test_broken_copy_exits_1_and_names_file_and_line(run_cli: RunCli, tmp_path: Path) -> None:
+    root = _copy_examples(tmp_path)
+    target = next((root / "incidents").glob("INC-2026-0005-*.md"))
+    target.write_text(
+        target.read_text().replace("severity: S2", "severity: critical"), encoding="utf-8"
+    )
+    result = run_cli("-C", root, "lint", expect=1)
+    rel = target.relative_to(root).as_posix()
+    line = target.read_text().split("\n").index("severity: critical") + 1
+    assert rel in result.stdout
+    assert f"{line}:1" in result.stdout
+    assert "use one of: S1, S2, S3, S4" in result.stdout
+    assert "1 error(s)" in result.stdout
+
+
+def test_runs_from_a_subfolder(
+    run_cli: RunCli, make_repo: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_repo()
+    monkeypatch.chdir(root / "evals" / "regression")
+    result = run_cli("lint")
+    assert "0 error(s)" in result.stdout
+
+
+def test_paths_limit_the_report_but_links_see_everything(
+    run_cli: RunCli, make_repo: Callable[..., Path]
+) -> None:
+    root = make_repo(
+        {
+            "incidents/INC-2026-0002-other.md": incident_text(
+                id="INC-2026-0002", extra="severty: S1\n"
+            )
+        }
+    )
+    only_case = run_cli("-C", root, "lint", root / "evals", "--format", "json")
+    assert json.loads(only_case.stdout)["findings"] == []
+    whole = run_cli("-C", root, "lint", "--format", "json", expect=1)
+    assert [f["rule"] for f in json.loads(whole.stdout)["findings"]] == ["schema"]
+
+
+def test_sarif_output_validates_against_githubs_schema(run_cli: RunCli, tmp_path: Path) -> None:
+    if not SARIF_SCHEMA.is_file():
+        pytest.skip(f"reference SARIF schema not found at {SARIF_SCHEMA}")
+    root = _copy_examples(tmp_path)
+    out = tmp_path / "lint.sarif"
+    run_cli("-C", root, "lint", "--format", "sarif", "--output", out)
+    sarif = json.loads(out.read_text())
+    # the reference schema itself fails check_schema (see shared/reference/README.md)
+    validator = jsonschema.Draft7Validator(json.loads(SARIF_SCHEMA.read_text()))
+    assert list(validator.iter_errors(sarif)) == []
+    results = sarif["runs"][0]["results"]
+    assert results and all(
+        r["locations"][0]["physicalLocation"]["region"]["startLine"] >= 1 for r in results
+    )
+    rule_ids = {r["id"] for r in sarif["runs"][0]["tool"]["driver"]["rules"]}
+    assert {r["ruleId"] for r in results} <= rule_ids
+
+
+def test_github_format_is_automatic_under_actions(
+    run_cli: RunCli, make_repo: Callable[..., Path]
+) -> None:
+    root = make_repo(
+        {"incidents/INC-2026-0001-stale-refund-window.md": incident_text(extra="severty: S1\n")}
+    )
+    result = run_cli("-C", root, "lint", expect=1, env={"GITHUB_ACTIONS": "true"})
+    assert (
+        "::error file=incidents/INC-2026-0001-stale-refund-window.md,line=12,col=1,title=incidentkit schema::unknown field 'severty'"
+        in result.stdout
+    )
+
+
+def test_rules_are_switched_off_and_relevelled_in_config(
+    run_cli: RunCli, make_repo: Callable[..., Path]
+) -> None:
+    body = "Reporter: jane.doe@gmail.com\n"
+    root = make_repo(
+        {"incidents/INC-2026-0001-stale-refund-window.md": incident_text(body=body)},
+        pyproject='[tool.incidentkit.rules]\npersonal-data = "warning"\n',
+    )
+    result = run_cli("-C", root, "lint", "--format", "json")
+    assert [(f["rule"], f["level"]) for f in json.loads(result.stdout)["findings"]] == [
+        ("personal-data", "warning")
+    ]
+    (root / "pyproject.toml").write_text('[tool.incidentkit.rules]\npersonal-data = "off"\n')
+    assert json.loads(run_cli("-C", root, "lint", "--format", "json").stdout)["findings"] == []
+
+
+def test_unknown_rule_in_config_is_a_configuration_error(
+    run_cli: RunCli, make_repo: Callable[..., Path]
+) -> None:
+    root = make_repo(pyproject='[tool.incidentkit.rules]\nno-such-rule = "off"\n')
+    result = run_cli("-C", root, "lint", expect=2)
+    assert "unknown rule 'no-such-rule'" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_invalid_config_value_is_a_configuration_error(
+    run_cli: RunCli, make_repo: Callable[..., Path]
+) -> None:
+    root = make_repo(pyproject='[tool.incidentkit.policy]\nturnaround_hours = "soon"\n')
+    result = run_cli("-C", root, "lint", expect=2)
+    assert "tool.incidentkit.policy.turnaround_hours" in result.stderr
+
+
+def test_no_repository_found_says_where_it_looked(run_cli: RunCli, tmp_path: Path) -> None:
+    empty = tmp_path / "nothing"
+    empty.mkdir()
+    result = run_cli("-C", empty, "lint", expect=2)
+    assert "no incident repository found" in result.stderr
+
+
+def test_plain_folder_of_records_lints_with_packaged_schemas(
+    run_cli: RunCli, make_repo: Callable[..., Path]
+) -> None:
+    root = make_repo()
+    assert not (root / "schemas").exists() and not (root / "pyproject.toml").exists()
+    run_cli("-C", root, "lint")
+
+
+def test_repository_schemas_win_over_packaged(
+    run_cli: RunCli, make_repo: Callable[..., Path]
+) -> None:
+    root = make_repo()
+    shutil.copytree(REPO_ROOT / "schemas", root / "schemas")
+    schema_file = root / "schemas" / "incident.schema.json"
+    schema = json.loads(schema_file.read_text())
+    schema["properties"]["severity"]["enum"] = ["SEV1", "SEV2"]
+    schema_file.write_text(json.dumps(schema))
+    result = run_cli("-C", root, "lint", expect=1)
+    assert "use one of: SEV1, SEV2" in result.stdout
