@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test lint types unit install bench clean
+.PHONY: demo test lint types unit workflows docs install bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,15 @@ types: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest
 
-test: lint types unit
+# zizmor and check-jsonschema (offline) over .github/ and action.yml
+workflows: $(STAMP)
+	PATH="$(CURDIR)/$(BIN):$$PATH" .ci/check-workflows
+
+# Reference pages generated from the code (a test fails when they are stale)
+docs: $(STAMP)
+	$(BIN)/python -m incidentkit.docs
+
+test: lint types workflows unit
 
 clean:
 	rm -rf $(VENV) site .pytest_cache .mypy_cache .ruff_cache

@@ -8,7 +8,10 @@ from incidentkit.records.yamlsource import YamlProblem, parse
 
 
 def test_positions_of_keys_and_list_items_are_file_lines() -> None:
-    parsed = parse("id: X\naction_items:\n  - id: A1\n    owner: '@a'\n  - id: A2\n    owner: '@b'\n", first_line=2)
+    parsed = parse(
+        "id: X\naction_items:\n  - id: A1\n    owner: '@a'\n  - id: A2\n    owner: '@b'\n",
+        first_line=2,
+    )
     assert parsed.positions.at(("action_items", 1, "owner")) == (7, 5)
     assert parsed.positions.at(("action_items", 0)) == (4, 5)
     # a key that does not exist points at its nearest ancestor
@@ -16,7 +19,9 @@ def test_positions_of_keys_and_list_items_are_file_lines() -> None:
 
 
 def test_quoted_and_unquoted_timestamps_read_the_same() -> None:
-    parsed = parse('a: 2026-03-04T10:00:00Z\nb: "2026-03-04T10:00:00Z"\nc: 2026-03-04\nd: "2026-03-04"\n')
+    parsed = parse(
+        'a: 2026-03-04T10:00:00Z\nb: "2026-03-04T10:00:00Z"\nc: 2026-03-04\nd: "2026-03-04"\n'
+    )
     assert parsed.data == {
         "a": "2026-03-04T10:00:00Z",
         "b": "2026-03-04T10:00:00Z",

@@ -21,6 +21,7 @@ from incidentkit.errors import IncidentkitError
 # CLI name -> "module:attribute"; the module is imported on first use.
 COMMANDS: dict[str, str] = {
     "lint": "incidentkit.cli.lint:lint",
+    "rules": "incidentkit.cli.rules:rules",
 }
 
 
