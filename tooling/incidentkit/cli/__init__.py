@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,9 @@ from incidentkit.errors import IncidentkitError
 # CLI name -> "module:attribute"; the module is imported on first use.
 COMMANDS: dict[str, str] = {
     "lint": "incidentkit.cli.lint:lint",
+    "stats": "incidentkit.cli.stats:stats",
+    "review": "incidentkit.cli.review:review",
+    "export": "incidentkit.cli.export:export",
     "rules": "incidentkit.cli.rules:rules",
 }
 
@@ -47,6 +51,10 @@ class LazyGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("incidentkit: interrupted", err=True)
             ctx.exit(130)
+        except BrokenPipeError:
+            # `incidentkit lint | head`: the reader left; stop quietly like other Unix tools
+            _silence_stdout()
+            ctx.exit(1)
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except Exception as exc:  # the last line of defence: no traceback reaches a user
@@ -60,6 +68,11 @@ class LazyGroup(click.Group):
                 err=True,
             )
             ctx.exit(3)
+
+
+def _silence_stdout() -> None:
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -1,0 +1,47 @@
+"""`incidentkit export`: the incident database as JSON, CSV or SQLite."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from incidentkit.cli.common import config_from
+from incidentkit.clock import now
+from incidentkit.export import EXPORTERS
+from incidentkit.records.repository import load_repository
+
+
+@click.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(sorted(EXPORTERS)),
+    required=True,
+    help="json: one document (docs/reference/export.md); csv: a folder with one file per table; "
+    "sqlite: one database file with keys and indexes.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="The file (json, sqlite) or folder (csv) to write.",
+)
+@click.option("--force", is_flag=True, help="Replace PATH if it already exists.")
+@click.pass_context
+def export(ctx: click.Context, fmt: str, output: Path, force: bool) -> None:
+    """Export incidents, post-mortems, action items and eval cases for other tools.
+
+    Tables: incidents, incident_failure_modes, incident_tags,
+    related_incidents, postmortems, postmortem_incidents, action_items,
+    root_causes, evaluation_gaps, leading_indicators, eval_cases and
+    case_links, with derived columns (quarter, ttd_hours, ttr_hours,
+    overdue). The SQLite file opens in Datasette and any SQL client. The
+    output is written to a temporary path and renamed into place; an
+    existing output is never replaced without --force.
+    """
+    config = config_from(ctx)
+    records = load_repository(config)
+    EXPORTERS[fmt](records, output, now(), force)
+    click.echo(f"wrote {output}", err=True)

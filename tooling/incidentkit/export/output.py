@@ -1,0 +1,75 @@
+"""Publishing a finished export: a temporary file or folder renamed into place.
+
+A reader sees the old export or the new one, never half of one. Without
+`overwrite`, an existing output is never touched; with it, a folder is only
+replaced when it holds nothing but files an export writes, so `--force` on a
+wrong path cannot delete someone's work.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from incidentkit.errors import WriteRefused
+
+
+def refuse_existing(path: Path, overwrite: bool) -> None:
+    """Fail early, before any work, when `path` exists and may not be replaced."""
+    if (path.exists() or path.is_symlink()) and not overwrite:
+        raise WriteRefused(f"{path} already exists; pass --force to replace it")
+
+
+def temp_path(path: Path, folder: bool = False) -> Path:
+    """A fresh temporary file or folder next to `path` (same file system, so rename is atomic)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if folder:
+        return Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"))
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    return Path(name)
+
+
+def publish_file(tmp: Path, path: Path, overwrite: bool) -> None:
+    """Move a finished temporary file to `path`."""
+    try:
+        if path.is_dir():
+            raise WriteRefused(f"{path} is a folder; give a file name")
+        tmp.chmod(0o644)
+        if overwrite:
+            tmp.replace(path)
+            return
+        try:
+            os.link(tmp, path)  # fails if a racing writer created it meanwhile
+        except FileExistsError:
+            raise WriteRefused(f"{path} already exists; pass --force to replace it") from None
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def publish_folder(tmp: Path, path: Path, overwrite: bool, suffix: str) -> None:
+    """Move a finished temporary folder to `path`, replacing an earlier export if allowed."""
+    try:
+        if path.exists() or path.is_symlink():
+            if not overwrite:
+                raise WriteRefused(f"{path} already exists; pass --force to replace it")
+            if not path.is_dir() or path.is_symlink():
+                raise WriteRefused(f"{path} is not a folder; not replacing it with one")
+            foreign = [p.name for p in path.iterdir() if not (p.is_file() and p.suffix == suffix)]
+            if foreign:
+                raise WriteRefused(
+                    f"{path} holds more than {suffix} files ({', '.join(sorted(foreign)[:3])}); "
+                    "not replacing it: choose another --output"
+                )
+            old = path.with_name(f".{path.name}.old")
+            shutil.rmtree(old, ignore_errors=True)
+            path.rename(old)
+            tmp.rename(path)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            tmp.rename(path)
+        path.chmod(0o755)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
