@@ -22,6 +22,9 @@ from incidentkit.errors import IncidentkitError
 # CLI name -> "module:attribute"; the module is imported on first use.
 COMMANDS: dict[str, str] = {
     "lint": "incidentkit.cli.lint:lint",
+    "init": "incidentkit.cli.init:init",
+    "new": "incidentkit.cli.new:new",
+    "redact": "incidentkit.cli.redact:redact",
     "stats": "incidentkit.cli.stats:stats",
     "review": "incidentkit.cli.review:review",
     "export": "incidentkit.cli.export:export",

@@ -1,0 +1,214 @@
+"""`incidentkit new incident|postmortem|eval`: create a record from the templates."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import click
+
+from incidentkit import ids
+from incidentkit.authoring.eval_case import create_eval
+from incidentkit.authoring.incident import IncidentDraft, choices, create_incident, missing_fields
+from incidentkit.authoring.postmortem import create_postmortem
+from incidentkit.authoring.render import Created
+from incidentkit.cli.common import config_from
+from incidentkit.config import Config
+from incidentkit.errors import UsageError
+from incidentkit.records.timestamps import is_timestamp
+
+_JSON_HELP = 'Print {"id": ..., "path": ...} as JSON instead of the path.'
+
+
+@click.group()
+def new() -> None:
+    """Create an incident, post-mortem or eval case from the templates.
+
+    Incidents and post-mortems get the next free ID: free in the working tree
+    and on every local and remote-tracking branch (run `git fetch` first to see
+    your team's latest branches). A file is never overwritten. Prints the new
+    file's path.
+    """
+
+
+@new.command("incident")
+@click.option("--title", help="One-line summary of the failure.")
+@click.option("--severity", help="S1 to S4, as the schema's severity enum allows.")
+@click.option(
+    "--failure-mode",
+    "failure_modes",
+    multiple=True,
+    help="A failure-taxonomy category; repeat for several.",
+)
+@click.option("--detection", help="The channel that surfaced it, e.g. user-report.")
+@click.option("--agent", help="The agent or service that failed.")
+@click.option("--agent-version", help="The version that failed.")
+@click.option("--started-at", help="Onset of the failure, ISO 8601 with a time zone.")
+@click.option("--detected-at", help="When it was detected (default: now); its year is the ID's.")
+@click.option(
+    "--resolved-at", help="When the fix was deployed; needed for --status resolved/closed."
+)
+@click.option("--status", default="open", show_default=True, help="Lifecycle state.")
+@click.option("--tag", "tags", multiple=True, help="A free tag; repeat for several.")
+@click.option("--slug", help="File-name slug (default: from the title).")
+@click.option("--json", "as_json", is_flag=True, help=_JSON_HELP)
+@click.pass_context
+def incident(ctx: click.Context, as_json: bool, **fields: Any) -> None:
+    """Write incidents/INC-YYYY-NNNN-<slug>.md.
+
+    Required fields missing from the flags are asked for when standard input
+    is a terminal; otherwise the command exits 2 naming the missing flags.
+    Choices come from schemas/incident.schema.json.
+    """
+    config = config_from(ctx)
+    draft = IncidentDraft(
+        **{k: v for k, v in fields.items() if k not in ("failure_modes", "tags")},
+        failure_modes=tuple(fields["failure_modes"]),
+        tags=tuple(fields["tags"]),
+    )
+    missing = missing_fields(config, draft)
+    if missing:
+        draft = _ask_incident(config, draft, missing)
+    scan = _scan(config)
+    _report(create_incident(config, draft, taken=scan.taken), as_json)
+
+
+@new.command("postmortem")
+@click.argument("incident_ids", metavar="INC-...", nargs=-1, required=True)
+@click.option("--author", "authors", multiple=True, help="An author's handle; repeat for several.")
+@click.option("--lightweight", is_flag=True, help="One-paragraph format, for S3/S4 incidents only.")
+@click.option("--title", help="One-line title (default: the first incident's title).")
+@click.option("--slug", help="File-name slug (default: from the title).")
+@click.option("--json", "as_json", is_flag=True, help=_JSON_HELP)
+@click.pass_context
+def postmortem(
+    ctx: click.Context,
+    incident_ids: tuple[str, ...],
+    authors: tuple[str, ...],
+    lightweight: bool,
+    title: str | None,
+    slug: str | None,
+    as_json: bool,
+) -> None:
+    """Write postmortems/PM-YYYY-NNNN-<slug>.md for one or more incidents.
+
+    Prefilled with the incidents, the six required sections with guidance and
+    one action item whose owner and due date lint reports until filled in.
+    """
+    config = config_from(ctx)
+    if not authors:
+        if not _interactive():
+            raise UsageError(_missing_message(["--author"]))
+        authors = (click.prompt("Author (a handle such as @asha-r)", err=True),)
+    scan = _scan(config)
+    created = create_postmortem(
+        config,
+        incident_ids,
+        authors=authors,
+        lightweight=lightweight,
+        title=title,
+        slug=slug,
+        taken=scan.taken,
+    )
+    _report(created, as_json)
+
+
+@new.command("eval")
+@click.option(
+    "--incident", "incident_id", required=True, help="The incident the case guards against."
+)
+@click.option("--tier", default="regression", show_default=True, help="Tier folder under evals/.")
+@click.option("--id", "case_id", help="Case id and file name (default: the incident's slug).")
+@click.option("--json", "as_json", is_flag=True, help=_JSON_HELP)
+@click.pass_context
+def eval_case(
+    ctx: click.Context, incident_id: str, tier: str, case_id: str | None, as_json: bool
+) -> None:
+    """Write evals/<tier>/<case-id>.yaml for an incident.
+
+    The input comes from the incident's ```yaml title="minimal reproduction"```
+    block when it has one; otherwise it is a placeholder to fill in.
+    """
+    config = config_from(ctx)
+    _report(create_eval(config, incident_id, tier, case_id), as_json)
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty()
+
+
+def _flag(field: str) -> str:
+    return "--failure-mode" if field == "failure_modes" else "--" + field.replace("_", "-")
+
+
+def _missing_message(flags: list[str]) -> str:
+    return (
+        f"missing {', '.join(flags)}: standard input is not a terminal, so pass "
+        f"{'it' if len(flags) == 1 else 'them'} as flags"
+    )
+
+
+def _ask_incident(config: Config, draft: IncidentDraft, missing: list[str]) -> IncidentDraft:
+    """Ask for the missing fields on a terminal; prompts go to stderr so stdout stays the path."""
+    if not _interactive():
+        raise UsageError(_missing_message([_flag(f) for f in missing]))
+    allowed = choices(config)
+    asked: dict[str, Any] = {}
+    for field in missing:
+        if field == "failure_modes":
+            asked[field] = click.prompt(
+                f"Failure modes, comma-separated ({', '.join(allowed.failure_modes)})",
+                value_proc=_list_of(allowed.failure_modes),
+                err=True,
+            )
+        elif field in ("severity", "detection"):
+            options = allowed.severity if field == "severity" else allowed.detection
+            asked[field] = click.prompt(field.capitalize(), type=click.Choice(options), err=True)
+        elif field.endswith("_at"):
+            asked[field] = click.prompt(
+                f"{field} (ISO 8601 with a time zone, e.g. 2026-03-04T10:15:00Z)",
+                value_proc=_timestamp,
+                err=True,
+            )
+        else:
+            asked[field] = click.prompt(field.replace("_", " ").capitalize(), err=True)
+    return replace(draft, **asked)
+
+
+def _list_of(allowed: tuple[str, ...]) -> Callable[[str], tuple[str, ...]]:
+    def parse(value: str) -> tuple[str, ...]:
+        items = tuple(v.strip() for v in value.split(",") if v.strip())
+        wrong = [v for v in items if v not in allowed]
+        if not items or wrong:
+            raise click.BadParameter(f"choose from: {', '.join(allowed)}")
+        return items
+
+    return parse
+
+
+def _timestamp(value: str) -> str:
+    if not is_timestamp(value.strip()):
+        raise click.BadParameter("not an ISO 8601 timestamp with a time zone")
+    return value.strip()
+
+
+def _scan(config: Config) -> ids.IdScan:
+    scan = ids.scan(config)
+    for warning in scan.warnings:
+        click.secho(f"incidentkit: warning: {warning}", fg="yellow", err=True)
+    return scan
+
+
+def _report(created: Created, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps({"id": created.id, "path": str(created.path)}))
+        return
+    try:
+        shown = created.path.relative_to(Path.cwd())
+    except ValueError:
+        shown = created.path
+    click.echo(str(shown))

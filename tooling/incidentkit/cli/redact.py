@@ -1,0 +1,62 @@
+"""`incidentkit redact`: replace personal data and secrets with typed placeholders."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from incidentkit import redaction
+from incidentkit.errors import IncidentkitError, UsageError
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--write", is_flag=True, help="Apply the replacements (atomically) instead of showing them."
+)
+@click.pass_context
+def redact(ctx: click.Context, paths: tuple[Path, ...], write: bool) -> None:
+    """Replace the emails, phone numbers and secrets lint finds in PATHS.
+
+    Each hit becomes a typed placeholder: [REDACTED-EMAIL], [REDACTED-PHONE],
+    [REDACTED-SECRET]. Everything else stays byte for byte, line endings
+    included. Folders are searched for Markdown and YAML files.
+
+    Without --write, prints a unified diff and exits 1 when there is anything
+    to redact. With --write, rewrites the files and exits 0. A revoked
+    credential must still be revoked: redacting it only hides it.
+    """
+    base = ctx.find_root().obj
+    base = base if isinstance(base, Path) else Path.cwd()
+    targets = [p if p.is_absolute() else base / p for p in paths]
+    missing = [str(p) for p in targets if not p.exists()]
+    if missing:
+        raise UsageError(f"no such file or folder: {', '.join(missing)}")
+    pending = failed = 0
+    for path in redaction.files_under(targets):
+        label = _label(path, base)
+        try:
+            plan = redaction.plan(path)
+            if not plan.changed:
+                continue
+            if write:
+                redaction.write(plan)
+                click.echo(f"{label}: replaced {len(plan.hits)}", err=True)
+            else:
+                click.echo(redaction.unified_diff(plan, label), nl=False)
+                pending += 1
+        except IncidentkitError as exc:
+            click.secho(f"incidentkit: error: {exc}", fg="red", err=True)
+            failed += 1
+    if pending:
+        click.echo(f"{pending} file(s) to redact; run again with --write to apply", err=True)
+    ctx.exit(1 if pending or failed else 0)
+
+
+def _label(path: Path, base: Path) -> str:
+    try:
+        return path.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return os.fspath(path)

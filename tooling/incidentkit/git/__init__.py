@@ -1,0 +1,10 @@
+"""All of incidentkit's git access: history for turnaround, diffs for the gate.
+
+Nothing else in the package imports GitPython. The submodules import it only
+when a function is called, so `incidentkit --version` and the commands that
+never touch history start without loading it.
+
+- `repo`: opening the repository, running git, resolving refs (errors -> `GitError`)
+- `history`: one `git log` pass over `evals/` -> first commit time per incident ID
+- `diff`: merge base, the PR's changed record files, files of another commit
+"""

@@ -1,0 +1,179 @@
+"""`init`: laying out a new incident repository from the installed package.
+
+Everything comes from the package, never from a hand-kept copy: the schemas
+and templates from `resources.data_dir`, the rest from `scaffold/` (a
+`dot-` prefix there stands for a leading dot, so no packaging tool drops the
+file; a `.tmpl` suffix means the file is a `string.Template` filled with the
+pinned requirement). `pyproject.toml` is merged: its other tables are never
+touched. Nothing is overwritten unless the caller names the file; a conflict
+writes nothing at all.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from incidentkit import __version__
+from incidentkit.atomic import atomic_write_text
+from incidentkit.config import TIERS
+from incidentkit.errors import ConfigError, UsageError, WriteRefused
+from incidentkit.resources import data_dir, scaffold_dir
+
+PYPROJECT = "pyproject.toml"
+PYPROJECT_TABLE = "pyproject-table.toml"  # in scaffold/: the [tool.incidentkit] table
+EMPTY_FOLDERS = ("incidents", "postmortems", *(f"evals/{tier}" for tier in TIERS), "docs")
+
+
+@dataclass(frozen=True)
+class Planned:
+    rel: str  # POSIX path relative to the new repository
+    text: str
+
+
+@dataclass
+class InitResult:
+    root: Path
+    created: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    merged: list[str] = field(default_factory=list)  # pyproject.toml gained the table
+    unchanged: list[str] = field(default_factory=list)  # already there, same content
+
+
+def requirement() -> str:
+    """What CI and the pre-commit hook install: this release, pinned, when it is one."""
+    if re.fullmatch(r"\d+(\.\d+)*", __version__):
+        return f"incidentkit=={__version__}"
+    return "incidentkit"
+
+
+def planned_files() -> list[Planned]:
+    """Every file `init` lays out except pyproject.toml, from the installed package."""
+    files = [Planned(f"{folder}/.gitkeep", "") for folder in EMPTY_FOLDERS]
+    for kind in ("schemas", "templates"):
+        source = data_dir(kind)
+        files += [
+            Planned(f"{kind}/{f.name}", f.read_text(encoding="utf-8"))
+            for f in sorted(source.iterdir())
+            if f.is_file() and not f.name.startswith(".")
+        ]
+    base = scaffold_dir()
+    values = {"requirement": requirement()}
+    for file in sorted(base.rglob("*")):
+        rel = file.relative_to(base)
+        if not file.is_file() or rel.as_posix() == PYPROJECT_TABLE or "__pycache__" in rel.parts:
+            continue
+        text = file.read_text(encoding="utf-8")
+        if file.name.endswith(".tmpl"):
+            text = string.Template(text).substitute(values)
+        files.append(Planned(_target(rel), text))
+    return files
+
+
+def init_repository(root: Path, force: Iterable[str] = ()) -> InitResult:
+    """Lay out an incident repository in `root`, replacing only the files in `force`.
+
+    Raises `WriteRefused` (listing the files) when any other file would be
+    overwritten, before writing anything.
+    """
+    root.mkdir(parents=True, exist_ok=True)
+    files = planned_files()
+    known = {f.rel for f in files}
+    forced = {_normal(name) for name in force}
+    if PYPROJECT in forced:
+        raise UsageError(
+            "pyproject.toml is never replaced: init adds [tool.incidentkit] to it when it lacks "
+            "the table and leaves it alone otherwise"
+        )
+    unknown = sorted(forced - known)
+    if unknown:
+        raise UsageError(f"--force {', '.join(unknown)}: init does not write such a file")
+    result = InitResult(root)
+    to_write: list[tuple[Planned, bool]] = []
+    conflicts: list[str] = []
+    for planned in files:
+        path = root / planned.rel
+        if planned.rel.endswith("/.gitkeep") and path.parent.is_dir():
+            continue  # the folder exists already; git needs no placeholder
+        if not path.exists():
+            to_write.append((planned, False))
+        elif path.is_file() and _same(path, planned.text):
+            result.unchanged.append(planned.rel)
+        elif planned.rel in forced and path.is_file():
+            to_write.append((planned, True))
+        else:
+            conflicts.append(planned.rel)
+    pyproject = _pyproject(root / PYPROJECT)
+    if conflicts:
+        raise WriteRefused(
+            "init would overwrite: "
+            + ", ".join(conflicts)
+            + ". Nothing was written; pass --force FILE for each file it may replace."
+        )
+    for planned, overwrite in to_write:
+        atomic_write_text(root / planned.rel, planned.text, overwrite=overwrite)
+        (result.replaced if overwrite else result.created).append(planned.rel)
+    if pyproject is None:
+        result.unchanged.append(PYPROJECT)
+    else:
+        text, existed = pyproject
+        atomic_write_text(root / PYPROJECT, text, overwrite=existed)
+        (result.merged if existed else result.created).append(PYPROJECT)
+    return result
+
+
+def _pyproject(path: Path) -> tuple[str, bool] | None:
+    """The pyproject.toml text to write and whether it exists; None when it has the table."""
+    table = (scaffold_dir() / PYPROJECT_TABLE).read_text(encoding="utf-8")
+    if not path.exists():
+        return table, False
+    try:
+        current = path.read_text(encoding="utf-8")
+        before = tomllib.loads(current)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(
+            f"{path}: cannot read it as TOML ({exc}); fix it, then run init again"
+        ) from exc
+    if "incidentkit" in before.get("tool", {}):
+        return None
+    # Appending keeps every byte of the file as it was; the result is checked,
+    # because TOML can define `tool` in ways a new [tool.*] header conflicts with.
+    merged = current + ("" if current.endswith("\n") or not current else "\n") + "\n" + table
+    try:
+        after = tomllib.loads(merged)
+    except tomllib.TOMLDecodeError:
+        after = None
+    if after is None or _without_table(after, had_tool="tool" in before) != before:
+        raise ConfigError(
+            f"{path}: cannot add [tool.incidentkit] to it safely; add this table by hand:\n{table}"
+        )
+    return merged, True
+
+
+def _without_table(data: dict[str, Any], *, had_tool: bool) -> dict[str, Any]:
+    tool = {k: v for k, v in data.get("tool", {}).items() if k != "incidentkit"}
+    rest = {k: v for k, v in data.items() if k != "tool"}
+    return {**rest, "tool": tool} if tool or had_tool else rest
+
+
+def _target(rel: PurePosixPath | Path) -> str:
+    parts = [p.replace("dot-", ".", 1) if p.startswith("dot-") else p for p in rel.parts]
+    name = parts[-1]
+    parts[-1] = name.removesuffix(".tmpl")
+    return "/".join(parts)
+
+
+def _normal(name: str) -> str:
+    return PurePosixPath(name.replace("\\", "/")).as_posix().removeprefix("./")
+
+
+def _same(path: Path, text: str) -> bool:
+    try:
+        return path.read_bytes() == text.encode("utf-8")
+    except OSError:
+        return False
