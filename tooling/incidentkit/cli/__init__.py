@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "init": "incidentkit.cli.init:init",
     "new": "incidentkit.cli.new:new",
     "redact": "incidentkit.cli.redact:redact",
+    "verify": "incidentkit.cli.verify:verify",
     "stats": "incidentkit.cli.stats:stats",
     "review": "incidentkit.cli.review:review",
     "export": "incidentkit.cli.export:export",

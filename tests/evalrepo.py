@@ -1,0 +1,101 @@
+"""Helpers for eval-running tests: a small incident repository with a scriptable agent.
+
+The agent (`echo_agent.run`) answers with what the case's `input.context`
+tells it to (`reply`, `tools`, `latency`, `cost`), so a test controls every
+input a check looks at. `{agent}` and `{version}` in the reply are replaced
+with what the plugin passed; `replies` maps a version to a different reply.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+from typing import Any
+
+from conftest import incident_text
+
+ECHO_AGENT = '''
+"""A scriptable agent for tests: it says what the case's context tells it to."""
+
+
+def run(input, agent=None, version=None):
+    context = input.get("context") or {}
+    reply = (context.get("replies") or {}).get(version, context.get("reply", ""))
+    reply = reply.replace("{agent}", str(agent)).replace("{version}", str(version))
+    return {
+        "output": reply,
+        "tool_calls": context.get("tools", []),
+        "latency_ms": context.get("latency"),
+        "cost_usd": context.get("cost"),
+    }
+'''
+
+ECHO_COMMAND = """
+import json
+import sys
+
+sys.path.insert(0, ".")
+from echo_agent import run
+
+request = json.load(sys.stdin)
+print(json.dumps(run(request["input"], request["agent"], request["version"])))
+"""
+
+PYTEST_SETTINGS = """
+[tool.pytest.ini_options]
+addopts = "--strict-markers"
+filterwarnings = ["error"]
+"""
+
+
+def case_yaml(
+    id: str,
+    expected: list[dict[str, Any]],
+    *,
+    reply: str = "",
+    incidents: tuple[str, ...] = ("INC-2026-0001",),
+    tier: str = "regression",
+    agent: str | None = None,
+    **context: Any,
+) -> str:
+    """One case as YAML (JSON flow values keep quoting out of the way)."""
+    context = {"reply": reply, **context}
+    lines = [
+        f"id: {id}",
+        f"incidents: {json.dumps(list(incidents))}",
+        f"tier: {tier}",
+        *([f"agent: {agent}"] if agent else []),
+        "input:",
+        "  messages:",
+        "    - role: user",
+        "      content: Can I get a refund?",
+        f"  context: {json.dumps(context)}",
+        f"expected: {json.dumps(expected)}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def eval_repo(
+    root: Path,
+    files: dict[str, str],
+    *,
+    agent: str = 'callable = "echo_agent:run"',
+    extra_pyproject: str = PYTEST_SETTINGS,
+) -> Path:
+    """An incident repository at `root`: two incidents, the echo agent, and `files`."""
+    pyproject = f"[tool.incidentkit]\n\n[tool.incidentkit.agent]\n{agent}\n{extra_pyproject}"
+    defaults = {
+        "pyproject.toml": pyproject,
+        "echo_agent.py": ECHO_AGENT,
+        "echo_command.py": ECHO_COMMAND,
+        "incidents/INC-2026-0001-refund.md": incident_text(id="INC-2026-0001"),
+        "incidents/INC-2026-0002-billing.md": incident_text(id="INC-2026-0002").replace(
+            "agent: support-agent", "agent: billing-assistant"
+        ),
+    }
+    for rel, text in {**defaults, **files}.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text) if rel.endswith(".py") else text, encoding="utf-8")
+    return root
