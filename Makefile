@@ -21,6 +21,26 @@ demo: $(STAMP)
 	$(BIN)/incidentkit lint
 	@echo
 	@echo "demo: lint is clean on the example records"
+	@rm -rf .demo && mkdir -p .demo
+	@echo
+	@echo "demo: the regression tier against support-agent 1.4.0, the version of INC-2026-0005 (failures expected)"
+	-$(BIN)/pytest evals/ --tier regression --agent-version 1.4.0 --junitxml .demo/before-1.xml
+	@for run in 2 3; do $(BIN)/pytest evals/ -qq --tb=no --tier regression --agent-version 1.4.0 --junitxml .demo/before-$$run.xml >/dev/null || true; done
+	@echo
+	@echo "demo: the same cases against 1.4.1, the fix"
+	$(BIN)/pytest evals/ --tier regression --agent-version 1.4.1 --junitxml .demo/after-1.xml
+	@for run in 2 3; do $(BIN)/pytest evals/ -qq --tb=no --tier regression --agent-version 1.4.1 --junitxml .demo/after-$$run.xml >/dev/null; done
+	@echo
+	@echo "demo: which support-agent cases fail before the fix and pass after it, over 3 runs each (dry run: nothing is written)"
+	$(BIN)/incidentkit verify --agent support-agent \
+		--before .demo/before-1.xml --before .demo/before-2.xml --before .demo/before-3.xml \
+		--after .demo/after-1.xml --after .demo/after-2.xml --after .demo/after-3.xml
+	@echo
+	@echo "demo: eval coverage per incident"
+	$(BIN)/incidentkit coverage
+	@echo
+	@echo "demo: the site, built into .demo/site"
+	$(BIN)/incidentkit build --site-dir .demo/site
 
 lint: $(STAMP)
 	$(BIN)/ruff check tooling tests

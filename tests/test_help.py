@@ -50,3 +50,13 @@ def test_version_does_not_import_heavy_modules() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert "HEAVY []" in out
+
+
+def test_reference_pages_match_the_code() -> None:
+    from conftest import REPO_ROOT
+    from incidentkit.docs import REFERENCE_DIR, reference_pages
+
+    for name, text in reference_pages().items():
+        page = REPO_ROOT / REFERENCE_DIR / name
+        assert page.is_file(), f"{page} is missing: run `make docs`"
+        assert page.read_text(encoding="utf-8") == text, f"{page} is stale: run `make docs`"

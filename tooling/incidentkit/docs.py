@@ -51,20 +51,22 @@ def cli_markdown(group: click.Group) -> str:
         "Generated from `incidentkit --help`; run `make docs` to refresh.",
         "",
     ]
-    for name, command in _commands(group, "incidentkit"):
-        ctx = click.Context(command, info_name=name)
-        lines += [f"## `{name}`", "", "```text", command.get_help(ctx).rstrip(), "```", ""]
+    root = group.make_context("incidentkit", [], resilient_parsing=True)
+    for name, ctx in _contexts(root):
+        lines += [f"## `{name}`", "", "```text", ctx.command.get_help(ctx).rstrip(), "```", ""]
     return "\n".join(lines)
 
 
-def _commands(command: click.Command, name: str) -> list[tuple[str, click.Command]]:
-    found = [(name, command)]
+def _contexts(ctx: click.Context) -> list[tuple[str, click.Context]]:
+    # Real parent contexts, so every page shows what `incidentkit X --help` shows
+    # (inherited settings such as the -h alias included).
+    found = [(ctx.command_path, ctx)]
+    command = ctx.command
     if isinstance(command, click.Group):
-        ctx = click.Context(command)
         for sub in command.list_commands(ctx):
             child = command.get_command(ctx, sub)
             if child is not None:
-                found += _commands(child, f"{name} {sub}")
+                found += _contexts(child.make_context(sub, [], parent=ctx, resilient_parsing=True))
     return found
 
 

@@ -7,4 +7,5 @@ never touch history start without loading it.
 - `repo`: opening the repository, running git, resolving refs (errors -> `GitError`)
 - `history`: one `git log` pass over `evals/` -> first commit time per incident ID
 - `diff`: merge base, the PR's changed record files, files of another commit
+- `refs`: record file names on every local and remote-tracking branch (ID allocation)
 """

@@ -1,0 +1,232 @@
+"""The site, built with MkDocs in strict mode from a fixture repository.
+
+One build per module (through the CLI); the tests read the generated HTML.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import PINNED_NOW, RunCli, write
+from incidentkit import metrics
+from incidentkit.cli import cli
+from incidentkit.config import load_config
+from incidentkit.records.repository import RecordSet, load_repository
+from incidentkit.site import charts
+from incidentkit.site.html import fmt_hours, md, render_body
+from site_fixture import SEARCH_WORD, make_site_repo
+
+
+@pytest.fixture(scope="module")
+def site_repo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path]]:
+    root = make_site_repo(tmp_path_factory.mktemp("site") / "repo")
+    out = root.parent / "built"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("INCIDENTKIT_NOW", PINNED_NOW)
+        mp.setenv("NO_MKDOCS_2_WARNING", "1")
+        result = CliRunner().invoke(
+            cli, ["-C", str(root), "build", "--site-dir", str(out)], catch_exceptions=False
+        )
+    assert result.exit_code == 0, result.output
+    assert "Open file://" in result.output
+    yield root, out
+
+
+@pytest.fixture(scope="module")
+def records(site_repo: tuple[Path, Path]) -> RecordSet:
+    return load_repository(load_config(site_repo[0]))
+
+
+def page(out: Path, url: str) -> str:
+    return (out / url.strip("/") / "index.html").read_text(encoding="utf-8")
+
+
+def text_of(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+EXPECTED = [
+    "",
+    "incidents",
+    "incidents/INC-2026-0001",
+    "incidents/INC-2026-0002",
+    "postmortems",
+    "postmortems/PM-2026-0001",
+    "action-items",
+    "indicators",
+    "gaps",
+    "coverage",
+    "trends",
+    "taxonomy",
+    "tags",
+    "tags/payments",
+    "severity/s1",
+    "failure-modes/factual-hallucination",
+    "detection/user-report",
+    "root-causes/retrieval-failure",
+    "benchmarks",
+]
+
+
+@pytest.mark.parametrize("url", EXPECTED)
+def test_page_exists(site_repo: tuple[Path, Path], url: str) -> None:
+    assert (site_repo[1] / url / "index.html").is_file()
+
+
+def test_generated_pages_are_not_written_to_the_repository(site_repo: tuple[Path, Path]) -> None:
+    root = site_repo[0]
+    assert sorted(p.name for p in (root / "docs").iterdir()) == ["benchmarks.md"]
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.targets: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                self.targets.append(value)
+
+
+def test_every_internal_link_resolves(site_repo: tuple[Path, Path]) -> None:
+    out = site_repo[1]
+    broken = []
+    for html_file in out.rglob("*.html"):
+        if html_file.name == "404.html":  # served at any depth, so its links are absolute
+            continue
+        parser = _Links()
+        parser.feed(html_file.read_text(encoding="utf-8"))
+        for target in parser.targets:
+            parts = urlsplit(target)
+            if parts.scheme or parts.netloc or not parts.path:
+                continue
+            resolved = (html_file.parent / parts.path).resolve()
+            if resolved.is_dir():
+                resolved = resolved / "index.html"
+            if not resolved.exists():
+                broken.append(f"{html_file.relative_to(out)} -> {target}")
+    assert not broken
+
+
+def test_no_external_request_in_pages(site_repo: tuple[Path, Path]) -> None:
+    """Scripts, styles, images and fonts are all served by the site itself."""
+    for html_file in site_repo[1].rglob("*.html"):
+        html = html_file.read_text(encoding="utf-8")
+        assert not re.search(r'<(script|img|link|iframe)[^>]+(src|href)="(https?:)?//', html), (
+            html_file
+        )
+        assert "fonts.googleapis" not in html
+
+
+def test_record_text_is_escaped_everywhere(site_repo: tuple[Path, Path]) -> None:
+    out = site_repo[1]
+    for path in [*out.rglob("*.html"), out / "search" / "search_index.json"]:
+        content = path.read_text(encoding="utf-8")
+        assert not re.search(r"<script>alert", content), path
+        assert not re.search(r"<img[^>]*onerror", content, re.I), path
+        assert not re.search(r"href=\"?javascript:", content, re.I), path
+    incident = page(out, "incidents/INC-2026-0001")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in incident  # the title, shown as text
+    assert "[x](javascript:alert(3))" in text_of(incident).replace("\\", "")
+    assert "click me" in incident  # the body link's text stays, its URL is dropped
+    title = re.search(r"<title>(.*?)</title>", incident, re.S)
+    assert title and "<" not in title.group(1)
+
+
+def test_approximate_timestamps_are_marked(site_repo: tuple[Path, Path]) -> None:
+    incident = text_of(page(site_repo[1], "incidents/INC-2026-0001"))
+    assert "Started ~ 2026-03-01 08:00 UTC" in incident
+    assert "Detected 2026-03-02 10:00 UTC" in incident  # not approximate: no mark
+
+
+def test_incident_page_shows_postmortem_cases_and_related(site_repo: tuple[Path, Path]) -> None:
+    html = page(site_repo[1], "incidents/INC-2026-0001")
+    assert 'href="../../postmortems/PM-2026-0001/"' in html
+    assert "refund-window" in html and "support-agent@1.4.0" in html
+    assert 'href="../INC-2026-0003/"' in html  # INC-0003 names it as related
+    assert SEARCH_WORD in html
+
+
+def test_dashboard_numbers_come_from_metrics(
+    site_repo: tuple[Path, Path], records: RecordSet
+) -> None:
+    home = text_of(page(site_repo[1], ""))
+    mttd = metrics.mttd(records.incidents).median_hours
+    mttr = metrics.mttr(records.incidents).median_hours
+    assert f"MTTD (median) {fmt_hours(mttd)}" in home
+    assert f"MTTR (median) {fmt_hours(mttr)}" in home
+    assert "Open S2 1" in home and "Open S1 0" in home
+    assert "Uncovered S1/S2 1" in home  # INC-2026-0002 has no case
+    assert "Overdue action items 1" in home
+    assert "PM-2026-0001/A1" in home
+
+
+def test_trends_numbers_come_from_metrics(site_repo: tuple[Path, Path], records: RecordSet) -> None:
+    trends = text_of(page(site_repo[1], "trends"))
+    for quarter, group in metrics.quarter_series(records.incidents).items():
+        summary = metrics.mttd(group)
+        assert f"{quarter} {len(group)} {fmt_hours(summary.median_hours)}" in trends
+    for name in ("failure-modes", "severity", "mttd-mttr", "gap-types"):
+        assert (site_repo[1] / "trends" / f"{name}.svg").is_file()
+
+
+def test_action_items_overdue_first(site_repo: tuple[Path, Path]) -> None:
+    items = text_of(page(site_repo[1], "action-items"))
+    assert items.index("PM-2026-0001/A1") < items.index("PM-2026-0001/A2")
+    assert "(overdue)" in items
+
+
+def test_search_index_holds_record_bodies(site_repo: tuple[Path, Path]) -> None:
+    index = json.loads((site_repo[1] / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert any(SEARCH_WORD in doc["text"] for doc in index["docs"])
+
+
+def test_charts_are_reproducible() -> None:
+    first = charts.stacked_bars("t", ["2026Q1", "2026Q2"], {"a": [1, 2]}, "n")
+    second = charts.stacked_bars("t", ["2026Q1", "2026Q2"], {"a": [1, 2]}, "n")
+    assert first == second
+    assert b"<dc:date>" not in first
+
+
+def test_markdown_escaping_keeps_text_as_text() -> None:
+    assert md("[x](javascript:alert(1))") == "\\[x\\]\\(javascript:alert\\(1\\)\\)"
+    assert md("a | b") == "a \\| b"
+    body = render_body('<script>alert(1)</script><a href="javascript:x">y</a>\n\n**ok**')
+    assert "<script" not in body and "javascript:" not in body and "<strong>ok</strong>" in body
+
+
+def test_mkdocs_api_build_with_hand_written_home(tmp_path: Path) -> None:
+    """Plain MkDocs (no CLI): a hand-written docs/index.md wins and the dashboard moves."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config as load_mkdocs
+
+    root = make_site_repo(tmp_path / "repo")
+    write(root, "docs/index.md", "# Our incident site\n")
+    config = load_mkdocs(str(root / "mkdocs.yml"), site_dir=str(tmp_path / "out"), strict=True)
+    build(config)
+    assert "Our incident site" in (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert (tmp_path / "out" / "dashboard" / "index.html").is_file()
+
+
+def test_unshowable_record_fails_strict_build(tmp_path: Path, run_cli: RunCli) -> None:
+    root = make_site_repo(tmp_path / "repo")
+    write(root, "incidents/INC-2026-0009-broken.md", "no front matter here\n")
+    result = run_cli("-C", root, "build", "--site-dir", tmp_path / "out", expect=1)
+    assert "INC-2026-0009-broken.md" in result.output
+    run_cli("-C", root, "build", "--site-dir", tmp_path / "out", "--no-strict", expect=0)
+
+
+def test_build_without_mkdocs_yml_uses_packaged_config(tmp_path: Path, run_cli: RunCli) -> None:
+    root = make_site_repo(tmp_path / "repo")
+    (root / "mkdocs.yml").unlink()
+    run_cli("-C", root, "build", "--site-dir", tmp_path / "out")
+    assert (tmp_path / "out" / "incidents" / "INC-2026-0001" / "index.html").is_file()

@@ -1,0 +1,63 @@
+"""`/action-items/`: every action item across post-mortems, by owner and due date, overdue first."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from incidentkit import metrics
+from incidentkit.site import urls
+from incidentkit.site.context import SiteData
+from incidentkit.site.html import md
+from incidentkit.site.pages.postmortems import action_item_row
+from incidentkit.site.widgets import filters, table
+
+HEADERS = ("ID", "Post-mortem", "Description", "Owner", "Due", "Status", "Kind")
+
+
+def pages(site: SiteData) -> Iterator[tuple[str, str]]:
+    yield urls.ACTION_ITEMS, page(site)
+
+
+def page(site: SiteData) -> str:
+    here = urls.ACTION_ITEMS
+    today = site.today
+    items = sorted(
+        site.action_items,
+        key=lambda i: (
+            not i.is_overdue(today),  # overdue first
+            not i.is_open,  # then the other open ones; closed last
+            i.owner or "~",
+            i.due or today.replace(year=9999),
+            i.global_id,
+        ),
+    )
+    overdue = metrics.overdue(site.action_items, today)
+    loads = metrics.action_items_by_owner(site.action_items, today)
+    owners = sorted({i.owner or "(unowned)" for i in site.action_items})
+    statuses = sorted({i.status for i in site.action_items if i.status})
+    return "\n".join(
+        [
+            "# Action items",
+            "",
+            f"{len(site.action_items)} action items, {len(overdue)} overdue "
+            f"(as of {today.isoformat()}). Overdue first, then open, by owner and due date.",
+            "",
+            "## By owner",
+            "",
+            table(
+                ("Owner", "Open", "Overdue", "Done", "Total"),
+                (
+                    [md(o.owner), str(o.open), str(o.overdue), str(o.done), str(o.total)]
+                    for o in loads
+                ),
+            ),
+            "",
+            "## All items",
+            filters("action-items", [("Owner", 3, owners), ("Status", 5, statuses)]),
+            table(
+                HEADERS,
+                (action_item_row(site, here, item, True) for item in items),
+                table_id="action-items",
+            ),
+        ]
+    )

@@ -1,0 +1,119 @@
+"""`/`: the dashboard. Open incidents by severity, uncovered S1/S2 incidents, overdue
+action items, headline MTTD/MTTR with their trend, the latest incidents."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from incidentkit import metrics
+from incidentkit.config import SEVERITIES
+from incidentkit.site import urls
+from incidentkit.site.context import SiteData
+from incidentkit.site.html import esc, fmt_date, fmt_hours, md
+from incidentkit.site.pages.incidents import row as incident_row
+from incidentkit.site.widgets import figure, figures, severity_badge, table
+
+LATEST = 10
+OPEN_STATUSES = ("open", "mitigated")
+
+
+def pages(site: SiteData) -> Iterator[tuple[str, str]]:
+    yield site.home, page(site)
+
+
+def trend_note(current: float | None, previous: float | None, quarter: str) -> str:
+    """How a quarter's median compares with the quarter before (lower is better)."""
+    if current is None or previous is None:
+        return f"{esc(quarter)}: no comparison"
+    arrow = "▼" if current < previous else "▲" if current > previous else "="
+    return f"{esc(quarter)}: {fmt_hours(current)} {arrow} from {fmt_hours(previous)}"
+
+
+def page(site: SiteData) -> str:
+    here = site.home
+    today = site.today
+    open_incidents = [i for i in site.incidents if i.status in OPEN_STATUSES]
+    open_counts = metrics.count_by(open_incidents, lambda i: i.severity)
+    overdue = metrics.overdue(site.action_items, today)
+    uncovered = [
+        e
+        for e in site.coverage.unmet
+        if e.incident.id in site.incident_ids
+        and e.incident.severity in site.records.config.policy.regression_severities
+    ]
+    mttd = metrics.mttd(site.incidents)
+    mttr = metrics.mttr(site.incidents)
+    series = metrics.quarter_series(site.incidents)
+    quarters = list(series)
+    last, before = (quarters[-1], quarters[-2]) if len(quarters) >= 2 else (None, None)
+    mttd_note = mttr_note = f"median of {len(site.incidents)} incidents"
+    if last and before:
+        mttd_note = trend_note(
+            metrics.mttd(series[last]).median_hours, metrics.mttd(series[before]).median_hours, last
+        )
+        mttr_note = trend_note(
+            metrics.mttr(series[last]).median_hours, metrics.mttr(series[before]).median_hours, last
+        )
+    severity_figures = [
+        figure(f"Open {s}", str(open_counts.get(s, 0)), klass=f"ik-sev-{s.lower()}")
+        for s in SEVERITIES
+    ]
+    parts = [
+        f"# {md(site.records.config.site_title)}",
+        "",
+        f"{len(site.incidents)} incidents, {len(site.postmortems)} post-mortems, "
+        f"{len(site.records.cases)} eval cases. As of {today.isoformat()}.",
+        figures(
+            [
+                *severity_figures,
+                figure("Uncovered S1/S2", str(len(uncovered)), klass="ik-fig-uncovered"),
+                figure("Overdue action items", str(len(overdue)), klass="ik-fig-overdue"),
+                figure("MTTD (median)", fmt_hours(mttd.median_hours), mttd_note, "ik-fig-mttd"),
+                figure("MTTR (median)", fmt_hours(mttr.median_hours), mttr_note, "ik-fig-mttr"),
+            ]
+        ),
+        "",
+        f"More: {urls.link(here, urls.TRENDS, 'trends by quarter')}, "
+        f"{urls.link(here, urls.COVERAGE, 'eval coverage')}, "
+        f"{urls.link(here, urls.ACTION_ITEMS, 'all action items')}.",
+        "",
+        "## Uncovered S1/S2 incidents",
+        "",
+        table(
+            ("Incident", "Severity", "Title", "Eval cases"),
+            (
+                [
+                    urls.link(here, urls.incident(e.incident.id), e.incident.id),
+                    severity_badge(e.incident.severity),
+                    md(e.incident.title),
+                    str(len(e.cases)),
+                ]
+                for e in uncovered
+            ),
+        ),
+        "",
+        "## Overdue action items",
+        "",
+        table(
+            ("Item", "Description", "Owner", "Due"),
+            (
+                [
+                    urls.link(here, urls.postmortem(i.postmortem_id), i.global_id),
+                    md(i.description),
+                    md(i.owner or "(unowned)"),
+                    fmt_date(i.due),
+                ]
+                for i in overdue
+            ),
+        ),
+        "",
+        "## Latest incidents",
+        "",
+        table(
+            ("ID", "Title", "Severity", "Failure modes", "Status", "Detected"),
+            (incident_row(site, here, i)[:6] for i in site.incidents[:LATEST]),
+        ),
+        "",
+        f"All incidents: {urls.link(here, urls.INCIDENTS, 'the incident database')}.",
+    ]
+    return "\n".join(parts)
