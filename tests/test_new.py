@@ -11,6 +11,7 @@ import yaml
 
 from conftest import RunCli
 from incidentkit.authoring.eval_case import reproduction_input
+from incidentkit.rules.postmortem_sections import REQUIRED as REQUIRED_SECTIONS
 
 FLAGS = [
     "--title",
@@ -223,14 +224,7 @@ def test_postmortem_placeholders_are_flagged_until_filled(run_cli: RunCli, root:
     assert data["incidents"] == [incident]
     assert data["authors"] == ["@asha-r"]
     assert str(data["action_items"][0]["created"]) == "2026-11-26"  # today, from the clock
-    for section in (
-        "Summary",
-        "Timeline",
-        "Root cause",
-        "Why we didn't catch it earlier",
-        "What we will change",
-        "How we will know it worked",
-    ):
+    for section in REQUIRED_SECTIONS:
         assert f"\n## {section}\n" in text
 
     findings = _lint(run_cli, root, expect=1)

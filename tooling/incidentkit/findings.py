@@ -38,6 +38,18 @@ class Finding:
     message: str
     hint: str = ""
 
+    def as_dict(self) -> dict[str, str | int]:
+        """The stable JSON shape of a finding, shared by every JSON report."""
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "rule": self.rule,
+            "level": self.level.label,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
     def with_level(self, level: Level) -> Finding:
         return Finding(self.path, self.line, self.column, self.rule, level, self.message, self.hint)
 

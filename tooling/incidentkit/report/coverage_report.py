@@ -11,6 +11,7 @@ from typing import Any
 
 from incidentkit.config import Policy
 from incidentkit.coverage import CoverageReport, GapCoverage, IncidentCoverage
+from incidentkit.metrics import reproduction_counts
 from incidentkit.records.model import EvalCase
 
 FORMATS = ("text", "json", "markdown")
@@ -56,6 +57,22 @@ def _case_json(case: EvalCase) -> dict[str, Any]:
         "verified": case.verified,
         "gap": case.gap,
         "source": case.source,
+        "reproduction": _reproduction(case),
+    }
+
+
+def _reproduction(case: EvalCase) -> dict[str, Any] | None:
+    """The recorded `incidentkit reproduce` estimate: runs, failures, failure_rate, agent."""
+    counts = reproduction_counts(case)
+    if counts is None:
+        return None
+    failures, runs = counts
+    agent = (case.reproduction or {}).get("agent")
+    return {
+        "runs": runs,
+        "failures": failures,
+        "failure_rate": round(failures / runs, 4),
+        "agent": agent if isinstance(agent, str) else None,
     }
 
 
@@ -154,6 +171,13 @@ def to_text(report: CoverageReport, policy: Policy, history_note: str = "") -> s
             f"{i.id:<15} {i.severity or '?':<3} {verdict(c):<13} cases: {tiers_label(c)}; "
             f"verified {c.verified}/{total}; turnaround {turnaround_label(c, report.history_available)}"
         )
+        for case in c.cases:
+            rep = _reproduction(case)
+            if rep is not None:
+                out.append(
+                    f"{'':<15} reproduced: {case.id} failed {rep['failures']}/{rep['runs']} "
+                    f"({rep['failure_rate']:.0%})" + (f" on {rep['agent']}" if rep["agent"] else "")
+                )
         if c.waived and i.waiver:
             out.append(f"{'':<15} waived: {i.waiver.reason} (approved by {i.waiver.approved_by})")
         elif not c.policy_met:

@@ -124,18 +124,7 @@ def to_json(result: GateResult) -> dict[str, Any]:
             for t in result.waived
             if t.incident.waiver
         ],
-        "findings": [
-            {
-                "path": f.path,
-                "line": f.line,
-                "column": f.column,
-                "rule": f.rule,
-                "level": f.level.label,
-                "message": f.message,
-                "hint": f.hint,
-            }
-            for f in result.findings
-        ],
+        "findings": [f.as_dict() for f in result.findings],
     }
 
 

@@ -13,18 +13,7 @@ from incidentkit.lint import LintResult
 
 def write(result: LintResult, stream: TextIO, color: bool) -> None:
     document = {
-        "findings": [
-            {
-                "path": f.path,
-                "line": f.line,
-                "column": f.column,
-                "rule": f.rule,
-                "level": f.level.label,
-                "message": f.message,
-                "hint": f.hint,
-            }
-            for f in result.findings
-        ],
+        "findings": [f.as_dict() for f in result.findings],
         "summary": {"errors": result.errors, "warnings": result.warnings, "files": result.files},
     }
     json.dump(document, stream, indent=2)
