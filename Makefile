@@ -36,6 +36,9 @@ demo: $(STAMP)
 		--before .demo/before-1.xml --before .demo/before-2.xml --before .demo/before-3.xml \
 		--after .demo/after-1.xml --after .demo/after-2.xml --after .demo/after-3.xml
 	@echo
+	@echo "demo: reproduce INC-2026-0005 offline: its case run 10 times against support-agent 1.4.0"
+	$(BIN)/incidentkit reproduce refund-policy-no-retroactive-promise --runs 10 --agent-version 1.4.0 --yes
+	@echo
 	@echo "demo: eval coverage per incident"
 	$(BIN)/incidentkit coverage
 	@echo
@@ -61,6 +64,11 @@ docs: $(STAMP)
 	$(BIN)/python -m incidentkit.docs
 
 test: lint types workflows unit
+
+# Speed and memory at 1k and 10k incidents, as ratios to floors (docs/benchmarks.md).
+# Quick run: BENCH_SIZES=1000 BENCH_RUNS=3 make bench
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) site .pytest_cache .mypy_cache .ruff_cache

@@ -3,7 +3,9 @@
 Time to detection (MTTD) is `detected_at - started_at`; time to resolution
 (MTTR) is `resolved_at - detected_at`. Quarters are taken from `detected_at`
 in UTC. An incident missing a timestamp is left out of a duration metric and
-counted as missing, never treated as zero.
+counted as missing, never treated as zero. A failure rate estimated from
+repeated runs (`incidentkit reproduce`) comes with its 95% Wilson score
+interval (`wilson_interval`).
 """
 
 from __future__ import annotations
@@ -370,3 +372,43 @@ def action_items_by_owner(items: Iterable[ActionItem], today: date) -> list[Owne
 def turnaround_hours(incident: Incident, first_case_commit: datetime | None) -> float | None:
     """Hours from detection to the first commit that added a linked eval case."""
     return hours_between(incident.detected_at, first_case_commit)
+
+
+def wilson_interval(failures: int, runs: int, z: float = 1.96) -> tuple[float, float]:
+    """The Wilson score interval for a failure rate seen in `failures` of `runs` runs.
+
+    With p = failures / runs and the normal quantile `z` (1.96 for 95%):
+
+        centre = (p + z²/2n) / (1 + z²/n)
+        half   = z · sqrt(p(1 - p)/n + z²/4n²) / (1 + z²/n)
+
+    Unlike `p ± z·sqrt(p(1-p)/n)` it stays inside [0, 1] and is not a zero-width
+    interval at 0/n or n/n: 0 failures in 10 runs still allows a rate of up to
+    28%, which is what "we could not reproduce it" honestly means. No runs
+    give the whole range (0, 1).
+    """
+    if runs < 0 or failures < 0 or failures > runs:
+        raise ValueError(f"need 0 <= failures <= runs, got {failures} of {runs}")
+    if runs == 0:
+        return (0.0, 1.0)
+    p = failures / runs
+    z2 = z * z
+    denominator = 1 + z2 / runs
+    centre = (p + z2 / (2 * runs)) / denominator
+    half = z * math.sqrt(p * (1 - p) / runs + z2 / (4 * runs * runs)) / denominator
+    # Rounding can put an end a hair outside [0, 1] at 0/n and n/n.
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def reproduction_counts(case: EvalCase) -> tuple[int, int] | None:
+    """`(failures, runs)` from a case's recorded `reproduction`, or None when absent or malformed."""
+    rep = case.reproduction
+    if rep is None:
+        return None
+    runs, failures = rep.get("runs"), rep.get("failures")
+    if not all(isinstance(x, int) and not isinstance(x, bool) for x in (runs, failures)):
+        return None
+    assert isinstance(runs, int) and isinstance(failures, int)
+    if runs < 1 or not 0 <= failures <= runs:
+        return None
+    return failures, runs

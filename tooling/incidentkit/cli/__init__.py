@@ -26,6 +26,8 @@ COMMANDS: dict[str, str] = {
     "new": "incidentkit.cli.new:new",
     "redact": "incidentkit.cli.redact:redact",
     "verify": "incidentkit.cli.verify:verify",
+    "reproduce": "incidentkit.cli.reproduce:reproduce",
+    "minimize": "incidentkit.cli.minimize:minimize",
     "build": "incidentkit.cli.site:build",
     "serve": "incidentkit.cli.site:serve",
     "coverage": "incidentkit.cli.coverage:coverage",

@@ -199,6 +199,20 @@ def cases_table(cases: list[EvalCase]) -> str:
                 "verified" if case.verified else "not verified",
                 md(v.fails_on) if v and v.fails_on else "—",
                 md(v.passes_on) if v and v.passes_on else "—",
+                reproduced_text(case),
             ]
         )
-    return table(("Case", "Tier", "File", "Verification", "Fails on", "Passes on"), rows)
+    return table(
+        ("Case", "Tier", "File", "Verification", "Fails on", "Passes on", "Reproduced"), rows
+    )
+
+
+def reproduced_text(case: EvalCase) -> str:
+    """`7/20 (35%) on agent@1.4.0`: the recorded `incidentkit reproduce` estimate, or —."""
+    counts = metrics.reproduction_counts(case)
+    if counts is None:
+        return "—"
+    failures, runs = counts
+    agent = (case.reproduction or {}).get("agent")
+    where = f" on {agent}" if isinstance(agent, str) and agent else ""
+    return md(f"{failures}/{runs} ({failures / runs:.0%}){where}")
