@@ -51,7 +51,10 @@ def cli_markdown(group: click.Group) -> str:
         "Generated from `incidentkit --help`; run `make docs` to refresh.",
         "",
     ]
-    root = group.make_context("incidentkit", [], resilient_parsing=True)
+    # A fixed width, so the page does not depend on the terminal that generated it
+    root = group.make_context(
+        "incidentkit", [], resilient_parsing=True, terminal_width=80, max_content_width=80
+    )
     for name, ctx in _contexts(root):
         lines += [f"## `{name}`", "", "```text", ctx.command.get_help(ctx).rstrip(), "```", ""]
     return "\n".join(lines)
