@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -10,6 +11,8 @@ from conftest import REPO_ROOT, case_text, incident_text, postmortem_text, write
 XSS_TITLE = "<script>alert(1)</script> <img src=x onerror=alert(2)> [x](javascript:alert(3))"
 XSS_TAG = "<img src=x onerror=alert(4)>"
 SEARCH_WORD = "zebrafishmarker"
+# Plain text that HTML escaping changes: it must reach the page escaped exactly once.
+QUOTE_TITLE = 'Agent showed another customer\'s email & a "quoted" name'
 XSS_BODY = f"""
 ## What happened
 
@@ -23,7 +26,7 @@ The agent leaked a {SEARCH_WORD} token.
 
 
 def make_site_repo(root: Path) -> Path:
-    """Three incidents (one with every XSS payload), a post-mortem, cases, a docs page."""
+    """Three incidents (XSS payloads in one, quotes in another), a post-mortem, cases, docs."""
     xss = incident_text(
         id="INC-2026-0001",
         severity="S1",
@@ -47,6 +50,9 @@ def make_site_repo(root: Path) -> Path:
             status="closed",
             detected_at="2026-03-01T20:00:00Z",
             extra="related_incidents: [INC-2026-0001]\n",
+        ).replace(
+            "title: Support agent quoted a superseded refund window",
+            f"title: {json.dumps(QUOTE_TITLE)}",  # a JSON string is a YAML scalar
         ),
     )
     write(

@@ -162,3 +162,35 @@ def test_repository_schemas_win_over_packaged(
     schema_file.write_text(json.dumps(schema))
     result = run_cli("-C", root, "lint", expect=1)
     assert "use one of: SEV1, SEV2" in result.stdout
+
+
+def test_output_file_is_never_overwritten_without_force(
+    run_cli: RunCli, make_repo: Callable[..., Path], tmp_path: Path
+) -> None:
+    root = make_repo()
+    out = tmp_path / "report.json"
+    out.write_text("previous report", encoding="utf-8")
+    result = run_cli("-C", root, "lint", "--format", "json", "--output", out, expect=1)
+    assert "already exists" in result.stderr
+    assert out.read_text(encoding="utf-8") == "previous report"
+    run_cli("-C", root, "lint", "--format", "json", "--output", out, "--force")
+    assert json.loads(out.read_text(encoding="utf-8"))["findings"] == []
+
+
+def test_an_unwritable_output_is_an_error_not_a_traceback(
+    run_cli: RunCli, make_repo: Callable[..., Path], tmp_path: Path
+) -> None:
+    root = make_repo()
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x", encoding="utf-8")
+    result = run_cli("-C", root, "lint", "--output", blocker / "report.txt", expect=2)
+    assert result.stderr.startswith("incidentkit: error:")
+    assert "internal error" not in result.stderr
+
+
+def test_a_configured_folder_that_does_not_exist_is_a_config_error(
+    run_cli: RunCli, make_repo: Callable[..., Path]
+) -> None:
+    root = make_repo(pyproject='[tool.incidentkit.paths]\nincidents = "incidnets"\n')
+    result = run_cli("-C", root, "lint", expect=2)
+    assert "incidents = 'incidnets': no such folder" in result.stderr

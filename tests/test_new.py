@@ -77,10 +77,13 @@ def test_plain_output_is_the_path(run_cli: RunCli, root: Path) -> None:
     assert result.stdout.strip().endswith("incidents/INC-2026-0001-retro-refund.md")
 
 
-def test_year_comes_from_detected_at(run_cli: RunCli, root: Path) -> None:
-    flags = [*FLAGS[:-2], "--detected-at", "2027-01-01T00:30:00+01:00"]
+def test_year_comes_from_detected_at_in_utc(run_cli: RunCli, root: Path) -> None:
+    flags = [*FLAGS[:-2], "--detected-at", "2027-01-01T00:30:00Z"]
     flags[flags.index("--started-at") + 1] = "2026-12-31T20:00:00Z"
     assert _new(run_cli, root, "incident", *flags)["id"] == "INC-2027-0001"
+    # 00:30 on New Year's Day at +01:00 is still 2026 in UTC, the calendar quarters use
+    flags[flags.index("--detected-at") + 1] = "2027-01-01T00:30:00+01:00"
+    assert _new(run_cli, root, "incident", *flags)["id"] == "INC-2026-0001"
     assert _lint(run_cli, root) == []
 
 

@@ -121,3 +121,12 @@ def test_set_mappings_writes_once_and_reports_no_change(tmp_path: Path) -> None:
     ]
     assert not set_mappings(file, [(("cases", 0), "verification", {"k": 1})])
     assert list(tmp_path.iterdir()) == [file]  # no temporary file left behind
+
+
+def test_set_mappings_keeps_the_files_crlf_and_bom_on_disk(tmp_path: Path) -> None:
+    file = tmp_path / "c.yaml"
+    file.write_bytes(b"\xef\xbb\xbf# a comment\r\nid: a\r\ntier: regression\r\n")
+    assert set_mappings(file, [((), "verification", {"fails_on": "x@1"})])
+    assert file.read_bytes() == (
+        b"\xef\xbb\xbf# a comment\r\nid: a\r\ntier: regression\r\nverification:\r\n  fails_on: x@1\r\n"
+    )

@@ -191,6 +191,49 @@ TRIGGERS = [
         [(PM, 52, Level.WARNING)],
     ),
     Case(
+        "python-syntax",
+        {
+            "evals/regression/test_x.py": "import pytest\n\n@pytest.mark.incident(id='INC-2026-0001')\ndef test_x(:\n    pass\n"
+        },
+        [("evals/regression/test_x.py", 4, Level.ERROR)],
+    ),
+    Case(
+        "python-syntax",
+        {"evals/regression/test_x.py": b"# incident \xff\n"},
+        [("evals/regression/test_x.py", 1, Level.ERROR)],
+        "not-utf8",
+    ),
+    Case(
+        "file-size",
+        {"incidents/INC-2026-0002-folder.md/readme.txt": "x"},
+        [("incidents/INC-2026-0002-folder.md", 1, Level.ERROR)],
+        "folder",
+    ),
+    Case(
+        "eval-regex", {CASE: case_text(extra="  - regex: '(unclosed'\n")}, [(CASE, 10, Level.ERROR)]
+    ),
+    Case(
+        "action-item-ids",
+        {
+            PM: postmortem_text(
+                action_items=(
+                    "action_items:\n"
+                    "  - {id: A1, description: d, owner: '@a', due: '2027-01-01', status: open, kind: fix}\n"
+                    "  - {id: A1, description: e, owner: '@a', due: '2027-01-01', status: done, kind: fix,"
+                    " created: '2026-05-01', completed: '2026-04-01'}\n"
+                )
+            )
+        },
+        [(PM, 19, Level.ERROR), (PM, 19, Level.ERROR)],
+    ),
+    Case("schema", {CASE: "cases:\n  id: x\n"}, [(CASE, 1, Level.ERROR)], "cases-not-a-list"),
+    Case(
+        "schema",
+        {INC: incident_text().replace("severity: S3", "severity: 1")},
+        [(INC, 5, Level.ERROR)],
+        "one-finding-per-value",
+    ),
+    Case(
         "suppression-reason",
         {
             INC: incident_text(
@@ -257,6 +300,21 @@ PASSES = [
         },
     ),
     Case("secrets", {}),
+    Case(
+        "python-syntax",
+        {
+            "evals/regression/test_x.py": "import pytest\n\n@pytest.mark.incident(id='INC-2026-0001')\ndef test_x():\n    pass\n"
+        },
+    ),
+    Case(
+        "eval-regex",
+        {
+            CASE: case_text(
+                extra="  - regex: '(?i)before travel'\n  - not-regex: '\\bretroactive\\b'\n"
+            )
+        },
+    ),
+    Case("action-item-ids", {PM: postmortem_text()}),
     Case(
         "blaming-language",
         {

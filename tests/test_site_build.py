@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -22,7 +23,7 @@ from incidentkit.config import load_config
 from incidentkit.records.repository import RecordSet, load_repository
 from incidentkit.site import charts
 from incidentkit.site.html import fmt_hours, md, render_body
-from site_fixture import SEARCH_WORD, make_site_repo
+from site_fixture import QUOTE_TITLE, SEARCH_WORD, XSS_TITLE, make_site_repo
 
 
 @pytest.fixture(scope="module")
@@ -140,6 +141,32 @@ def test_record_text_is_escaped_everywhere(site_repo: tuple[Path, Path]) -> None
     assert "click me" in incident  # the body link's text stays, its URL is dropped
     title = re.search(r"<title>(.*?)</title>", incident, re.S)
     assert title and "<" not in title.group(1)
+
+
+def _title_and_header(html: str) -> tuple[str, str]:
+    title = re.search(r"<title>(.*?)</title>", html, re.S)
+    header = re.search(
+        r'data-md-component="header-topic">\s*<span class="md-ellipsis">(.*?)</span>', html, re.S
+    )
+    assert title and header
+    return title.group(1).strip(), header.group(1).strip()
+
+
+@pytest.mark.parametrize(
+    ("incident", "text"),
+    [("INC-2026-0003", QUOTE_TITLE), ("INC-2026-0001", XSS_TITLE)],
+)
+def test_page_title_is_escaped_exactly_once(
+    site_repo: tuple[Path, Path], incident: str, text: str
+) -> None:
+    """<title> and the header hold the record title escaped once: a browser shows the text."""
+    title, header = _title_and_header(page(site_repo[1], f"incidents/{incident}"))
+    # Decoding once gives the text back: not escaped twice (`&amp;#x27;`) ...
+    assert unescape(title) == f"{incident}: {text} - Incident database"
+    assert unescape(header) == f"{incident}: {text}"
+    # ... and not left raw: no tag, no bare `&` or `"`.
+    for source in (title, header):
+        assert not re.search(r"[<>\"]|&(?!(amp|lt|gt|quot|#34|#39|#x27);)", source), source
 
 
 def test_approximate_timestamps_are_marked(site_repo: tuple[Path, Path]) -> None:

@@ -352,6 +352,11 @@ def test_versions_come_from_flags_when_the_files_do_not_say(
         "3.0.1",
     )
     assert "fails_on: support-agent@3.0" in result.stdout
+    # the SPEC's own `agent@version` form is taken as it is, not prefixed twice
+    args = ["--before-version", "support-agent@3.0", "--after-version", "support-agent@3.0.1"]
+    result = run_cli("-C", root, "verify", "--before", before, "--after", after, *args)
+    assert "fails_on: support-agent@3.0\n" in result.stdout
+    assert "support-agent@support-agent" not in result.stdout
 
 
 def test_promptfoo_json_results(tmp_path: Path, run_cli: RunCli) -> None:

@@ -162,6 +162,12 @@ def _validate(table: dict[str, Any], source: Path) -> None:
 
 def _from_table(root: Path, table: dict[str, Any], source: Path) -> Config:
     paths = table.get("paths", {})
+    for name, folder in paths.items():
+        # a typo here would otherwise read as an empty repository, or as broken links
+        if not (root / folder).is_dir():
+            raise ConfigError(
+                f"{source}: [tool.incidentkit.paths] {name} = {folder!r}: no such folder in {root}"
+            )
     ids = table.get("ids", {})
     pol = table.get("policy", {})
     agent = table.get("agent", {})

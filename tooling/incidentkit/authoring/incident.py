@@ -23,7 +23,7 @@ from incidentkit.authoring.render import (
 from incidentkit.config import Config
 from incidentkit.errors import UsageError
 from incidentkit.ids import next_id
-from incidentkit.records.timestamps import parse_timestamp
+from incidentkit.records.timestamps import parse_timestamp, utc
 
 TEMPLATE = "incident.md"
 # Required by the schema but never asked for: allocated, or defaulted.
@@ -118,9 +118,9 @@ def create_incident(
     if draft.agent_version:
         version_line = f"agent_version: {quoted(_one_line(draft.agent_version, '--agent-version'))}"
     slug = check_slug(draft.slug) if draft.slug else slugify(title)
-    # The ID's year is detected_at's, in the offset it was written with (as the
-    # id-filename rule reads it).
-    record_id = next_id(config, "incident", detected.year, taken=taken)
+    # The ID's year is detected_at's year in UTC, like every other calendar bucket
+    # (quarters), and as the id-filename rule reads it.
+    record_id = next_id(config, "incident", utc(detected).year, taken=taken)
     text = fill_template(
         config,
         TEMPLATE,

@@ -54,7 +54,11 @@ class LazyGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            finally:
+                # flush inside the handlers, so a full disk or closed pipe is reported here
+                sys.stdout.flush()
         except IncidentkitError as exc:
             click.secho(f"incidentkit: error: {exc}", fg="red", err=True)
             ctx.exit(exc.exit_code)
@@ -65,6 +69,11 @@ class LazyGroup(click.Group):
             # `incidentkit lint | head`: the reader left; stop quietly like other Unix tools
             _silence_stdout()
             ctx.exit(1)
+        except OSError as exc:
+            # A full disk, a read-only folder, a path through a file: the environment, not a bug
+            where = f": {exc.filename}" if exc.filename else ""
+            click.secho(f"incidentkit: error: {exc.strerror or exc}{where}", fg="red", err=True)
+            ctx.exit(2)
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except Exception as exc:  # the last line of defence: no traceback reaches a user
@@ -102,8 +111,8 @@ def cli(ctx: click.Context, directory: Path | None) -> None:
     found by searching upward for a pyproject.toml with [tool.incidentkit],
     then for an incidents/ folder.
 
-    Exit codes: 0 success, 1 findings or a failed check, 2 usage or
-    configuration error.
+    Exit codes: 0 success, 1 findings or a failed check, 2 usage,
+    configuration or I/O error.
     """
     ctx.obj = directory
 

@@ -30,10 +30,13 @@ from incidentkit.report import REPORTERS
     "-o",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Write the report to FILE instead of standard output.",
+    help="Write the report to FILE instead of standard output (refuses an existing FILE).",
 )
+@click.option("--force", is_flag=True, help="With --output, replace an existing FILE.")
 @click.pass_context
-def lint(ctx: click.Context, paths: tuple[Path, ...], fmt: str | None, output: Path | None) -> None:
+def lint(
+    ctx: click.Context, paths: tuple[Path, ...], fmt: str | None, output: Path | None, force: bool
+) -> None:
     """Check records against the schemas and the repository-wide rules.
 
     With PATHS (files or folders), report only findings in them; the whole
@@ -48,7 +51,7 @@ def lint(ctx: click.Context, paths: tuple[Path, ...], fmt: str | None, output: P
     records = load_repository(config)
     only = _selected(records, repo_relative(config, paths)) if paths else None
     result = run_lint(records, now(), only)
-    _report(result, fmt or ("github" if in_github_actions() else "text"), output)
+    _report(result, fmt or ("github" if in_github_actions() else "text"), output, force)
     ctx.exit(1 if result.errors else 0)
 
 
@@ -59,11 +62,11 @@ def _selected(records: RecordSet, wanted: list[str]) -> set[str]:
     return {p for p in known if any(p == w or p.startswith(w + "/") or w == "." for w in prefixes)}
 
 
-def _report(result: LintResult, fmt: str, output: Path | None) -> None:
+def _report(result: LintResult, fmt: str, output: Path | None, force: bool) -> None:
     reporter = REPORTERS[fmt]
     if output is None:
         reporter(result, sys.stdout, sys.stdout.isatty())
         return
     buffer = io.StringIO()
     reporter(result, buffer, False)
-    atomic_write_text(output, buffer.getvalue(), overwrite=True)
+    atomic_write_text(output, buffer.getvalue(), overwrite=force)

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import secrets
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,7 +22,8 @@ import click
 
 from incidentkit.cli.common import config_from
 from incidentkit.config import Config
-from incidentkit.errors import ConfigError
+from incidentkit.errors import ConfigError, UsageError
+from incidentkit.site.site_dir import SITE_MARKERS, looks_like_site, unsafe_site_dir
 
 DEFAULT_CONFIG = Path(__file__).resolve().parents[1] / "site" / "default_mkdocs.yml"
 
@@ -37,20 +41,19 @@ class _ShowWarnings(logging.Handler):
 
 
 @contextmanager
-def mkdocs_config(
-    repo: Config, site_dir: Path | None, strict: bool, **overrides: Any
-) -> Iterator[Any]:
-    """The loaded MkDocs config: the repository's mkdocs.yml, or the packaged default."""
+def mkdocs_config(repo: Config, strict: bool, **overrides: Any) -> Iterator[Any]:
+    """The loaded MkDocs config: the repository's mkdocs.yml, or the packaged default.
+
+    Its site_dir is the configured one; `build` checks and replaces it itself.
+    """
     from mkdocs.config import load_config
     from mkdocs.exceptions import ConfigurationError
 
     options: dict[str, Any] = {"strict": strict, **overrides}
-    if site_dir is not None:
-        options["site_dir"] = str(site_dir.resolve())
     config_file = repo.root / "mkdocs.yml"
     with tempfile.TemporaryDirectory(prefix="incidentkit-site-") as tmp:
         if not config_file.is_file():
-            config_file = _default_config(repo, Path(tmp), site_dir)
+            config_file = _default_config(repo, Path(tmp), None)
         try:
             yield load_config(config_file=str(config_file), **options)
         except ConfigurationError as exc:
@@ -74,6 +77,54 @@ def _default_config(repo: Config, tmp: Path, site_dir: Path | None) -> Path:
     return path
 
 
+def check_site_dir(target: Path, repo: Config, docs_dir: Path, force: bool) -> None:
+    """Refuse a site dir whose contents the build would destroy (MkDocs empties it)."""
+    problem = unsafe_site_dir(target, repo, docs_dir)
+    if problem is not None:
+        raise UsageError(problem)
+    if target.exists() and not target.is_dir():
+        raise UsageError(f"site dir {target} is a file; choose a folder, such as site/")
+    if not force and not looks_like_site(target):
+        raise UsageError(
+            f"site dir {target} is not empty and is not a previous site build "
+            f"(no {', '.join(SITE_MARKERS)}); the build replaces it, so choose an empty "
+            "or new folder, or pass --force to delete its contents"
+        )
+
+
+def _sibling(target: Path, role: str) -> Path:
+    # Same parent as the site, so the final renames stay on one filesystem (atomic).
+    return target.parent / f".{target.name}.incidentkit-{role}-{os.getpid()}-{secrets.token_hex(4)}"
+
+
+@contextmanager
+def staged_site(target: Path) -> Iterator[Path]:
+    """A fresh sibling folder to build into, swapped in for `target` only on success.
+
+    On any failure (an exception, a strict-mode abort, Ctrl+C) the previous site
+    stays as it was and the half-built folder is removed.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = _sibling(target, "new")
+    staging.mkdir()  # not mkdtemp: the site keeps the umask's permissions, not 0700
+    try:
+        yield staging
+        if target.exists():
+            old = _sibling(target, "old")
+            target.rename(old)
+            try:
+                staging.rename(target)
+            except OSError:
+                old.rename(target)
+                raise
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            staging.rename(target)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+
+
 @click.command()
 @click.option(
     "--site-dir",
@@ -87,14 +138,24 @@ def _default_config(repo: Config, tmp: Path, site_dir: Path | None) -> Path:
     show_default=True,
     help="Fail on any warning: a broken link, a record that cannot be shown.",
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace the site dir even when it holds files that are not a previous "
+    "site build (they are deleted). The repository, its record folders and "
+    "docs_dir are refused even so.",
+)
 @click.pass_context
-def build(ctx: click.Context, site_dir: Path | None, strict: bool) -> None:
+def build(ctx: click.Context, site_dir: Path | None, strict: bool, force: bool) -> None:
     """Build the incident database site (MkDocs Material) from the records.
 
     Uses the repository's mkdocs.yml, or incidentkit's default configuration
     when there is none; pages are generated from incidents/, postmortems/
-    and evals/ and never written to the repository. Exit 1 when the build
-    fails (in strict mode, on any warning).
+    and evals/ and never written to the repository. The site is built in a
+    temporary folder next to the site dir and replaces it only when the
+    build succeeds. Exit 1 when the build fails (in strict mode, on any
+    warning); exit 2 when the site dir is the repository, a record folder
+    or docs_dir, or an unrelated non-empty folder (without --force).
     """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.exceptions import Abort, BuildError, PluginError
@@ -104,15 +165,21 @@ def build(ctx: click.Context, site_dir: Path | None, strict: bool) -> None:
     logger = logging.getLogger("mkdocs")
     logger.addHandler(counter)
     try:
-        with mkdocs_config(repo, site_dir, strict) as config:
-            try:
-                mkdocs_build(config)
-            except PluginError as exc:
-                raise ConfigError(str(exc)) from exc
-            except (Abort, BuildError) as exc:
-                click.secho(f"incidentkit: site build failed: {exc}", fg="red", err=True)
-                ctx.exit(1)
-            out = Path(config["site_dir"])
+        with mkdocs_config(repo, strict) as config:
+            # Not handed to MkDocs: it would empty the folder before anyone checked it.
+            out = (site_dir or Path(config["site_dir"])).resolve()
+            check_site_dir(out, repo, Path(config["docs_dir"]), force)
+            with staged_site(out) as staging:
+                config["site_dir"] = str(staging)
+                try:
+                    mkdocs_build(config)
+                except PluginError as exc:
+                    raise ConfigError(str(exc)) from exc
+                except (Abort, BuildError) as exc:
+                    click.secho(f"incidentkit: site build failed: {exc}", fg="red", err=True)
+                    if out.exists():
+                        click.echo(f"incidentkit: the previous site in {out} is kept", err=True)
+                    ctx.exit(1)
     finally:
         logger.removeHandler(counter)
     if counter.count and not strict:

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from incidentkit.findings import Finding, Level
 from incidentkit.records.document import Document
 from incidentkit.records.model import EvalCase
 
@@ -35,18 +36,39 @@ def yaml_cases(doc: Document) -> list[EvalCase]:
 
 def python_cases(root: Path, file: Path) -> list[EvalCase]:
     """Marked test functions of one Python file; a file that does not parse has none."""
+    return scan_python(root, file)[0]
+
+
+def scan_python(root: Path, file: Path) -> tuple[list[EvalCase], Finding | None]:
+    """Marked tests of one Python file, or the reason its markers cannot be read."""
+    rel = file.relative_to(root).as_posix()
     try:
-        source = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return []
+        source = file.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return [], _python_problem(
+            rel, 1, 1, f"byte {exc.start} is not valid UTF-8", "save the file as UTF-8"
+        )
+    except OSError as exc:
+        return [], _python_problem(rel, 1, 1, f"cannot read file: {exc.strerror}", "check the file")
     if "incident" not in source:
-        return []
+        return [], None
     try:
         tree = ast.parse(source, filename=str(file))
-    except (SyntaxError, ValueError):
-        return []
-    rel = file.relative_to(root).as_posix()
-    return list(_marked_tests(tree, rel))
+    except SyntaxError as exc:
+        return [], _python_problem(
+            rel,
+            exc.lineno or 1,
+            exc.offset or 1,
+            f"Python syntax error: {exc.msg}",
+            "fix the syntax: until then its @pytest.mark.incident markers are not seen as coverage",
+        )
+    except ValueError as exc:  # e.g. a NUL byte in the source
+        return [], _python_problem(rel, 1, 1, f"not Python source: {exc}", "fix or remove the file")
+    return list(_marked_tests(tree, rel)), None
+
+
+def _python_problem(rel: str, line: int, column: int, message: str, hint: str) -> Finding:
+    return Finding(rel, max(line, 1), max(column, 1), "python-syntax", Level.ERROR, message, hint)
 
 
 def _marked_tests(tree: ast.Module, rel: str) -> Iterator[EvalCase]:

@@ -187,10 +187,10 @@ def verify(
         ta = tallies_after.get(case.id, Tally())
         verdict = _verdict(tb, ta, agent)
         verification = None
-        if verdict == "verified":
+        if verdict == "verified" and agent:
             verification = {
-                "fails_on": f"{agent}@{result.before_version}",
-                "passes_on": f"{agent}@{result.after_version}",
+                "fails_on": agent_at(agent, result.before_version),
+                "passes_on": agent_at(agent, result.after_version),
                 "runs_before": tb.runs,
                 "runs_after": ta.runs,
                 "failure_rate_before": round(tb.failure_rate or 0.0, 4),
@@ -241,3 +241,8 @@ def write_verifications(root: Path, result: VerifyResult) -> list[str]:
             (verdict.case.key, "verification", verdict.verification)
         )
     return [path for path, file_edits in edits.items() if set_mappings(root / path, file_edits)]
+
+
+def agent_at(agent: str, version: str) -> str:
+    """`agent@version`; a version already written as `agent@version` is kept as it is."""
+    return version if "@" in version else f"{agent}@{version}"

@@ -57,6 +57,11 @@ def read_document(root: Path, file: Path, kind: Kind, max_bytes: int) -> Documen
 
 def _read_text(file: Path, doc: Document, max_bytes: int) -> str | None:
     try:
+        if file.is_dir():
+            doc.problem(
+                "file-size", "a folder is named like a record file", "rename or remove the folder"
+            )
+            return None
         size = file.stat().st_size
         if size > max_bytes:
             doc.problem(

@@ -8,7 +8,8 @@ from functools import cached_property
 from pathlib import Path
 
 from incidentkit.config import Config
-from incidentkit.evals.discovery import link_graph, python_cases, yaml_cases
+from incidentkit.evals.discovery import link_graph, scan_python, yaml_cases
+from incidentkit.findings import Finding
 from incidentkit.records.document import Document, Kind, read_document
 from incidentkit.records.model import EvalCase, Incident, Postmortem
 
@@ -24,6 +25,7 @@ class RecordSet:
     incidents: list[Incident] = field(default_factory=list)
     postmortems: list[Postmortem] = field(default_factory=list)
     cases: list[EvalCase] = field(default_factory=list)
+    python_problems: list[Finding] = field(default_factory=list)  # eval .py files that do not parse
 
     @cached_property
     def incidents_by_id(self) -> dict[str, Incident]:
@@ -55,12 +57,13 @@ def record_files(config: Config) -> Iterator[tuple[Path, Kind]]:
         base = config.root / folder
         if base.is_dir():
             for file in sorted(base.glob(pattern)):
-                if file.is_file() and _is_record_name(file):
+                # not is_file(): a folder or a broken symlink named like a record gets a finding
+                if _is_record_name(file):
                     yield file, kind  # type: ignore[misc]
     evals = config.root / config.evals_dir
     if evals.is_dir():
         for file in sorted(evals.rglob("*")):
-            if file.suffix in (".yaml", ".yml") and file.is_file() and _is_record_name(file):
+            if file.suffix in (".yaml", ".yml") and _is_record_name(file):
                 yield file, "eval"
 
 
@@ -90,5 +93,8 @@ def load_repository(config: Config, files: Iterable[tuple[Path, Kind]] | None = 
             records.cases.extend(yaml_cases(doc))
     if files is None:
         for file in python_test_files(config):
-            records.cases.extend(python_cases(config.root, file))
+            cases, problem = scan_python(config.root, file)
+            records.cases.extend(cases)
+            if problem is not None:
+                records.python_problems.append(problem)
     return records

@@ -69,9 +69,13 @@ def set_mapping_text(text: str, path: Key, name: str, value: Mapping[str, Any]) 
 def set_mappings(file: Path, edits: Sequence[Edit]) -> bool:
     """Apply several edits to one file and write it atomically; False when nothing changed."""
     try:
-        original = file.read_text(encoding="utf-8")
+        raw = file.read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise RoundTripError(f"{file}: cannot read it: {exc}") from None
+    # Edit in LF without a BOM; give the file back its own line endings and BOM.
+    bom = "\ufeff" if raw.startswith("\ufeff") else ""
+    crlf = "\r\n" in raw
+    original = raw.removeprefix(bom).replace("\r\n", "\n")
     text = original
     for path, name, value in edits:
         try:
@@ -80,7 +84,7 @@ def set_mappings(file: Path, edits: Sequence[Edit]) -> bool:
             raise RoundTripError(f"{file}: {exc}") from None
     if text == original:
         return False
-    atomic_write_text(file, text, overwrite=True)
+    atomic_write_text(file, bom + (text.replace("\n", "\r\n") if crlf else text), overwrite=True)
     return True
 
 

@@ -40,6 +40,12 @@ class SchemaError:
     key: Key  # where in the data the problem is
     message: str
     hint: str
+    kind: str = ""  # the JSON Schema keyword that failed
+
+
+# When several keywords fail on one value (a null timestamp fails both `type`
+# and `format`), the first of these is the one worth reading.
+_PRIORITY = ("type", "const", "enum", "format", "pattern")
 
 
 @cache
@@ -75,9 +81,15 @@ def validators(schemas_dir: Path) -> dict[str, jsonschema.protocols.Validator]:
     return result
 
 
-def schema_errors(validator: jsonschema.protocols.Validator, data: Any) -> Iterator[SchemaError]:
-    for error in validator.iter_errors(data):
-        yield from _explain(error)
+def schema_errors(validator: jsonschema.protocols.Validator, data: Any) -> list[SchemaError]:
+    """The schema problems of `data`, one per value (the most telling keyword first)."""
+    errors = [explained for error in validator.iter_errors(data) for explained in _explain(error)]
+    best: dict[Key, int] = {}
+    for e in errors:
+        if e.kind in _PRIORITY:
+            rank = _PRIORITY.index(e.kind)
+            best[e.key] = min(rank, best.get(e.key, rank))
+    return [e for e in errors if e.kind not in _PRIORITY or _PRIORITY.index(e.kind) == best[e.key]]
 
 
 def _explain(error: ValidationError) -> Iterator[SchemaError]:
@@ -96,19 +108,27 @@ def _explain(error: ValidationError) -> Iterator[SchemaError]:
                     if close
                     else f"allowed fields: {', '.join(allowed)}"
                 )
-                yield SchemaError((*key, extra), f"unknown field '{extra}'{_in(where)}", hint)
+                yield SchemaError(
+                    (*key, extra),
+                    f"unknown field '{extra}'{_in(where)}",
+                    hint,
+                    "additionalProperties",
+                )
         return
     if validator == "required":
         missing = str(error.message).split("'")[1] if "'" in error.message else error.message
         yield SchemaError(
-            key, f"required field '{missing}' is missing{_in(where)}", f"add '{missing}:'"
+            key,
+            f"required field '{missing}' is missing{_in(where)}",
+            f"add '{missing}:'",
+            "required",
         )
         return
     if validator == "enum":
         allowed = error.validator_value if isinstance(error.validator_value, list) else []
         options = ", ".join(str(v) for v in allowed)
         yield SchemaError(
-            key, f"{where}: {error.instance!r} is not allowed", f"use one of: {options}"
+            key, f"{where}: {error.instance!r} is not allowed", f"use one of: {options}", "enum"
         )
         return
     if validator == "format":
@@ -116,18 +136,23 @@ def _explain(error: ValidationError) -> Iterator[SchemaError]:
             key,
             f"{where}: {error.instance!r} is not a valid {error.validator_value}",
             _FORMAT_HINTS.get(str(error.validator_value), ""),
+            "format",
         )
         return
     if validator == "type":
         yield SchemaError(
             key,
             f"{where}: expected {error.validator_value}, got {_type_name(error.instance)}",
-            f"write {where} as a {error.validator_value}",
+            f"write {where} as {_type_phrase(error.validator_value)}",
+            "type",
         )
         return
     description = error.schema.get("description", "") if isinstance(error.schema, dict) else ""
     yield SchemaError(
-        key, f"{where}: {error.message}", description or "see the field's description in schemas/"
+        key,
+        f"{where}: {error.message}",
+        description or "see the field's description in schemas/",
+        str(validator),
     )
 
 
@@ -135,6 +160,20 @@ _FORMAT_HINTS = {
     "date-time": "write an ISO 8601 timestamp with a time zone, e.g. 2026-03-04T10:15:00Z",
     "date": "write a date as YYYY-MM-DD",
 }
+
+
+def _type_phrase(types: Any) -> str:
+    names = {
+        "array": "a list",
+        "object": "a mapping",
+        "string": "a string",
+        "integer": "an integer",
+        "number": "a number",
+        "boolean": "true or false",
+        "null": "null",
+    }
+    options = types if isinstance(types, list) else [types]
+    return " or ".join(names.get(str(t), str(t)) for t in options)
 
 
 def _type_name(value: Any) -> str:

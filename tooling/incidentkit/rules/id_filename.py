@@ -3,7 +3,7 @@
 Incidents are `incidents/INC-YYYY-NNNN-<slug>.md` and post-mortems
 `postmortems/PM-YYYY-NNNN-<slug>.md`: the file name starts with the ID.
 A single-case eval file is named `<case-id>.yaml`. An incident's ID year is
-the year of its `detected_at`.
+the year of its `detected_at` in UTC (like quarters, calendar buckets use UTC).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from pathlib import PurePosixPath
 
 from incidentkit.findings import Finding, Level
 from incidentkit.records.model import Incident, Postmortem
+from incidentkit.records.timestamps import utc
 from incidentkit.rules.context import LintContext, at
 
 ID = "id-filename"
@@ -36,13 +37,14 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             )
     for incident in records.incidents:
         year = re.match(r"^[A-Z]+-(\d{4})-", incident.id)
-        if year and incident.detected_at and int(year.group(1)) != incident.detected_at.year:
+        detected_year = utc(incident.detected_at).year if incident.detected_at else None
+        if year and detected_year and int(year.group(1)) != detected_year:
             yield at(
                 incident.doc,
                 ("id",),
                 ID,
                 LEVEL,
-                f"id {incident.id} has year {year.group(1)} but detected_at is in {incident.detected_at.year}",
+                f"id {incident.id} has year {year.group(1)} but detected_at is in {detected_year} (UTC)",
                 "an incident ID's year is the year it was detected",
             )
     for case in records.cases:

@@ -26,6 +26,16 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             continue
         validator = compiled[doc.kind]
         cases = doc.data.get("cases") if doc.kind == "eval" else None
+        if cases is not None and not isinstance(cases, list):
+            yield at(
+                doc,
+                ("cases",),
+                ID,
+                LEVEL,
+                "'cases' must be a list of cases",
+                "write each case as a list item: 'cases:' then '  - id: ...'",
+            )
+            continue
         if isinstance(cases, list):
             for extra in doc.data.keys() - {"cases"}:
                 yield at(

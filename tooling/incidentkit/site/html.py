@@ -52,9 +52,14 @@ def esc(value: object) -> str:
 
 
 def md(value: object) -> str:
-    """Text for a Markdown context: HTML-escaped, then Markdown punctuation escaped."""
+    """Text for a Markdown context: Markdown punctuation escaped, then HTML-escaped.
+
+    In this order, so no backslash lands inside an entity: `'` becomes `&#x27;`,
+    and escaping its `#` (`&\\#x27;`) would make MkDocs' page title, and with it
+    the <title> and the header, show `&amp;#x27;` (escaped twice).
+    """
     text = " ".join(str(value).split())  # a newline would end a table row or a heading
-    return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=True))
+    return html.escape(_MD_SPECIAL.sub(r"\\\1", text), quote=True)
 
 
 def render_body(body: str) -> str:

@@ -30,6 +30,7 @@ from incidentkit.site import urls
 from incidentkit.site.context import build_site_data
 from incidentkit.site.pages import PAGES
 from incidentkit.site.pages.trends import chart_files
+from incidentkit.site.site_dir import unsafe_site_dir
 
 log = logging.getLogger("mkdocs.plugins.incidentkit")
 
@@ -75,6 +76,11 @@ class IncidentkitPlugin(BasePlugin[IncidentkitPluginConfig]):
         if not self.config.enabled:
             return config
         self.repo = self._load_repo_config(config)
+        # MkDocs empties site_dir before building and only guards docs_dir, so
+        # `mkdocs build -d incidents` would delete the records.
+        problem = unsafe_site_dir(Path(config["site_dir"]), self.repo)
+        if problem is not None:
+            raise PluginError(f"incidentkit: {problem}")
         for sheet, option in ((CSS, "extra_css"), (JS, "extra_javascript")):
             if sheet not in [str(x) for x in config[option]]:
                 config[option].append(sheet)
@@ -146,7 +152,9 @@ class IncidentkitPlugin(BasePlugin[IncidentkitPluginConfig]):
     def on_env(self, env: Any, /, *, config: Any, files: Files) -> Any:
         # Material prints `page.title | striptags` into <title> without
         # autoescaping, and striptags decodes entities, so an escaped record
-        # title would come back as live markup there. Re-escape its output.
+        # title would come back as live markup there. Re-escape its output:
+        # page.title is the heading's HTML (escaped once by html.md), so the
+        # <title> ends up escaped exactly once, like the header's `{{ page.title }}`.
         original: Callable[[Any], str] = env.filters["striptags"]
 
         def striptags_escaped(value: Any) -> Markup:
