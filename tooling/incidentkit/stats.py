@@ -3,7 +3,7 @@
 Every number comes from `metrics`, so `incidentkit stats`, the quarterly
 review, the exports and the site agree. `Stats.as_dict()` is the stable JSON
 document described in `docs/reference/stats-json.md`; the text and CSV renderings live
-in `stats_output.py`. Nothing here prints or exits.
+in `stats_report.py`. Nothing here prints or exits.
 """
 
 from __future__ import annotations

@@ -10,8 +10,8 @@ import click
 from incidentkit.cli.common import config_from
 from incidentkit.clock import now, today
 from incidentkit.records.repository import load_repository
+from incidentkit.report.stats_report import render_csv, render_text
 from incidentkit.stats import compute_stats
-from incidentkit.stats_output import render_csv, render_text
 
 
 @click.command()
