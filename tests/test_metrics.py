@@ -204,3 +204,10 @@ def test_root_cause_and_gap_counts() -> None:
     pm = Postmortem.from_document(doc)
     assert metrics.root_cause_counts([pm]) == {"prompt-deficiency": 2, "external-change": 1}
     assert metrics.evaluation_gap_counts([pm, pm]) == {"missing-coverage": 2}
+
+
+def test_out_of_order_timestamps_count_as_missing_not_negative() -> None:
+    incident = make_incident(started=T0 + timedelta(days=1), detected=T0)
+    assert metrics.time_to_detection(incident) is None
+    summary = metrics.mttd([incident])
+    assert (summary.count, summary.missing) == (0, 1)

@@ -31,13 +31,20 @@ def hours_between(start: datetime | None, end: datetime | None) -> float | None:
 
 
 def time_to_detection(incident: Incident) -> float | None:
-    """Hours from onset to detection, or None when a timestamp is missing."""
-    return hours_between(incident.started_at, incident.detected_at)
+    """Hours from onset to detection, or None when a timestamp is missing or out of order."""
+    return _duration(incident.started_at, incident.detected_at)
 
 
 def time_to_resolution(incident: Incident) -> float | None:
-    """Hours from detection to the deployed fix, or None when not resolved."""
-    return hours_between(incident.detected_at, incident.resolved_at)
+    """Hours from detection to the deployed fix, or None when not resolved or out of order."""
+    return _duration(incident.detected_at, incident.resolved_at)
+
+
+def _duration(start: datetime | None, end: datetime | None) -> float | None:
+    # Out-of-order timestamps (which lint's timestamp-order rule reports) would
+    # drag a median below zero; such an incident counts as missing the metric.
+    hours = hours_between(start, end)
+    return hours if hours is None or hours >= 0 else None
 
 
 def quarter_of(moment: datetime) -> str:
