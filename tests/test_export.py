@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 import incident_db
-from conftest import RunCli
+from conftest import REPO_ROOT, RunCli
 
 
 @pytest.fixture
@@ -215,3 +215,14 @@ def test_export_of_the_example_repository(run_cli: RunCli, tmp_path: Path) -> No
     out = tmp_path / "examples.sqlite"
     export(run_cli, root, "sqlite", out)
     assert query(out, "SELECT COUNT(*) FROM incidents")[0][0] >= 10
+
+
+def test_json_to_standard_output_and_no_file_named_dash(
+    run_cli: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("-C", REPO_ROOT, "export", "--format", "json", "--output", "-")
+    assert json.loads(result.stdout)["incidents"]
+    assert not (tmp_path / "-").exists()
+    refused = run_cli("-C", REPO_ROOT, "export", "--format", "sqlite", "--output", "-", expect=2)
+    assert "json only" in refused.stderr

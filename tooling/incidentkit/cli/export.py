@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
 
 from incidentkit.cli.common import config_from
 from incidentkit.clock import now
+from incidentkit.errors import UsageError
 from incidentkit.export import EXPORTERS
+from incidentkit.export.json_export import build_document
 from incidentkit.records.repository import load_repository
 
 
@@ -26,7 +29,7 @@ from incidentkit.records.repository import load_repository
     "-o",
     type=click.Path(path_type=Path),
     required=True,
-    help="The file (json, sqlite) or folder (csv) to write.",
+    help="The file (json, sqlite) or folder (csv) to write; '-' writes JSON to standard output.",
 )
 @click.option("--force", is_flag=True, help="Replace PATH if it already exists.")
 @click.pass_context
@@ -41,7 +44,12 @@ def export(ctx: click.Context, fmt: str, output: Path, force: bool) -> None:
     output is written to a temporary path and renamed into place; an
     existing output is never replaced without --force.
     """
+    if str(output) == "-" and fmt != "json":
+        raise UsageError(f"--output - (standard output) works with --format json only, not {fmt}")
     config = config_from(ctx)
     records = load_repository(config)
+    if str(output) == "-":
+        click.echo(json.dumps(build_document(records, now()), indent=2, ensure_ascii=False))
+        return
     EXPORTERS[fmt](records, output, now(), force)
     click.echo(f"wrote {output}", err=True)
