@@ -135,3 +135,12 @@ def test_failed_first_build_leaves_nothing(repo: Path, tmp_path: Path, run_cli: 
     run_cli("-C", repo, "build", "--site-dir", out, expect=1)
     assert not out.exists()
     assert leftovers(out) == []
+
+
+def test_an_invalid_mkdocs_yml_is_a_configuration_error(tmp_path: Path, run_cli: RunCli) -> None:
+    root = make_site_repo(tmp_path / "bad-config")
+    (root / "mkdocs.yml").write_text(
+        "site_name: x\ntheme:\n  name: no-such-theme\n", encoding="utf-8"
+    )
+    result = run_cli("-C", root, "build", "--site-dir", tmp_path / "out", expect=2)
+    assert "mkdocs.yml" in result.stderr

@@ -47,7 +47,7 @@ def mkdocs_config(repo: Config, strict: bool, **overrides: Any) -> Iterator[Any]
     Its site_dir is the configured one; `build` checks and replaces it itself.
     """
     from mkdocs.config import load_config
-    from mkdocs.exceptions import ConfigurationError
+    from mkdocs.exceptions import Abort, ConfigurationError
 
     options: dict[str, Any] = {"strict": strict, **overrides}
     config_file = repo.root / "mkdocs.yml"
@@ -55,9 +55,11 @@ def mkdocs_config(repo: Config, strict: bool, **overrides: Any) -> Iterator[Any]
         if not config_file.is_file():
             config_file = _default_config(repo, Path(tmp), None)
         try:
-            yield load_config(config_file=str(config_file), **options)
-        except ConfigurationError as exc:
+            loaded = load_config(config_file=str(config_file), **options)
+        except (Abort, ConfigurationError) as exc:
+            # MkDocs has logged each invalid setting above; this is the verdict
             raise ConfigError(f"{config_file}: {exc}") from exc
+        yield loaded
 
 
 def _default_config(repo: Config, tmp: Path, site_dir: Path | None) -> Path:
