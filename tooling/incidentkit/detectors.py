@@ -46,6 +46,20 @@ _SECRETS = [
     ),
 ]
 _SECRET_PATTERNS = [(label, re.compile(pattern)) for label, pattern in _SECRETS]
+# Literal text each pattern cannot match without (None: no such literal). Checking
+# `in` first skips most regex scans over a typical record; results are unchanged.
+_NEEDLES: dict[str, tuple[str, ...] | None] = {
+    "OpenAI/Anthropic API key": ("sk-",),
+    "AWS access key ID": ("AKIA", "ASIA"),
+    "GitHub token": ("ghp_", "gho_", "ghu_", "ghs_", "ghr_"),
+    "GitHub fine-grained token": ("github_pat_",),
+    "Slack token": ("xox",),
+    "Stripe key": ("_live_",),
+    "Google API key": ("AIza",),
+    "JSON Web Token": ("eyJ",),
+    "private key": ("-----BEGIN ",),
+    "credential assignment": None,
+}
 
 
 @dataclass(frozen=True)
@@ -84,6 +98,9 @@ def _phones(text: str) -> Iterator[Hit]:
 
 def _secrets(text: str) -> Iterator[Hit]:
     for label, pattern in _SECRET_PATTERNS:
+        needles = _NEEDLES[label]
+        if needles is not None and not any(needle in text for needle in needles):
+            continue
         for m in pattern.finditer(text):
             start, end = m.span("value") if "value" in pattern.groupindex else m.span()
             yield Hit(SECRET, label, start, end)

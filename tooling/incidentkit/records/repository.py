@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -78,7 +80,30 @@ def python_test_files(config: Config) -> list[Path]:
     return sorted(f for f in evals.rglob("*.py") if f.is_file() and "__pycache__" not in f.parts)
 
 
+@contextmanager
+def _without_cyclic_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while records are built.
+
+    Loading allocates millions of small acyclic containers (data, positions);
+    each full collection rescans all of them, which made loading superlinear
+    (more than half of the time at 3k files). Reference counting still frees
+    garbage; cycles, if any, are collected once the collector is back on.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def load_repository(config: Config, files: Iterable[tuple[Path, Kind]] | None = None) -> RecordSet:
+    with _without_cyclic_gc():
+        return _load(config, files)
+
+
+def _load(config: Config, files: Iterable[tuple[Path, Kind]] | None) -> RecordSet:
     records = RecordSet(config=config)
     for file, kind in record_files(config) if files is None else files:
         doc = read_document(config.root, file, kind, config.max_file_bytes)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from incidentkit.config import Config
+from incidentkit.detectors import Hit, find_hits
 from incidentkit.findings import Finding, Level
 from incidentkit.records.document import Document
 from incidentkit.records.repository import RecordSet
@@ -17,6 +18,8 @@ from incidentkit.records.yamlsource import Key
 class LintContext:
     records: RecordSet
     now: datetime
+    # Sensitive spans per document path: `personal-data` and `secrets` share one scan.
+    _hits: dict[str, list[Hit]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def config(self) -> Config:
@@ -25,6 +28,13 @@ class LintContext:
     @property
     def today(self) -> date:
         return self.now.date()
+
+    def hits(self, doc: Document) -> list[Hit]:
+        """The emails, phone numbers and secrets in `doc.text`, found once per lint run."""
+        found = self._hits.get(doc.path)
+        if found is None:
+            found = self._hits[doc.path] = find_hits(doc.text)
+        return found
 
     def documents(self, kind: str | None = None) -> Iterator[Document]:
         for doc in self.records.documents:

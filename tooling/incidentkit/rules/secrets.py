@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from incidentkit.detectors import SECRET, find_hits
+from incidentkit.detectors import SECRET
 from incidentkit.findings import Finding, Level
 from incidentkit.rules.context import LintContext, at_offset
 
@@ -20,7 +20,7 @@ LEVEL = Level.ERROR
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     for doc in ctx.documents():
-        for hit in find_hits(doc.text):
+        for hit in ctx.hits(doc):
             if hit.kind == SECRET:
                 yield at_offset(
                     doc,

@@ -1,0 +1,687 @@
+"""`make bench`: incidentkit's speed and memory, as ratios to floors measured in the same run.
+
+Builds (and caches under `.bench/`, by seed and size) generated repositories
+of 1k and 10k incidents, then measures every figure as the median of several
+whole-process runs, with peak memory, the runs of all figures interleaved so
+that the shared machine's noise hits figure and floor alike. Writes
+`docs/benchmarks.md` and `docs/benchmarks.json` and prints the table.
+
+Knobs: BENCH_SIZES=1000 (comma-separated sizes; default 1000,10000),
+BENCH_RUNS=3 (runs per figure, at least 3 for the report), BENCH_SEED=1.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import generate
+from floor_lint import front_matter
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT / ".bench"
+BIN = Path(sys.executable).parent
+PYTHON = sys.executable
+INCIDENTKIT = str(BIN / "incidentkit")
+TIME = Path("/usr/bin/time")
+ENV = {
+    **{k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "INCIDENTKIT_"))},
+    "INCIDENTKIT_NOW": generate.NOW_ISO,
+    "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+}
+ENV.pop("CI", None)
+
+Command = list[str]
+
+
+@dataclass
+class Sample:
+    seconds: float
+    peak_kb: int
+
+
+@dataclass
+class Figure:
+    name: str
+    size: int | None
+    commands: list[Command]
+    cwd: Path
+    samples: list[Sample] = field(default_factory=list)
+    available: bool = True
+    error: str = ""
+
+    @property
+    def seconds(self) -> float | None:
+        return statistics.median(s.seconds for s in self.samples) if self.samples else None
+
+    @property
+    def peak_kb(self) -> int | None:
+        return int(statistics.median(s.peak_kb for s in self.samples)) if self.samples else None
+
+
+# -- measuring one run ---------------------------------------------------------
+
+
+def _run_once(command: Command, cwd: Path) -> Sample:
+    """Wall time and peak RSS of one whole process (and its children)."""
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
+        if TIME.exists():
+            wrapped = [str(TIME), "-v", "-o", report.name, *command]
+        else:  # the child's rusage, read in a wrapper process after it exits
+            wrapped = [
+                PYTHON,
+                "-c",
+                "import resource, subprocess, sys\n"
+                "rc = subprocess.call(sys.argv[2:])\n"
+                "open(sys.argv[1], 'w').write('Maximum resident set size (kbytes): %d\\n'"
+                " % resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+                "sys.exit(rc)",
+                report.name,
+                *command,
+            ]
+        start = time.perf_counter()
+        result = subprocess.run(
+            wrapped, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        seconds = time.perf_counter() - start
+        text = Path(report.name).read_text()
+    if result.returncode not in (0, 1):  # 1: lint/gate findings, still a full run
+        stderr = result.stderr.decode(errors="replace").strip().splitlines()
+        raise RuntimeError(
+            f"{' '.join(command)} exited {result.returncode}: {' | '.join(stderr[-3:])}"
+        )
+    match = re.search(r"Maximum resident set size \(kbytes\): (\d+)", text)
+    return Sample(seconds, int(match.group(1)) if match else 0)
+
+
+def _measure(figure: Figure) -> None:
+    if not figure.available or figure.error:
+        return
+    try:
+        parts = [_run_once(c, figure.cwd) for c in figure.commands]
+    except RuntimeError as exc:
+        figure.error = str(exc)
+        return
+    figure.samples.append(Sample(sum(p.seconds for p in parts), max(p.peak_kb for p in parts)))
+
+
+# -- the repositories ----------------------------------------------------------
+
+
+def _generator_hash() -> str:
+    """The cache key's version part: the generator and the packaged schemas it copies."""
+    digest = hashlib.sha256((Path(__file__).parent / "generate.py").read_bytes())
+    for schema in sorted(generate.data_dir("schemas").glob("*.json")):
+        digest.update(schema.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def repository(n: int, seed: int) -> tuple[Path, float | None]:
+    """The cached repository for (seed, n), with its `bench-pr` branch checked out."""
+    root = BENCH / f"repo-s{seed}-n{n}"
+    stamp = root / ".git" / "bench-generator"
+    if stamp.is_file() and stamp.read_text() == _generator_hash():
+        return root, None
+    if root.exists():
+        shutil.rmtree(root)
+    print(f"bench: generating {n} incidents (seed {seed}) in {root} ...", flush=True)
+    start = time.perf_counter()
+    generate.generate(root, n, seed)
+    took = time.perf_counter() - start
+    generate.add_pr_branch(root, seed)
+    stamp.write_text(_generator_hash())
+    return root, took
+
+
+def peer_files(repo: Path, n: int, seed: int) -> Path:
+    """The repository's front matters as YAML files, one folder per schema (not timed)."""
+    out = BENCH / f"peer-s{seed}-n{n}"
+    stamp = out / ".stamp"
+    if stamp.is_file() and stamp.read_text() == _generator_hash():
+        return out
+    shutil.rmtree(out, ignore_errors=True)
+    for kind, folder in (("i", "incidents"), ("p", "postmortems")):
+        (out / kind).mkdir(parents=True)
+        for index, file in enumerate(sorted((repo / folder).glob("*.md"))):
+            matter = front_matter(file.read_text(encoding="utf-8")) or ""
+            (out / kind / f"{index}.yaml").write_text(matter, encoding="utf-8")
+    (out / "e").mkdir()
+    count = 0
+    for file in sorted((repo / "evals").rglob("*.yaml")):
+        text = file.read_text(encoding="utf-8")
+        if "\ncases:\n" in f"\n{text}":  # one file per case, as the case schema expects
+            for case in yaml.safe_load(text)["cases"]:
+                (out / "e" / f"{count}.yaml").write_text(yaml.safe_dump(case), encoding="utf-8")
+                count += 1
+        else:
+            (out / "e" / f"{count}.yaml").write_text(text, encoding="utf-8")
+            count += 1
+    stamp.write_text(_generator_hash())
+    return out
+
+
+def floor_site(repo: Path, n: int, seed: int) -> Path:
+    """Floor S: plain Markdown pages, as many as the incidentkit site has, same theme."""
+    out = BENCH / f"floor-site-s{seed}-n{n}"
+    stamp = out / ".stamp"
+    if stamp.is_file() and stamp.read_text() == _generator_hash():
+        return out
+    shutil.rmtree(out, ignore_errors=True)
+    docs = out / "docs"
+    docs.mkdir(parents=True)
+    (docs / "index.md").write_text("# Incident database\n\nPlain pages.\n", encoding="utf-8")
+    for folder in ("incidents", "postmortems"):
+        (docs / folder).mkdir()
+        for file in sorted((repo / folder).glob("*.md")):
+            text = file.read_text(encoding="utf-8")
+            matter = front_matter(text) or ""
+            body = text[len(matter) + 8 :]
+            data = yaml.safe_load(matter) or {}
+            rows = "\n".join(
+                f"| {key} | {str(value).replace('|', '/')} |"
+                for key, value in data.items()
+                if not isinstance(value, list | dict)
+            )
+            page = f"# {data.get('title', file.stem)}\n\n| field | value |\n|---|---|\n{rows}\n\n{body}"
+            (docs / folder / file.name).write_text(page, encoding="utf-8")
+    for extra in ("actions", "coverage", "trends", "tags", "taxonomy"):
+        (docs / f"{extra}.md").write_text(f"# {extra.title()}\n\nA summary page.\n", "utf-8")
+    config = (ROOT / "tooling/incidentkit/site/default_mkdocs.yml").read_text(encoding="utf-8")
+    config = re.sub(r"\n  - incidentkit:\n      root: \{root\}", "", config)
+    config = config.format(
+        site_name='"Floor S"', docs_dir='"docs"', site_dir=json.dumps(str(out / "site"))
+    )
+    (out / "mkdocs.yml").write_text(config, encoding="utf-8")
+    stamp.write_text(_generator_hash())
+    return out
+
+
+# -- the figures ---------------------------------------------------------------
+
+
+def available_commands() -> set[str]:
+    result = subprocess.run(
+        [INCIDENTKIT, "--help"], capture_output=True, text=True, env=ENV, check=False
+    )
+    section = result.stdout.split("Commands:", 1)[-1]
+    return {line.split()[0] for line in section.splitlines() if line.startswith("  ")}
+
+
+def figures_for(n: int, seed: int, commands: set[str], with_site: bool) -> list[Figure]:
+    repo, _ = repository(n, seed)
+    peer = peer_files(repo, n, seed)
+    schemas = repo / "schemas"
+    check = str(BIN / "check-jsonschema")
+    floor_l: Command = [PYTHON, str(ROOT / "bench/floor_lint.py"), str(repo)]
+    git_log: Command = ["git", "-C", str(repo), "log", "--name-status", "--", "evals/"]
+    figs = [
+        Figure("lint", n, [[INCIDENTKIT, "lint"]], repo, available="lint" in commands),
+        Figure("floor L", n, [floor_l], repo),
+        Figure(
+            "peer check-jsonschema",
+            n,
+            [
+                [check, "--schemafile", str(schemas / "incident.schema.json"), *_files(peer, "i")],
+                [
+                    check,
+                    "--schemafile",
+                    str(schemas / "postmortem.schema.json"),
+                    *_files(peer, "p"),
+                ],
+                [check, "--schemafile", str(schemas / "eval-case.schema.json"), *_files(peer, "e")],
+            ],
+            peer,
+        ),
+        Figure("coverage", n, [[INCIDENTKIT, "coverage"]], repo, available="coverage" in commands),
+        Figure("git log", n, [git_log], repo),
+        Figure(
+            "gate (5 files)",
+            n,
+            [[INCIDENTKIT, "gate", "--base", "main"]],
+            repo,
+            available="gate" in commands,
+        ),
+    ]
+    if with_site:
+        site = floor_site(repo, n, seed)
+        out = BENCH / f"site-s{seed}-n{n}"
+        figs += [
+            Figure(
+                "site build",
+                n,
+                [[INCIDENTKIT, "build", "--site-dir", str(out)]],
+                repo,
+                available="build" in commands,
+            ),
+            Figure("floor S (mkdocs build)", n, [[str(BIN / "mkdocs"), "build", "-q"]], site),
+        ]
+    return figs
+
+
+def match_pages(site_out: Path, floor: Path) -> int:
+    """Top floor S up with summary pages until it has as many pages as the incidentkit site.
+
+    The plugin adds taxonomy, tag and dashboard pages whose number depends on
+    the records; they are counted from a real build, and floor S gets as many
+    plain table pages (rewritten on every benchmark run).
+    """
+    wanted = sum(1 for _ in site_out.rglob("*.html")) - sum(1 for _ in site_out.glob("404.html"))
+    docs = floor / "docs"
+    extra = docs / "more"
+    shutil.rmtree(extra, ignore_errors=True)
+    have = sum(1 for _ in docs.rglob("*.md"))
+    titles = [p.stem for p in sorted((docs / "incidents").glob("*.md"))][:40]
+    extra.mkdir()
+    rows = "\n".join(f"| [{t}](../incidents/{t}.md) | S3 | resolved |" for t in titles)
+    for index in range(max(0, wanted - have)):
+        page = f"# Summary {index}\n\n| incident | severity | status |\n|---|---|---|\n{rows}\n"
+        (extra / f"summary-{index}.md").write_text(page, encoding="utf-8")
+    return max(wanted, have)
+
+
+def _files(peer: Path, kind: str) -> list[str]:
+    # Relative names keep the argument list short at 30k files.
+    return [f"{kind}/{p.name}" for p in sorted((peer / kind).iterdir(), key=lambda p: int(p.stem))]
+
+
+def startup_figures(commands: set[str]) -> list[Figure]:
+    return [
+        Figure("start-up", None, [[INCIDENTKIT, "--version"]], ROOT),
+        Figure("import floor", None, [[PYTHON, "-c", "import click, yaml, jsonschema"]], ROOT),
+    ]
+
+
+def _with_coverage_floor(figs: list[Figure]) -> list[Figure]:
+    """Coverage's floor, per run: that run's floor L plus that run's `git log`.
+
+    Floor L already runs in every round, so it is not run a second time.
+    """
+    by_key = {(f.name, f.size): f for f in figs}
+    out: list[Figure] = []
+    for f in figs:
+        out.append(f)
+        if f.name != "git log":
+            continue
+        floor = by_key[("floor L", f.size)]
+        combined = Figure("floor L + git log", f.size, [*floor.commands, *f.commands], f.cwd)
+        combined.error = floor.error or f.error
+        combined.samples = [
+            Sample(a.seconds + b.seconds, max(a.peak_kb, b.peak_kb))
+            for a, b in zip(floor.samples, f.samples, strict=False)
+        ]
+        out.append(combined)
+    return out
+
+
+# -- targets and the report ----------------------------------------------------
+
+
+@dataclass
+class Row:
+    figure: str
+    seconds: float | None
+    floor_name: str
+    floor_seconds: float | None
+    ratio: float | None
+    target: str
+    met: bool | None
+    note: str = ""
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return a / b if a is not None and b else None
+
+
+def rows(figs: dict[tuple[str, int | None], Figure], sizes: list[int]) -> list[Row]:
+    big, small = max(sizes), min(sizes)
+    out: list[Row] = []
+
+    def secs(name: str, size: int | None) -> float | None:
+        fig = figs.get((name, size))
+        return fig.seconds if fig else None
+
+    def why(*names: tuple[str, int | None]) -> str:
+        notes = []
+        for key in names:
+            fig = figs.get(key)
+            if fig is None:
+                continue
+            if not fig.available:
+                notes.append(f"`{key[0]}` not available")
+            elif fig.error:
+                notes.append(f"`{key[0]}` failed: {fig.error}")
+        return "; ".join(notes)
+
+    def add(
+        label: str,
+        a: tuple[str, int | None],
+        b: tuple[str, int | None],
+        limit: float,
+        *,
+        inverse: bool = False,
+        mem: bool = False,
+    ) -> None:
+        fa, fb = figs.get(a), figs.get(b)
+        va = (fa.peak_kb if mem else fa.seconds) if fa else None
+        vb = (fb.peak_kb if mem else fb.seconds) if fb else None
+        ratio = _ratio(vb, va) if inverse else _ratio(va, vb)
+        target = f"≥ {limit:g}x faster" if inverse else f"≤ {limit:g}x"
+        met = None if ratio is None else (ratio >= limit if inverse else ratio <= limit)
+        out.append(Row(label, va, f"{b[0]} ({b[1] or '-'})", vb, ratio, target, met, why(a, b)))
+
+    for size in sorted(sizes):
+        tag = f" ({size})"
+        add("lint" + tag, ("lint", size), ("floor L", size), 1.5)
+        add("lint vs peer" + tag, ("lint", size), ("peer check-jsonschema", size), 2, inverse=True)
+        add("lint peak memory" + tag, ("lint", size), ("floor L", size), 3, mem=True)
+        add("coverage" + tag, ("coverage", size), ("floor L + git log", size), 1.5)
+        add("gate, 5 files" + tag, ("gate (5 files)", size), ("lint", size), 1.2)
+        if ("site build", size) in figs:
+            add("site build" + tag, ("site build", size), ("floor S (mkdocs build)", size), 1.3)
+    add("start-up", ("start-up", None), ("import floor", None), 2)
+    if big != small:
+        for name in ("lint", "coverage", "gate (5 files)"):
+            a, b = secs(name, big), secs(name, small)
+            ratio = _ratio(a, b)
+            out.append(
+                Row(
+                    f"growth {name} ({big}/{small})",
+                    a,
+                    f"{name} ({small})",
+                    b,
+                    ratio,
+                    "≤ 12",
+                    None if ratio is None else ratio <= 12,
+                    why((name, big), (name, small)),
+                )
+            )
+    for row in out:  # the issue's targets are at the largest size; smaller sizes inform
+        if re.search(rf"\({small}\)$", row.figure) and big != small and "site" not in row.figure:
+            row.target += " (info)"
+    return out
+
+
+def _fmt(value: float | None, mem: bool = False) -> str:
+    if value is None:
+        return "n/a"
+    return f"{value / 1024:.0f} MB" if mem else f"{value:.2f} s"
+
+
+def table(report_rows: list[Row]) -> str:
+    lines = [
+        "| figure | time | floor | floor time | ratio | target | met |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in report_rows:
+        mem = "memory" in r.figure
+        met = "n/a" if r.met is None else ("yes" if r.met else "**no**")
+        if r.met is None and r.note:
+            met = "not available" if "not available" in r.note else "failed"
+        ratio = "n/a" if r.ratio is None else f"{r.ratio:.2f}x"
+        lines.append(
+            f"| {r.figure} | {_fmt(r.seconds, mem)} | {r.floor_name} | "
+            f"{_fmt(r.floor_seconds, mem)} | {ratio} | {r.target} | {met} |"
+        )
+    return "\n".join(lines)
+
+
+def machine() -> dict[str, Any]:
+    versions = {}
+    for package in (
+        "incidentkit",
+        "jsonschema",
+        "PyYAML",
+        "click",
+        "mkdocs",
+        "mkdocs-material",
+        "check-jsonschema",
+        "GitPython",
+    ):
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = "not installed"
+    git = subprocess.run(["git", "--version"], capture_output=True, text=True).stdout.strip()
+    cpu = ""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.is_file():
+        found = re.search(r"model name\s*:\s*(.+)", cpuinfo.read_text())
+        cpu = found.group(1) if found else ""
+    return {
+        "cores": os.cpu_count(),
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "git": git,
+        "libyaml": bool(getattr(yaml, "__with_libyaml__", False)),
+        "memory_tool": "/usr/bin/time -v" if TIME.exists() else "getrusage(RUSAGE_CHILDREN)",
+        "packages": versions,
+    }
+
+
+REPRODUCE = """\
+```sh
+make bench                                  # 1k and 10k, 3 runs each (under 15 min on 2 cores)
+BENCH_SIZES=1000 BENCH_RUNS=3 make bench    # a quick run
+.venv/bin/python bench/generate.py /tmp/repo -n 1000 --seed 1   # just a repository
+```
+
+Repositories are cached under `.bench/` by seed and size (and regenerated
+when `bench/generate.py` changes). `INCIDENTKIT_NOW` is pinned to
+{now}, so the generated records' overdue action items stay the same.
+"""
+
+
+def write_report(
+    report_rows: list[Row],
+    figs: list[Figure],
+    sizes: list[int],
+    runs: int,
+    seed: int,
+    generation: dict[int, float],
+    wall: float,
+    measure: float | None = None,
+) -> str:
+    info = machine()
+    md = [
+        "# Benchmarks",
+        "",
+        "Written by `bench/run.py` (`make bench`); do not edit by hand.",
+        "",
+        f"Generated repositories (seed {seed}) of {', '.join(str(s) for s in sizes)} incidents, "
+        "each with N/2 post-mortems, 3N eval cases and one commit per ten records. "
+        f"Every figure is the median of {runs} whole-process runs; runs of all figures "
+        "are interleaved. Targets are ratios to floors measured in the same run (the "
+        "issue's targets apply at the largest size; rows marked *info* are for reference).",
+        "",
+        table(report_rows),
+        "",
+    ]
+    notes = [r for r in report_rows if r.note]
+    if notes:
+        md += ["Notes:", ""] + [f"- {r.figure}: {r.note}" for r in notes] + [""]
+    md += [
+        "## Figures",
+        "",
+        "| figure | size | median time | median peak memory | runs |",
+        "|---|---|---|---|---|",
+    ]
+    for f in figs:
+        md.append(
+            f"| {f.name} | {f.size or '-'} | {_fmt(f.seconds)} | {_fmt(f.peak_kb, True)} | "
+            f"{len(f.samples)} |"
+        )
+    md += [
+        "",
+        "## What each figure runs",
+        "",
+        "- **lint**: `incidentkit lint` on the whole repository.",
+        "- **floor L**: `bench/floor_lint.py`: reads the same files, splits the front matter, "
+        "parses it with `yaml.CSafeLoader` (timestamps kept as strings) and validates it with "
+        "the same compiled validators (`incidentkit.records.schemas.validators`); no "
+        "cross-file rules, no line tracking.",
+        "- **peer**: `check-jsonschema` (three invocations, one per schema) over the same front "
+        "matters extracted to YAML files, one file per eval case (extraction not timed).",
+        "- **coverage**: `incidentkit coverage` (git-history turnaround included) vs floor L "
+        "plus one `git log --name-status -- evals/`, both timed in the same run.",
+        "- **gate**: `incidentkit gate --base main` on branch `bench-pr` (a new S2 incident, "
+        "two new cases, an edited incident and an edited post-mortem) vs the full lint.",
+        "- **site build**: `incidentkit build` vs floor S: `mkdocs build` with the same theme, "
+        "plugins (search, tags) and Markdown extensions minus incidentkit, over as many "
+        "plain pre-written pages (one per incident and post-mortem, plus summary pages).",
+        '- **start-up**: `incidentkit --version` vs `python -c "import click, yaml, jsonschema"`.',
+        "- **growth**: time at the largest size over time at the smallest.",
+        "",
+        "## Machine",
+        "",
+        f"- cores: {info['cores']} ({info['cpu']}); {info['platform']}",
+        f"- Python {info['python']}, libyaml: {info['libyaml']}, {info['git']}",
+        "- packages: " + ", ".join(f"{k} {v}" for k, v in info["packages"].items()),
+        f"- peak memory from {info['memory_tool']}",
+        f"- whole benchmark: {wall / 60:.1f} min"
+        + (f" ({measure / 60:.1f} min of measuring)" if measure is not None else "")
+        + (
+            "; repository generation: "
+            + ", ".join(f"{n}: {s:.0f} s" for n, s in sorted(generation.items()))
+            if generation
+            else " (repositories from the cache)"
+        ),
+        "- the machine is shared: absolute times are noisy, ratios less so.",
+        "",
+        "## How to reproduce",
+        "",
+        REPRODUCE.format(now=generate.NOW_ISO),
+    ]
+    analysis = ROOT / "bench" / "ANALYSIS.md"
+    if analysis.is_file():
+        md += [analysis.read_text(encoding="utf-8").rstrip(), ""]
+    text = "\n".join(md)
+    (ROOT / "docs").mkdir(exist_ok=True)
+    (ROOT / "docs/benchmarks.md").write_text(text, encoding="utf-8")
+    raw = {
+        "seed": seed,
+        "sizes": sizes,
+        "runs": runs,
+        "now": generate.NOW_ISO,
+        "machine": info,
+        "generation_seconds": {str(k): v for k, v in generation.items()},
+        "wall_seconds": wall,
+        "measure_seconds": measure,
+        "figures": [
+            {
+                "name": f.name,
+                "size": f.size,
+                "available": f.available,
+                "error": f.error,
+                "median_seconds": f.seconds,
+                "median_peak_kb": f.peak_kb,
+                "samples": [asdict(s) for s in f.samples],
+                "commands": [" ".join(c[:4]) + (" ..." if len(c) > 4 else "") for c in f.commands],
+            }
+            for f in figs
+        ],
+        "targets": [asdict(r) for r in report_rows],
+    }
+    (ROOT / "docs/benchmarks.json").write_text(json.dumps(raw, indent=2) + "\n", "utf-8")
+    return table(report_rows)
+
+
+def report_only() -> int:
+    """Re-render docs/benchmarks.md from docs/benchmarks.json (after editing bench/ANALYSIS.md)."""
+    raw = json.loads((ROOT / "docs/benchmarks.json").read_text(encoding="utf-8"))
+    figs = []
+    for item in raw["figures"]:
+        fig = Figure(item["name"], item["size"], [], ROOT, available=item["available"])
+        fig.error = item["error"]
+        fig.samples = [Sample(**s) for s in item["samples"]]
+        figs.append(fig)
+    report_rows = rows({(f.name, f.size): f for f in figs}, raw["sizes"])
+    generation = {int(k): v for k, v in raw["generation_seconds"].items()}
+    print(
+        write_report(
+            report_rows,
+            figs,
+            raw["sizes"],
+            raw["runs"],
+            raw["seed"],
+            generation,
+            raw["wall_seconds"],
+            raw.get("measure_seconds"),
+        )
+    )
+    return 0
+
+
+def main() -> int:
+    if sys.argv[1:] == ["--report-only"]:
+        return report_only()
+    started = time.perf_counter()
+    sizes = [int(s) for s in os.environ.get("BENCH_SIZES", "1000,10000").split(",") if s.strip()]
+    runs = max(1, int(os.environ.get("BENCH_RUNS", "3")))
+    seed = int(os.environ.get("BENCH_SEED", "1"))
+    BENCH.mkdir(exist_ok=True)
+    commands = available_commands()
+    generation: dict[int, float] = {}
+    for n in sizes:
+        _, took = repository(n, seed)
+        if took is not None:
+            generation[n] = took
+    figs = startup_figures(commands)
+    for n in sorted(sizes):
+        figs += figures_for(n, seed, commands, with_site=n == min(sizes))
+    # Re-check: commands written concurrently may have appeared meanwhile.
+    commands = available_commands()
+    for f in figs:
+        if f.commands[0][:1] == [INCIDENTKIT] and len(f.commands[0]) > 1:
+            f.available = f.commands[0][1] in commands or f.commands[0][1] == "--version"
+    measure_start = time.perf_counter()
+    for run in range(runs):
+        for f in figs:
+            if f.name.startswith("floor S") and not f.samples:
+                site_out = BENCH / f"site-s{seed}-n{f.size}"
+                if site_out.is_dir():
+                    pages = match_pages(site_out, f.cwd)
+                    print(f"bench: floor S has {pages} pages, as the incidentkit site", flush=True)
+            print(f"bench: run {run + 1}/{runs}: {f.name} ({f.size or '-'})", flush=True)
+            _measure(f)
+    figs = _with_coverage_floor(figs)
+    by_key = {(f.name, f.size): f for f in figs}
+    report_rows = rows(by_key, sizes)
+    printed = write_report(
+        report_rows,
+        figs,
+        sizes,
+        runs,
+        seed,
+        generation,
+        time.perf_counter() - started,
+        time.perf_counter() - measure_start,
+    )
+    print()
+    print(printed)
+    print(
+        f"\nbench: wrote docs/benchmarks.md and docs/benchmarks.json "
+        f"in {(time.perf_counter() - started) / 60:.1f} min"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
