@@ -46,8 +46,8 @@ demo: $(STAMP)
 	$(BIN)/incidentkit build --site-dir .demo/site
 
 lint: $(STAMP)
-	$(BIN)/ruff check tooling tests
-	$(BIN)/ruff format --check tooling tests
+	$(BIN)/ruff check tooling tests bench
+	$(BIN)/ruff format --check tooling tests bench
 
 types: $(STAMP)
 	$(BIN)/mypy

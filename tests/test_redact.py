@@ -195,3 +195,22 @@ def test_non_utf8_and_missing_files(run_cli: RunCli, tmp_path: Path) -> None:
     assert bad.read_bytes() == b"caf\xe9 " + EMAIL.encode()
     result = run_cli("redact", str(tmp_path / "nope.md"), expect=2)
     assert "no such file" in result.stderr
+
+
+def test_a_private_key_block_is_removed_whole(run_cli: RunCli, tmp_path: Path) -> None:
+    key_lines = ["MIIEpAIBAAKCAQEA1ETW61+Jo2JfAbCdEfGh", "aGVsbG8gd29ybGQgdGhpcyBpcyBhIGtleQ=="]
+    body = (
+        "## What happened\n\nThe agent echoed a deploy key:\n\n```\n"
+        "-----BEGIN RSA PRIVATE KEY-----\n"
+        + "\n".join(key_lines)
+        + "\n-----END RSA PRIVATE KEY-----\n```\n"
+    )
+    root = tmp_path / "pem"
+    path = root / "incidents" / "INC-2026-0001-pem.md"
+    path.parent.mkdir(parents=True)
+    path.write_text(incident_text(body=body), encoding="utf-8")
+    run_cli("-C", root, "redact", "--write", path)
+    text = path.read_text(encoding="utf-8")
+    assert not any(line in text for line in key_lines)
+    assert "[REDACTED-SECRET]" in text
+    assert _lint_rules(run_cli, root) == []

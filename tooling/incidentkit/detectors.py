@@ -38,7 +38,20 @@ _SECRETS = [
     ("Stripe key", r"\b(?:sk|rk)_live_[A-Za-z0-9]{16,}\b"),
     ("Google API key", r"\bAIza[0-9A-Za-z_-]{35}\b"),
     ("JSON Web Token", r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
-    ("private key", r"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----"),
+    # the whole PEM block when it is closed, so redaction removes the key material too
+    (
+        "private key",
+        r"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----(?:[\s\S]*?-----END (?:[A-Z]+ )?PRIVATE KEY-----)?",
+    ),
+    (
+        "HTTP authorization header",
+        r"\b(?i:authorization)\s*[:=]\s*['\"]?(?i:basic|bearer|token)\s+(?P<value>[A-Za-z0-9+/=._~-]{8,})",
+    ),
+    ("bearer token", r"\bBearer\s+(?P<value>[A-Za-z0-9._~+/-]{20,}=*)"),
+    (
+        "password",
+        r"\b(?i:password|passwd|pwd)\b\s*[:=]\s*['\"]?(?P<value>(?=[^\s'\"]*[\d!@#$%^&*])[^\s'\"]{6,})",
+    ),
     (
         "credential assignment",
         r"\b(?i:api[_-]?key|secret|token|password|passwd)\b\s*[:=]\s*['\"]?"
@@ -58,6 +71,9 @@ _NEEDLES: dict[str, tuple[str, ...] | None] = {
     "Google API key": ("AIza",),
     "JSON Web Token": ("eyJ",),
     "private key": ("-----BEGIN ",),
+    "HTTP authorization header": None,
+    "bearer token": ("Bearer",),
+    "password": None,
     "credential assignment": None,
 }
 

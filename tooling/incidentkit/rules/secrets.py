@@ -2,8 +2,10 @@
 
 Records are published to the whole team and often beyond; a credential in
 one must be revoked and removed. Detected shapes: OpenAI/Anthropic, AWS,
-GitHub, Slack, Stripe and Google keys, JWTs, PEM private keys, and
-`api_key = ...` style assignments.
+GitHub, Slack, Stripe and Google keys, JWTs, PEM private keys (the whole
+block), `Authorization: Basic/Bearer ...` headers, bearer tokens, passwords
+(`password: ...` with a digit or symbol) and `api_key = ...` style
+assignments.
 """
 
 from __future__ import annotations
