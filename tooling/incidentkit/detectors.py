@@ -112,11 +112,25 @@ def _phones(text: str) -> Iterator[Hit]:
             yield Hit(PHONE, "phone number", m.start(), m.end())
 
 
+# The same for the case-insensitive patterns, checked against the lowered text.
+_LOWER_NEEDLES: dict[str, tuple[str, ...]] = {
+    "HTTP authorization header": ("authorization",),
+    "password": ("password", "passwd", "pwd"),
+    "credential assignment": ("api", "secret", "token", "password", "passwd"),
+}
+
+
 def _secrets(text: str) -> Iterator[Hit]:
+    lowered: str | None = None
     for label, pattern in _SECRET_PATTERNS:
         needles = _NEEDLES[label]
         if needles is not None and not any(needle in text for needle in needles):
             continue
+        lower_needles = _LOWER_NEEDLES.get(label)
+        if lower_needles is not None:
+            lowered = text.lower() if lowered is None else lowered
+            if not any(needle in lowered for needle in lower_needles):
+                continue
         for m in pattern.finditer(text):
             start, end = m.span("value") if "value" in pattern.groupindex else m.span()
             yield Hit(SECRET, label, start, end)

@@ -6,6 +6,7 @@ front matter, YAML errors) becomes a `Finding` on the document; nothing raises.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -18,23 +19,44 @@ Kind = Literal["incident", "postmortem", "eval"]
 
 @dataclass
 class Document:
-    """One file as read: its text, its parsed data with positions, its body."""
+    """One file as read: its text, its parsed data, its body; positions on demand."""
 
     path: str  # relative to the repository root, with forward slashes
     kind: Kind
     text: str = ""
     data: Any = None
-    positions: Positions = field(default_factory=Positions)
-    body: str = ""
+    body_offset: int = -1  # where the Markdown body starts in `text` (-1: no body)
     body_line: int = 1  # the file line on which `body` starts
     problems: list[Finding] = field(default_factory=list)
+    yaml_span: tuple[int, int] = (0, 0)  # the YAML's characters in `text`
+    yaml_line: int = 1  # the file line on which the YAML starts
+    _positions: Positions | None = field(default=None, repr=False, compare=False)
 
     @property
     def readable(self) -> bool:
         return isinstance(self.data, dict)
 
+    @property
+    def body(self) -> str:
+        return self.text[self.body_offset :] if self.body_offset >= 0 else ""
+
     def at(self, key: Key) -> tuple[int, int]:
+        """Line and column of `key` (or its nearest ancestor) in the file."""
         return self.positions.at(key)
+
+    @property
+    def positions(self) -> Positions:
+        # Most files have no finding, so line tracking is paid only when one is
+        # reported: the YAML is parsed a second time, with positions, on demand.
+        if self._positions is None:
+            start, end = self.yaml_span
+            try:
+                self._positions = parse(
+                    self.text[start:end], self.yaml_line, positions=True
+                ).positions
+            except (YamlProblem, RecursionError):
+                self._positions = Positions(start=(self.yaml_line, 1))
+        return self._positions
 
     def problem(self, rule: str, message: str, hint: str, line: int = 1, column: int = 1) -> None:
         self.problems.append(Finding(self.path, line, column, rule, Level.ERROR, message, hint))
@@ -48,8 +70,7 @@ def read_document(root: Path, file: Path, kind: Kind, max_bytes: int) -> Documen
         return doc
     doc.text = text
     if kind == "eval":
-        _parse_into(doc, text, 1)
-        doc.body_line = 1
+        _parse_into(doc, text, 0, len(text), 1)
     else:
         _split_front_matter(doc, text)
     return doc
@@ -98,6 +119,9 @@ def _read_text(file: Path, doc: Document, max_bytes: int) -> str | None:
     return text.replace("\r\n", "\n") if "\r" in text else text
 
 
+_CLOSING_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t\f\v]*$", re.MULTILINE)
+
+
 def _split_front_matter(doc: Document, text: str) -> None:
     first_end = text.find("\n")
     first = text if first_end < 0 else text[:first_end]
@@ -109,18 +133,13 @@ def _split_front_matter(doc: Document, text: str) -> None:
         )
         return
     start = first_end + 1
-    cursor = start
-    line = 2
-    while cursor < len(text):
-        end = text.find("\n", cursor)
-        end = len(text) if end < 0 else end
-        if text[cursor:end].rstrip() in ("---", "..."):
-            _parse_into(doc, text[start:cursor], 2)
-            doc.body = text[end + 1 :]
-            doc.body_line = line + 1
-            return
-        cursor = end + 1
-        line += 1
+    close = _CLOSING_FENCE.search(text, start)
+    if close is not None:
+        _parse_into(doc, text, start, close.start(), 2)
+        end = close.end()
+        doc.body_offset = min(end + 1, len(text))
+        doc.body_line = text.count("\n", 0, end) + 2
+        return
     doc.problem(
         "front-matter",
         "front matter is not closed",
@@ -128,16 +147,17 @@ def _split_front_matter(doc: Document, text: str) -> None:
     )
 
 
-def _parse_into(doc: Document, yaml_text: str, first_line: int) -> None:
+def _parse_into(doc: Document, text: str, start: int, end: int, first_line: int) -> None:
+    doc.yaml_span = (start, end)
+    doc.yaml_line = first_line
     try:
-        parsed = parse(yaml_text, first_line)
+        parsed = parse(text[start:end], first_line, positions=False)
     except YamlProblem as exc:
         doc.problem(exc.rule, exc.message, exc.hint, exc.line, exc.column)
         return
     except RecursionError:
         doc.problem("yaml-syntax", "YAML nesting is too deep", "flatten the structure", first_line)
         return
-    doc.positions = parsed.positions
     for dup in parsed.duplicates:
         doc.problem(
             "duplicate-key",

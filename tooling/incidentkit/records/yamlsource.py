@@ -83,8 +83,12 @@ class Parsed:
     duplicates: list[DuplicateKey]
 
 
-def parse(text: str, first_line: int = 1) -> Parsed:
-    """Parse one YAML document; `first_line` is its line in the enclosing file."""
+def parse(text: str, first_line: int = 1, *, positions: bool = True) -> Parsed:
+    """Parse one YAML document; `first_line` is its line in the enclosing file.
+
+    Without `positions`, no line and column is recorded (the fast path for
+    files that turn out to have no finding).
+    """
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -97,14 +101,14 @@ def parse(text: str, first_line: int = 1) -> Parsed:
     finally:
         loader.dispose()
     offset = first_line - 1
-    positions = Positions(start=(first_line, 1))
+    found = Positions(start=(first_line, 1))
     if node is None:
-        return Parsed(None, positions, [])
+        return Parsed(None, found, [])
     if "&" in text:
         _check_expansion(node, offset)
-    converter = _Converter(positions, offset)
+    converter = _Converter(found if positions else None, offset)
     data = converter.convert(node, ())
-    return Parsed(data, positions, converter.duplicates)
+    return Parsed(data, found, converter.duplicates)
 
 
 _SYNTAX_HINT = "fix the YAML syntax at this position (indentation, quotes, a missing ':')"
@@ -174,8 +178,9 @@ def _check_expansion(root: Node, offset: int) -> None:
 
 
 class _Converter:
-    def __init__(self, positions: Positions, offset: int) -> None:
-        self.marks = positions.marks
+    def __init__(self, positions: Positions | None, offset: int) -> None:
+        self.track = positions is not None
+        self.marks = positions.marks if positions is not None else {}
         self.offset = offset
         self.duplicates: list[DuplicateKey] = []
 
@@ -186,10 +191,9 @@ class _Converter:
             items = []
             for index, child in enumerate(node.value):
                 path = (*key, index)
-                self.marks[path] = (
-                    child.start_mark.line + 1 + self.offset,
-                    child.start_mark.column + 1,
-                )
+                if self.track:
+                    mark = child.start_mark
+                    self.marks[path] = (mark.line + 1 + self.offset, mark.column + 1)
                 items.append(self.convert(child, path))
             return items
         if isinstance(node, MappingNode):
@@ -218,7 +222,8 @@ class _Converter:
             if name in written:
                 self.duplicates.append(DuplicateKey(name, line, column, written[name]))
             written[name] = line
-            self.marks[path] = (line, column)
+            if self.track:
+                self.marks[path] = (line, column)
             result[name] = self.convert(value_node, path)
         return result
 
