@@ -17,7 +17,7 @@ from conftest import case_text, incident_text, postmortem_text
 from incidentkit.clock import now
 from incidentkit.config import load_config
 from incidentkit.findings import Finding, Level
-from incidentkit.lint import run_lint
+from incidentkit.lint import lint_repository, run_lint
 from incidentkit.records.repository import load_repository
 from incidentkit.rules import RULES
 
@@ -345,8 +345,11 @@ def _lint(make_repo: Callable[..., Path], case: Case) -> list[Finding]:
     for rel, data in case.files.items():
         if isinstance(data, bytes):
             (root / rel).write_bytes(data)
-    records = load_repository(load_config(root))
-    return run_lint(records, now()).findings
+    config = load_config(root)
+    streamed = lint_repository(config, now()).findings
+    # the one-pass lint (file rules while reading) and linting loaded records agree
+    assert run_lint(load_repository(config), now()).findings == streamed
+    return streamed
 
 
 @pytest.mark.parametrize("case", TRIGGERS, ids=lambda c: f"{c.rule}-{c.name or 'bad'}")

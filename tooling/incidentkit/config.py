@@ -12,7 +12,7 @@ import json
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -77,7 +77,7 @@ class Config:
     def path(self, folder: str) -> Path:
         return self.root / folder
 
-    @property
+    @cached_property  # asked once per file by lint; the answer does not change in a run
     def schemas_path(self) -> Path:
         """The repository's schemas, or the packaged ones when it has none."""
         local = self.root / self.schemas_dir

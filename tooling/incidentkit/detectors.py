@@ -12,7 +12,7 @@ finding's column) and lint must stay fast over ten thousand files.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 EMAIL = "email"
@@ -106,8 +106,22 @@ def _emails(text: str) -> Iterator[Hit]:
             yield Hit(EMAIL, "email address", m.start(), m.end())
 
 
+# Every phone number holds two runs of 3-4 digits around a separator. This
+# pattern starts with a digit class, which the regex engine skips to quickly;
+# the full pattern (whose look-behind defeats that) runs only near candidates.
+_PHONE_CORE = re.compile(r"\d{3,4}[ .-]\d{3,4}")
+
+
 def _phones(text: str) -> Iterator[Hit]:
-    for m in _PHONE.finditer(text):
+    cursor = 0
+    for candidate in _PHONE_CORE.finditer(text):
+        if candidate.end() <= cursor:
+            continue
+        window_start = max(cursor, candidate.start() - 12)
+        m = _PHONE.search(text, window_start, min(len(text), candidate.end() + 10))
+        if m is None or m.start() > candidate.start():
+            continue
+        cursor = m.end()
         if sum(c.isdigit() for c in m.group()) >= 9:
             yield Hit(PHONE, "phone number", m.start(), m.end())
 
@@ -127,13 +141,37 @@ def _secrets(text: str) -> Iterator[Hit]:
         if needles is not None and not any(needle in text for needle in needles):
             continue
         lower_needles = _LOWER_NEEDLES.get(label)
-        if lower_needles is not None:
+        if lower_needles is None:
+            matches: Iterable[re.Match[str]] = pattern.finditer(text)
+        else:
+            # These patterns start with one of their keywords: match only where
+            # a keyword occurs instead of trying the pattern at every character.
             lowered = text.lower() if lowered is None else lowered
-            if not any(needle in lowered for needle in lower_needles):
-                continue
-        for m in pattern.finditer(text):
+            matches = _anchored(pattern, text, lowered, lower_needles)
+        for m in matches:
             start, end = m.span("value") if "value" in pattern.groupindex else m.span()
             yield Hit(SECRET, label, start, end)
+
+
+def _anchored(
+    pattern: re.Pattern[str], text: str, lowered: str, needles: tuple[str, ...]
+) -> Iterator[re.Match[str]]:
+    starts = sorted({i for n in needles for i in _occurrences(lowered, n)})
+    end = -1
+    for index in starts:
+        if index < end:
+            continue
+        m = pattern.match(text, index)
+        if m is not None:
+            end = m.end()
+            yield m
+
+
+def _occurrences(text: str, needle: str) -> Iterator[int]:
+    index = text.find(needle)
+    while index >= 0:
+        yield index
+        index = text.find(needle, index + 1)
 
 
 def redact(text: str) -> tuple[str, list[Hit]]:

@@ -1,7 +1,8 @@
-"""Running the rules over a loaded repository: levels from config, suppressions.
+"""Running the rules: levels from config, file rules per file, suppressions.
 
-Returns findings; never prints. The CLI, the gate and the pre-commit hook all
-call `run_lint`.
+Returns findings; never prints. The CLI uses `lint_repository`, which reads
+and checks each file in one pass; the gate, which has the records loaded for
+other questions too, uses `run_lint`.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from datetime import datetime
 from incidentkit.config import Config
 from incidentkit.errors import ConfigError
 from incidentkit.findings import Finding, Level
-from incidentkit.records.repository import RecordSet
-from incidentkit.rules import RULES, SUPPRESSION_RULE_ID
+from incidentkit.records.repository import RecordSet, load_repository
+from incidentkit.rules import RULES, SUPPRESSION_RULE_ID, Rule
 from incidentkit.rules.context import LintContext
 
 _SUPPRESSION = re.compile(r"incidentkit:\s*ignore\[([a-z0-9 ,-]+)\](.*)")
@@ -49,45 +50,76 @@ def rule_levels(config: Config) -> dict[str, Level | None]:
     return levels
 
 
+def lint_repository(config: Config, now: datetime, only: Iterable[str] | None = None) -> LintResult:
+    """Read and lint the repository in one pass, keeping little of each file in memory."""
+    run = _Run(config, now, only)
+    records = load_repository(config, on_unit=run.file_phase, release=True)
+    return run.finish(records)
+
+
 def run_lint(records: RecordSet, now: datetime, only: Iterable[str] | None = None) -> LintResult:
-    """Lint the repository; with `only`, report only findings in those files."""
-    levels = rule_levels(records.config)
-    ctx = LintContext(records=records, now=now)
-    findings: list[Finding] = []
-    for rule_id, rule in RULES.items():
-        level = levels[rule_id]
-        if level is None or rule.check is None:
-            continue
-        for finding in rule.check(ctx):
-            findings.append(finding if finding.level is level else finding.with_level(level))
-    wanted = set(only) if only is not None else None
-    if wanted is not None:
-        findings = [f for f in findings if f.path in wanted]
-    findings = _apply_suppressions(records, findings, levels.get(SUPPRESSION_RULE_ID))
-    files = len(wanted) if wanted is not None else len(records.documents)
-    return LintResult(sorted(set(findings)), files)
+    """Lint records already loaded; with `only`, report only findings in those files."""
+    run = _Run(records.config, now, only)
+    for unit in records.units():
+        run.file_phase(unit)
+    return run.finish(records)
 
 
-def _apply_suppressions(
-    records: RecordSet, findings: list[Finding], level: Level | None
-) -> list[Finding]:
-    by_path = {d.path: d for d in records.documents}
-    suppressions: dict[str, dict[int, set[str]]] = {}
-    extra: list[Finding] = []
-    for path in {f.path for f in findings}:
-        doc = by_path.get(path)
-        if doc is None or "incidentkit:" not in doc.text:
-            continue
+class _Run:
+    """One lint run: file rules on each file as it comes, repository rules at the end."""
+
+    def __init__(self, config: Config, now: datetime, only: Iterable[str] | None) -> None:
+        self.now = now
+        self.levels = rule_levels(config)
+        self.wanted = set(only) if only is not None else None
+        enabled = [r for r in RULES.values() if self.levels[r.id] is not None and r.check]
+        self.file_rules = [r for r in enabled if r.scope == "file"]
+        self.repository_rules = [r for r in enabled if r.scope == "repository"]
+        self.findings: list[Finding] = []
+        self.suppressed: dict[str, dict[int, set[str]]] = {}
+
+    def _rules(self, rules: list[Rule], records: RecordSet) -> None:
+        ctx = LintContext(records=records, now=self.now)
+        for rule in rules:
+            level = self.levels[rule.id]
+            assert rule.check is not None and level is not None
+            for finding in rule.check(ctx):
+                if self.wanted is None or finding.path in self.wanted:
+                    self.findings.append(
+                        finding if finding.level is level else finding.with_level(level)
+                    )
+
+    def file_phase(self, unit: RecordSet) -> None:
+        paths = {d.path for d in unit.documents} | {c.path for c in unit.cases}
+        if self.wanted is not None and not paths & self.wanted:
+            return
+        self._rules(self.file_rules, unit)
+        for doc in unit.documents:
+            if "incidentkit:" in doc.text:
+                self.suppressed[doc.path] = self._suppressions(doc.path, doc.text)
+
+    def finish(self, records: RecordSet) -> LintResult:
+        self._rules(self.repository_rules, records)
+        kept = [
+            f
+            for f in self.findings
+            if f.rule not in self.suppressed.get(f.path, {}).get(f.line, set())
+        ]
+        files = len(self.wanted) if self.wanted is not None else len(records.documents)
+        return LintResult(sorted(set(kept)), files)
+
+    def _suppressions(self, path: str, text: str) -> dict[int, set[str]]:
+        """Line -> rule IDs suppressed there; a suppression without a reason is itself a finding."""
         table: dict[int, set[str]] = {}
-        lines = doc.text.split("\n")
-        for number, line in enumerate(lines, start=1):
+        level = self.levels.get(SUPPRESSION_RULE_ID)
+        for number, line in enumerate(text.split("\n"), start=1):
             match = _SUPPRESSION.search(line)
             if not match:
                 continue
             reason = match.group(2).replace("-->", "").strip(" -:#")
             if not reason:
-                if level is not None:
-                    extra.append(
+                if level is not None and (self.wanted is None or path in self.wanted):
+                    self.findings.append(
                         Finding(
                             path,
                             number,
@@ -101,8 +133,5 @@ def _apply_suppressions(
                 continue
             ids = {part.strip() for part in match.group(1).split(",") if part.strip()}
             alone = line[: match.start()].strip() in ("#", "<!--")
-            target = number + 1 if alone else number
-            table.setdefault(target, set()).update(ids)
-        suppressions[path] = table
-    kept = [f for f in findings if f.rule not in suppressions.get(f.path, {}).get(f.line, set())]
-    return kept + extra
+            table.setdefault(number + 1 if alone else number, set()).update(ids)
+        return table

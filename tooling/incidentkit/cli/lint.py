@@ -11,8 +11,9 @@ import click
 from incidentkit.atomic import atomic_write_text
 from incidentkit.cli.common import config_from, in_github_actions, repo_relative
 from incidentkit.clock import now
-from incidentkit.lint import LintResult, run_lint
-from incidentkit.records.repository import RecordSet, load_repository
+from incidentkit.config import Config
+from incidentkit.lint import LintResult, lint_repository
+from incidentkit.records.repository import python_test_files, record_files
 from incidentkit.report import REPORTERS
 
 
@@ -48,17 +49,17 @@ def lint(
     `incidentkit rules` for the list.
     """
     config = config_from(ctx)
-    records = load_repository(config)
-    only = _selected(records, repo_relative(config, paths)) if paths else None
-    result = run_lint(records, now(), only)
+    only = _selected(config, repo_relative(config, paths)) if paths else None
+    result = lint_repository(config, now(), only)
     _report(result, fmt or ("github" if in_github_actions() else "text"), output, force)
     ctx.exit(1 if result.errors else 0)
 
 
-def _selected(records: RecordSet, wanted: list[str]) -> set[str]:
+def _selected(config: Config, wanted: list[str]) -> set[str]:
     """The record files at or under the paths given on the command line."""
     prefixes = [w.rstrip("/") for w in wanted]
-    known = [d.path for d in records.documents] + [c.path for c in records.cases]
+    files = [f for f, _ in record_files(config)] + python_test_files(config)
+    known = [f.relative_to(config.root).as_posix() for f in files]
     return {p for p in known if any(p == w or p.startswith(w + "/") or w == "." for w in prefixes)}
 
 

@@ -30,15 +30,35 @@ class Document:
     problems: list[Finding] = field(default_factory=list)
     yaml_span: tuple[int, int] = (0, 0)  # the YAML's characters in `text`
     yaml_line: int = 1  # the file line on which the YAML starts
+    source: Path | None = None  # the file on disk, to read again after `release()`
     _positions: Positions | None = field(default=None, repr=False, compare=False)
+    _released: bool = field(default=False, repr=False, compare=False)
+    _was_readable: bool = field(default=False, repr=False, compare=False)
+
+    def release(self) -> None:
+        """Drop the text and data; the few findings that need lines read the file again."""
+        self._was_readable = isinstance(self.data, dict)
+        self.text = ""
+        self.data = None
+        self._released = True
+
+    def full_text(self) -> str:
+        """The file's text, read again from disk if it was released."""
+        if not self._released or self.source is None:
+            return self.text
+        try:
+            raw = self.source.read_bytes().decode("utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            return ""
+        return raw.replace("\r\n", "\n") if "\r" in raw else raw
 
     @property
     def readable(self) -> bool:
-        return isinstance(self.data, dict)
+        return isinstance(self.data, dict) or self._was_readable
 
     @property
     def body(self) -> str:
-        return self.text[self.body_offset :] if self.body_offset >= 0 else ""
+        return self.full_text()[self.body_offset :] if self.body_offset >= 0 else ""
 
     def at(self, key: Key) -> tuple[int, int]:
         """Line and column of `key` (or its nearest ancestor) in the file."""
@@ -51,9 +71,8 @@ class Document:
         if self._positions is None:
             start, end = self.yaml_span
             try:
-                self._positions = parse(
-                    self.text[start:end], self.yaml_line, positions=True
-                ).positions
+                text = self.full_text()[start:end]
+                self._positions = parse(text, self.yaml_line, positions=True).positions
             except (YamlProblem, RecursionError):
                 self._positions = Positions(start=(self.yaml_line, 1))
         return self._positions
@@ -64,7 +83,7 @@ class Document:
 
 def read_document(root: Path, file: Path, kind: Kind, max_bytes: int) -> Document:
     rel = file.relative_to(root).as_posix() if file.is_absolute() else file.as_posix()
-    doc = Document(path=rel, kind=kind)
+    doc = Document(path=rel, kind=kind, source=file if file.is_absolute() else root / file)
     text = _read_text(file, doc, max_bytes)
     if text is None:
         return doc

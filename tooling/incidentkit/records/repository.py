@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -28,6 +28,28 @@ class RecordSet:
     postmortems: list[Postmortem] = field(default_factory=list)
     cases: list[EvalCase] = field(default_factory=list)
     python_problems: list[Finding] = field(default_factory=list)  # eval .py files that do not parse
+
+    def add(self, unit: RecordSet) -> None:
+        self.documents.extend(unit.documents)
+        self.incidents.extend(unit.incidents)
+        self.postmortems.extend(unit.postmortems)
+        self.cases.extend(unit.cases)
+        self.python_problems.extend(unit.python_problems)
+
+    def units(self) -> Iterator[RecordSet]:
+        """One `RecordSet` per file, as `load_repository` hands them to `on_unit`."""
+        by_path: dict[str, RecordSet] = {}
+        for doc in self.documents:
+            by_path.setdefault(doc.path, RecordSet(self.config)).documents.append(doc)
+        for incident in self.incidents:
+            by_path.setdefault(incident.path, RecordSet(self.config)).incidents.append(incident)
+        for pm in self.postmortems:
+            by_path.setdefault(pm.path, RecordSet(self.config)).postmortems.append(pm)
+        for case in self.cases:
+            by_path.setdefault(case.path, RecordSet(self.config)).cases.append(case)
+        for problem in self.python_problems:
+            by_path.setdefault(problem.path, RecordSet(self.config)).python_problems.append(problem)
+        yield from by_path.values()
 
     @cached_property
     def incidents_by_id(self) -> dict[str, Incident]:
@@ -98,28 +120,55 @@ def _without_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-def load_repository(config: Config, files: Iterable[tuple[Path, Kind]] | None = None) -> RecordSet:
+def load_repository(
+    config: Config,
+    files: Iterable[tuple[Path, Kind]] | None = None,
+    *,
+    on_unit: Callable[[RecordSet], None] | None = None,
+    release: bool = False,
+) -> RecordSet:
+    """Read every record file.
+
+    `on_unit` sees each file as soon as it is read, as a `RecordSet` of that
+    file alone (its document and records); with `release`, each document's text
+    and data are dropped after that, so a whole repository fits in little memory.
+    Python eval files come last, one unit per file.
+    """
     with _without_cyclic_gc():
-        return _load(config, files)
+        return _load(config, files, on_unit, release)
 
 
-def _load(config: Config, files: Iterable[tuple[Path, Kind]] | None) -> RecordSet:
+def _load(
+    config: Config,
+    files: Iterable[tuple[Path, Kind]] | None,
+    on_unit: Callable[[RecordSet], None] | None,
+    release: bool,
+) -> RecordSet:
     records = RecordSet(config=config)
     for file, kind in record_files(config) if files is None else files:
+        unit = RecordSet(config=config)
         doc = read_document(config.root, file, kind, config.max_file_bytes)
-        records.documents.append(doc)
-        if not doc.readable:
-            continue
-        if kind == "incident":
-            records.incidents.append(Incident.from_document(doc))
-        elif kind == "postmortem":
-            records.postmortems.append(Postmortem.from_document(doc))
-        else:
-            records.cases.extend(yaml_cases(doc))
+        unit.documents.append(doc)
+        if doc.readable:
+            if kind == "incident":
+                unit.incidents.append(Incident.from_document(doc))
+            elif kind == "postmortem":
+                unit.postmortems.append(Postmortem.from_document(doc))
+            else:
+                unit.cases.extend(yaml_cases(doc))
+        if on_unit is not None:
+            on_unit(unit)
+        if release:
+            doc.release()
+            unit.cases = [replace(case, data={}) for case in unit.cases]
+        records.add(unit)
     if files is None:
         for file in python_test_files(config):
             cases, problem = scan_python(config.root, file)
-            records.cases.extend(cases)
+            unit = RecordSet(config=config, cases=cases)
             if problem is not None:
-                records.python_problems.append(problem)
+                unit.python_problems.append(problem)
+            if on_unit is not None:
+                on_unit(unit)
+            records.add(unit)
     return records

@@ -3,6 +3,12 @@
 A rule module has `ID`, `LEVEL` (its default level), a docstring that is its
 documentation (first paragraph: the summary), and `check(ctx)`, which yields
 findings. Config can switch a rule off or change its level by ID.
+
+Most rules look at one file at a time: lint runs them on each file as it is
+read, with a `ctx.records` that holds just that file's records, so the text
+and data of ten thousand files need not stay in memory. A rule that needs
+every record (unique IDs, links) says `SCOPE = "repository"` and runs once
+at the end, over records whose text has been released.
 """
 
 from __future__ import annotations
@@ -82,6 +88,7 @@ class Rule:
     level: Level
     doc: str
     check: Callable[[LintContext], Iterable[Finding]] | None
+    scope: str = "file"  # or "repository"
 
     @property
     def summary(self) -> str:
@@ -93,8 +100,14 @@ class Rule:
 
 
 def _rule(module: ModuleType) -> Rule:
-    return Rule(module.ID, module.LEVEL, module.__doc__ or "", module.check)
+    return Rule(
+        module.ID,
+        module.LEVEL,
+        module.__doc__ or "",
+        module.check,
+        getattr(module, "SCOPE", "file"),
+    )
 
 
 RULES: dict[str, Rule] = {m.ID: _rule(m) for m in _MODULES}
-RULES[SUPPRESSION_RULE_ID] = Rule(SUPPRESSION_RULE_ID, Level.ERROR, SUPPRESSION_DOC, None)
+RULES[SUPPRESSION_RULE_ID] = Rule(SUPPRESSION_RULE_ID, Level.ERROR, SUPPRESSION_DOC, None, "file")

@@ -15,6 +15,7 @@ from incidentkit.rules.context import LintContext, at
 
 ID = "broken-link"
 LEVEL = Level.ERROR
+SCOPE = "repository"  # needs every record, not one file
 
 
 def _hint(target: str, known: Mapping[str, object]) -> str:

@@ -26,7 +26,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
     named: list[Incident | Postmortem] = [*records.incidents, *records.postmortems]
     for record in named:
         name = PurePosixPath(record.path).name
-        if record.id and not re.match(re.escape(record.id) + r"(-[^/]*)?\.md$", name):
+        if record.id and not _named_after(name, record.id):
             yield at(
                 record.doc,
                 ("id",),
@@ -60,3 +60,8 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                     f"case id '{case.id}' does not match the file name {stem}.yaml",
                     f"rename the file to {case.id}.yaml, or hold cases under 'cases:'",
                 )
+
+
+def _named_after(name: str, record_id: str) -> bool:
+    """`ID.md` or `ID-<slug>.md` (plain string tests: a regex per record would be compiled anew)."""
+    return name == f"{record_id}.md" or (name.startswith(f"{record_id}-") and name.endswith(".md"))

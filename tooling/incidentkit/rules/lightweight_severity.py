@@ -13,6 +13,7 @@ from incidentkit.rules.context import LintContext, at
 
 ID = "lightweight-severity"
 LEVEL = Level.ERROR
+SCOPE = "repository"  # needs every record, not one file
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:

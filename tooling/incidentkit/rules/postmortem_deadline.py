@@ -17,6 +17,7 @@ from incidentkit.rules.context import LintContext, at
 
 ID = "postmortem-deadline"
 LEVEL = Level.WARNING
+SCOPE = "repository"  # needs every record, not one file
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:

@@ -15,6 +15,7 @@ from incidentkit.rules.context import LintContext
 
 ID = "python-syntax"
 LEVEL = Level.ERROR
+SCOPE = "repository"  # needs every record, not one file
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:

@@ -16,6 +16,7 @@ from incidentkit.rules.context import LintContext
 
 ID = "unique-id"
 LEVEL = Level.ERROR
+SCOPE = "repository"  # needs every record, not one file
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
