@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test lint types unit workflows docs install bench clean
+.PHONY: demo test lint types unit workflows docs install browser bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,7 +52,11 @@ lint: $(STAMP)
 types: $(STAMP)
 	$(BIN)/mypy
 
-unit: $(STAMP)
+# Chromium for the browser tests (best effort: they skip with a reason without it)
+browser:
+	@.ci/install-chromium
+
+unit: $(STAMP) browser
 	$(BIN)/pytest
 
 # zizmor and check-jsonschema (offline) over .github/ and action.yml
