@@ -116,6 +116,9 @@ def _without_cyclic_gc() -> Iterator[None]:
     try:
         yield
     finally:
+        # The records live as long as the command: move them out of the
+        # collector's sight, so later collections do not rescan the whole heap.
+        gc.freeze()
         if enabled:
             gc.enable()
 
