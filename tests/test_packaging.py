@@ -1,0 +1,67 @@
+"""The wheel carries the schemas, templates, scaffold and site assets: one copy, the repository's."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO_ROOT
+
+pytest.importorskip("hatchling", reason="hatchling (a dev extra) builds the wheel")
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run(
+        [sys.executable, "-m", "hatchling", "build", "-t", "wheel", "-d", str(out)],
+        cwd=REPO_ROOT,
+        check=True,
+        capture_output=True,
+    )
+    (built,) = out.glob("*.whl")
+    return built
+
+
+def test_wheel_holds_the_repository_schemas_and_templates(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for schema in (REPO_ROOT / "schemas").glob("*.json"):
+        assert f"incidentkit/_data/schemas/{schema.name}" in names
+    for template in (REPO_ROOT / "templates").iterdir():
+        assert f"incidentkit/_data/templates/{template.name}" in names
+    assert "incidentkit/site/assets/tables.js" in names
+    assert any(n.startswith("incidentkit/scaffold/dot-github/workflows/") for n in names)
+
+
+def test_init_from_the_wheel_lints_clean(wheel: Path, tmp_path: Path) -> None:
+    unpacked = tmp_path / "unpacked"
+    zipfile.ZipFile(wheel).extractall(unpacked)
+    # The unpacked wheel comes first on the path, ahead of the editable checkout.
+    env = {**os.environ, "PYTHONPATH": str(unpacked), "INCIDENTKIT_NOW": "2026-11-26T12:00:00Z"}
+    run = [sys.executable, "-c", "from incidentkit.cli import main; main()"]
+    where = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from incidentkit.resources import data_dir; print(data_dir('schemas'))",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert Path(where.stdout.strip()) == unpacked / "incidentkit" / "_data" / "schemas"
+    target = tmp_path / "team-repo"
+    subprocess.run([*run, "init", str(target)], env=env, capture_output=True, check=True)
+    lint = subprocess.run(
+        [*run, "-C", str(target), "lint"], env=env, capture_output=True, text=True
+    )
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+    assert (target / "schemas" / "incident.schema.json").read_bytes() == (
+        REPO_ROOT / "schemas" / "incident.schema.json"
+    ).read_bytes()
