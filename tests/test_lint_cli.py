@@ -12,7 +12,15 @@ import pytest
 
 from conftest import REPO_ROOT, RunCli, incident_text
 
-SARIF_SCHEMA = REPO_ROOT.parent / "shared" / "reference" / "sarif-schema-2.1.0.json"
+# Reference data kept beside the checkout (never copied in): look upward for it.
+SARIF_SCHEMA = next(
+    (
+        folder / "shared" / "reference" / "sarif-schema-2.1.0.json"
+        for folder in REPO_ROOT.parents
+        if (folder / "shared" / "reference" / "sarif-schema-2.1.0.json").is_file()
+    ),
+    REPO_ROOT.parent / "shared" / "reference" / "sarif-schema-2.1.0.json",
+)
 
 
 def _copy_examples(tmp_path: Path) -> Path:

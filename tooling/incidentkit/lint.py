@@ -50,10 +50,15 @@ def rule_levels(config: Config) -> dict[str, Level | None]:
     return levels
 
 
-def lint_repository(config: Config, now: datetime, only: Iterable[str] | None = None) -> LintResult:
-    """Read and lint the repository in one pass, keeping little of each file in memory."""
+def lint_repository(
+    config: Config, now: datetime, only: Iterable[str] | None = None, *, for_process: bool = False
+) -> LintResult:
+    """Read and lint the repository in one pass, keeping little of each file in memory.
+
+    `for_process`: see `load_repository` (the CLI passes it; a long-lived caller must not).
+    """
     run = _Run(config, now, only)
-    records = load_repository(config, on_unit=run.file_phase, release=True)
+    records = load_repository(config, on_unit=run.file_phase, release=True, for_process=for_process)
     return run.finish(records)
 
 

@@ -44,7 +44,8 @@ def coverage(ctx: click.Context, fmt: str, check: bool) -> None:
     Outside a git repository the turnaround is unknown and the report says so.
     """
     config = config_from(ctx)
-    records = load_repository(config, release=True)  # coverage needs no text: keep memory small
+    # coverage needs no record text: release it as files are read
+    records = load_repository(config, release=True, for_process=True)
     note = ""
     try:
         times = first_case_times(config)

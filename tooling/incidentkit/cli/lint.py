@@ -50,7 +50,7 @@ def lint(
     """
     config = config_from(ctx)
     only = _selected(config, repo_relative(config, paths)) if paths else None
-    result = lint_repository(config, now(), only)
+    result = lint_repository(config, now(), only, for_process=True)
     _report(result, fmt or ("github" if in_github_actions() else "text"), output, force)
     ctx.exit(1 if result.errors else 0)
 

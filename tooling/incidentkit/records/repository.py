@@ -103,7 +103,7 @@ def python_test_files(config: Config) -> list[Path]:
 
 
 @contextmanager
-def _without_cyclic_gc() -> Iterator[None]:
+def _without_cyclic_gc(freeze: bool) -> Iterator[None]:
     """Pause the cyclic garbage collector while records are built.
 
     Loading allocates millions of small acyclic containers (data, positions);
@@ -116,9 +116,10 @@ def _without_cyclic_gc() -> Iterator[None]:
     try:
         yield
     finally:
-        # The records live as long as the command: move them out of the
-        # collector's sight, so later collections do not rescan the whole heap.
-        gc.freeze()
+        if freeze:
+            # The records live as long as the command: move them out of the
+            # collector's sight, so later collections do not rescan them.
+            gc.freeze()
         if enabled:
             gc.enable()
 
@@ -129,15 +130,18 @@ def load_repository(
     *,
     on_unit: Callable[[RecordSet], None] | None = None,
     release: bool = False,
+    for_process: bool = False,
 ) -> RecordSet:
     """Read every record file.
 
     `on_unit` sees each file as soon as it is read, as a `RecordSet` of that
     file alone (its document and records); with `release`, each document's text
     and data are dropped after that, so a whole repository fits in little memory.
-    Python eval files come last, one unit per file.
+    Python eval files come last, one unit per file. `for_process` says the
+    records live until the process exits (a CLI command, not `mkdocs serve`),
+    so the garbage collector may stop scanning them.
     """
-    with _without_cyclic_gc():
+    with _without_cyclic_gc(for_process):
         return _load(config, files, on_unit, release)
 
 
