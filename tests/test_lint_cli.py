@@ -202,3 +202,17 @@ def test_a_configured_folder_that_does_not_exist_is_a_config_error(
     root = make_repo(pyproject='[tool.incidentkit.paths]\nincidents = "incidnets"\n')
     result = run_cli("-C", root, "lint", expect=2)
     assert "incidents = 'incidnets': no such folder" in result.stderr
+
+
+def test_paths_are_relative_to_dash_c_like_git(
+    run_cli: RunCli, make_repo: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_repo(
+        {"incidents/INC-2026-0001-stale-refund-window.md": incident_text(extra="severty: S1\n")}
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    result = run_cli("-C", root, "lint", "incidents/INC-2026-0001-stale-refund-window.md", expect=1)
+    assert "unknown field 'severty'" in result.stdout
+    assert Path.cwd() == elsewhere  # the caller's working directory is given back

@@ -228,6 +228,18 @@ TRIGGERS = [
     ),
     Case("schema", {CASE: "cases:\n  id: x\n"}, [(CASE, 1, Level.ERROR)], "cases-not-a-list"),
     Case(
+        "python-syntax",
+        {"evals/regression/test_plain.py": "def test_x(:\n    pass\n"},
+        [("evals/regression/test_plain.py", 1, Level.ERROR)],
+        "without-markers",
+    ),
+    Case(
+        "id-filename",
+        {CASE: "# a comment\n" + case_text(id="other-name")},
+        [(CASE, 2, Level.ERROR)],
+        "eval-case",
+    ),
+    Case(
         "schema",
         {INC: incident_text().replace("severity: S3", "severity: 1")},
         [(INC, 5, Level.ERROR)],
@@ -315,6 +327,17 @@ PASSES = [
         },
     ),
     Case("action-item-ids", {PM: postmortem_text()}),
+    Case(
+        "blaming-language",
+        {
+            PM: postmortem_text(
+                body=postmortem_text().split("---\n")[2]
+                + "\n<!-- incidentkit: ignore[blaming-language] quoting the customer's ticket -->\n"
+                + "They called it human error.\n"
+            )
+        },
+        name="suppression-comment-is-not-prose",
+    ),
     Case(
         "blaming-language",
         {

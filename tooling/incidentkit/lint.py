@@ -82,6 +82,7 @@ class _Run:
         self.repository_rules = [r for r in enabled if r.scope == "repository"]
         self.findings: list[Finding] = []
         self.suppressed: dict[str, dict[int, set[str]]] = {}
+        self.files = 0
 
     def _rules(self, rules: list[Rule], records: RecordSet) -> None:
         ctx = LintContext(records=records, now=self.now)
@@ -98,6 +99,7 @@ class _Run:
         paths = {d.path for d in unit.documents} | {c.path for c in unit.cases}
         if self.wanted is not None and not paths & self.wanted:
             return
+        self.files += 1
         self._rules(self.file_rules, unit)
         for doc in unit.documents:
             if "incidentkit:" in doc.text:
@@ -110,8 +112,7 @@ class _Run:
             for f in self.findings
             if f.rule not in self.suppressed.get(f.path, {}).get(f.line, set())
         ]
-        files = len(self.wanted) if self.wanted is not None else len(records.documents)
-        return LintResult(sorted(set(kept)), files)
+        return LintResult(sorted(set(kept)), self.files)
 
     def _suppressions(self, path: str, text: str) -> dict[int, set[str]]:
         """Line -> rule IDs suppressed there; a suppression without a reason is itself a finding."""

@@ -114,6 +114,14 @@ def cli(ctx: click.Context, directory: Path | None) -> None:
     Exit codes: 0 success, 1 findings or a failed check, 2 usage,
     configuration or I/O error.
     """
+    if directory is not None:
+        directory = directory.resolve()
+        # Like git -C: paths on the command line are relative to DIR too. The
+        # old working directory comes back when the command ends (in-process
+        # callers such as tests share one).
+        previous = Path.cwd()
+        os.chdir(directory)
+        ctx.call_on_close(lambda: os.chdir(previous))
     ctx.obj = directory
 
 

@@ -51,10 +51,11 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         if case.source == "yaml" and case.key == () and case.id:
             stem = PurePosixPath(case.path).stem
             if stem != case.id:
+                line, column = case.at("id")
                 yield Finding(
                     case.path,
-                    case.line,
-                    1,
+                    line,
+                    column,
                     ID,
                     LEVEL,
                     f"case id '{case.id}' does not match the file name {stem}.yaml",
