@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import case_text, incident_text, postmortem_text
+from conftest import REPO_ROOT, case_text, incident_text, postmortem_text
 from incidentkit.clock import now
 from incidentkit.config import load_config
 from incidentkit.findings import Finding, Level
@@ -228,6 +228,12 @@ TRIGGERS = [
     ),
     Case("schema", {CASE: "cases:\n  id: x\n"}, [(CASE, 1, Level.ERROR)], "cases-not-a-list"),
     Case(
+        "file-size",
+        {"incidents/INC-2026-0002-linked.md": "symlink:" + str(REPO_ROOT / "README.md")},
+        [("incidents/INC-2026-0002-linked.md", 1, Level.ERROR)],
+        "symlink-outside",
+    ),
+    Case(
         "python-syntax",
         {"evals/regression/test_plain.py": "def test_x(:\n    pass\n"},
         [("evals/regression/test_plain.py", 1, Level.ERROR)],
@@ -368,6 +374,9 @@ def _lint(make_repo: Callable[..., Path], case: Case) -> list[Finding]:
     for rel, data in case.files.items():
         if isinstance(data, bytes):
             (root / rel).write_bytes(data)
+        elif isinstance(data, str) and data.startswith("symlink:"):
+            (root / rel).unlink()
+            (root / rel).symlink_to(data.removeprefix("symlink:"))
     config = load_config(root)
     streamed = lint_repository(config, now()).findings
     # the one-pass lint (file rules while reading) and linting loaded records agree

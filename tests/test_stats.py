@@ -234,3 +234,13 @@ def test_missing_timestamps_in_the_examples_do_not_crash(run_cli: RunCli) -> Non
     )
     assert doc["totals"]["incidents"] >= 10
     assert doc["mttr"]["missing"] >= 2
+
+
+def test_unreadable_records_are_named_on_stderr_not_silently_dropped(
+    run_cli: RunCli, make_repo: Callable[..., Path]
+) -> None:
+    root = make_repo({"incidents/INC-2026-0002-broken.md": "no front matter here\n"})
+    result = run_cli("-C", root, "stats", "--format", "json")
+    assert json.loads(result.stdout)["totals"]["incidents"] == 1
+    assert "1 record file(s) could not be read" in result.stderr
+    assert "incidents/INC-2026-0002-broken.md" in result.stderr

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from incidentkit.config import Config, load_config
+from incidentkit.records.repository import RecordSet
 
 
 def config_from(ctx: click.Context) -> Config:
@@ -32,3 +33,15 @@ def repo_relative(config: Config, paths: tuple[Path, ...]) -> list[str]:
                 f"{path} is outside the incident repository {config.root}"
             ) from None
     return out
+
+
+def warn_unreadable(records: RecordSet) -> None:
+    """Say on stderr when figures leave out records that could not be read at all."""
+    unreadable = [doc.path for doc in records.documents if not doc.readable]
+    if unreadable:
+        click.secho(
+            f"incidentkit: warning: {len(unreadable)} record file(s) could not be read and are "
+            f"left out (first: {unreadable[0]}); `incidentkit lint` says why",
+            fg="yellow",
+            err=True,
+        )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from incidentkit.cli.common import config_from
+from incidentkit.cli.common import config_from, warn_unreadable
 from incidentkit.clock import now
 from incidentkit.coverage import coverage_report
 from incidentkit.errors import GitError
@@ -46,6 +46,7 @@ def coverage(ctx: click.Context, fmt: str, check: bool) -> None:
     config = config_from(ctx)
     # coverage needs no record text: release it as files are read
     records = load_repository(config, release=True, for_process=True)
+    warn_unreadable(records)
     note = ""
     try:
         times = first_case_times(config)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from incidentkit.cli.common import config_from
+from incidentkit.cli.common import config_from, warn_unreadable
 from incidentkit.clock import now
 from incidentkit.errors import UsageError
 from incidentkit.export import EXPORTERS
@@ -48,6 +48,7 @@ def export(ctx: click.Context, fmt: str, output: Path, force: bool) -> None:
         raise UsageError(f"--output - (standard output) works with --format json only, not {fmt}")
     config = config_from(ctx)
     records = load_repository(config)
+    warn_unreadable(records)
     if str(output) == "-":
         click.echo(json.dumps(build_document(records, now()), indent=2, ensure_ascii=False))
         return

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from incidentkit.atomic import atomic_write_text
-from incidentkit.cli.common import config_from
+from incidentkit.cli.common import config_from, warn_unreadable
 from incidentkit.clock import now, today
 from incidentkit.records.repository import load_repository
 from incidentkit.review import build_review
@@ -41,6 +41,7 @@ def review(ctx: click.Context, quarter: str, output: Path | None, force: bool) -
     """
     config = config_from(ctx)
     records = load_repository(config)
+    warn_unreadable(records)
     text = build_review(records, quarter, today=today(), generated_at=now())
     if output is None:
         click.echo(text, nl=False)

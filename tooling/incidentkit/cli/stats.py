@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import click
 
-from incidentkit.cli.common import config_from
+from incidentkit.cli.common import config_from, warn_unreadable
 from incidentkit.clock import now, today
 from incidentkit.records.repository import load_repository
 from incidentkit.report.stats_report import render_csv, render_text
@@ -64,6 +64,7 @@ def stats(
     """
     config = config_from(ctx)
     records = load_repository(config)
+    warn_unreadable(records)
     result = compute_stats(
         records,
         today=today(),

@@ -84,6 +84,14 @@ class Document:
 def read_document(root: Path, file: Path, kind: Kind, max_bytes: int) -> Document:
     rel = file.relative_to(root).as_posix() if file.is_absolute() else file.as_posix()
     doc = Document(path=rel, kind=kind, source=file if file.is_absolute() else root / file)
+    if _links_outside(root, file):
+        # the site would publish a file from outside the repository
+        doc.problem(
+            "file-size",
+            "a symlink that points outside the repository",
+            "copy the record into the repository instead of linking to it",
+        )
+        return doc
     text = _read_text(file, doc, max_bytes)
     if text is None:
         return doc
@@ -93,6 +101,18 @@ def read_document(root: Path, file: Path, kind: Kind, max_bytes: int) -> Documen
     else:
         _split_front_matter(doc, text)
     return doc
+
+
+def _links_outside(root: Path, file: Path) -> bool:
+    if not file.is_symlink():
+        return False
+    try:
+        file.resolve(strict=True).relative_to(root.resolve())
+    except ValueError:
+        return True
+    except OSError:
+        return False  # a broken or looping link: reading it reports why
+    return False
 
 
 def _read_text(file: Path, doc: Document, max_bytes: int) -> str | None:
