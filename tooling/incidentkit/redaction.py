@@ -17,7 +17,6 @@ rather than broken.
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,10 +26,10 @@ from incidentkit.atomic import atomic_write_text
 from incidentkit.authoring.render import quoted
 from incidentkit.detectors import PLACEHOLDERS, Hit, find_hits
 from incidentkit.errors import UsageError, WriteRefused
+from incidentkit.records.markdown import fences
 from incidentkit.records.yamlsource import YamlProblem, parse
 
 SUFFIXES = (".md", ".markdown", ".yaml", ".yml")
-_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})(.*)$")
 _SCALAR_START = (":", "-", "[", "{", ",", "?")
 
 Edit = tuple[int, int, str]  # replace text[start:end] with the string
@@ -148,25 +147,11 @@ def yaml_regions(text: str, *, yaml_file: bool) -> list[tuple[int, int]]:
                 regions.append((lines[0][2], start))
                 body_from = index + 1
                 break
-    fence: str | None = None
-    block_start = 0
-    is_yaml = False
-    for start, end, next_start in lines[body_from:]:
-        match = _FENCE.match(text[start:end].rstrip("\r"))
-        if fence is None and match:
-            fence, block_start = match.group(1), next_start
-            info = match.group(2).strip().split(maxsplit=1)
-            is_yaml = bool(info) and info[0].lower() in ("yaml", "yml")
-        elif (
-            fence is not None
-            and match
-            and match.group(1)[0] == fence[0]
-            and len(match.group(1)) >= len(fence)
-            and not match.group(2).strip()
-        ):
-            if is_yaml:
-                regions.append((block_start, start))
-            fence = None
+    body_start = lines[body_from][0] if body_from < len(lines) else len(text)
+    for block in fences(text, body_start):
+        words = block.info.split(maxsplit=1)
+        if block.closed and words and words[0].lower() in ("yaml", "yml"):
+            regions.append((block.content_start, block.content_end))
     return regions
 
 

@@ -1,53 +1,85 @@
-"""Just enough Markdown structure for the rules: headings and fenced blocks."""
+"""Just enough Markdown structure for the rules: fenced code blocks and headings.
+
+One walker (`fences`) knows where code blocks open and close; headings,
+`incidentkit new eval` (which reads the minimal reproduction) and `redact`
+(which keeps YAML blocks valid) all use it.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})(.*)$")
 
 
+@dataclass(frozen=True)
+class Fence:
+    """A fenced code block: its info string and where it lies in the text."""
+
+    info: str
+    start: int  # offset of the opening fence line
+    content_start: int  # offset of the first content line
+    content_end: int  # offset of the closing fence line (or the end of an unclosed block)
+    end: int  # offset just past the closing fence line
+    closed: bool
+
+
+def fences(text: str, offset: int = 0) -> Iterator[Fence]:
+    """The fenced code blocks of `text[offset:]`, in order; CRLF line ends are fine."""
+    opening: re.Match[str] | None = None
+    opened_at = content_start = 0
+    position = offset
+    while position <= len(text):
+        newline = text.find("\n", position)
+        line_end = len(text) if newline < 0 else newline
+        next_line = line_end + 1
+        match = _FENCE.match(text[position:line_end].rstrip("\r"))
+        if opening is None:
+            if match:
+                opening, opened_at, content_start = match, position, min(next_line, len(text))
+        elif (
+            match
+            and match.group(1)[0] == opening.group(1)[0]
+            and len(match.group(1)) >= len(opening.group(1))
+            and not match.group(2).strip()
+        ):
+            yield Fence(
+                opening.group(2).strip(),
+                opened_at,
+                content_start,
+                position,
+                min(next_line, len(text)),
+                True,
+            )
+            opening = None
+        if newline < 0:
+            break
+        position = next_line
+    if opening is not None:
+        yield Fence(opening.group(2).strip(), opened_at, content_start, len(text), len(text), False)
+
+
 def headings(body: str, first_line: int = 1) -> Iterator[tuple[int, int, str]]:
     """(file line, level, title) of each ATX heading outside fenced code blocks."""
-    fence: str | None = None
-    for offset, line in enumerate(body.split("\n")):
-        fence_match = _FENCE.match(line)
-        if fence_match:
-            marker = fence_match.group(1)
-            if fence is None:
-                fence = marker
-            elif (
-                marker[0] == fence[0]
-                and len(marker) >= len(fence)
-                and not fence_match.group(2).strip()
-            ):
-                fence = None
-            continue
-        if fence is None and line.startswith("#"):
-            match = _HEADING.match(line)
+    blocks = list(fences(body))
+    line = first_line
+    position = 0
+    for text in body.split("\n"):
+        inside = any(b.start <= position < b.end for b in blocks)
+        if not inside and text.startswith("#"):
+            match = _HEADING.match(text)
             if match:
-                yield first_line + offset, len(match.group(1)), match.group(2)
+                yield line, len(match.group(1)), match.group(2)
+        position += len(text) + 1
+        line += 1
 
 
 def fenced_blocks(body: str) -> Iterator[tuple[str, str]]:
-    """(info string, content) of each fenced code block."""
-    fence: str | None = None
-    info = ""
-    lines: list[str] = []
-    for line in body.split("\n"):
-        fence_match = _FENCE.match(line)
-        if fence is None and fence_match:
-            fence, info, lines = fence_match.group(1), fence_match.group(2).strip(), []
-        elif (
-            fence is not None
-            and fence_match
-            and fence_match.group(1)[0] == fence[0]
-            and len(fence_match.group(1)) >= len(fence)
-            and not fence_match.group(2).strip()
-        ):
-            yield info, "\n".join(lines)
-            fence = None
-        elif fence is not None:
-            lines.append(line)
+    """(info string, content) of each closed fenced code block."""
+    for block in fences(body):
+        if block.closed:
+            content = body[block.content_start : block.content_end]
+            yield block.info, content.removesuffix("\n")
