@@ -9,9 +9,9 @@ are exempt, so imported history is not flagged.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
 
 from incidentkit.findings import Finding, Level
+from incidentkit.metrics import hours_between
 from incidentkit.records.timestamps import utc
 from incidentkit.rules.context import LintContext, at
 
@@ -22,7 +22,6 @@ SCOPE = "repository"  # needs every record, not one file
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     policy = ctx.config.policy
-    deadline = timedelta(hours=policy.postmortem_deadline_hours)
     covered = ctx.records.postmortems_by_incident
     for incident in ctx.records.incidents:
         detected = incident.detected_at
@@ -30,9 +29,9 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             continue
         if policy.since is not None and utc(detected).date() < policy.since:
             continue
-        if incident.id in covered or ctx.now - detected <= deadline:
+        hours = hours_between(detected, ctx.now) or 0.0
+        if incident.id in covered or hours <= policy.postmortem_deadline_hours:
             continue
-        hours = (ctx.now - detected).total_seconds() / 3600
         yield at(
             incident.doc,
             ("id",),

@@ -114,10 +114,6 @@ def fmt_hours(hours: float | None, approximate: bool = False) -> str:
     return f"{approx_mark()}{text}" if approximate else text
 
 
-def fmt_rate(rate: float | None) -> str:
-    return "—" if rate is None else f"{rate:.0%}"
-
-
 def approx_mark() -> str:
     """The `~` that marks a value derived from an approximate timestamp."""
     return '<span class="ik-approx" title="approximate">~</span>'
