@@ -47,10 +47,9 @@ class Document:
         if not self._released or self.source is None:
             return self.text
         try:
-            raw = self.source.read_bytes().decode("utf-8-sig")
+            return decode(self.source.read_bytes())
         except (OSError, UnicodeDecodeError):
             return ""
-        return raw.replace("\r\n", "\n") if "\r" in raw else raw
 
     @property
     def readable(self) -> bool:
@@ -103,6 +102,12 @@ def read_document(root: Path, file: Path, kind: Kind, max_bytes: int) -> Documen
     return doc
 
 
+def decode(raw: bytes) -> str:
+    """A record's text as every reader sees it: UTF-8, BOM dropped, LF line ends."""
+    text = raw.decode("utf-8-sig")
+    return text.replace("\r\n", "\n") if "\r" in text else text
+
+
 def _links_outside(root: Path, file: Path) -> bool:
     if not file.is_symlink():
         return False
@@ -143,7 +148,7 @@ def _read_text(file: Path, doc: Document, max_bytes: int) -> str | None:
         )
         return None
     try:
-        text = raw.decode("utf-8-sig")
+        text = decode(raw)
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
@@ -155,7 +160,7 @@ def _read_text(file: Path, doc: Document, max_bytes: int) -> str | None:
             column,
         )
         return None
-    return text.replace("\r\n", "\n") if "\r" in text else text
+    return text
 
 
 _CLOSING_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t\f\v]*$", re.MULTILINE)
