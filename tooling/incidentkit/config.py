@@ -58,6 +58,21 @@ class AgentConfig:
 
 
 @dataclass(frozen=True)
+class JudgeConfig:
+    """Who scores `criteria` checks: a Python callable or a command, like the agent.
+
+    It receives the case, the reply and the criterion and returns
+    `{"passed": bool, "reason": str}`. Without one, a criteria-only case
+    checks nothing a machine can decide, so it does not count toward policy.
+    """
+
+    callable: str | None = None
+    command: tuple[str, ...] | None = None
+    cwd: str | None = None
+    timeout_seconds: float = 60.0
+
+
+@dataclass(frozen=True)
 class Config:
     root: Path
     incidents_dir: str = "incidents"
@@ -71,6 +86,7 @@ class Config:
     policy: Policy = field(default_factory=Policy)
     rules: dict[str, str] = field(default_factory=dict)
     agent: AgentConfig = field(default_factory=AgentConfig)
+    judge: JudgeConfig | None = None  # None: no judge configured
     site_title: str = "Incident database"
     source: Path | None = None  # the pyproject.toml the table came from, if any
 
@@ -212,8 +228,21 @@ def _from_table(root: Path, table: dict[str, Any], source: Path) -> Config:
             cwd=agent.get("cwd"),
             timeout_seconds=float(agent.get("timeout_seconds", 60.0)),
         ),
+        judge=_judge(table.get("judge")),
         site_title=table.get("site", {}).get("title", "Incident database"),
         source=source,
+    )
+
+
+def _judge(table: dict[str, Any] | None) -> JudgeConfig | None:
+    if table is None:
+        return None
+    command = table.get("command")
+    return JudgeConfig(
+        callable=table.get("callable"),
+        command=tuple(command) if command else None,
+        cwd=table.get("cwd"),
+        timeout_seconds=float(table.get("timeout_seconds", 60.0)),
     )
 
 
