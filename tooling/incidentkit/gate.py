@@ -28,7 +28,8 @@ from datetime import datetime
 from pathlib import Path
 
 from incidentkit.config import Config
-from incidentkit.coverage import IncidentCoverage, counting_cases, incident_coverage, needs_cases
+from incidentkit.counts import case_count, counting_cases
+from incidentkit.coverage import IncidentCoverage, incident_coverage, needs_cases
 from incidentkit.evals.discovery import link_graph, python_cases, yaml_cases
 from incidentkit.findings import Finding, Level
 from incidentkit.git.diff import Change, changed_files, export_files, list_files, merge_base
@@ -173,7 +174,7 @@ def _evaluate(
         if not needs_cases(incident, policy) or incident.waiver:
             continue
         cases = links.get(incident.id, [])
-        counting = counting_cases(cases, policy)
+        counting = counting_cases(cases, config)
         if not counting:
             blocked.add(incident.id)
             findings.append(_no_case(incident, cases, config))
@@ -184,7 +185,7 @@ def _evaluate(
                     findings.append(_unverified(case, incident))
 
     for case in records.cases:
-        if case.path not in touched_paths or case.tier not in policy.counting_tiers:
+        if case.path not in touched_paths or case_count(case, config).reason is not None:
             continue
         for incident_id in case.incidents:
             linked = by_id.get(incident_id)
@@ -208,8 +209,8 @@ def _evaluate(
             continue  # a deleted incident breaks links (lint); a changed one is checked above
         if not needs_cases(kept, policy):
             continue
-        old_counting = counting_cases(old_cases, policy)
-        if old_counting and not counting_cases(links.get(incident_id, []), policy):
+        old_counting = counting_cases(old_cases, config)
+        if old_counting and not counting_cases(links.get(incident_id, []), config):
             blocked.add(incident_id)
             findings.append(_last_case_removed(kept, old_counting, deleted_paths, config))
 
@@ -227,22 +228,17 @@ def _evaluate(
 
 
 def _no_case(incident: Incident, cases: list[EvalCase], config: Config) -> Finding:
-    policy = config.policy
     line, column = incident.doc.at(("id",))
-    tiers = ", ".join(policy.counting_tiers)
-    elsewhere = (
-        f"; its cases are in tiers that do not count ({', '.join(sorted({c.tier or '?' for c in cases}))})"
-        if cases
-        else ""
-    )
+    reasons = [f"{c.id} ({c.path}): {case_count(c, config).reason}" for c in cases]
+    elsewhere = f"; its linked cases do not count: {'; '.join(reasons)}" if reasons else ""
     return Finding(
         incident.path,
         line,
         column,
         NO_CASE,
         Level.ERROR,
-        f"{incident.id} ({incident.severity}, {incident.status}) has no linked eval case in a "
-        f"counting tier ({tiers}){elsewhere}; policy requires one",
+        f"{incident.id} ({incident.severity}, {incident.status}) has no linked eval case that "
+        f"counts{elsewhere}; policy requires one that runs and checks something",
         f"add a case under {config.evals_dir}/<tier>/ with `incidents: [{incident.id}]` in this "
         "PR, or a reviewed `regression_waiver: {reason, approved_by}` on the incident",
     )
@@ -346,7 +342,6 @@ def _touched(
     blocked: set[str],
     now: datetime,
 ) -> list[TouchedIncident]:
-    policy = records.config.policy
     how: dict[str, str] = {incident_id: status for incident_id, (_, status) in direct.items()}
     touched_paths = {c.head_path for c in changes if c.head_path}
     for case in records.cases:
@@ -365,7 +360,9 @@ def _touched(
         incident = records.incidents_by_id.get(incident_id)
         if incident is None:
             continue
-        cov = incident_coverage(incident, links.get(incident_id, []), policy, None, False, now)
+        cov = incident_coverage(
+            incident, links.get(incident_id, []), records.config, None, False, now
+        )
         if incident_id in blocked:
             verdict = "blocked"
         elif cov.waived and cov.needs_cases:

@@ -108,6 +108,11 @@ def to_json(result: GateResult) -> dict[str, Any]:
                 "cases_by_tier": {
                     tier: [c.id for c in cases] for tier, cases in t.coverage.cases_by_tier.items()
                 },
+                "counting": [c.id for c in t.coverage.counting],
+                "not_counted": [
+                    {"id": c.case.id, "path": c.case.path, "reason": c.reason}
+                    for c in t.coverage.not_counting
+                ],
                 "verified": t.coverage.verified,
                 "needs_cases": t.coverage.needs_cases,
                 "waived": t.coverage.waived,
