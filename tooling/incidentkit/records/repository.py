@@ -174,7 +174,7 @@ def _load(
             unit.cases = [replace(case, data={}) for case in unit.cases]
         records.add(unit)
     if files is None:
-        collection = pytest_collection(config.root, config.evals_dir)
+        collection = pytest_collection(config.settings, config.evals_dir)
         for file in python_test_files(config):
             cases, problem = scan_python(config.root, file, collection, config.evals_dir)
             unit = RecordSet(config=config, cases=cases)
