@@ -96,7 +96,11 @@ class _Run:
                     )
 
     def file_phase(self, unit: RecordSet) -> None:
-        paths = {d.path for d in unit.documents} | {c.path for c in unit.cases}
+        paths = (
+            {d.path for d in unit.documents}
+            | {c.path for c in unit.cases}
+            | {f.path for f in unit.strays}
+        )
         if self.wanted is not None and not paths & self.wanted:
             return
         self.files += 1
