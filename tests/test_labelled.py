@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pytest
 
+from incidentkit.blame import find_blame, lexicon
 from labelled.scoring import (
     Score,
     load,
@@ -67,3 +68,12 @@ def test_personal_data(capsys: pytest.CaptureFixture[str]) -> None:
     _report(capsys, score)
     assert score.precision >= 0.90, _why(score)
     assert score.recall >= 0.90, _why(score)
+
+
+def test_the_blame_prefilter_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The needle prefilter only skips work: without it, the same findings."""
+    data = load("blame")
+    texts = [*data["blaming"], *data["blameless"]]
+    with_filter = [find_blame(t) for t in texts]
+    monkeypatch.setattr(lexicon, "NEEDLES", ("",))
+    assert [find_blame(t) for t in texts] == with_filter
