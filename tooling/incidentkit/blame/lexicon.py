@@ -50,7 +50,8 @@ TRANSPARENT = _words(
     herself himself his immediately in initially is isn't its junior just later my new
     obviously on our probably quickly really repeatedly responsible rotation senior shift
     shouldn't simply some still subsequently that the their themselves then these this those
-    ultimately unfortunately was wasn't were weren't who whom wouldn't your
+    ultimately unfortunately was wasn't were weren't who whom wouldn't your managed tried
+    proceeded went
     """
 )
 
@@ -113,10 +114,22 @@ IRREGULAR_PAST = _words(
     """
 )
 
+# What people, not systems, ignore or skip: with these, an unknown capitalised
+# subject ("Danny ignored the linter warnings") is taken for a name.
+HUMAN_OBJECTS = _words(
+    """
+    runbook runbooks warning warnings alert alerts page pages pager checklist review
+    reviews reviewer advice feedback process procedure procedures policy freeze linter
+    instructions docs documentation notes guide plan ticket tickets message messages
+    email emails call calls escalation rotation handoff handover approval approvals
+    """
+)
+
 # Words after a capitalised first word that make it the subject ("Dave forgot").
 AUXILIARIES = _words(
     """
     could did does forgot is left let misread never rushed should slept was were would
+    managed tried proceeded went
     """
 )
 
@@ -158,7 +171,8 @@ NEEDLES = (
     "clueless", "rookie", "error", "pebkac", " who", "had ", "distracted", "careful",
     "attentive", "vigilant", "cautious", "diligent", "borked", "chose", "decided", "opted",
     "elected", " off", "dismissed", "bypass", "overrode", "circumvent", "supposed", "left ",
-    "let ", "dropped", "deleted", "truncated", "destroyed", "erased", "purged", "overwrote",
+    "let ", "drop", "delet", "truncat", "destroy", "eras", "purg", "overwr", "wipe",
+    "down to", "traced", "attribut", "not ",
     "inattenti", "complacen", "inexperienc", "irresponsib", "unprofessional", "inept",
     "foolish", "thoughtless", "judg", "lack of", "held ", "typo", "slept", "goof", "blunder",
     "bungl", "inadvertent", "triggered by", "started by", "oversight", "screw", "slip",

@@ -34,6 +34,8 @@ class Token:
 
 _TOKEN = re.compile(r"@[\w-]+|[^\W_][\w'\u2019-]*|[,;:()]")
 _VERBISH = re.compile(r"[a-z]+ed$")
+_PHRASE_PREPOSITIONS = frozenset(("of", "on", "from", "at", "in", "to", "for", "with"))
+_COORDINATORS = frozenset(("and", "but", "then", "yet"))
 NEGATION = re.compile(r"\b(?:not|never|no|n't|hardly)\b|n't\b")
 
 
@@ -123,12 +125,20 @@ class Sentence:
                 j = opening - 1  # "the engineer, as usual, did not check": step over the aside
                 continue
             if not passed_verb:
-                if _VERBISH.match(token.low) or token.low in lexicon.IRREGULAR_PAST:
-                    passed_verb = True
+                passed_verb = self._verb(token.low)
                 j -= 1
                 continue
-            if token.low in lexicon.PREPOSITIONS:
+            if token.low in _COORDINATORS:
+                # "acknowledged the page but ignored ...": the subject is before the first verb
+                passed_verb = False
                 j -= 1
+                continue
+            if token.low in lexicon.PREPOSITIONS or (
+                _VERBISH.match(token.low)
+                and j + 1 < i
+                and self.tokens[j + 1].low in lexicon.PREPOSITIONS
+            ):
+                j -= 1  # "the engineer assigned to the ticket": a modifier, not the verb
                 continue
             kind = self.kind(j)
             if kind == SKIP:
@@ -142,6 +152,14 @@ class Sentence:
                     return PERSON
             return kind
         return NONE
+
+    @staticmethod
+    def _verb(low: str) -> bool:
+        return (
+            bool(_VERBISH.match(low))
+            or low in lexicon.IRREGULAR_PAST
+            or low in ("was", "were", "is", "are", "did", "had", "has")
+        )
 
     def _parenthetical_start(self, j: int) -> int | None:
         """The comma opening a short aside that ends with the comma at `j`, if any."""
@@ -162,33 +180,55 @@ class Sentence:
         k = j - 1
         while k >= 0 and self.kind(k) == SKIP and self.tokens[k].low not in lexicon.PREPOSITIONS:
             k -= 1
-        return k >= 1 and self.tokens[k].low in ("of", "on", "from", "at", "in")
+        return k >= 1 and self.tokens[k].low in _PHRASE_PREPOSITIONS
 
     def _phrase_head(self, j: int) -> int:
         k = j - 1
-        while k >= 0 and self.tokens[k].low not in ("of", "on", "from", "at", "in"):
+        while k >= 0 and self.tokens[k].low not in _PHRASE_PREPOSITIONS:
             k -= 1
         return k - 1
 
     def _relative_person(self, j: int) -> bool:
         """ "The person who approved this change should have caught ...": the person acts."""
-        for k in range(j - 1, 0, -1):
+        for k in range(j - 1, -1, -1):
             if self.tokens[k].punct:
                 return False
-            if self.tokens[k].low in ("who", "whom"):
+            if self.tokens[k].low in ("whoever", "whomever"):
+                return True
+            if self.tokens[k].low in ("who", "whom") and k > 0:
                 return self.kind(k - 1) == PERSON
         return False
 
     def person_after(self, i: int, *, window: int = 8, first_only: bool = False) -> bool:
+        """A person within `window` tokens; `first_only`: heading the next noun phrase."""
         for j in range(i, min(len(self.tokens), i + window)):
-            if self.tokens[j].punct and self.tokens[j].text != ",":
+            token = self.tokens[j]
+            if token.punct and (first_only or token.text != ","):
                 return False
             kind = self.kind(j)
-            if kind == PERSON or (kind == UNKNOWN_NAME and self.tokens[j].possessive):
+            if kind == PERSON and not self._modifier(j):
                 return True
-            if first_only and kind in (OTHER, NEGATED, FIRST, UNKNOWN_NAME):
+            if kind == UNKNOWN_NAME and token.possessive:
+                return True
+            if first_only and (
+                kind in (NEGATED, FIRST)
+                or token.low in lexicon.CLAUSE_WORDS
+                or token.low in lexicon.PREPOSITIONS
+                or self._verb(token.low)
+            ):
                 return False
         return False
+
+    def _modifier(self, j: int) -> bool:
+        """ "user traffic", "customer data": a person word modifying a thing."""
+        if self.tokens[j].possessive or j + 1 >= len(self.tokens):
+            return False
+        following = self.tokens[j + 1]
+        return not following.punct and self.kind(j + 1) == OTHER and not self._verb(following.low)
+
+    def human_object(self, i: int) -> bool:
+        """What `tokens[i]` acts on is a human process: the runbook, the warnings, the review."""
+        return any(t.low in lexicon.HUMAN_OBJECTS for t in self.tokens[i + 1 : i + 6])
 
     def by_person(self, i: int) -> bool:
         """The agent of a passive: `botched by the release engineer`."""

@@ -69,9 +69,20 @@ class Trigger:
 
 
 def _strict(s: Sentence, i: int, m: re.Match[str]) -> bool:
-    """A person does the judged thing: subject, or agent of a passive."""
+    """A person does the judged thing: subject, or agent of a passive.
+
+    An unknown capitalised subject counts when what it acts on is a human
+    process ("Danny ignored the linter warnings", not "Envoy ignored the header").
+    """
     actor = s.actor_before(i)
+    if actor == UNKNOWN_NAME:
+        return s.human_object(i)
     return actor == PERSON or s.by_person(i)
+
+
+def _person_just_before(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """ "comes down to Rob not reading the plan": the person right before the negation."""
+    return i > 0 and s.kind(i - 1) == PERSON
 
 
 def _object(s: Sentence, i: int, m: re.Match[str]) -> bool:
@@ -175,7 +186,7 @@ TRIGGERS = (
         _loose,
         JUDGE,
     ),
-    _t(r"\bdropped the ball\b|\basleep at the wheel\b|\b(?:was|were|fell) asleep\b", _loose, JUDGE),
+    _t(r"\bdropped the ball\b|\basleep at the wheel\b", _loose, JUDGE),
     _t(r"\b(?:did ?n[o']?t|never) (?:even )?bother(?:ed)?\b", _loose, JUDGE),
     _t(r"\bcut(?:ting)? corners\b|\bblindly\b|\bwent back to sleep\b", _loose, JUDGE),
     _t(r"\brubber[- ]?stamp(?:ed|s)?\b|\brushed\b", _loose, PROCESS),
@@ -224,6 +235,12 @@ TRIGGERS = (
     ),
     _t(r"\b(?:too|was|were) slow to\b", _strict, PROCESS),
     _t(
+        r"\b(?:not|never) (?:reading|checking|testing|following|noticing|verifying|looking|paying|"
+        r"reviewing|waiting|asking|bothering|escalating|responding)\b",
+        _person_just_before,
+        MISS,
+    ),
+    _t(
         r"\bmis(?:configured|typed|judged|handled|managed|clicked|labell?ed|spelled|spelt|entered)\b",
         _strict,
         INPUT,
@@ -231,8 +248,9 @@ TRIGGERS = (
     _t(
         r"\b(?:caused|broke|crashed|wiped|trashed|nuked|corrupted|blew away)\b"
         r"|\b(?:took|brought|knocked) (?:[\w-]+ ){0,2}?down\b"
-        r"|\b(?:dropped|deleted|truncated|destroyed|erased|purged|overwrote) (?:the |all |every )?"
-        r"(?:entire |whole |live |production |prod |primary |customer |customers' )",
+        r"|\b(?:dropp?(?:ed)?|delet(?:e|ed)|truncat(?:e|ed)|destroy(?:ed)?|eras(?:e|ed)|purg(?:e|ed)"
+        r"|overwr(?:ite|ote)|wip(?:e|ed)) (?:the |all |every |our )?(?:of the )?"
+        r"(?:entire |whole |live |production |prod |primary |customer |customers' |staging )",
         _strict,
         CAUSE,
     ),
@@ -255,8 +273,8 @@ TRIGGERS = (
         PROCESS,
     ),
     _t(
-        r"\bwithout (?:first |actually |even |properly |really |carefully )?(?:reading|checking|testing|waiting|asking|looking|reviewing|review|"
-        r"thinking|verifying|approval|double-checking|telling|notifying|a second look)\b",
+        r"\bwithout (?:first |actually |even |properly |really |carefully |so much as )?[a-z]+ing\b"
+        r"|\bwithout (?:approval|review|a second look|a review|sign-off|permission)\b",
         _object,
         PROCESS,
     ),
@@ -271,6 +289,7 @@ TRIGGERS = (
     ),
     _t(
         r"\b(?:caused|triggered|started) by\b|\b(?:because of|due to|thanks to|courtesy of|fault of)\b"
+        r"|\b(?:comes|came|boils|boiled) down to\b|\b(?:traced|attributed|attributable) (?:back )?to\b"
         r"|\b(?:blame|responsibility|fault)(?: for [^,;.]{0,40}?)? (?:lies|lay|rests|rested|falls|fell|"
         r"is|was) (?:squarely |entirely )?(?:with|on)\b"
         r"|\b(?:root cause|culprit|the cause)(?: of [^,;.]{0,40}?)? (?:was|is)\b",
