@@ -172,7 +172,7 @@ NEEDLES = (
     "attentive", "vigilant", "cautious", "diligent", "borked", "chose", "decided", "opted",
     "elected", " off", "dismissed", "bypass", "overrode", "circumvent", "supposed", "left ",
     "let ", "drop", "delet", "truncat", "destroy", "eras", "purg", "overwr", "wipe",
-    "down to", "traced", "attribut", "not ",
+    "down to", "traced", "attribut", "not ", "abused", "switch", " on ",
     "inattenti", "complacen", "inexperienc", "irresponsib", "unprofessional", "inept",
     "foolish", "thoughtless", "judg", "lack of", "held ", "typo", "slept", "goof", "blunder",
     "bungl", "inadvertent", "triggered by", "started by", "oversight", "screw", "slip",

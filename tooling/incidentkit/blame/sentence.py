@@ -224,7 +224,14 @@ class Sentence:
         if self.tokens[j].possessive or j + 1 >= len(self.tokens):
             return False
         following = self.tokens[j + 1]
-        return not following.punct and self.kind(j + 1) == OTHER and not self._verb(following.low)
+        return (
+            not following.punct
+            and self.kind(j + 1) == OTHER
+            and not self._verb(following.low)
+            and following.low not in lexicon.PREPOSITIONS
+            and following.low not in lexicon.CLAUSE_WORDS
+            and following.low not in ("by", "as", "than")
+        )
 
     def human_object(self, i: int) -> bool:
         """What `tokens[i]` acts on is a human process: the runbook, the warnings, the review."""

@@ -68,12 +68,20 @@ class Trigger:
     hint: str
 
 
+def _nothing_after(s: Sentence, m: re.Match[str]) -> bool:
+    """ "missed nothing", "forgot nothing": a denial, not a finding."""
+    j = s.index_at(m.end())
+    return j < len(s.tokens) and s.tokens[j].low in ("nothing", "none")
+
+
 def _strict(s: Sentence, i: int, m: re.Match[str]) -> bool:
     """A person does the judged thing: subject, or agent of a passive.
 
     An unknown capitalised subject counts when what it acts on is a human
     process ("Danny ignored the linter warnings", not "Envoy ignored the header").
     """
+    if _nothing_after(s, m):
+        return False
     actor = s.actor_before(i)
     if actor == UNKNOWN_NAME:
         return s.human_object(i)
@@ -97,6 +105,8 @@ def _adverb(s: Sentence, i: int, m: re.Match[str]) -> bool:
 
 def _loose(s: Sentence, i: int, m: re.Match[str]) -> bool:
     """Only people forget or fat-finger: blame unless a system, "we" or "nobody" is the subject."""
+    if _nothing_after(s, m):
+        return False
     actor = s.actor_before(i)
     if actor in (PERSON, UNKNOWN_NAME, NONE):
         return True
@@ -186,7 +196,7 @@ TRIGGERS = (
         _loose,
         JUDGE,
     ),
-    _t(r"\bdropped the ball\b|\basleep at the wheel\b", _loose, JUDGE),
+    _t(r"\bdropped the ball\b|\basleep at the (?:wheel|switch)\b", _loose, JUDGE),
     _t(r"\b(?:did ?n[o']?t|never) (?:even )?bother(?:ed)?\b", _loose, JUDGE),
     _t(r"\bcut(?:ting)? corners\b|\bblindly\b|\bwent back to sleep\b", _loose, JUDGE),
     _t(r"\brubber[- ]?stamp(?:ed|s)?\b|\brushed\b", _loose, PROCESS),
@@ -221,7 +231,7 @@ TRIGGERS = (
     _t(
         r"\b(?:chose|decided|opted|elected) to (?:ignore|skip|bypass|disable|override|silence)\b"
         r"|\b(?:brushed|waved|shrugged) off\b|\bdismissed the (?:alert|page|warning|alarm)s?\b"
-        r"|\b(?:bypassed|overrode|circumvented)\b|\b(?:was|were) supposed to\b"
+        r"|\b(?:bypassed|overrode|circumvented|abused)\b|\b(?:was|were) supposed to\b"
         r"|\bleft (?:the |a |an |it |them |their |our )?(?:[\w-]+ ){0,3}?(?:open|unlocked|public|"
         r"exposed|unpatched|unprotected|unencrypted|world-readable)\b"
         r"|\blet (?:the |a |an |it |its |their |our )?(?:[\w-]+ ){0,2}?(?:expire|lapse|slip)\b",
@@ -289,7 +299,7 @@ TRIGGERS = (
     ),
     _t(
         r"\b(?:caused|triggered|started) by\b|\b(?:because of|due to|thanks to|courtesy of|fault of)\b"
-        r"|\b(?:comes|came|boils|boiled) down to\b|\b(?:traced|attributed|attributable) (?:back )?to\b"
+        r"|\bit(?:'s| is| was) (?:all )?on\b|\b(?:comes|came|boils|boiled) down to\b|\b(?:traced|attributed|attributable) (?:back )?to\b"
         r"|\b(?:blame|responsibility|fault)(?: for [^,;.]{0,40}?)? (?:lies|lay|rests|rested|falls|fell|"
         r"is|was) (?:squarely |entirely )?(?:with|on)\b"
         r"|\b(?:root cause|culprit|the cause)(?: of [^,;.]{0,40}?)? (?:was|is)\b",
