@@ -73,6 +73,14 @@ class JudgeConfig:
 
 
 @dataclass(frozen=True)
+class PersonalDataConfig:
+    """What `personal-data` and redaction leave alone (see `detectors.Options`)."""
+
+    allow_emails: tuple[str, ...] = ()
+    allow_role_addresses: bool = True
+
+
+@dataclass(frozen=True)
 class Config:
     root: Path
     incidents_dir: str = "incidents"
@@ -87,6 +95,7 @@ class Config:
     rules: dict[str, str] = field(default_factory=dict)
     agent: AgentConfig = field(default_factory=AgentConfig)
     judge: JudgeConfig | None = None  # None: no judge configured
+    personal_data: PersonalDataConfig = field(default_factory=PersonalDataConfig)
     site_title: str = "Incident database"
     source: Path | None = None  # the pyproject.toml the table came from, if any
     # Where schemas/, templates/ and the pytest config are read from when not
@@ -244,6 +253,12 @@ def _from_table(root: Path, table: dict[str, Any], source: Path, check_paths: bo
             timeout_seconds=float(agent.get("timeout_seconds", 60.0)),
         ),
         judge=_judge(table.get("judge")),
+        personal_data=PersonalDataConfig(
+            allow_emails=tuple(table.get("personal_data", {}).get("allow_emails", ())),
+            allow_role_addresses=bool(
+                table.get("personal_data", {}).get("allow_role_addresses", True)
+            ),
+        ),
         site_title=table.get("site", {}).get("title", "Incident database"),
         source=source,
     )
