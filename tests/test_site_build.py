@@ -22,7 +22,7 @@ from incidentkit.cli import cli
 from incidentkit.config import load_config
 from incidentkit.records.repository import RecordSet, load_repository
 from incidentkit.site import charts
-from incidentkit.site.html import fmt_hours, md, render_body
+from incidentkit.site.html import fmt_hours, render_body, text
 from site_fixture import QUOTE_TITLE, SEARCH_WORD, XSS_TITLE, make_site_repo
 
 
@@ -171,8 +171,8 @@ def test_page_title_is_escaped_exactly_once(
 
 def test_approximate_timestamps_are_marked(site_repo: tuple[Path, Path]) -> None:
     incident = text_of(page(site_repo[1], "incidents/INC-2026-0001"))
-    assert "Started ~ 2026-03-01 08:00 UTC" in incident
-    assert "Detected 2026-03-02 10:00 UTC" in incident  # not approximate: no mark
+    assert "Started : ~ 2026-03-01 08:00 UTC" in incident
+    assert "Detected : 2026-03-02 10:00 UTC" in incident  # not approximate: no mark
 
 
 def test_incident_page_shows_postmortem_cases_and_related(site_repo: tuple[Path, Path]) -> None:
@@ -224,9 +224,8 @@ def test_charts_are_reproducible() -> None:
     assert b"<dc:date>" not in first
 
 
-def test_markdown_escaping_keeps_text_as_text() -> None:
-    assert md("[x](javascript:alert(1))") == "\\[x\\]\\(javascript:alert\\(1\\)\\)"
-    assert md("a | b") == "a \\| b"
+def test_record_text_is_escaped_never_markdown() -> None:
+    assert text("[x](javascript:alert(1)) | <b>") == "[x](javascript:alert(1)) | &lt;b&gt;"
     body = render_body('<script>alert(1)</script><a href="javascript:x">y</a>\n\n**ok**')
     assert "<script" not in body and "javascript:" not in body and "<strong>ok</strong>" in body
 
