@@ -244,3 +244,23 @@ def test_xdist_workers_report_cases_awaiting_a_judge(pytester: pytest.Pytester) 
     for i in range(4):
         assert f"c{i}: Rubric {i}." in out
     assert "only: Alone." in out
+
+
+def test_reproduce_and_minimize_use_the_judge(tmp_path: Path, run_cli: RunCli) -> None:
+    rubric = [{"criteria": 'States the "24 hours" window.'}]
+    root = _repo(tmp_path / "r", {"evals/regression/rubric.yaml": _case("rubric", expected=rubric)})
+    refused = run_cli("-C", root, "reproduce", "rubric", "--runs", "2", expect=2)
+    assert "has only `criteria`, which needs a judge" in refused.stderr
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text() + '\n[tool.incidentkit.judge]\ncallable = "judge_fn:judge"\n'
+    )
+    bad = run_cli("-C", root, "reproduce", "rubric", "--runs", "4", "--agent-version", "1.0",
+                  "--format", "json")  # fmt: skip
+    assert json.loads(bad.stdout)["failures"] == 4
+    good = run_cli("-C", root, "reproduce", "rubric", "--runs", "4", "--agent-version", "1.1",
+                   "--format", "json", expect=1)  # fmt: skip
+    assert json.loads(good.stdout)["failures"] == 0
+    minimized = run_cli("-C", root, "minimize", "rubric", "--runs-per-step", "2",
+                        "--agent-version", "1.0", "--yes")  # fmt: skip
+    assert "rubric" in minimized.stdout
