@@ -80,9 +80,32 @@ def _member(path: Path, archive: zipfile.ZipFile, name: str) -> Any:
     if info.file_size > MAX_MEMBER_BYTES:
         raise UsageError(f"{path}: {name} is {info.file_size} bytes; refusing to unpack it")
     try:
-        return json.loads(archive.read(name).decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, zipfile.BadZipFile) as exc:
+        data = archive.read(name)
+    except NotImplementedError:
+        data = _zstd_read(path, archive, name)
+    except zipfile.BadZipFile as exc:
+        raise UsageError(f"{path}: {name}: {exc}") from None
+    try:
+        return json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise UsageError(f"{path}: {name}: not valid JSON: {exc}") from None
+
+
+def _zstd_read(path: Path, archive: zipfile.ZipFile, name: str) -> bytes:
+    """Inspect compresses .eval members with Zstandard, which zipfile reads only with help:
+    the `zipfile-zstd` package that inspect-ai installs teaches it the method."""
+    try:
+        import zipfile_zstd  # type: ignore[import-not-found, import-untyped, unused-ignore]  # noqa: F401
+    except ImportError:
+        raise UsageError(
+            f"{path}: the log is compressed with Zstandard; install inspect-ai (or "
+            "zipfile-zstd) where incidentkit runs, or convert it with "
+            "`inspect log convert --to json`"
+        ) from None
+    try:
+        return archive.read(name)
+    except (NotImplementedError, zipfile.BadZipFile) as exc:
+        raise UsageError(f"{path}: {name}: cannot decompress: {exc}") from None
 
 
 def _context(evaluation: Any) -> dict[str, Any]:
