@@ -35,6 +35,7 @@ COMMANDS: dict[str, str] = {
     "stats": "incidentkit.cli.stats:stats",
     "review": "incidentkit.cli.review:review",
     "export": "incidentkit.cli.export:export",
+    "export-cases": "incidentkit.cli.export_cases:export_cases",
     "rules": "incidentkit.cli.rules:rules",
 }
 
