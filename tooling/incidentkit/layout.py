@@ -5,8 +5,10 @@ and templates from `resources.data_dir`, the rest from `scaffold/` (a
 `dot-` prefix there stands for a leading dot, so no packaging tool drops the
 file; a `.tmpl` suffix means the file is a `string.Template` filled with the
 pinned requirement). `pyproject.toml` is merged: its other tables are never
-touched. Nothing is overwritten unless the caller names the file; a conflict
-writes nothing at all.
+touched; a team's `.gitignore` gains only the patterns it lacks, and a team's
+own CODEOWNERS keeps the place of the commented example. Nothing is
+overwritten unless the caller names the file; a conflict writes nothing at
+all. Making the git repository is `git/init.py`'s, after the files are down.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from incidentkit.resources import data_dir, scaffold_dir
 
 PYPROJECT = "pyproject.toml"
 PYPROJECT_TABLE = "pyproject-table.toml"  # in scaffold/: the [tool.incidentkit] table
+GITIGNORE = ".gitignore"  # merged: the patterns a team's own file lacks are appended
+CODEOWNERS = ".github/CODEOWNERS"  # an example; a team's own CODEOWNERS anywhere wins
 EMPTY_FOLDERS = ("incidents", "postmortems", *(f"evals/{tier}" for tier in TIERS), "docs")
 
 
@@ -100,6 +104,16 @@ def init_repository(root: Path, force: Iterable[str] = ()) -> InitResult:
         path = root / planned.rel
         if planned.rel.endswith("/.gitkeep") and path.parent.is_dir():
             continue  # the folder exists already; git needs no placeholder
+        if planned.rel == CODEOWNERS and _has_codeowners(root):
+            result.unchanged.append(planned.rel)  # the team's own owners file stays the one
+            continue
+        if planned.rel == GITIGNORE and path.is_file() and planned.rel not in forced:
+            planned = _merged_gitignore(path, planned)
+            if planned.text == path.read_text(encoding="utf-8"):
+                result.unchanged.append(planned.rel)
+            else:
+                to_write.append((planned, True))
+            continue
         if not path.exists():
             to_write.append((planned, False))
         elif path.is_file() and _same(path, planned.text):
@@ -117,7 +131,10 @@ def init_repository(root: Path, force: Iterable[str] = ()) -> InitResult:
         )
     for planned, overwrite in to_write:
         atomic_write_text(root / planned.rel, planned.text, overwrite=overwrite)
-        (result.replaced if overwrite else result.created).append(planned.rel)
+        merged = overwrite and planned.rel not in forced
+        (result.merged if merged else result.replaced if overwrite else result.created).append(
+            planned.rel
+        )
     if pyproject is None:
         result.unchanged.append(PYPROJECT)
     else:
@@ -125,6 +142,30 @@ def init_repository(root: Path, force: Iterable[str] = ()) -> InitResult:
         atomic_write_text(root / PYPROJECT, text, overwrite=existed)
         (result.merged if existed else result.created).append(PYPROJECT)
     return result
+
+
+def _has_codeowners(root: Path) -> bool:
+    # GitHub reads the first of these it finds; a second file would be ignored or confusing.
+    return any((root / where).exists() for where in ("CODEOWNERS", CODEOWNERS, "docs/CODEOWNERS"))
+
+
+def _merged_gitignore(path: Path, planned: Planned) -> Planned:
+    """The team's .gitignore with the patterns it lacks appended; its own lines stay as they are."""
+    try:
+        current = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read it ({exc}); fix it, then run init again") from exc
+    have = {line.strip() for line in current.splitlines()}
+    wanted = [
+        line
+        for line in planned.text.splitlines()
+        if line.strip() and not line.startswith("#") and line.strip() not in have
+    ]
+    if not wanted:
+        return Planned(planned.rel, current)
+    separator = "" if current.endswith("\n") or not current else "\n"
+    block = "\n# Added by incidentkit init\n" + "\n".join(wanted) + "\n"
+    return Planned(planned.rel, current + separator + block)
 
 
 def _pyproject(path: Path) -> tuple[str, bool] | None:
