@@ -152,3 +152,53 @@ def test_every_suggested_command_and_option_exists(
     help_text = run_cli(*names, "--help").stdout
     for option in options:
         assert option in help_text, f"`{command}`: {option} is not an option"
+
+
+@pytest.mark.parametrize(
+    ("origin", "core", "site"),
+    [
+        (None, "incidentkit==0.1.0", "incidentkit[site]==0.1.0"),
+        (
+            {
+                "url": "https://github.com/acme/incidentkit-fork",
+                "vcs_info": {"vcs": "git", "commit_id": "0123abc" * 5 + "01234"},
+            },
+            "incidentkit @ git+https://github.com/acme/incidentkit-fork@" + "0123abc" * 5 + "01234",
+            "incidentkit[site] @ git+https://github.com/acme/incidentkit-fork@"
+            + "0123abc" * 5
+            + "01234",
+        ),
+        (
+            {"url": "file:///home/me/incidentkit", "dir_info": {"editable": True}},
+            "incidentkit @ git+https://github.com/incidentkit/incidentkit@v0.1.0",
+            "incidentkit[site] @ git+https://github.com/incidentkit/incidentkit@v0.1.0",
+        ),
+    ],
+)
+def test_the_pin_follows_where_incidentkit_was_installed_from(
+    monkeypatch: pytest.MonkeyPatch, origin: dict[str, object] | None, core: str, site: str
+) -> None:
+    """From an index: ==version; from a git URL: that commit; from a clone: the release tag."""
+    from incidentkit import layout
+
+    monkeypatch.setattr(layout, "__version__", "0.1.0")
+    monkeypatch.setattr(layout, "_installed_from", lambda: origin)
+    assert layout.requirement() == core
+    assert layout.requirement("site") == site
+    files = {f.rel: f.text for f in layout.planned_files()}
+    assert site in files[".github/requirements.txt"].splitlines()
+    assert f'additional_dependencies: ["{core}"]' in files[".pre-commit-config.yaml"]
+
+
+def test_the_example_is_left_for_the_first_pull_request(run_cli: RunCli, tmp_path: Path) -> None:
+    from incidentkit.layout import example_files
+
+    root = tmp_path / "team"
+    run_cli("init", root, "--example")
+    untracked = {line[3:] for line in _git(root, "status", "--porcelain", "-uall").splitlines()}
+    assert untracked == set(example_files())
+    assert {"incidents", "postmortems", "evals"} == {rel.split("/")[0] for rel in untracked}
+    assert "0 error(s), 0 warning(s)" in run_cli("-C", root, "lint").stdout
+    # Without --example, none of it is laid out.
+    run_cli("init", tmp_path / "plain")
+    assert not any((tmp_path / "plain" / rel).exists() for rel in example_files())

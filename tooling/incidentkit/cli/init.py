@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from incidentkit.git.init import BRANCH, GitSetup, enclosing_work_tree, make_repository
-from incidentkit.layout import PYPROJECT, InitResult, init_repository
+from incidentkit.layout import PYPROJECT, InitResult, example_files, init_repository
 
 # The loop a new repository is for, printed after `init`: (command, what it does).
 NEXT_STEPS = (
@@ -39,8 +39,16 @@ NEXT_STEPS = (
     help="Do not run `git init` and make the first commit (they are skipped anyway "
     "inside an existing git repository).",
 )
+@click.option(
+    "--example",
+    is_flag=True,
+    help="Also write a worked example: an S2 incident, its post-mortem and its regression "
+    "case, left out of the first commit so your first pull request adds them.",
+)
 @click.pass_context
-def init(ctx: click.Context, directory: Path | None, force: tuple[str, ...], no_git: bool) -> None:
+def init(
+    ctx: click.Context, directory: Path | None, force: tuple[str, ...], no_git: bool, example: bool
+) -> None:
     """Lay out an incident repository in DIRECTORY (default: the current one).
 
     Creates incidents/, postmortems/, evals/<tier>/, docs/, the schemas and
@@ -66,15 +74,16 @@ def init(ctx: click.Context, directory: Path | None, force: tuple[str, ...], no_
         else base / (directory or ".")
     )
     enclosing = None if no_git else enclosing_work_tree(root)
-    result = init_repository(root, force)
+    result = init_repository(root, force, example)
+    examples = [rel for rel in example_files() if rel in result.created] if example else []
     _report_files(result)
     if no_git:
         git = GitSetup("skipped")
     elif enclosing is not None:
         git = GitSetup("inside", str(enclosing))
     else:
-        git = make_repository(root)
-    click.echo(_summary(root, base, git), err=True)
+        git = make_repository(root, leave_out=examples)
+    click.echo(_summary(root, base, git, examples), err=True)
 
 
 def _report_files(result: InitResult) -> None:
@@ -89,7 +98,7 @@ def _report_files(result: InitResult) -> None:
             click.echo(f"added the missing patterns to {name}")
 
 
-def _summary(root: Path, base: Path, git: GitSetup) -> str:
+def _summary(root: Path, base: Path, git: GitSetup, examples: list[str]) -> str:
     shown = os.path.relpath(root, base) if root.is_relative_to(base) else str(root)
     lines = [f"\nIncident repository ready in {shown}."]
     if git.state == "committed":
@@ -103,6 +112,11 @@ def _summary(root: Path, base: Path, git: GitSetup) -> str:
         lines.append(f"It is inside the git repository {git.detail}; commit the new files there.")
     elif git.state in ("no-git", "failed"):
         lines.append(f"git init did not run ({git.detail}); run `git init -b {BRANCH}` yourself.")
+    if examples:
+        lines.append(
+            "The worked example (" + ", ".join(examples) + ") is not committed: "
+            "commit it on a branch and `incidentkit gate --base main` judges it like a pull request."
+        )
     where = "" if shown == "." else f"cd {shlex.quote(shown)}, "
     lines.append(f"\nNext ({where}on a branch of your own: git switch -c my-incident), the loop:")
     width = max(len(command) for command, _ in NEXT_STEPS)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,8 +46,12 @@ def enclosing_work_tree(path: Path) -> Path | None:
     return Path(result.stdout.strip()) if result.returncode == 0 and result.stdout.strip() else None
 
 
-def make_repository(root: Path, *, commit: bool = True) -> GitSetup:
-    """`git init` on `main` in `root` and, when `commit`, a first commit of what is there."""
+def make_repository(root: Path, *, commit: bool = True, leave_out: Sequence[str] = ()) -> GitSetup:
+    """`git init` on `main` in `root` and, when `commit`, a first commit of what is there.
+
+    `leave_out`: files (relative to `root`) kept out of the first commit, for the
+    first pull request to add.
+    """
     if shutil.which("git") is None:
         return GitSetup("no-git", "git is not installed")
     for args in (["init", "-q"], ["symbolic-ref", "HEAD", f"refs/heads/{BRANCH}"]):
@@ -56,7 +61,7 @@ def make_repository(root: Path, *, commit: bool = True) -> GitSetup:
             return GitSetup("failed", _last_line(done))
     if not commit:
         return GitSetup("initialised")
-    added = _git(["add", "-A"], root)
+    added = _git(["add", "-A", "--", ".", *(f":(exclude,literal){rel}" for rel in leave_out)], root)
     if added.returncode != 0:
         return GitSetup("initialised", _last_line(added))
     committed = _git(["commit", "-q", "--no-verify", "-m", FIRST_COMMIT], root)
