@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 import pytest
@@ -148,3 +149,49 @@ def test_a_module_missing_for_another_reason_is_still_a_bug(
     finally:
         cli.commands.pop("broken")
     assert "internal error" in result.stderr
+
+
+def _next_commands(stderr: str) -> list[str]:
+    return [line.split("  ")[1].strip() for line in stderr.splitlines() if line.startswith("  ")]
+
+
+@pytest.mark.parametrize("on_path", [True, False])
+def test_suggested_commands_work_as_printed(tmp_path: Path, on_path: bool) -> None:
+    """After `make demo` incidentkit is in .venv/bin, not on PATH: advice must say so."""
+    import os
+    import shlex
+
+    bin_dir = Path(sys.executable).parent
+    program = bin_dir / "incidentkit"
+    if not program.exists():
+        pytest.skip("incidentkit is not installed as a script next to this Python")
+    others = [p for p in os.environ.get("PATH", "").split(os.pathsep) if Path(p) != bin_dir]
+    path = os.pathsep.join([str(bin_dir), *others] if on_path else others)
+    env = {**os.environ, "PATH": path, "INCIDENTKIT_NOW": "2026-11-26T12:00:00Z"}
+    done = subprocess.run(
+        [str(program), "init", "team", "--no-git"], cwd=tmp_path, env=env, capture_output=True,
+        text=True, check=True,
+    )  # fmt: skip
+    commands = _next_commands(done.stderr)
+    assert len(commands) == 7
+    for command in commands:
+        words = shlex.split(command)
+        assert (words[0] == "incidentkit") is on_path, command
+        # As printed, from inside the new repository (the advice follows a `cd`).
+        names = [w for w in words[1:] if w.isalpha() and w.islower()]
+        ran = subprocess.run(
+            [words[0], *names, "--help"], cwd=tmp_path / "team", env=env, capture_output=True,
+            text=True,
+        )  # fmt: skip
+        assert ran.returncode == 0, f"{command}: {ran.stderr}"
+
+
+def test_the_demo_recipe_hides_no_failure() -> None:
+    """No `-command` (make's "Error 1 (ignored)") and no `|| true` in `make demo`."""
+    from conftest import REPO_ROOT
+
+    text = (REPO_ROOT / "Makefile").read_text(encoding="utf-8")
+    recipe = text.split("\ndemo:", 1)[1].split("\n\n", 1)[0]
+    assert not [line for line in recipe.splitlines() if line.startswith("\t-")]
+    assert "|| true" not in recipe
+    assert "EXPECTED" in recipe

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import shlex
 import sys
 from pathlib import Path
 from typing import Any
@@ -162,6 +163,26 @@ class LazyGroup(SuggestingGroup):
                 err=True,
             )
             ctx.exit(3)
+
+
+def invocation(*, absolute: bool = False) -> str:
+    """How to run incidentkit again, as the user can paste it.
+
+    `incidentkit` when that is on PATH (and is this one); otherwise the path
+    it was run by, such as `.venv/bin/incidentkit` after `make demo`
+    (`absolute`: for advice that follows a `cd`), or `python -m incidentkit`.
+    """
+    import shutil
+
+    argv0 = Path(sys.argv[0]) if sys.argv and sys.argv[0] else None
+    if argv0 is None or argv0.name not in ("incidentkit", "__main__.py"):
+        return "incidentkit"  # embedded (tests, other front ends): the plain name
+    if argv0.name == "__main__.py":
+        return f"{shlex.quote(sys.executable)} -m incidentkit"
+    on_path = shutil.which("incidentkit")
+    if on_path and argv0.exists() and Path(on_path).resolve() == argv0.resolve():
+        return "incidentkit"
+    return shlex.quote(str(argv0.resolve() if absolute else argv0))
 
 
 def _extra_for(exc: ModuleNotFoundError) -> str | None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from incidentkit.cli import invocation
 from incidentkit.git.init import BRANCH, GitSetup, enclosing_work_tree, make_repository
 from incidentkit.layout import PYPROJECT, InitResult, example_files, init_repository
 
@@ -119,7 +120,9 @@ def _summary(root: Path, base: Path, git: GitSetup, examples: list[str]) -> str:
         )
     where = "" if shown == "." else f"cd {shlex.quote(shown)}, "
     lines.append(f"\nNext ({where}on a branch of your own: git switch -c my-incident), the loop:")
-    width = max(len(command) for command, _ in NEXT_STEPS)
-    lines += [f"  {command:<{width}}  {what}" for command, what in NEXT_STEPS]
+    program = invocation(absolute=True)
+    steps = [(command.replace("incidentkit", program, 1), what) for command, what in NEXT_STEPS]
+    width = max(len(command) for command, _ in steps)
+    lines += [f"  {command:<{width}}  {what}" for command, what in steps]
     lines.append("README.md in the new repository says more.")
     return "\n".join(lines)
