@@ -88,38 +88,25 @@ def test_the_core_environment_is_small_and_has_no_site_dependencies(light_venv: 
 
 @pytest.mark.usefixtures("git_env")
 def test_the_core_commands_work_without_the_site_extra(light_venv: Path, tmp_path: Path) -> None:
-    _run(light_venv, "init", "team", cwd=tmp_path)
+    _run(light_venv, "init", "team", "--example", cwd=tmp_path)
     repo = tmp_path / "team"
-    _run(
-        light_venv,
-        "new",
-        "incident",
-        "--title",
-        "Agent quoted a superseded refund window",
-        "--severity",
-        "S3",
-        "--failure-mode",
-        "factual-hallucination",
-        "--detection",
-        "user-report",
-        "--agent",
-        "support-agent",
-        "--started-at",
-        "2026-11-20T08:00:00Z",
-        "--detected-at",
-        "2026-11-20T09:30:00Z",
-        cwd=repo,
-    )
+    subprocess.run(["git", "switch", "-q", "-c", "pr"], cwd=repo, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
+    subprocess.run(["git", "commit", "-q", "-m", "INC"], cwd=repo, check=True)
     _run(light_venv, "lint", cwd=repo)
+    _run(light_venv, "gate", "--base", "main", cwd=repo)
     _run(light_venv, "coverage", cwd=repo)
     _run(light_venv, "stats", cwd=repo)
     _run(light_venv, "export", "--format", "sqlite", "-o", "db.sqlite", cwd=repo)
     _run(light_venv, "export", "--format", "csv", "-o", "tables", cwd=repo)
     _run(light_venv, "verify", "--help", cwd=repo)
-    subprocess.run(["git", "switch", "-q", "-c", "pr"], cwd=repo, check=True)
-    subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
-    subprocess.run(["git", "commit", "-q", "-m", "INC"], cwd=repo, check=True)
-    _run(light_venv, "gate", "--base", "main", cwd=repo)
+    _run(
+        light_venv, "new", "incident", "--title", "Agent quoted a superseded refund window",
+        "--severity", "s3", "--failure-mode", "factual-hallucination", "--detection",
+        "user-report", "--agent", "support-agent", "--started-at", "2026-11-20T08:00:00Z",
+        "--detected-at", "2026-11-20T09:30:00Z", cwd=repo,
+    )  # fmt: skip
+    _run(light_venv, "new", "eval", "--incident", "INC-2026-0002", cwd=repo)
 
 
 @pytest.mark.parametrize("command", ["build", "serve"])
