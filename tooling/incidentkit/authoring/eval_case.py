@@ -38,7 +38,7 @@ _PLACEHOLDER_INPUT: dict[str, Any] = {
 
 def create_eval(config: Config, incident_id: str, tier: str, case_id: str | None = None) -> Created:
     """Write `evals/<tier>/<case-id>.yaml` for an existing incident."""
-    check_choice(tier, schema_enum(config, "eval", "properties", "tier"), "--tier")
+    tier = check_choice(tier, schema_enum(config, "eval", "properties", "tier"), "--tier")
     records = load_repository(config)
     incident = records.incidents_by_id.get(incident_id)
     if incident is None:
