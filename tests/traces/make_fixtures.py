@@ -247,7 +247,7 @@ def _record(scenario: Scenario, tracer: Tracer, style: str) -> None:
         for n, turn in enumerate(scenario.turns):
             t += step
             with _span(tracer, "chat gpt-4o-mini", agent, t) as chat:
-                _chat_attributes(chat, scenario, turn, style)
+                _chat_attributes(chat, scenario, turn, style, t)
                 t += step
                 chat.end(end_time=_nanos(t))
             if n == 0:
@@ -261,7 +261,7 @@ def _record(scenario: Scenario, tracer: Tracer, style: str) -> None:
         agent.end(end_time=_nanos(t + step))
 
 
-def _chat_attributes(chat: Span, scenario: Scenario, turn: Turn, style: str) -> None:
+def _chat_attributes(chat: Span, scenario: Scenario, turn: Turn, style: str, at: datetime) -> None:
     if style == "openinference":
         chat.set_attribute(
             SpanAttributes.OPENINFERENCE_SPAN_KIND, OpenInferenceSpanKindValues.LLM.value
@@ -305,9 +305,9 @@ def _chat_attributes(chat: Span, scenario: Scenario, turn: Turn, style: str) -> 
                 body["tool_calls"] = json.dumps(message["tool_calls"])
             if message["role"] == "tool":
                 body["id"] = message["tool_call_id"]
-            chat.add_event(f"gen_ai.{message['role']}.message", body)
+            chat.add_event(f"gen_ai.{message['role']}.message", body, timestamp=_nanos(at))
         choice = {"index": 0, "finish_reason": "stop", "message": json.dumps(turn.reply)}
-        chat.add_event("gen_ai.choice", choice)
+        chat.add_event("gen_ai.choice", choice, timestamp=_nanos(at))
         return
     system, *rest = turn.inputs
     chat.set_attribute(

@@ -66,7 +66,7 @@ def _conversation(value: Mapping[str, Any], line: int) -> Step:
     reply: list[Message] = []
     for key in _REPLY_KEYS:
         if value.get(key):
-            reply = reply_messages(value[key])
+            reply = reply_messages({key: value[key]})
             break
     explicit = next((text_value(value.get(k)) for k in _ID_KEYS if text_value(value.get(k))), None)
     return _step(messages, reply, explicit, line)

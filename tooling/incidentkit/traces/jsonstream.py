@@ -30,9 +30,10 @@ def open_text(path: Path) -> IO[str]:
     except OSError as exc:
         raise TraceError(f"{path}: cannot read it: {exc.strerror or exc}") from None
     magic = raw.peek(2)[:2] if isinstance(raw, io.BufferedReader) else b""
-    if magic == b"\x1f\x8b":
-        return io.TextIOWrapper(gzip.GzipFile(fileobj=raw), encoding="utf-8-sig", newline=None)
-    return io.TextIOWrapper(raw, encoding="utf-8-sig", newline=None)
+    if magic != b"\x1f\x8b":
+        return io.TextIOWrapper(raw, encoding="utf-8-sig", newline=None)
+    raw.close()
+    return gzip.open(path, "rt", encoding="utf-8-sig", newline=None)
 
 
 def head(path: Path, size: int = HEAD_BYTES) -> str:
