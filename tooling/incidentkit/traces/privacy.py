@@ -11,6 +11,7 @@ credential (`api_key`, `password`, `authorization`...) is replaced whole.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from collections.abc import Mapping
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from incidentkit.detectors import PLACEHOLDERS, SECRET, redact
+from incidentkit.traces.messages import maybe_json
 
 _CREDENTIAL_KEY = re.compile(
     r"(?i)^(?:x-)?(?:api[_-]?key|apikey|secret|client[_-]?secret|password|passwd|pwd|"
@@ -71,6 +73,16 @@ def redact_data(value: Any, report: RedactionReport) -> Any:
 
 
 def _text(text: str, report: RedactionReport) -> str:
+    if text.lstrip()[:1] in ("{", "["):
+        # JSON held in a string (tool arguments and results often are): redact it as data,
+        # so a credential under a telling key is caught there too
+        decoded = maybe_json(text)
+        if isinstance(decoded, dict | list):
+            inner = RedactionReport()
+            cleaned_data = redact_data(decoded, inner)
+            report.kinds.update(inner.kinds)
+            report.labels.update(inner.labels)
+            return json.dumps(cleaned_data, ensure_ascii=False) if inner.total else text
     cleaned, hits = redact(text)
     for hit in hits:
         report.kinds[hit.kind] += 1
