@@ -15,8 +15,8 @@ before the call started.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -64,7 +64,7 @@ def replyable(step: Step) -> bool:
     )
 
 
-@dataclass
+@dataclass(slots=True)
 class _TraceInfo:
     first: datetime | None = None
     llm_calls: int = 0
@@ -72,122 +72,167 @@ class _TraceInfo:
     conversation: str | None = None
 
 
-@dataclass
 class Index:
-    """What the first pass remembers: small per trace, bounded overall."""
+    """What the first pass remembers.
 
-    traces: dict[str, _TraceInfo] = field(default_factory=dict)
-    conversations: dict[str, set[str]] = field(default_factory=dict)
-    names: Counter[str] = field(default_factory=Counter)
-    llm_span_ids: list[str] = field(default_factory=list)
-    llm_spans: int = 0
-    wanted_span: Step | None = None
-    steps: int = 0
+    With a selection (`--trace-id`, `--span-id`, `--conversation-id`) memory
+    is bounded: the matching trace IDs and, for error messages, the first
+    `LISTED` traces, conversations and LLM calls. Without one it also keeps,
+    per trace with an LLM call or a conversation, that trace's conversation:
+    enough to tell whether the file holds one conversation or several.
+    """
 
-    def add(self, step: Step, wanted_span: str | None) -> None:
+    def __init__(self, selection: Selection) -> None:
+        self.selection = selection
+        self.wanted_trace = normal_id(selection.trace_id)
+        self.wanted_span_id = normal_id(selection.span_id)
+        self.wanted_conversation = normal_id(selection.conversation_id)
+        self.survey = not (self.wanted_trace or self.wanted_span_id or self.wanted_conversation)
+        self.steps = 0
+        self.roots = 0  # root steps: the number of traces, for "and N more"
+        self.names: Counter[str] = Counter()
+        self.llm_spans = 0
+        self.llm_span_ids: list[str] = []
+        self.listed: dict[str, _TraceInfo] = {}  # the first LISTED traces, for messages
+        self.conversations_listed: list[str] = []
+        self.more_conversations = False
+        self.wanted_span: Step | None = None
+        self.trace_found: str | None = None
+        self.conversation_traces: set[str] = set()
+        self.llm_traces: dict[str, None] = {}  # survey: traces with an LLM call, in order
+        self.trace_conversation: dict[str, str] = {}  # survey: trace -> its conversation
+
+    def add(self, step: Step) -> None:
         self.steps += 1
         if step.name in self.names or len(self.names) < _NAMES_KEPT:
             self.names[step.name] += 1
-        info = self.traces.get(step.trace_id)
+        if step.parent_id is None:
+            self.roots += 1
+        conversation = normal_id(step.conversation_id)
+        llm = replyable(step)
+        if llm:
+            self.llm_spans += 1
+            if len(self.llm_span_ids) < LISTED and step.span_id:
+                self.llm_span_ids.append(f"{step.span_id} ({step.name})")
+        self._note_listed(step, llm)
+        if conversation:
+            self._note_conversation(step.conversation_id or "", conversation)
+        if self.wanted_span_id is not None and normal_id(step.span_id) == self.wanted_span_id:
+            self.wanted_span = step
+        if self.wanted_trace is not None and normal_id(step.trace_id) == self.wanted_trace:
+            self.trace_found = step.trace_id
+        if conversation and conversation == self.wanted_conversation:
+            self.conversation_traces.add(step.trace_id)
+        if self.survey:
+            if llm:
+                self.llm_traces[step.trace_id] = None
+            if conversation:
+                self.trace_conversation.setdefault(step.trace_id, conversation)
+
+    def _note_listed(self, step: Step, llm: bool) -> None:
+        info = self.listed.get(step.trace_id)
         if info is None:
-            info = self.traces[step.trace_id] = _TraceInfo()
+            if len(self.listed) >= LISTED:
+                return
+            info = self.listed[step.trace_id] = _TraceInfo()
         when = step.start or step.end
         if when is not None and (info.first is None or when < info.first):
             info.first = when
         if step.parent_id is None and not info.root:
             info.root = step.name
-        if step.conversation_id:
-            info.conversation = info.conversation or step.conversation_id
-            self.conversations.setdefault(normal_id(step.conversation_id) or "", set()).add(
-                step.trace_id
-            )
-        if replyable(step):
-            info.llm_calls += 1
-            self.llm_spans += 1
-            if len(self.llm_span_ids) < LISTED and step.span_id:
-                self.llm_span_ids.append(f"{step.span_id} ({step.name})")
-        if wanted_span is not None and normal_id(step.span_id) == wanted_span:
-            self.wanted_span = step
+        info.conversation = info.conversation or step.conversation_id
+        info.llm_calls += llm
 
-    def choose(self, selection: Selection, source: str) -> set[str]:
+    def _note_conversation(self, shown: str, key: str) -> None:
+        if len(self.conversations_listed) >= LISTED:
+            self.more_conversations = (
+                self.more_conversations or shown not in self.conversations_listed
+            )
+            return
+        if shown not in self.conversations_listed:
+            self.conversations_listed.append(shown)
+
+    def choose(self, source: str) -> set[str]:
         """The trace IDs the selection names; `TraceError` listing what there is when it names nothing."""
+        selection = self.selection
         if self.llm_spans == 0:
             raise TraceError(self._no_llm(source))
+        if self.survey:
+            return self._only_unit(source)
         chosen: set[str] | None = None
-        if selection.span_id is not None:
+        if self.wanted_span_id is not None:
             if self.wanted_span is None:
                 raise TraceError(
                     f"--span-id {selection.span_id}: no such span in {source}; its LLM calls are: "
                     + _listed(self.llm_span_ids, self.llm_spans)
                 )
             chosen = {self.wanted_span.trace_id}
-        if selection.trace_id is not None:
-            wanted = normal_id(selection.trace_id)
-            found = {t for t in self.traces if normal_id(t) == wanted}
-            if not found:
+        if self.wanted_trace is not None:
+            if self.trace_found is None:
                 raise TraceError(
                     f"--trace-id {selection.trace_id}: not in {source}; it holds: {self._traces()}"
                 )
-            if chosen is not None and not chosen & found:
+            if chosen is not None and self.trace_found not in chosen:
                 raise TraceError(
                     f"--span-id {selection.span_id} is in trace {next(iter(chosen))}, "
                     f"not in trace {selection.trace_id}"
                 )
-            chosen = found if chosen is None else chosen
-        if selection.conversation_id is not None:
-            found = self.conversations.get(normal_id(selection.conversation_id) or "", set())
-            if not found:
-                known = sorted(self.conversations)
+            chosen = {self.trace_found}
+        if self.wanted_conversation is not None:
+            if not self.conversation_traces:
+                known = self.conversations_listed
+                more = " and more" if self.more_conversations else ""
                 raise TraceError(
                     f"--conversation-id {selection.conversation_id}: not in {source}; "
                     + (
-                        f"its conversations are: {_listed(known, len(known))}"
+                        f"its conversations are: {', '.join(known)}{more}"
                         if known
                         else "it records no conversation IDs (gen_ai.conversation.id, session.id, "
                         "sessionId, thread_id); choose with --trace-id instead"
                     )
                 )
-            chosen = found if chosen is None else chosen & found
+            found = self.conversation_traces
+            chosen = set(found) if chosen is None else chosen & found
             if not chosen:
                 raise TraceError(
                     f"the span or trace chosen is not part of conversation {selection.conversation_id}"
                 )
-        if chosen is not None:
-            return chosen
-        return self._only_unit(source)
+        assert chosen is not None
+        return chosen
 
     def _only_unit(self, source: str) -> set[str]:
         """No choice made: fine when the LLM calls belong to one trace or one conversation."""
-        with_calls = {t for t, info in self.traces.items() if info.llm_calls}
-        units: dict[str, set[str]] = {}
-        for trace_id in with_calls:
-            conversation = self.traces[trace_id].conversation
-            key = f"c:{normal_id(conversation)}" if conversation else f"t:{trace_id}"
-            units.setdefault(key, set()).add(trace_id)
+        units = {
+            f"c:{self.trace_conversation[t]}" if t in self.trace_conversation else f"t:{t}"
+            for t in self.llm_traces
+        }
         if len(units) == 1:
-            ((key, only),) = units.items()
-            return self.conversations[key[2:]] if key.startswith("c:") else only
-        hint = "--trace-id or --conversation-id" if self.conversations else "--trace-id"
+            (unit,) = units
+            if unit.startswith("t:"):
+                return {unit[2:]}
+            return {t for t, c in self.trace_conversation.items() if c == unit[2:]}
+        hint = "--trace-id or --conversation-id" if self.conversations_listed else "--trace-id"
         return _raise(
-            f"{source} holds {len(with_calls)} traces with LLM calls; choose one with {hint} "
-            f"(or an LLM call with --span-id): {self._traces(with_calls)}"
+            f"{source} holds {len(self.llm_traces)} traces with LLM calls; choose one with {hint} "
+            f"(or an LLM call with --span-id): {self._traces()}"
         )
 
-    def _traces(self, only: Iterable[str] | None = None) -> str:
+    def _traces(self) -> str:
         ids = sorted(
-            only if only is not None else self.traces,
-            key=lambda t: (self.traces[t].first is None, self.traces[t].first or datetime.min, t),
+            self.listed,
+            key=lambda t: (self.listed[t].first is None, self.listed[t].first or datetime.min, t),
         )
         shown = []
-        for trace_id in ids[:LISTED]:
-            info = self.traces[trace_id]
+        for trace_id in ids:
+            info = self.listed[trace_id]
             when = info.first.isoformat() if info.first else "no time"
             extra = f", conversation {info.conversation}" if info.conversation else ""
             root = f" {info.root!r}" if info.root else ""
             shown.append(
                 f"{trace_id or '(no ID)'} ({when}{root}, {info.llm_calls} LLM call(s){extra})"
             )
-        more = f" and {len(ids) - LISTED} more" if len(ids) > LISTED else ""
+        total = max(self.roots, len(self.listed))
+        more = f" and {total - len(ids)} more" if total > len(ids) else ""
         return "; ".join(shown) + more
 
     def _no_llm(self, source: str) -> str:
@@ -372,17 +417,16 @@ def _label(step: Step) -> str:
 
 def read(
     path: Path,
-    steps: Callable[[Path], Iterator[Step]],
+    steps: Callable[..., Iterator[Step]],
     selection: Selection,
     provenance: Provenance,
     *,
     trace_ids: bool = True,
 ) -> Conversation:
     """Both passes over `path` with the format's `steps` reader."""
-    index = Index()
-    wanted_span = normal_id(selection.span_id)
-    for step in steps(path):
-        index.add(step, wanted_span)
-    chosen = index.choose(selection, provenance.file)
-    kept = [s for s in steps(path) if s.trace_id in chosen]
+    index = Index(selection)
+    for step in steps(path, light=True):
+        index.add(step)
+    chosen = index.choose(provenance.file)
+    kept = list(steps(path, only=chosen))
     return build(kept, selection, provenance, trace_ids=trace_ids)

@@ -12,7 +12,7 @@ completion's first choice.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Set
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +42,14 @@ def _is_message(value: Any) -> bool:
     return isinstance(value, Mapping) and role_of(value.get("role")) is not None
 
 
-def steps(path: Path) -> Iterator[Step]:
+def steps(path: Path, only: Set[str] | None = None, light: bool = False) -> Iterator[Step]:
+    """The file's steps; `only` keeps the traces named (`light` changes nothing here)."""
+    for step in _steps(path):
+        if only is None or step.trace_id in only:
+            yield step
+
+
+def _steps(path: Path) -> Iterator[Step]:
     pending: list[Message] = []
     pending_line = 0
     for line, value in jsonstream.values(path):

@@ -12,7 +12,7 @@ columns) have the same skeleton and are read here too.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Set
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -35,13 +35,15 @@ def matches(value: Any) -> bool:
     return (isinstance(context, Mapping) and "span_id" in context) or "context.span_id" in item
 
 
-def steps(path: Path) -> Iterator[Step]:
+def steps(path: Path, only: Set[str] | None = None, light: bool = False) -> Iterator[Step]:
     order = 0
     for _, value in jsonstream.values(path):
         for item in value if isinstance(value, list) else [value]:
             if isinstance(item, Mapping):
-                yield step_from_span(_span(_nested(item), order))
+                span = _span(_nested(item), order)
                 order += 1
+                if only is None or span.trace_id in only:
+                    yield step_from_span(span, light)
 
 
 def _nested(item: Mapping[str, Any]) -> dict[str, Any]:

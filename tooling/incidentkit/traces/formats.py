@@ -24,7 +24,7 @@ class Format:
     name: str
     description: str
     matches: Callable[[Any], bool]
-    steps: Callable[[Path], Iterator[Step]]
+    steps: Callable[..., Iterator[Step]]  # (path, only=None, light=False)
     has_trace_ids: bool = True
 
 

@@ -27,7 +27,7 @@ from typing import Any
 
 from incidentkit.traces.attributes import RawSpan, attr, number_value, text_value
 from incidentkit.traces.messages import maybe_json, messages_from, reply_messages, text_of
-from incidentkit.traces.model import Message, Step, StepKind, ToolResult
+from incidentkit.traces.model import PRESENT, Message, Step, StepKind, ToolResult
 
 LLM_OPERATIONS = ("chat", "text_completion", "generate_content", "completion")
 _EVENT_ROLES = {
@@ -38,10 +38,10 @@ _EVENT_ROLES = {
 }
 
 
-def decode(span: RawSpan) -> Step:
+def decode(span: RawSpan, light: bool = False) -> Step:
     a = span.attributes
     kind = _kind(span)
-    inputs, outputs, system = _messages(span)
+    inputs, outputs, system = _present(span) if light else _messages(span)
     if kind == "other" and (inputs or outputs):
         kind = "llm"
     tool = _tool(span) if kind == "tool" else None
@@ -97,6 +97,23 @@ def _messages(span: RawSpan) -> tuple[list[Message], list[Message], str | None]:
         outputs = reply_messages(attr(a, "gen_ai.completion"))
     event_inputs, event_outputs = _from_events(span.events)
     return inputs or event_inputs, outputs or event_outputs, system
+
+
+def _present(span: RawSpan) -> tuple[list[Message], list[Message], str | None]:
+    """Whether the span holds input and output messages, without reading them."""
+    a = span.attributes
+    names = {name for name, _ in span.events}
+    has_in = (
+        _has(a, "gen_ai.input.messages")
+        or _has(a, "gen_ai.prompt")
+        or bool(names & {*_EVENT_ROLES, "gen_ai.content.prompt"})
+    )
+    has_out = (
+        _has(a, "gen_ai.output.messages")
+        or _has(a, "gen_ai.completion")
+        or bool(names & {"gen_ai.choice", "gen_ai.content.completion"})
+    )
+    return list(PRESENT) if has_in else [], list(PRESENT) if has_out else [], None
 
 
 def _from_events(events: list[tuple[str, dict[str, Any]]]) -> tuple[list[Message], list[Message]]:

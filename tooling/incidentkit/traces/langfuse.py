@@ -12,7 +12,7 @@ snake_case names are accepted too.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Set
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +50,14 @@ def _is_observation(value: Any) -> bool:
     )
 
 
-def steps(path: Path) -> Iterator[Step]:
+def steps(path: Path, only: Set[str] | None = None, light: bool = False) -> Iterator[Step]:
+    """The file's steps; `only` keeps the traces named (`light` changes nothing here)."""
+    for step in _steps(path):
+        if only is None or step.trace_id in only:
+            yield step
+
+
+def _steps(path: Path) -> Iterator[Step]:
     order = 0
     for _, value in jsonstream.values(path):
         items = value if isinstance(value, list) else [value]

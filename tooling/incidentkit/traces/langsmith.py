@@ -13,7 +13,7 @@ result), and the root run stands for the agent (its name, and
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Set
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +41,14 @@ def _is_run(value: Any) -> bool:
     return isinstance(value, Mapping) and "run_type" in value and "inputs" in value
 
 
-def steps(path: Path) -> Iterator[Step]:
+def steps(path: Path, only: Set[str] | None = None, light: bool = False) -> Iterator[Step]:
+    """The file's steps; `only` keeps the traces named (`light` changes nothing here)."""
+    for step in _steps(path):
+        if only is None or step.trace_id in only:
+            yield step
+
+
+def _steps(path: Path) -> Iterator[Step]:
     counter = [0]
     for _, value in jsonstream.values(path):
         if isinstance(value, Mapping) and isinstance(value.get("runs"), list):

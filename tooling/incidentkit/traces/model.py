@@ -81,6 +81,10 @@ class Step:
     error: str | None = None
 
 
+# A light step (the first pass) stands for "has messages" with this, unread.
+PRESENT: tuple[Message, ...] = (Message("user", ""),)
+
+
 @dataclass(frozen=True)
 class Provenance:
     """Where the conversation came from: the case's `source` block."""

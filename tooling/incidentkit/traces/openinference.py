@@ -17,7 +17,7 @@ from typing import Any
 
 from incidentkit.traces.attributes import RawSpan, attr, number_value, text_value
 from incidentkit.traces.messages import maybe_json, messages_from, reply_messages
-from incidentkit.traces.model import Message, Step, StepKind, ToolResult
+from incidentkit.traces.model import PRESENT, Message, Step, StepKind, ToolResult
 
 SPAN_KIND = "openinference.span.kind"
 _KINDS: dict[str, StepKind] = {"LLM": "llm", "TOOL": "tool", "AGENT": "agent"}
@@ -27,13 +27,18 @@ def follows(attributes: Mapping[str, Any]) -> bool:
     return SPAN_KIND in attributes or any(k.startswith("llm.input_messages") for k in attributes)
 
 
-def decode(span: RawSpan) -> Step:
+def decode(span: RawSpan, light: bool = False) -> Step:
     a = span.attributes
     raw_kind = a.get(SPAN_KIND)
     kind = _KINDS.get(str(raw_kind).upper(), "other") if raw_kind else "llm"
     inputs: list[Message] = []
     outputs: list[Message] = []
-    if kind == "llm":
+    if light and kind in ("llm", "agent"):
+        has_in = _has(a, "llm.input_messages") or bool(a.get("input.value"))
+        has_out = _has(a, "llm.output_messages") or bool(a.get("output.value"))
+        inputs = list(PRESENT) if has_in and kind == "llm" else []
+        outputs = list(PRESENT) if has_out else []
+    elif kind == "llm":
         inputs = messages_from(_unwrap(attr(a, "llm.input_messages")))
         outputs = messages_from(_unwrap(attr(a, "llm.output_messages")))
         if not inputs:
@@ -72,6 +77,10 @@ def decode(span: RawSpan) -> Step:
         cost_usd=number_value(a.get("llm.cost.total")),
         error=span.error,
     )
+
+
+def _has(attributes: Mapping[str, Any], path: str) -> bool:
+    return path in attributes or any(k.startswith(path + ".") for k in attributes)
 
 
 def _unwrap(value: Any) -> list[Any]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Set
 from pathlib import Path
 from typing import Any
 
@@ -33,21 +33,22 @@ def matches(value: Any) -> bool:
     return isinstance(value, Mapping) and ("resourceSpans" in value or "resource_spans" in value)
 
 
-def steps(path: Path) -> Iterator[Step]:
-    for span in raw_spans(path):
-        yield step_from_span(span)
+def steps(path: Path, only: Set[str] | None = None, light: bool = False) -> Iterator[Step]:
+    """The file's spans as steps; `only` keeps the traces named, `light` leaves messages unread."""
+    for span in raw_spans(path, only):
+        yield step_from_span(span, light)
 
 
-def raw_spans(path: Path) -> Iterator[RawSpan]:
+def raw_spans(path: Path, only: Set[str] | None = None) -> Iterator[RawSpan]:
     order = 0
     for _, value in jsonstream.values(path):
         for request in value if isinstance(value, list) else [value]:
-            for span in _request_spans(request, order):
+            for span in _request_spans(request, order, only):
                 order += 1
                 yield span
 
 
-def _request_spans(request: Any, order: int) -> Iterator[RawSpan]:
+def _request_spans(request: Any, order: int, only: Set[str] | None) -> Iterator[RawSpan]:
     if not isinstance(request, Mapping):
         return
     for resource_spans in _get(request, "resourceSpans") or []:
@@ -61,9 +62,12 @@ def _request_spans(request: Any, order: int) -> Iterator[RawSpan]:
             if not isinstance(scope, Mapping):
                 continue
             for span in _get(scope, "spans") or []:
-                if isinstance(span, Mapping):
+                if not isinstance(span, Mapping):
+                    continue
+                # skipping before decoding keeps the second pass cheap
+                if only is None or hex_id(_get(span, "traceId"), 16) in only:
                     yield _span(span, resource, order)
-                    order += 1
+                order += 1
 
 
 def _span(span: Mapping[str, Any], resource: dict[str, Any], order: int) -> RawSpan:

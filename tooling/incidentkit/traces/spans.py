@@ -15,12 +15,16 @@ from incidentkit.traces.attributes import RawSpan
 from incidentkit.traces.model import Step
 
 
-def step_from_span(span: RawSpan) -> Step:
-    """The span as a `Step`, by whichever convention its attributes follow."""
+def step_from_span(span: RawSpan, light: bool = False) -> Step:
+    """The span as a `Step`, by whichever convention its attributes follow.
+
+    `light` leaves the messages unread (`PRESENT` when there are some): the
+    first pass only needs to know which spans are LLM calls.
+    """
     if openinference.follows(span.attributes):
-        step = openinference.decode(span)
+        step = openinference.decode(span, light)
     else:
-        step = genai.decode(span)
+        step = genai.decode(span, light)
     service = span.resource.get("service.name")
     if isinstance(service, str) and service and not service.startswith("unknown_service"):
         version = span.resource.get("service.version")
