@@ -38,6 +38,9 @@ class Policy:
     postmortem_deadline_hours: float = 48.0
     since: date | None = None
     gaps_must_close: bool = False
+    # `verify`: judged runs needed on each side, and how often the case must fail before the fix
+    verification_runs: int = 3
+    verification_failure_rate: float = 0.0
 
     def needs_cases(self, severity: str | None, status: str | None) -> bool:
         return severity in self.regression_severities and status in self.regression_statuses
@@ -73,6 +76,14 @@ class JudgeConfig:
 
 
 @dataclass(frozen=True)
+class PersonalDataConfig:
+    """What `personal-data` and redaction leave alone (see `detectors.Options`)."""
+
+    allow_emails: tuple[str, ...] = ()
+    allow_role_addresses: bool = True
+
+
+@dataclass(frozen=True)
 class Config:
     root: Path
     incidents_dir: str = "incidents"
@@ -87,6 +98,7 @@ class Config:
     rules: dict[str, str] = field(default_factory=dict)
     agent: AgentConfig = field(default_factory=AgentConfig)
     judge: JudgeConfig | None = None  # None: no judge configured
+    personal_data: PersonalDataConfig = field(default_factory=PersonalDataConfig)
     site_title: str = "Incident database"
     source: Path | None = None  # the pyproject.toml the table came from, if any
     # Where schemas/, templates/ and the pytest config are read from when not
@@ -222,6 +234,10 @@ def _from_table(root: Path, table: dict[str, Any], source: Path, check_paths: bo
         ),
         since=_parse_since(since, source) if since is not None else None,
         gaps_must_close=bool(pol.get("gaps_must_close", False)),
+        verification_runs=int(pol.get("verification_runs", defaults.verification_runs)),
+        verification_failure_rate=float(
+            pol.get("verification_failure_rate", defaults.verification_failure_rate)
+        ),
     )
     command = agent.get("command")
     return Config(
@@ -244,6 +260,12 @@ def _from_table(root: Path, table: dict[str, Any], source: Path, check_paths: bo
             timeout_seconds=float(agent.get("timeout_seconds", 60.0)),
         ),
         judge=_judge(table.get("judge")),
+        personal_data=PersonalDataConfig(
+            allow_emails=tuple(table.get("personal_data", {}).get("allow_emails", ())),
+            allow_role_addresses=bool(
+                table.get("personal_data", {}).get("allow_role_addresses", True)
+            ),
+        ),
         site_title=table.get("site", {}).get("title", "Incident database"),
         source=source,
     )

@@ -8,7 +8,9 @@ from pathlib import Path
 import click
 
 from incidentkit import redaction
-from incidentkit.errors import IncidentkitError, UsageError
+from incidentkit.config import find_root, load_config
+from incidentkit.detectors import Options
+from incidentkit.errors import ConfigError, IncidentkitError, UsageError
 
 
 @click.command()
@@ -34,11 +36,12 @@ def redact(ctx: click.Context, paths: tuple[Path, ...], write: bool) -> None:
     missing = [str(p) for p in targets if not p.exists()]
     if missing:
         raise UsageError(f"no such file or folder: {', '.join(missing)}")
+    options = _options(base)
     pending = failed = 0
     for path in redaction.files_under(targets):
         label = _label(path, base)
         try:
-            plan = redaction.plan(path)
+            plan = redaction.plan(path, options)
             if not plan.changed:
                 continue
             if write:
@@ -53,6 +56,15 @@ def redact(ctx: click.Context, paths: tuple[Path, ...], write: bool) -> None:
     if pending:
         click.echo(f"{pending} file(s) to redact; run again with --write to apply", err=True)
     ctx.exit(1 if pending or failed else 0)
+
+
+def _options(base: Path) -> Options:
+    """The repository's allowances; outside a repository, the defaults."""
+    try:
+        find_root(base)
+    except ConfigError:
+        return Options()
+    return Options.from_config(load_config(base))  # a broken config is an error (exit 2)
 
 
 def _label(path: Path, base: Path) -> str:
