@@ -17,7 +17,8 @@ from typing import Any
 import click
 
 from incidentkit import __version__
-from incidentkit.errors import IncidentkitError
+from incidentkit.errors import IncidentkitError, issue_tracker, symlink_loop
+from incidentkit.output_guard import remember_working_directory
 
 # CLI name -> "module:attribute"; the module is imported on first use.
 COMMANDS: dict[str, str] = {
@@ -77,12 +78,16 @@ class LazyGroup(click.Group):
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except Exception as exc:  # the last line of defence: no traceback reaches a user
+            if symlink_loop(exc):
+                # a path given or configured is a symlink loop: the environment, not a bug
+                click.secho(f"incidentkit: error: {exc}", fg="red", err=True)
+                ctx.exit(2)
             if os.environ.get("INCIDENTKIT_DEBUG"):
                 raise
             click.secho(
                 f"incidentkit: internal error: {type(exc).__name__}: {exc}\n"
-                "This is a bug in incidentkit; rerun with INCIDENTKIT_DEBUG=1 for the traceback "
-                "and report it.",
+                "This is a bug in incidentkit (exit 3 always is): rerun with INCIDENTKIT_DEBUG=1 "
+                f"for the traceback and report it at {issue_tracker()}.",
                 fg="red",
                 err=True,
             )
@@ -115,6 +120,7 @@ def cli(ctx: click.Context, directory: Path | None) -> None:
     configuration or I/O error.
     """
     if directory is not None:
+        remember_working_directory()  # a build must not empty it, -C or not
         directory = directory.resolve()
         # Like git -C: paths on the command line are relative to DIR too. The
         # old working directory comes back when the command ends (in-process
