@@ -51,7 +51,9 @@ def atomic_write_text(path: Path, text: str, *, overwrite: bool) -> None:
     fd, name = tempfile.mkstemp(dir=path.parent, prefix=temp_prefix(path), suffix=TEMP_SUFFIX)
     tmp = Path(name)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        # backslashreplace: a file name that is not UTF-8 (lone surrogates in `text`)
+        # is written as `\udcff`, where strict UTF-8 would fail the whole write
+        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())

@@ -23,7 +23,7 @@ from incidentkit.authoring.render import (
 from incidentkit.config import Config
 from incidentkit.errors import UsageError
 from incidentkit.ids import next_id
-from incidentkit.records.timestamps import parse_timestamp, utc
+from incidentkit.records.timestamps import parse_timestamp, timestamp_problem, utc
 
 TEMPLATE = "incident.md"
 # Required by the schema but never asked for: allocated, or defaulted.
@@ -155,8 +155,7 @@ def _timestamp(value: str, flag: str) -> datetime:
     moment = parse_timestamp(value.strip())
     if moment is None:
         raise UsageError(
-            f"{flag} {value!r} is not an ISO 8601 timestamp with a time zone, "
-            "e.g. 2026-03-04T10:15:00Z"
+            f"{flag} {value!r} {timestamp_problem(value.strip())}, e.g. 2026-03-04T10:15:00Z"
         )
     return moment
 

@@ -62,6 +62,16 @@ def scan_python(root: Path, file: Path) -> tuple[list[EvalCase], Finding | None]
         )
     except ValueError as exc:  # e.g. a NUL byte in the source
         return [], _python_problem(rel, 1, 1, f"not Python source: {exc}", "fix or remove the file")
+    except (RecursionError, MemoryError):
+        # Python's parser gives up on expressions nested thousands deep (`x = ---...1`)
+        # with these rather than a SyntaxError; pytest could not import the file either.
+        return [], _python_problem(
+            rel,
+            1,
+            1,
+            "Python syntax error: nested too deeply for Python's parser",
+            "simplify the deeply nested expression: until then its markers are not seen as coverage",
+        )
     return list(_marked_tests(tree, rel)), None
 
 

@@ -19,6 +19,26 @@ from incidentkit.errors import WriteRefused
 from incidentkit.output_guard import check_output_file, check_output_folder, never_empty
 
 
+def utf8_text(text: str) -> str:
+    """`text` as valid UTF-8: undecodable bytes of a file name shown as `\\xff`, like git.
+
+    A file name that is not UTF-8 reaches Python as lone surrogates, which
+    no UTF-8 writer (SQLite, CSV, JSON) accepts; a `\\ud800` escape in a YAML
+    string gives one too. Both become backslash escapes; other text is unchanged.
+    """
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        pass
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate that stands for no byte
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def refuse_existing(path: Path, overwrite: bool, *, folder: bool = False) -> None:
     """Fail early, before any work, when `path` exists and may not be replaced."""
     if folder:

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 from incidentkit import metrics
+from incidentkit.export.output import utf8_text
 from incidentkit.records.model import Incident
 from incidentkit.records.repository import RecordSet
 from incidentkit.records.timestamps import utc
@@ -136,7 +137,13 @@ def build_tables(records: RecordSet, today: date) -> dict[str, Table]:
     _incidents(tables, records)
     _postmortems(tables, records, today)
     _cases(tables, records)
+    for table in tables.values():
+        table.rows = [tuple(_utf8(v) for v in row) for row in table.rows]
     return tables
+
+
+def _utf8(value: Value) -> Value:
+    return utf8_text(value) if isinstance(value, str) else value
 
 
 def _ts(value: datetime | None) -> str | None:

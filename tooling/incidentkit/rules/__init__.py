@@ -42,6 +42,7 @@ from incidentkit.rules import (
     timestamp_order,
     unique_id,
     yaml_syntax,
+    yaml_tag,
 )
 from incidentkit.rules.context import LintContext
 
@@ -52,6 +53,7 @@ _MODULES: tuple[ModuleType, ...] = (
     yaml_syntax,
     duplicate_key,
     alias_bomb,
+    yaml_tag,
     schema,
     unique_id,
     id_filename,
