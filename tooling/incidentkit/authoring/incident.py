@@ -27,7 +27,7 @@ from incidentkit.config import Config
 from incidentkit.errors import UsageError
 from incidentkit.ids import next_id
 from incidentkit.records.markdown import fences
-from incidentkit.records.timestamps import parse_timestamp, utc
+from incidentkit.records.timestamps import parse_timestamp, timestamp_problem, utc
 
 TEMPLATE = "incident.md"
 _REPRODUCTION = re.compile(r"""\btitle\s*=\s*["']minimal reproduction["']""", re.IGNORECASE)
@@ -204,8 +204,7 @@ def _timestamp(value: str, flag: str) -> datetime:
     moment = parse_timestamp(value.strip())
     if moment is None:
         raise UsageError(
-            f"{flag} {value!r} is not an ISO 8601 timestamp with a time zone, "
-            "e.g. 2026-03-04T10:15:00Z"
+            f"{flag} {value!r} {timestamp_problem(value.strip())}, e.g. 2026-03-04T10:15:00Z"
         )
     return moment
 

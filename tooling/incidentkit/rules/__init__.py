@@ -44,6 +44,7 @@ from incidentkit.rules import (
     timestamp_order,
     unique_id,
     yaml_syntax,
+    yaml_tag,
 )
 from incidentkit.rules.context import LintContext
 
@@ -55,6 +56,7 @@ _MODULES: tuple[ModuleType, ...] = (
     yaml_syntax,
     duplicate_key,
     alias_bomb,
+    yaml_tag,
     schema,
     unique_id,
     id_filename,
