@@ -177,3 +177,30 @@ def test_symlinked_folder_is_a_finding(make_repo: Callable[..., Path], run_cli: 
     )
     (root / "incidents" / "archive").symlink_to(root / "archive")
     assert "a symlinked folder" in str(strays(lint_json(run_cli, root))["incidents/archive"])
+
+
+def test_new_takes_ids_filed_in_nested_folders_into_account(
+    make_repo: Callable[..., Path], run_cli: RunCli
+) -> None:
+    root = make_repo({"incidents/2026/INC-2026-0007-nested.md": incident_text(id="INC-2026-0007")})
+    made = run_cli(
+        "-C",
+        root,
+        "new",
+        "incident",
+        "--title",
+        "Another one",
+        "--severity",
+        "S3",
+        "--failure-mode",
+        "tool-misuse",
+        "--detection",
+        "user-report",
+        "--agent",
+        "a",
+        "--started-at",
+        "2026-03-01T08:00:00Z",
+        "--detected-at",
+        "2026-03-02T08:00:00Z",
+    )
+    assert "INC-2026-0008" in made.stdout
