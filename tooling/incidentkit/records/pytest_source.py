@@ -21,6 +21,7 @@ pytest would do with it, as far as the source says:
 from __future__ import annotations
 
 import ast
+import fnmatch
 import operator
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -60,8 +61,84 @@ class _Runs:
         return _Runs(self.never or other.never, [*self.conditions, *other.conditions])
 
 
+_HOOKS = (
+    "pytest_collection_modifyitems",
+    "pytest_ignore_collect",
+    "pytest_collect_file",
+    "pytest_pycollect_makeitem",
+    "pytest_runtest_setup",
+    "pytest_runtest_call",
+    "pytest_generate_tests",
+)
+
+
+@dataclass(frozen=True)
+class Imposed:
+    """What a conftest.py does to the tests below it."""
+
+    never: str | None = None
+    conditions: tuple[str, ...] = ()
+
+
+def conftest_effects(root: Path, files: list[Path]) -> dict[Path, Imposed]:
+    """For each test module, what the conftest.py files above it impose.
+
+    `collect_ignore` / `collect_ignore_glob` lists written as literals make
+    pytest skip the files they name; hooks that can skip or deselect tests
+    make every test below them conditional.
+    """
+    conftests = {f.parent: _conftest(f) for f in files if f.name == "conftest.py"}
+    effects: dict[Path, Imposed] = {}
+    for file in files:
+        never: str | None = None
+        conditions: list[str] = []
+        for folder, (ignored, globs, hooks) in conftests.items():
+            if folder not in file.parents:
+                continue
+            where = (folder / "conftest.py").relative_to(root).as_posix()
+            rel = file.relative_to(folder).as_posix()
+            if rel in ignored or any(fnmatch.fnmatchcase(rel, g) for g in globs):
+                never = never or f"{where} leaves it out of collection (collect_ignore)"
+            conditions += [f"{where} defines {h}, which may skip or deselect it" for h in hooks]
+        if never or conditions:
+            effects[file] = Imposed(never, tuple(conditions))
+    return effects
+
+
+def _conftest(file: Path) -> tuple[set[str], list[str], list[str]]:
+    try:
+        tree = ast.parse(read_regular(file, _MAX_SOURCE_BYTES).decode("utf-8-sig"))
+    except (OSError, UnreadableFile, UnicodeDecodeError, SyntaxError, ValueError, RecursionError):
+        return set(), [], []  # pytest fails on it as loudly; python-syntax reports it
+    ignored: set[str] = set()
+    globs: list[str] = []
+    hooks: list[str] = []
+    for stmt in tree.body:
+        if isinstance(stmt, ast.FunctionDef) and stmt.name in _HOOKS:
+            hooks.append(stmt.name)
+        elif isinstance(stmt, ast.Assign | ast.AugAssign):
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            names = {t.id for t in targets if isinstance(t, ast.Name)}
+            try:
+                value = ast.literal_eval(stmt.value)
+            except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+                continue
+            items = (
+                [v for v in value if isinstance(v, str)] if isinstance(value, list | tuple) else []
+            )
+            if "collect_ignore" in names:
+                ignored.update(PurePosixPath(v).as_posix() for v in items)
+            if "collect_ignore_glob" in names:
+                globs += items
+    return ignored, globs, hooks
+
+
 def scan_python(
-    root: Path, file: Path, collection: Collection | None = None, evals_dir: str = "evals"
+    root: Path,
+    file: Path,
+    collection: Collection | None = None,
+    evals_dir: str = "evals",
+    imposed: Imposed | None = None,
 ) -> tuple[list[EvalCase], Finding | None]:
     """Marked tests of one Python file, or the reason its markers cannot be read."""
     rel = file.relative_to(root).as_posix()
@@ -100,7 +177,7 @@ def scan_python(
             "Python syntax error: nested too deeply for Python's parser",
             "simplify the deeply nested expression: until then its markers are not seen as coverage",
         )
-    scanner = _Scanner(tree, rel, collection or Collection(), evals_dir)
+    scanner = _Scanner(tree, rel, collection or Collection(), evals_dir, imposed or Imposed())
     try:
         return list(scanner.cases()), None
     except RecursionError:
@@ -117,7 +194,10 @@ def _problem(rel: str, line: int, column: int, message: str, hint: str) -> Findi
 
 
 class _Scanner:
-    def __init__(self, tree: ast.Module, rel: str, collection: Collection, evals_dir: str) -> None:
+    def __init__(
+        self, tree: ast.Module, rel: str, collection: Collection, evals_dir: str, imposed: Imposed
+    ) -> None:
+        self.imposed = imposed
         self.tree = tree
         self.rel = rel
         self.collection = collection
@@ -125,7 +205,7 @@ class _Scanner:
         self.aliases = _aliases(tree.body)
 
     def cases(self) -> Iterator[EvalCase]:
-        module = self._module_runs()
+        module = self._module_runs().add(_Runs(self.imposed.never, list(self.imposed.conditions)))
         module_marks = self._pytestmark(self.tree.body)
         module = module.add(_mark_runs(module_marks))
         last = _last_bindings(self.tree.body)
@@ -333,6 +413,8 @@ def _mark_runs(marks: list[_Mark]) -> _Runs:
     for mark in marks:
         if mark.name == "skip":
             runs.never = runs.never or "skipped by @pytest.mark.skip"
+        elif mark.name == "parametrize" and _empty_parameters(mark):
+            runs.never = runs.never or "@pytest.mark.parametrize with no values: pytest skips it"
         elif mark.name in ("skipif", "xfail"):
             conditions = [k.value for k in mark.keywords if k.arg == "condition"] or list(mark.args)
             what = "skipped" if mark.name == "skipif" else "expected to fail (xfail)"
@@ -348,6 +430,11 @@ def _mark_runs(marks: list[_Mark]) -> _Runs:
                 elif value is None:
                     runs.conditions.append(f"@pytest.mark.{mark.name}({ast.unparse(condition)})")
     return runs
+
+
+def _empty_parameters(mark: _Mark) -> bool:
+    values = [k.value for k in mark.keywords if k.arg == "argvalues"] or list(mark.args[1:2])
+    return bool(values) and isinstance(values[0], ast.List | ast.Tuple) and not values[0].elts
 
 
 def _constant(expr: ast.expr, depth: int = 0) -> bool | None:
@@ -440,6 +527,9 @@ def _body_runs(fn: ast.FunctionDef | ast.AsyncFunctionDef, aliases: _Aliases) ->
                 f"the test calls pytest.{call}() on line {stmt.lineno} before it checks anything"
             )
         if isinstance(stmt, ast.Return | ast.Raise):
+            if stmt is body[0]:
+                what = "returns" if isinstance(stmt, ast.Return) else "raises"
+                return _Runs(f"the test {what} on line {stmt.lineno} before it checks anything")
             break
         for inner in ast.walk(stmt):
             if (

@@ -17,7 +17,7 @@ from incidentkit.records.folders import scan_folders
 from incidentkit.records.model import EvalCase, Incident, Postmortem
 from incidentkit.records.placeholders import markers_for
 from incidentkit.records.pytest_config import pytest_collection
-from incidentkit.records.pytest_source import scan_python
+from incidentkit.records.pytest_source import conftest_effects, scan_python
 
 
 @dataclass
@@ -165,8 +165,11 @@ def _load(
                 on_unit(unit)
             records.add(unit)
         collection = pytest_collection(config.settings, config.evals_dir)
+        effects = conftest_effects(config.root, scan.python)
         for file in scan.python:
-            cases, problem = scan_python(config.root, file, collection, config.evals_dir)
+            cases, problem = scan_python(
+                config.root, file, collection, config.evals_dir, effects.get(file)
+            )
             unit = RecordSet(config=config, cases=cases)
             if problem is not None:
                 unit.python_problems.append(problem)
