@@ -621,3 +621,19 @@ def test_case_without_input_messages_does_not_count(repo: GitRepo, run_cli: RunC
     repo.write(CASE2, text)
     repo.commit("S1 with a case that sends nothing", "2026-03-05T10:00:00Z")
     assert "no `input.messages`" in messages(gate(run_cli, repo.root, expect=1), "gate-no-case")
+
+
+def test_unittest_skip_decorators_are_honoured(repo: GitRepo, run_cli: RunCli) -> None:
+    source = (
+        "import unittest\n\nimport pytest\n\n\n@unittest.skip('later')\n"
+        "class TestApproval(unittest.TestCase):\n"
+        "    @pytest.mark.incident(id='INC-2026-0002')\n"
+        "    @pytest.mark.tier(name='regression')\n"
+        "    def test_no_refund(self) -> None:\n        self.assertTrue(True)\n"
+    )
+    repo.write(INC2, s1())
+    repo.write("evals/regression/test_approval.py", source)
+    repo.commit("S1 with a unittest-skipped test", "2026-03-05T10:00:00Z")
+    assert "skipped by @unittest.skip" in messages(
+        gate(run_cli, repo.root, expect=1), "gate-no-case"
+    )

@@ -225,6 +225,7 @@ class _Scanner:
         runs = module.add(_mark_runs(marks[len(inherited) :])).add(
             self._binding_runs(node, last, "class")
         )
+        runs = runs.add(_unittest_runs(node.decorator_list))
         if not self.collection.collects_class(node.name):
             runs = runs.add(_Runs(self._name_rule("class", node.name)))
         if any(isinstance(s, ast.FunctionDef) and s.name == "__init__" for s in node.body):
@@ -257,6 +258,7 @@ class _Scanner:
             return
         tiers = [v for m in marks if m.name == "tier" for v in m.text_value("name")]
         runs = runs.add(_mark_runs(own)).add(_body_runs(fn, self.aliases))
+        runs = runs.add(_unittest_runs(fn.decorator_list))
         if isinstance(fn, ast.AsyncFunctionDef):
             runs = runs.add(
                 _Runs(None, ["async: runs only with an async plugin (pytest-asyncio, anyio)"])
@@ -429,6 +431,30 @@ def _mark_runs(marks: list[_Mark]) -> _Runs:
                     )
                 elif value is None:
                     runs.conditions.append(f"@pytest.mark.{mark.name}({ast.unparse(condition)})")
+    return runs
+
+
+def _unittest_runs(decorators: list[ast.expr]) -> _Runs:
+    """`@unittest.skip`, `skipIf`, `skipUnless` and `expectedFailure`, which pytest honours."""
+    runs = _Runs()
+    for dec in decorators:
+        func = dec.func if isinstance(dec, ast.Call) else dec
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        owner = func.value if isinstance(func, ast.Attribute) else None
+        if owner is not None and not (isinstance(owner, ast.Name) and owner.id == "unittest"):
+            continue
+        args = dec.args if isinstance(dec, ast.Call) else []
+        if name == "skip" and owner is not None:
+            runs.never = runs.never or "skipped by @unittest.skip"
+        elif name == "expectedFailure":
+            runs.never = runs.never or "expected to fail (@unittest.expectedFailure)"
+        elif name in ("skipIf", "skipUnless") and args:
+            value = _constant(args[0])
+            skipped = value if name == "skipIf" else (None if value is None else not value)
+            if skipped is True:
+                runs.never = runs.never or f"skipped: @unittest.{name}({ast.unparse(args[0])})"
+            elif skipped is None:
+                runs.conditions.append(f"@unittest.{name}({ast.unparse(args[0])})")
     return runs
 
 
