@@ -637,3 +637,29 @@ def test_unittest_skip_decorators_are_honoured(repo: GitRepo, run_cli: RunCli) -
     assert "skipped by @unittest.skip" in messages(
         gate(run_cli, repo.root, expect=1), "gate-no-case"
     )
+
+
+def test_incident_repository_inside_a_monorepo(
+    tmp_path: Path, git_env: None, run_cli: RunCli
+) -> None:
+    mono = GitRepo(tmp_path / "mono", pyproject=None)
+    mono.write("README.md", "# many things\n")
+    mono.write(
+        "ops/incidents/pyproject.toml", "[tool.incidentkit.policy]\npostmortem_severities = []\n"
+    )
+    mono.write("ops/incidents/" + INC1, incident_text())
+    mono.commit("base", "2026-03-04T10:00:00Z")
+    mono.branch("pr")
+    mono.write(
+        "ops/incidents/pyproject.toml",
+        "[tool.incidentkit.policy]\npostmortem_severities = []\nregression_severities = []\n",
+    )
+    mono.write("ops/incidents/" + INC2, s1())
+    mono.commit("S1 and a relaxed policy", "2026-03-05T10:00:00Z")
+    doc = gate(run_cli, mono.root / "ops" / "incidents", expect=1)
+    assert "INC-2026-0002" in messages(doc, "gate-no-case")
+    assert doc["notices"][0]["path"] == "pyproject.toml"
+    mono.write("ops/incidents/" + CASE2, case_text(id="approval", incidents="[INC-2026-0002]"))
+    mono.commit("its case", "2026-03-05T11:00:00Z")
+    gate(run_cli, mono.root / "ops" / "incidents", expect=0)
+    mono.close()
