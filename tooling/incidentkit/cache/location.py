@@ -9,6 +9,7 @@ the clone); elsewhere in `.incidentkit-cache/` at the repository root, with a
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import sys
@@ -74,6 +75,18 @@ def git_common_dir(start: Path) -> Path | None:
     return None
 
 
+@functools.cache
+def code_digest(package_dir: Path) -> str:
+    """A digest of every Python source file of the package (path and bytes)."""
+    digest = hashlib.blake2b(digest_size=20)
+    for source in sorted(package_dir.rglob("*.py")):
+        name = source.relative_to(package_dir).as_posix().encode("utf-8", "surrogateescape")
+        data = source.read_bytes()
+        digest.update(b"%d:%s%d:" % (len(name), name, len(data)))
+        digest.update(data)
+    return digest.hexdigest()
+
+
 def environment_key(config: Config, chosen_dir: bool) -> str:
     """A digest of what, besides a file's bytes and path, decides its records and findings.
 
@@ -99,9 +112,7 @@ def environment_key(config: Config, chosen_dir: bool) -> str:
             add(package, metadata.version(package))
         except metadata.PackageNotFoundError:
             add(package, "-")
-    package_dir = Path(incidentkit.__file__).parent
-    for source in sorted(package_dir.rglob("*.py")):
-        add(source.relative_to(package_dir).as_posix(), source.read_bytes())
+    add(code_digest(Path(incidentkit.__file__).parent))
     add(repr(replace(config, root=Path(config.root if chosen_dir else "."), source=None)))
     for name in sorted(SCHEMA_FILES.values()):
         try:

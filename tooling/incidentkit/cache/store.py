@@ -360,7 +360,10 @@ class LintCache:
 
 def _connect(file: Path) -> sqlite3.Connection:
     db = sqlite3.connect(file, timeout=LOCK_TIMEOUT, isolation_level=None)
-    db.execute("PRAGMA synchronous=NORMAL")
+    # No fsync: a cache need not survive a power cut, only never be trusted
+    # after one (SQLite's journal keeps it whole when a process dies; what a
+    # crashed OS leaves half-written fails SQLite's checks or a row checksum).
+    db.execute("PRAGMA synchronous=OFF")
     if not dict(db.execute("SELECT name, 1 FROM sqlite_master WHERE name='meta'")):
         meta = (
             f"INSERT OR REPLACE INTO meta VALUES ('format', '{FORMAT}'), ('file', '{file.name}');"
