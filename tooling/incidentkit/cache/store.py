@@ -64,7 +64,13 @@ CREATE TABLE IF NOT EXISTS entries (
     payload TEXT NOT NULL, digest BLOB NOT NULL,
     PRIMARY KEY (path, hash)
 );
+CREATE TABLE IF NOT EXISTS history (
+    head TEXT NOT NULL, shallow TEXT NOT NULL, used INTEGER NOT NULL,
+    times TEXT NOT NULL, digest BLOB NOT NULL,
+    PRIMARY KEY (head, shallow)
+);
 """
+KEEP_HISTORIES = 8  # first-case times of the last few HEADs (branches, rebases)
 
 Memo = tuple[int, int, int, int, int]  # size, mtime_ns, ctime_ns, inode, device
 
@@ -136,6 +142,7 @@ class LintCache:
         self._pending: dict[int, _Pending] = {}
         self._confirmed: list[tuple[Memo, int, int]] = []  # memo, checked, rowid
         self._dropped: list[int] = []
+        self._history: tuple[str, str, str] | None = None  # head, shallow, times (JSON)
         self.hits = 0
         self.misses = 0
 
@@ -283,6 +290,28 @@ class LintCache:
             pending.findings = findings
             pending.suppressed = suppressed
 
+    # -- git history (coverage's turnaround) ----------------------------------
+
+    def histories(self, shallow: str) -> list[tuple[str, dict[str, int]]]:
+        """Cached first-case times by HEAD commit, most recently used first."""
+        try:
+            rows = self._require().execute(
+                "SELECT head, times, digest FROM history WHERE shallow=? ORDER BY used DESC",
+                (shallow,),
+            )
+            found = []
+            for head, times, check in rows:
+                if _digest(times.encode("ascii")) == check:
+                    decoded = json.loads(times)
+                    if isinstance(decoded, dict):
+                        found.append((str(head), decoded))
+            return found
+        except (sqlite3.DatabaseError, ValueError):
+            return []
+
+    def remember_history(self, head: str, shallow: str, times: dict[str, int]) -> None:
+        self._history = (head, shallow, json.dumps(times, sort_keys=True, ensure_ascii=True))
+
     # -- writing --------------------------------------------------------------
 
     def close(self) -> None:
@@ -291,7 +320,7 @@ class LintCache:
         if db is None:
             return
         try:
-            if self._pending or self._confirmed or self._dropped or self._stale():
+            if self._pending or self._confirmed or self._dropped or self._history or self._stale():
                 self._write(db)
         except sqlite3.DatabaseError as exc:
             if not isinstance(exc, sqlite3.OperationalError) or "locked" not in str(exc):
@@ -325,6 +354,17 @@ class LintCache:
                 "(SELECT rowid FROM entries WHERE path=? ORDER BY checked DESC LIMIT ?)",
                 ((p, p, KEEP_VERSIONS) for p in {x.path for x in self._pending.values()}),
             )
+            if self._history is not None:
+                head, shallow, times = self._history
+                db.execute(
+                    "INSERT OR REPLACE INTO history VALUES (?,?,?,?,?)",
+                    (head, shallow, time.time_ns(), times, _digest(times.encode("ascii"))),
+                )
+                db.execute(
+                    "DELETE FROM history WHERE rowid NOT IN "
+                    "(SELECT rowid FROM history ORDER BY used DESC LIMIT ?)",
+                    (KEEP_HISTORIES,),
+                )
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
