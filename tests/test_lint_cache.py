@@ -28,7 +28,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import incidentkit
-from conftest import case_text, incident_text, postmortem_text
+from conftest import RunCli, case_text, incident_text, postmortem_text
 from incidentkit.cache import store
 from incidentkit.cache.location import LOCAL_DIR, cache_dir, code_digest, git_common_dir
 from incidentkit.cache.store import LintCache
@@ -448,7 +448,7 @@ def test_concurrent_runs_agree_and_leave_a_usable_cache(repo: Repo) -> None:
     assert not (repo.root / LOCAL_DIR).exists()
 
 
-def test_no_cache_writes_nothing(repo: Repo, run_cli: Callable[..., object]) -> None:
+def test_no_cache_writes_nothing(repo: Repo, run_cli: RunCli) -> None:
     run_cli("-C", repo.root, "lint", "--no-cache", expect=1)
     assert not (repo.root / ".git" / "incidentkit").exists()
 
@@ -468,7 +468,7 @@ def test_worktrees_share_the_common_git_directory(repo: Repo) -> None:
 
 
 def test_outside_git_the_cache_is_a_local_ignored_folder(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli: Callable[..., object]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli: RunCli
 ) -> None:
     monkeypatch.delenv("INCIDENTKIT_CACHE_DIR")
     root = tmp_path / "plain"
@@ -518,3 +518,17 @@ def test_file_rules_not_marked_clock_do_not_depend_on_the_clock(repo: Repo) -> N
         for when in (NOW - timedelta(days=3000), NOW, NOW + timedelta(days=3000))
     ]
     assert runs[0] == runs[1] == runs[2]
+
+
+def test_the_gate_reports_the_same_with_a_warm_cache(repo: Repo, run_cli: RunCli) -> None:
+    repo.commit()
+    repo.repo.git.checkout("-q", "-b", "pr")
+    repo.write("incidents/INC-2026-0009-new.md", incident_text(id="INC-2026-0009", severity="S1"))
+    repo.apply(("edit", 0, 3))
+    repo.commit()
+    args = ("-C", repo.root, "gate", "--base", "main", "--format", "json")
+    cold = run_cli(*args, expect=1, env={"INCIDENTKIT_NO_CACHE": "1"})
+    first = run_cli(*args, expect=1)
+    second = run_cli(*args, expect=1)
+    assert json.loads(first.stdout) == json.loads(cold.stdout) == json.loads(second.stdout)
+    assert "gate-no-case" in cold.stdout

@@ -27,6 +27,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
+from incidentkit.cache.store import LintCache
 from incidentkit.config import Config
 from incidentkit.coverage import IncidentCoverage, counting_cases, incident_coverage, needs_cases
 from incidentkit.evals.discovery import link_graph, python_cases, yaml_cases
@@ -34,7 +35,7 @@ from incidentkit.findings import Finding, Level
 from incidentkit.git.diff import Change, changed_files, export_files, list_files, merge_base
 from incidentkit.git.diff import read_files as read_git_files
 from incidentkit.git.repo import GitRepo, open_repo
-from incidentkit.lint import run_lint
+from incidentkit.lint import LintResult, lint_and_load, run_lint
 from incidentkit.records.document import read_document
 from incidentkit.records.model import EvalCase, Incident, Postmortem
 from incidentkit.records.repository import RecordSet, load_repository
@@ -96,8 +97,9 @@ def run_gate(config: Config, base: str, head: str | None, now: datetime) -> Gate
         view = _base_view(repo, config, base_sha, fork, changes)
         if head_ref == "HEAD":
             # CI checks out the PR: the work tree is the head, already on disk.
-            records = load_repository(config)
-            findings, touched = _evaluate(records, changes, view, now)
+            # Lint reads it (through the lint cache) and hands over its records.
+            records, lint = lint_and_load(config, now, cache=LintCache.open(config))
+            findings, touched = _evaluate(records, changes, view, now, lint)
         else:
             with tempfile.TemporaryDirectory(prefix="incidentkit-head-") as tmp:
                 export_files(repo, head_sha, [*folders, config.schemas_dir], Path(tmp))
@@ -155,7 +157,11 @@ def _cases_from_git(repo: GitRepo, commit: str, paths: list[str], config: Config
 
 
 def _evaluate(
-    records: RecordSet, changes: list[Change], view: _BaseView, now: datetime
+    records: RecordSet,
+    changes: list[Change],
+    view: _BaseView,
+    now: datetime,
+    lint: LintResult | None = None,
 ) -> tuple[list[Finding], list[TouchedIncident]]:
     config = records.config
     policy = config.policy
@@ -215,7 +221,7 @@ def _evaluate(
 
     findings += _collisions(records, changes, view, blocked)
 
-    for finding in run_lint(records, now).findings:
+    for finding in (lint or run_lint(records, now)).findings:
         # one lint pass; filtering afterwards is what run_lint(only=...) does
         if finding.level is Level.ERROR and (
             finding.path in touched_paths or finding.rule in WHOLE_REPOSITORY_RULES

@@ -70,6 +70,18 @@ def lint_repository(
     `for_process`: see `load_repository` (the CLI passes it; a long-lived caller must not).
     `cache`: answer unchanged files from it, store the others in it (closed here).
     """
+    return lint_and_load(config, now, only, for_process=for_process, cache=cache)[1]
+
+
+def lint_and_load(
+    config: Config,
+    now: datetime,
+    only: Iterable[str] | None = None,
+    *,
+    for_process: bool = False,
+    cache: LintCache | None = None,
+) -> tuple[RecordSet, LintResult]:
+    """`lint_repository`, and the records it read (released: typed records, no text)."""
     run = _Run(config, now, only, cache)
     try:
         records = load_repository(
@@ -83,7 +95,7 @@ def lint_repository(
     finally:
         if cache is not None:
             cache.close()
-    return result
+    return records, result
 
 
 def run_lint(records: RecordSet, now: datetime, only: Iterable[str] | None = None) -> LintResult:
