@@ -387,6 +387,14 @@ def _rows(db: Path) -> list[tuple[int, str, str]]:
         return list(conn.execute("SELECT rowid, path, payload FROM entries"))
 
 
+def test_a_payload_of_the_wrong_type_is_not_trusted(repo: Repo) -> None:
+    cold, _ = _cold_and_warm(repo)
+    with sqlite3.connect(_database(repo)) as conn:
+        conn.execute("UPDATE entries SET payload='[null, [], null]', digest=42")
+    assert repo.lint(cache=True)[0] == cold
+    assert repo.lint(cache=True)[0] == cold
+
+
 def test_a_row_whose_checksum_does_not_match_is_not_trusted(repo: Repo) -> None:
     cold, _ = _cold_and_warm(repo)
     db = _database(repo)
@@ -395,7 +403,8 @@ def test_a_row_whose_checksum_does_not_match_is_not_trusted(repo: Repo) -> None:
             _findings, suppressed, index = json.loads(payload)
             # the bad incident's schema error erased; every other row's records changed
             forged = json.dumps([[], suppressed, index]).replace("INC-2026", "INC-1999")
-            conn.execute("UPDATE entries SET payload=? WHERE rowid=?", (forged, rowid))
+            conn.execute("UPDATE entries SET payload=? WHERE rowid=?", (forged.encode(), rowid))
+            conn.execute("UPDATE entries SET digest=? WHERE rowid=?", (b"x" * 16, rowid))
     tampered, answered = repo.lint(cache=True)
     assert tampered == cold
     assert answered is not None and answered.hits == 0
@@ -410,7 +419,7 @@ def test_a_well_formed_row_of_the_wrong_shape_is_dropped(repo: Repo) -> None:
                 payload = shape.encode()
                 conn.execute(
                     "UPDATE entries SET payload=?, digest=? WHERE rowid=?",
-                    (shape, store._digest(payload), rowid),
+                    (payload, store._digest(payload), rowid),
                 )
                 break
     assert repo.lint(cache=True)[0] == cold

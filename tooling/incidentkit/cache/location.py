@@ -24,7 +24,7 @@ from incidentkit.config import Config
 from incidentkit.records.schemas import SCHEMA_FILES
 from incidentkit.rules import RULES
 
-FORMAT = 2  # bump when the database layout or the index encoding changes
+FORMAT = 3  # bump when the database layout or the index encoding changes
 LOCAL_DIR = ".incidentkit-cache"
 
 

@@ -61,7 +61,7 @@ CREATE TABLE IF NOT EXISTS entries (
     path TEXT NOT NULL, hash BLOB NOT NULL,
     size INTEGER NOT NULL, mtime INTEGER NOT NULL, ctime INTEGER NOT NULL,
     ino INTEGER NOT NULL, dev INTEGER NOT NULL, checked INTEGER NOT NULL,
-    payload TEXT NOT NULL, digest BLOB NOT NULL,
+    payload BLOB NOT NULL, digest BLOB NOT NULL,
     PRIMARY KEY (path, hash)
 );
 CREATE TABLE IF NOT EXISTS history (
@@ -75,14 +75,9 @@ KEEP_HISTORIES = 8  # first-case times of the last few HEADs (branches, rebases)
 Memo = tuple[int, int, int, int, int]  # size, mtime_ns, ctime_ns, inode, device
 
 
-@dataclass
-class _Row:
-    rowid: int
-    hash: bytes
-    memo: Memo
-    checked: int
-    payload: str
-    digest: bytes
+# rowid, content hash, memo, checked (ns), payload, payload checksum; a plain
+# tuple because a warm run makes one per file of the repository
+_Row = tuple[int, bytes, Memo, int, bytes, bytes]
 
 
 @dataclass
@@ -135,7 +130,10 @@ class LintCache:
         self.file = file
         self.lint = lint  # a file answered for lint needs its findings too
         self._db: sqlite3.Connection | None = db
-        self._root = str(config.root)
+        self._root_parts = config.root.parts
+        self._depth = len(self._root_parts)
+        self._prefix = str(config.root).rstrip(os.sep) + os.sep
+        self._max_bytes = config.max_file_bytes
         self._rows: dict[str, list[_Row]] = {}
         self._seen: set[str] = set()
         self._answered: dict[int, tuple[RecordSet, Cached]] = {}
@@ -181,9 +179,13 @@ class LintCache:
             "SELECT rowid, path, hash, size, mtime, ctime, ino, dev, checked, payload, digest"
             " FROM entries"
         )
-        for rowid, path, digest_, size, mtime, ctime, ino, dev, checked, payload, check in rows:
-            row = _Row(rowid, digest_, (size, mtime, ctime, ino, dev), checked, payload, check)
-            self._rows.setdefault(path, []).append(row)
+        found = self._rows
+        for rowid, path, content, size, mtime, ctime, ino, dev, checked, payload, check in rows:
+            row = (rowid, content, (size, mtime, ctime, ino, dev), checked, payload, check)
+            if path in found:
+                found[path].append(row)
+            else:
+                found[path] = [row]
 
     def _require(self) -> sqlite3.Connection:
         if self._db is None:
@@ -194,10 +196,12 @@ class LintCache:
 
     def read_through(self, file: Path, kind: str, read: Callable[[], RecordSet]) -> RecordSet:
         """`load_repository`'s hook: the file's unit from the cache, or `read()` and remember it."""
-        name = str(file)
-        if not name.startswith(self._root + os.sep):
+        parts = file.parts
+        if parts[: self._depth] != self._root_parts or len(parts) <= self._depth:
             return read()
-        path = name[len(self._root) + 1 :].replace(os.sep, "/")
+        # Joined here: a listed Path's str() costs more than everything else per hit.
+        path = "/".join(parts[self._depth :])
+        name = self._prefix + path
         self._seen.add(path)
         checked = time.time_ns()
         try:
@@ -206,13 +210,14 @@ class LintCache:
             return read()
         # Symlinks, folders and devices are read (and reported) every time; a
         # file over the size limit too: its finding needs no parsing.
-        if not stat.S_ISREG(st.st_mode) or st.st_size > self.config.max_file_bytes:
+        if not stat.S_ISREG(st.st_mode) or st.st_size > self._max_bytes:
             return read()
-        memo = _memo(st)
+        memo = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
         rows = self._rows.get(path, ())
+        changed = max(st.st_mtime_ns, st.st_ctime_ns) + RACY_NS
         for row in rows:
-            if row.memo == memo and max(st.st_mtime_ns, st.st_ctime_ns) < row.checked - RACY_NS:
-                unit = self._answer(row, path, file, read)
+            if row[2] == memo and changed < row[3]:
+                unit = self._answer(row, path, file)
                 if unit is not None:
                     return unit
         try:
@@ -221,21 +226,18 @@ class LintCache:
             return read()
         content = _digest(raw)
         for row in rows:
-            if row.hash == content:
-                unit = self._answer(row, path, file, read)
+            if row[1] == content:
+                unit = self._answer(row, path, file)
                 if unit is not None:
-                    self._confirmed.append((memo, checked, row.rowid))
+                    self._confirmed.append((memo, checked, row[0]))
                     return unit
         return self._read_and_remember(read, name, path, raw, content, memo, checked)
 
-    def _answer(
-        self, row: _Row, path: str, file: Path, read: Callable[[], RecordSet]
-    ) -> RecordSet | None:
-        payload = row.payload.encode("utf-8", "surrogatepass")
-        if _digest(payload) != row.digest:
-            self._dropped.append(row.rowid)
-            return None
+    def _answer(self, row: _Row, path: str, file: Path) -> RecordSet | None:
+        rowid, _, _, _, payload, check = row
         try:
+            if _digest(payload) != check:  # TypeError when not even bytes
+                raise ValueError("checksum mismatch")
             findings, suppressed, index = json.loads(payload)
             if findings is None and self.lint:
                 return None  # stored by a command that does not lint: lint this file
@@ -243,10 +245,10 @@ class LintCache:
             cached = Cached(
                 path,
                 None if findings is None else decode_findings(findings, path),
-                {line: set(ids) for line, ids in suppressed},
+                {line: set(ids) for line, ids in suppressed} if suppressed else {},
             )
         except (ValueError, TypeError, KeyError, IndexError, AttributeError):
-            self._dropped.append(row.rowid)  # well-formed checksum, foreign content
+            self._dropped.append(rowid)  # damaged, or foreign content under a good checksum
             return None
         self.hits += 1
         self._answered[id(unit)] = (unit, cached)
@@ -388,14 +390,8 @@ class LintCache:
                 )
             except Uncacheable:
                 continue
-            yield (
-                pending.path,
-                pending.hash,
-                *pending.memo,
-                pending.checked,
-                payload,
-                _digest(payload.encode("ascii")),
-            )
+            data = payload.encode("ascii")
+            yield (pending.path, pending.hash, *pending.memo, pending.checked, data, _digest(data))
 
 
 def _connect(file: Path) -> sqlite3.Connection:
