@@ -268,27 +268,54 @@ def encode_unit(unit: RecordSet, path: str) -> list[Any]:
 
 def decode_unit(data: list[Any], path: str, source: Path, unit: RecordSet) -> RecordSet:
     """Fill `unit` (empty, with its config) from `encode_unit`'s output."""
+    # Runs for every file on a warm lint: no generator, no call for what is empty.
     head, incidents, postmortems, cases, problems = data
     doc: Document | None = None
     if head is not None:
         kind, start, end, yaml_line, body_offset, body_line, readable, doc_problems, marks = head
         doc = Document(
-            path=path,
-            kind=kind,
-            body_offset=body_offset,
-            body_line=body_line,
-            problems=decode_findings(doc_problems, path),
-            yaml_span=(start, end),
-            yaml_line=yaml_line,
-            source=source,
-            _released=True,
-            _was_readable=readable,
-            _positions=None if marks is None else _decode_positions(marks),
+            path,
+            kind,
+            "",
+            None,
+            body_offset,
+            body_line,
+            decode_findings(doc_problems, path) if doc_problems else [],
+            (start, end),
+            yaml_line,
+            source,
+            None if marks is None else _decode_positions(marks),
+            True,
+            readable,
         )
         unit.documents.append(doc)
-    dec_i, dec_p, dec_c = _INCIDENT[1], _POSTMORTEM[1], _CASE[1]
-    unit.incidents.extend(dec_i(i, doc) for i in incidents)
-    unit.postmortems.extend(dec_p(p, doc) for p in postmortems)
-    unit.cases.extend(dec_c(c, doc) for c in cases)
-    unit.python_problems.extend(decode_findings(problems, path))
+    if incidents:
+        decode = _INCIDENT[1]
+        unit.incidents = [decode(i, doc) for i in incidents]
+    if postmortems:
+        decode = _POSTMORTEM[1]
+        unit.postmortems = [decode(p, doc) for p in postmortems]
+    if cases:
+        decode = _CASE[1]
+        unit.cases = [decode(c, doc) for c in cases]
+    if problems:
+        unit.python_problems = decode_findings(problems, path)
     return unit
+
+
+# Positional construction above: the fields of Document, in order, as of this module.
+assert [f.name for f in dataclasses.fields(Document)] == [
+    "path",
+    "kind",
+    "text",
+    "data",
+    "body_offset",
+    "body_line",
+    "problems",
+    "yaml_span",
+    "yaml_line",
+    "source",
+    "_positions",
+    "_released",
+    "_was_readable",
+], "records.document.Document changed: update cache.index.decode_unit"
