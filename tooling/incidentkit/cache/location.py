@@ -21,6 +21,8 @@ import yaml
 
 import incidentkit
 from incidentkit.config import Config
+from incidentkit.records.placeholders import markers_for
+from incidentkit.records.pytest_config import pytest_collection
 from incidentkit.records.schemas import SCHEMA_FILES
 from incidentkit.rules import RULES
 
@@ -93,7 +95,8 @@ def environment_key(config: Config, chosen_dir: bool) -> str:
     The tool (its version and every source file of the package, so an
     editable install that changes a rule is never answered from an old
     cache), the Python and parser versions, the effective configuration,
-    the schemas and the rule set. The repository root is left out, so
+    the schemas, the templates' placeholder markers, the pytest collection
+    settings and the rule set. The repository root is left out, so
     worktrees share one cache, unless the user chose a folder that several
     repositories may share.
     """
@@ -113,7 +116,10 @@ def environment_key(config: Config, chosen_dir: bool) -> str:
         except metadata.PackageNotFoundError:
             add(package, "-")
     add(code_digest(Path(incidentkit.__file__).parent))
-    add(repr(replace(config, root=Path(config.root if chosen_dir else "."), source=None)))
+    # Paths out; what they point at is in by content (schemas, templates, pytest).
+    root = Path(config.root if chosen_dir else ".")
+    add(repr(replace(config, root=root, source=None, settings_root=None)))
+    add(repr(markers_for(config)), repr(pytest_collection(config.settings, config.evals_dir)))
     for name in sorted(SCHEMA_FILES.values()):
         try:
             add(name, (config.schemas_path / name).read_bytes())

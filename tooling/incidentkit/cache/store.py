@@ -28,7 +28,7 @@ import sqlite3
 import stat
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -141,17 +141,25 @@ class LintCache:
         self._confirmed: list[tuple[Memo, int, int]] = []  # memo, checked, rowid
         self._dropped: list[int] = []
         self._history: tuple[str, str, str] | None = None  # head, shallow, times (JSON)
+        self._remember_stat = True
         self.hits = 0
         self.misses = 0
 
     # -- opening --------------------------------------------------------------
 
     @classmethod
-    def open(cls, config: Config, *, lint: bool = True) -> LintCache | None:
-        """The cache for `config`, or None when it is off or cannot be used here."""
+    def open(
+        cls, config: Config, *, lint: bool = True, home: Path | None = None
+    ) -> LintCache | None:
+        """The cache for `config`, or None when it is off or cannot be used here.
+
+        `home`: the repository whose cache to use when `config.root` is a copy
+        of its files elsewhere (the gate's export of a commit): answers come by
+        content, and the copy's `stat` is not remembered.
+        """
         if disabled_by_environment():
             return None
-        directory, chosen = cache_dir(config)
+        directory, chosen = cache_dir(config if home is None else replace(config, root=home))
         try:
             created = _prepare(directory, config)
             file = directory / f"lint-v{FORMAT}-{environment_key(config, chosen)[:24]}.sqlite3"
@@ -162,6 +170,7 @@ class LintCache:
         for _ in range(2):
             try:
                 cache = cls(config, _connect(file), file, lint=lint)
+                cache._remember_stat = home is None or home == config.root
                 cache._load()
                 return cache
             except sqlite3.DatabaseError:
@@ -229,7 +238,8 @@ class LintCache:
             if row[1] == content:
                 unit = self._answer(row, path, file)
                 if unit is not None:
-                    self._confirmed.append((memo, checked, row[0]))
+                    if self._remember_stat:
+                        self._confirmed.append((memo, checked, row[0]))
                     return unit
         return self._read_and_remember(read, name, path, raw, content, memo, checked)
 

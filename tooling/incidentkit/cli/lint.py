@@ -14,6 +14,7 @@ from incidentkit.cli.common import config_from, in_github_actions, repo_relative
 from incidentkit.clock import now
 from incidentkit.config import Config
 from incidentkit.lint import LintResult, lint_repository
+from incidentkit.precommit import hook_scope
 from incidentkit.records.repository import python_test_files, record_files
 from incidentkit.report import REPORTERS
 
@@ -41,6 +42,14 @@ from incidentkit.report import REPORTERS
     help="Read and check every file, neither using nor updating the lint cache "
     "(also: INCIDENTKIT_NO_CACHE=1).",
 )
+@click.option(
+    "--pre-commit",
+    "pre_commit",
+    is_flag=True,
+    help="Run as the pre-commit hook: PATHS are the staged files. Lints the records among "
+    "them, or everything when the commit deletes or renames a record or changes "
+    "pyproject.toml, a schema or a template; files outside the record folders are ignored.",
+)
 @click.pass_context
 def lint(
     ctx: click.Context,
@@ -49,6 +58,7 @@ def lint(
     output: Path | None,
     force: bool,
     no_cache: bool,
+    pre_commit: bool,
 ) -> None:
     """Check records against the schemas and the repository-wide rules.
 
@@ -66,7 +76,15 @@ def lint(
     INCIDENTKIT_CACHE_DIR moves it). The findings are the same without it.
     """
     config = config_from(ctx)
-    only = _selected(config, repo_relative(config, paths)) if paths else None
+    if pre_commit:
+        scope = hook_scope(config, paths)
+        if scope.files is not None and not scope.files:
+            ctx.exit(0)  # nothing this commit changes can break a record
+        if scope.reason:
+            click.echo(f"incidentkit: {scope.reason}", err=True)
+        only = None if scope.files is None else set(scope.files)
+    else:
+        only = _selected(config, repo_relative(config, paths)) if paths else None
     cache = None if no_cache else LintCache.open(config)
     result = lint_repository(config, now(), only, for_process=True, cache=cache)
     _report(result, fmt or ("github" if in_github_actions() else "text"), output, force)

@@ -10,10 +10,13 @@ from functools import cached_property, partial
 from pathlib import Path
 
 from incidentkit.config import Config
-from incidentkit.evals.discovery import link_graph, scan_python, yaml_cases
 from incidentkit.findings import Finding
+from incidentkit.records.cases import link_graph, yaml_cases
 from incidentkit.records.document import Document, Kind, read_document
 from incidentkit.records.model import EvalCase, Incident, Postmortem
+from incidentkit.records.placeholders import Markers, markers_for
+from incidentkit.records.pytest_config import Collection, pytest_collection
+from incidentkit.records.pytest_source import scan_python
 
 _SKIPPED_NAMES = {"readme.md", "index.md"}
 
@@ -159,8 +162,9 @@ def _load(
     read_through: ReadThrough | None,
 ) -> RecordSet:
     records = RecordSet(config=config)
+    markers = markers_for(config)
     for file, kind in record_files(config) if files is None else files:
-        read = partial(_read_record, config, file, kind)
+        read = partial(_read_record, config, file, kind, markers)
         unit = read() if read_through is None else read_through(file, kind, read)
         if on_unit is not None:
             on_unit(unit)
@@ -170,8 +174,9 @@ def _load(
             unit.cases = [replace(case, data={}) if case.data else case for case in unit.cases]
         records.add(unit)
     if files is None:
+        collection = pytest_collection(config.settings, config.evals_dir)
         for file in python_test_files(config):
-            read = partial(_read_python, config, file)
+            read = partial(_read_python, config, file, collection)
             unit = read() if read_through is None else read_through(file, "python", read)
             if on_unit is not None:
                 on_unit(unit)
@@ -179,7 +184,7 @@ def _load(
     return records
 
 
-def _read_record(config: Config, file: Path, kind: Kind) -> RecordSet:
+def _read_record(config: Config, file: Path, kind: Kind, markers: Markers) -> RecordSet:
     unit = RecordSet(config=config)
     doc = read_document(config.root, file, kind, config.max_file_bytes)
     unit.documents.append(doc)
@@ -189,12 +194,12 @@ def _read_record(config: Config, file: Path, kind: Kind) -> RecordSet:
         elif kind == "postmortem":
             unit.postmortems.append(Postmortem.from_document(doc))
         else:
-            unit.cases.extend(yaml_cases(doc))
+            unit.cases.extend(yaml_cases(doc, markers))
     return unit
 
 
-def _read_python(config: Config, file: Path) -> RecordSet:
-    cases, problem = scan_python(config.root, file)
+def _read_python(config: Config, file: Path, collection: Collection) -> RecordSet:
+    cases, problem = scan_python(config.root, file, collection, config.evals_dir)
     unit = RecordSet(config=config, cases=cases)
     if problem is not None:
         unit.python_problems.append(problem)

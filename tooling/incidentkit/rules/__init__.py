@@ -38,6 +38,7 @@ from incidentkit.rules import (
     lightweight_severity,
     overdue_action_item,
     personal_data,
+    placeholder,
     postmortem_deadline,
     postmortem_sections,
     python_syntax,
@@ -47,6 +48,7 @@ from incidentkit.rules import (
     timestamp_order,
     unique_id,
     yaml_syntax,
+    yaml_tag,
 )
 from incidentkit.rules.context import LintContext
 
@@ -57,11 +59,13 @@ _MODULES: tuple[ModuleType, ...] = (
     yaml_syntax,
     duplicate_key,
     alias_bomb,
+    yaml_tag,
     schema,
     unique_id,
     id_filename,
     tier_folder,
     python_syntax,
+    placeholder,
     eval_regex,
     broken_link,
     timestamp_order,
