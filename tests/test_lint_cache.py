@@ -541,3 +541,12 @@ def test_the_gate_reports_the_same_with_a_warm_cache(repo: Repo, run_cli: RunCli
     second = run_cli(*args, expect=1)
     assert json.loads(first.stdout) == json.loads(cold.stdout) == json.loads(second.stdout)
     assert "gate-no-case" in cold.stdout
+
+
+def test_a_file_name_that_is_not_utf8_is_linted_every_time(repo: Repo) -> None:
+    name = os.fsdecode(b"evals/regression/caf\xe9.yaml")
+    (repo.root / name).write_text(case_text(id="caf"), encoding="utf-8")
+    cold, first = _cold_and_warm(repo)
+    second, answered = repo.lint(cache=True)
+    assert first == cold == second
+    assert answered is not None and answered.misses == 0

@@ -118,6 +118,14 @@ def _read_bytes(name: str) -> bytes:
         os.close(fd)
 
 
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _memo(st: os.stat_result) -> Memo:
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
 
@@ -210,6 +218,8 @@ class LintCache:
             return read()
         # Joined here: a listed Path's str() costs more than everything else per hit.
         path = "/".join(parts[self._depth :])
+        if not path.isascii() and not _is_utf8(path):
+            return read()  # a name that is not UTF-8 (surrogate-escaped): SQLite cannot key it
         name = self._prefix + path
         self._seen.add(path)
         checked = time.time_ns()
