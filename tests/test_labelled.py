@@ -77,3 +77,12 @@ def test_the_blame_prefilter_changes_nothing(monkeypatch: pytest.MonkeyPatch) ->
     with_filter = [find_blame(t) for t in texts]
     monkeypatch.setattr(lexicon, "NEEDLES", ("",))
     assert [find_blame(t) for t in texts] == with_filter
+
+
+def test_the_docs_table_is_generated_and_current() -> None:
+    pytest.importorskip("detect_secrets")
+    from labelled import compare
+
+    assert compare.PAGE.read_text(encoding="utf-8") == compare.render(), (
+        "docs/prose-rules.md is stale: run .venv/bin/python tests/labelled/compare.py"
+    )
