@@ -86,3 +86,10 @@ def test_the_docs_table_is_generated_and_current() -> None:
     assert compare.PAGE.read_text(encoding="utf-8") == compare.render(), (
         "docs/prose-rules.md is stale: run .venv/bin/python tests/labelled/compare.py"
     )
+
+
+def test_a_finding_names_the_words_and_says_what_to_write_instead() -> None:
+    text = "## Root cause\n\nThe operator forgot to type `-n`, and the script ran for real.\n"
+    [blame] = find_blame(text)
+    assert text[blame.start : blame.end] == blame.phrase == "forgot"
+    assert "e.g." in blame.hint and "operator" not in blame.hint
