@@ -26,6 +26,11 @@ def policy_cell(entry: IncidentCoverage) -> str:
     return '<span class="ik-badge ik-missing">missing</span>'
 
 
+def not_counted_cell(entry: IncidentCoverage) -> str:
+    """The linked cases that do not count toward policy, each with the reason (`counts.py`)."""
+    return "<br>".join(esc(f"{c.case.id}: {c.reason}") for c in entry.not_counting) or "—"
+
+
 def turnaround_cell(entry: IncidentCoverage) -> str:
     text = fmt_hours(entry.turnaround_hours)
     if entry.turnaround_met is True:
@@ -46,7 +51,16 @@ def page(site: SiteData) -> str:
     if any(NO_TIER in e.cases_by_tier for e in entries):
         tiers.append(NO_TIER)
     policy = site.records.config.policy
-    headers = ["Incident", "Severity", "Policy", *tiers, "Verified", "Turnaround", "Waiver"]
+    headers = [
+        "Incident",
+        "Severity",
+        "Policy",
+        *tiers,
+        "Verified",
+        "Turnaround",
+        "Waiver",
+        "Not counted",
+    ]
     rows = [
         [
             urls.link(here, urls.incident(e.incident.id), e.incident.id),
@@ -58,6 +72,7 @@ def page(site: SiteData) -> str:
             md(f"{e.incident.waiver.reason} ({e.incident.waiver.approved_by})")
             if e.incident.waiver
             else "—",
+            not_counted_cell(e),
         ]
         for e in entries
     ]
@@ -73,7 +88,7 @@ def page(site: SiteData) -> str:
             "# Eval coverage",
             "",
             f"Policy: {esc(', '.join(policy.regression_severities) or 'no')} incidents need at "
-            f"least one linked eval case; turnaround target {policy.turnaround_hours:g} h. "
+            f"least one linked eval case that runs and checks something; turnaround target {policy.turnaround_hours:g} h. "
             f"{len(unmet)} of {len(entries)} incidents do not meet the policy.",
             "",
             history_note,
