@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import pytest
 
-from incidentkit.blame import find_blame, lexicon
+from incidentkit.blame import anchored, find_blame, find_blame_whole
+from incidentkit.blame.triggers import TRIGGERS
 from labelled.scoring import (
     Score,
     load,
@@ -70,13 +71,18 @@ def test_personal_data(capsys: pytest.CaptureFixture[str]) -> None:
     assert score.recall >= 0.90, _why(score)
 
 
-def test_the_blame_prefilter_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The needle prefilter only skips work: without it, the same findings."""
+def test_the_shortcuts_change_nothing() -> None:
+    """Anchors and the paragraph check only skip work: every match starts with an
+    anchor, and find_blame equals the whole-body judgement on every labelled text."""
     data = load("blame")
     texts = [*data["blaming"], *data["blameless"]]
-    with_filter = [find_blame(t) for t in texts]
-    monkeypatch.setattr(lexicon, "NEEDLES", ("",))
-    assert [find_blame(t) for t in texts] == with_filter
+    for trigger in TRIGGERS:
+        for text in texts:
+            low = text.lower().replace("\u2019", "'")
+            expected = [m.span() for m in trigger.pattern.finditer(low)]
+            assert [m.span() for m in anchored(trigger, low)] == expected, trigger.pattern
+    for text in texts:
+        assert find_blame(text) == find_blame_whole(text), text
 
 
 def test_the_docs_table_is_generated_and_current() -> None:
