@@ -15,6 +15,8 @@ def _words(text: str) -> frozenset[str]:
 
 ROLES = _words(
     """
+    captain captains shepherd steward coordinator coordinators scribe dispatcher supervisor
+    supervisors specialist specialists officer officers expert experts
     admin administrator administrators admins analyst analysts approver approvers architect
     architects author authors ceo coder coders colleague colleagues commander committer
     committers consultant consultants contractor contractors crew cto customer customers dba
@@ -122,6 +124,14 @@ HUMAN_OBJECTS = _words(
     reviews reviewer advice feedback process procedure procedures policy freeze linter
     instructions docs documentation notes guide plan ticket tickets message messages
     email emails call calls escalation rotation handoff handover approval approvals
+    """
+)
+
+# Before "agent", words that make it a person rather than the AI agent under test.
+HUMAN_SERVICE = _words(
+    """
+    helpdesk help-desk human live call-center call-centre desk service-desk field travel
+    insurance booking
     """
 )
 

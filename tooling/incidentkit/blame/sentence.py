@@ -75,6 +75,8 @@ class Sentence:
             return FIRST
         if low in lexicon.ROLES:
             return PERSON
+        if low in ("agent", "agents") and previous in lexicon.HUMAN_SERVICE:
+            return PERSON  # "the helpdesk agent"; a bare "agent" is the AI under test
         if previous == "team" and (token.text[:1].isupper() or token.text.isdigit()):
             return PERSON  # "team B", "Team 7"
         if low in lexicon.TRANSPARENT or low.isdigit() or low in ("no", "any"):

@@ -113,6 +113,11 @@ def _loose(s: Sentence, i: int, m: re.Match[str]) -> bool:
     return s.by_person(i)
 
 
+def _idiom(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """ "Asleep at the wheel", "dropped the ball": said of people whatever the subject."""
+    return s.actor_before(i) not in (FIRST, NEGATED) and not s.negated_before(i, 2)
+
+
 def _cause(s: Sentence, i: int, m: re.Match[str]) -> bool:
     """`is to blame`, `was at fault`, `was responsible for the outage`, not negated.
 
@@ -205,7 +210,7 @@ TRIGGERS = (
     _t(r"\bforg(?:o|e)t(?:s|ten)?\b", _loose, MISS, "forg"),
     _t(r"\bneglect(?:ed|s|ing)?\b", _loose, MISS, "neglect"),
     _t(r"\bbotch(?:ed|es|ing)?\b", _loose, JUDGE, "botch"),
-    _t(r"\bfat[- ]?finger(?:ed|s|ing)?\b", _loose, INPUT, "fat"),
+    _t(r"\bfat[- ]?finger(?:ed|s|ing)?\b", _idiom, INPUT, "fat"),
     _t(
         r"\b(?:messed|screwed|fouled|cocked|goofed) up\b|\b(?:goofed|blundered|bungled)\b",
         _loose,
@@ -214,14 +219,14 @@ TRIGGERS = (
     ),
     _t(
         r"\bdropped the ball\b|\basleep at the (?:wheel|switch)\b",
-        _loose,
+        _idiom,
         JUDGE,
         "dropped the ball | asleep at",
     ),
     _t(r"\b(?:did ?n[o']?t|never) (?:even )?bother(?:ed)?\b", _loose, JUDGE, "did | never"),
     _t(
         r"\bcut(?:ting)? corners\b|\bblindly\b|\bwent back to sleep\b",
-        _loose,
+        _idiom,
         JUDGE,
         "cut | blindly | went back",
     ),
