@@ -163,7 +163,8 @@ _IN_RUNS = tuple(n for n in _BY_NEEDLE if n not in _ANYWHERE)
 
 # Context: a URL's password; the AWS secret key beside its key ID.
 # After `://`: user, `:`, the password, `@`, a host.
-_URL_PASSWORD = re.compile(r"[^\s:/?#@\[\]\"'`<>]*:(?P<value>[^\s/?#@\"'`<>]+)@[A-Za-z0-9\[]")
+# An unencoded `@` in the password is common: the host follows the last `@`.
+_URL_PASSWORD = re.compile(r"[^\s:/?#@\[\]\"'`<>]*:(?P<value>[^\s/?#\"'`<>]+)@[A-Za-z0-9\[]")
 _AWS_SECRET = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
 _AWS_PAIR_WINDOW = 300  # characters around a key ID searched for its secret key
 
@@ -173,6 +174,12 @@ _KEY_CHARS = re.compile(r"[A-Za-z0-9_.-]*\Z")
 _ASSIGNMENT = re.compile(
     r"(?P<dash>--?)?(?P<key>[A-Za-z][A-Za-z0-9_.-]*)[\"']?"
     r"(?:[ \t]*(?::=|=>|[:=])|(?(dash)[ \t](?=[^\s:=-])|(?!)))[ \t]*"
+    r"(?:(?P<q>[\"'])(?P<quoted>[^\"'\n]{1,400})(?P=q)|(?P<bare>[^\s\"'`;&]{1,400}))"
+)
+# A Kubernetes-style pair: `- name: DB_PASSWORD` then `value: ...` on the next line.
+_NAMED = re.compile(r"\bname[\"']?[ \t]*:[ \t]*[\"']?\Z")
+_ENV_PAIR = re.compile(
+    r"(?P<key>[A-Za-z][A-Za-z0-9_.-]*)[\"']?[ \t]*\r?\n[ \t]*-?[ \t]*value[\"']?[ \t]*:[ \t]*"
     r"(?:(?P<q>[\"'])(?P<quoted>[^\"'\n]{1,400})(?P=q)|(?P<bare>[^\s\"'`;&]{1,400}))"
 )
 _WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
@@ -271,6 +278,8 @@ def _assignments(text: str) -> Iterator[Hit]:
         if start < done or (start > 0 and text[start - 1] in ":/.@$"):
             continue  # `arn:...:secret:name`, `/secrets/x`: a path or name, not a key
         m = _ASSIGNMENT.match(text, start)
+        if m is None and _NAMED.search(text, max(0, start - 20), start):
+            m = _ENV_PAIR.match(text, start)
         if m is None or not _credential_key(m.group("key")):
             continue
         quoted = m.group("quoted")
