@@ -36,6 +36,8 @@ _NO_REPLY = re.compile(r"(?i)no-?reply|do-?not-?reply|donotreply|do_not_reply|ma
 _AUTOMATION = {
     "bot", "bots", "robot", "daemon", "dependabot", "renovate", "renovatebot", "github-actions",
     "mergify", "jenkins", "buildkite", "circleci", "ci", "automation", "notifications",
+    "build", "builds", "deploy", "deploys", "deployer", "release", "releases", "git", "system",
+    "monitoring", "alerting", "pager", "cron", "scheduler", "mailer", "postman",
 }  # fmt: skip
 # RFC 2142 and the mailboxes organisations share: they name a function, not a person.
 _ROLES = {
