@@ -16,18 +16,18 @@ def _words(text: str) -> frozenset[str]:
 ROLES = _words(
     """
     captain captains shepherd steward coordinator coordinators scribe dispatcher supervisor
-    supervisors specialist specialists officer officers expert experts
-    admin administrator administrators admins analyst analysts approver approvers architect
-    architects author authors ceo coder coders colleague colleagues commander committer
-    committers consultant consultants contractor contractors crew cto customer customers dba
-    dbas designer designers dev developer developers devops devs director directors employee
-    employees engineer engineers executive executives founder he him hire hires human humans
-    intern interns junior lead leads maintainer maintainers management manager managers
-    newbie newcomer on-call on-caller on-callers oncall operator operators ops owner owners
-    people person pm pms programmer programmers qa rep representative representatives reps
-    responder responders reviewer reviewers senior seniors she somebody someone squad sre
-    sres staff staffer staffers sysadmin sysadmins team teammate teammates teams technician
-    technicians tester testers user users vp whoever
+    supervisors specialist specialists officer officers expert experts admin administrator
+    administrators admins analyst analysts approver approvers architect architects author
+    authors ceo coder coders colleague colleagues commander committer committers consultant
+    consultants contractor contractors crew cto dba dbas designer designers dev developer
+    developers devops devs director directors employee employees engineer engineers
+    executive executives founder he him hire hires human humans intern interns junior lead
+    leads maintainer maintainers management manager managers newbie newcomer on-call
+    on-caller on-callers oncall operator operators ops owner owners people person pm pms
+    programmer programmers qa rep representative representatives reps responder responders
+    reviewer reviewers senior seniors she somebody someone squad sre sres staff staffer
+    staffers sysadmin sysadmins team teammate teammates teams technician technicians tester
+    testers vp whoever
     """
 )
 

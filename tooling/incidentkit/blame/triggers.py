@@ -15,6 +15,7 @@ from incidentkit.blame import lexicon
 from incidentkit.blame.sentence import (
     FIRST,
     NEGATED,
+    NEGATION,
     NONE,
     OTHER,
     PERSON,
@@ -80,12 +81,47 @@ def _strict(s: Sentence, i: int, m: re.Match[str]) -> bool:
     An unknown capitalised subject counts when what it acts on is a human
     process ("Danny ignored the linter warnings", not "Envoy ignored the header").
     """
-    if _nothing_after(s, m):
+    if _nothing_after(s, m) or _passive(s, i, m) or _explained(s, m):
         return False
+    if not NEGATION.search(m.group()) and s.negated_before(i, 1):
+        return False  # "never ignored an alert"
     actor = s.actor_before(i)
     if actor == UNKNOWN_NAME:
         return s.human_object(i)
     return actor == PERSON or s.by_person(i)
+
+
+def _passive(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """ "was never told", "was paged by mistake": the person is acted on, not acting."""
+    before = s.tokens[i - 1].low if i > 0 else ""
+    if before in _BE and m.group().startswith(("never", "not")):
+        return True
+    return (
+        i > 1
+        and s.tokens[i - 2].low in _BE
+        and bool(re.fullmatch(r"[a-z]+(?:ed|en|wn|ght)", before))
+        and m.group().startswith("by ")
+    )
+
+
+def _explained(s: Sentence, m: re.Match[str]) -> bool:
+    """ "did not follow the runbook because it had been replaced": a system reason follows."""
+    j = s.index_at(m.end())
+    for k in range(j, len(s.tokens)):
+        if s.tokens[k].low in ("because", "since"):
+            for n in range(k + 1, min(len(s.tokens), k + 6)):
+                kind = s.kind(n)
+                if kind == SKIP:
+                    continue
+                return kind in (OTHER, NONE) and s.tokens[n].low not in ("he", "she", "they")
+            return False
+        if s.tokens[k].punct and s.tokens[k].text != ",":
+            return False
+    return False
+
+
+_REFLEXIVE = frozenset(("themselves", "himself", "herself", "ourselves", "myself", "yourself"))
+_BE = frozenset(("was", "were", "is", "are", "be", "been", "being", "wasn't", "weren't"))
 
 
 def _person_just_before(s: Sentence, i: int, m: re.Match[str]) -> bool:
@@ -100,6 +136,8 @@ def _object(s: Sentence, i: int, m: re.Match[str]) -> bool:
 
 def _adverb(s: Sentence, i: int, m: re.Match[str]) -> bool:
     """`Chen accidentally truncated ...`, `deleted the volume by mistake`."""
+    if _passive(s, i, m):
+        return False
     return _strict(s, i, m) or _object(s, i, m)
 
 
@@ -148,6 +186,9 @@ def _blame_verb(s: Sentence, i: int, m: re.Match[str]) -> bool:
     before = s.tokens[i - 1].low if i > 0 else ""
     if before in ("git", "no", "without") or s.negated_before(i, 3):
         return False
+    after = s.index_at(m.end())
+    if after < len(s.tokens) and s.tokens[after].low in _REFLEXIVE:
+        return False  # "engineers blamed themselves": about blame, not blaming
     actor = s.actor_before(i)
     if actor == NEGATED:
         return False
@@ -315,7 +356,7 @@ TRIGGERS = (
         "accidentally | mistakenly | inadvertently | erroneously | wrongly | by mistake | by accident",
     ),
     _t(
-        rf"\b(?:should|could|ought to|must)(?: not|n't| never)? have (?:been )?(?!(?:a|an|the|to|had|some|more|no|any)\b)"
+        rf"\b(?:(?:should|ought to|must)(?: not|n't| never)?|could) have (?!(?:a|an|the|to|had|some|more|no|any|been)\b)"
         rf"(?:{_PARTICIPLE})\b(?!-)",
         _strict,
         HINDSIGHT,
