@@ -152,9 +152,17 @@ def test_missing_fields_are_asked_for_on_a_terminal(
     monkeypatch.setattr(incidentkit.cli.new, "_interactive", lambda: True)
     # Invalid answers are asked again: S9, an unknown failure mode, a time without a zone.
     answers = ["S9", "S3", "nonsense, tool-misuse", "tool-misuse", "2026-11-25 09:00"]
-    answers += ["2026-11-25T09:00:00Z", "red-team"]
+    answers += ["2026-11-25T09:00:00Z", "red-team", ""]  # "": detected_at's default, now
     result = run_cli(
-        "-C", root, "new", "incident", "--title", "Asked", "--agent", "a", input="\n".join(answers)
+        "-C",
+        root,
+        "new",
+        "incident",
+        "--title",
+        "Asked",
+        "--agent",
+        "a",
+        input="\n".join(answers) + "\n",
     )
     assert result.stdout.strip().endswith("INC-2026-0001-asked.md")
     created = root / "incidents" / "INC-2026-0001-asked.md"
@@ -164,6 +172,8 @@ def test_missing_fields_are_asked_for_on_a_terminal(
         ["tool-misuse"],
         "red-team",
     )
+    assert data["detected_at"] == "2026-11-26T12:00:00Z"  # the default shown: now
+    assert "Detected at" in result.stderr and "[2026-11-26T12:00:00Z]" in result.stderr
 
 
 @pytest.mark.parametrize(
