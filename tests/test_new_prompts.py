@@ -179,3 +179,11 @@ def test_slugs_keep_the_meaning(title: str, slug: str) -> None:
 def test_a_long_title_keeps_its_negation() -> None:
     title = "The agent does not ask for confirmation before it cancels the booking of a customer"
     assert "not" in slugify(title).split("-")
+
+
+def test_eval_help_lists_the_tiers_from_the_schema(run_cli: RunCli, root: Path) -> None:
+    out = " ".join(run_cli("-C", root, "new", "eval", "--help").stdout.split())
+    schema = json.loads((root / "schemas" / "eval-case.schema.json").read_text(encoding="utf-8"))
+    tier = schema["properties"]["tier"]
+    for value, meaning in zip(tier["enum"], tier["enumDescriptions"], strict=True):
+        assert f"{value} {meaning}" in out

@@ -24,7 +24,7 @@ from incidentkit.authoring.incident import (
     missing_fields,
 )
 from incidentkit.authoring.postmortem import create_postmortem
-from incidentkit.authoring.render import Created, check_choice
+from incidentkit.authoring.render import Created, check_choice, schema_enum_meanings
 from incidentkit.cli import SuggestingGroup
 from incidentkit.cli.common import config_from
 from incidentkit.config import Config
@@ -41,7 +41,17 @@ class _IncidentCommand(click.Command):
         super().format_epilog(ctx, formatter)
         for field, values in choice_meanings(_help_config(ctx)).items():
             with formatter.section(f"{_LABELS[field]} ({_flag(field)})"):
-                formatter.write_dl([(value, meaning or "-") for value, meaning in values])
+                formatter.write_dl([(value, meaning) for value, meaning in values])
+
+
+class _EvalCommand(click.Command):
+    """`new eval`, whose help lists the tiers of the repository's eval-case schema."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        super().format_epilog(ctx, formatter)
+        tiers = schema_enum_meanings(_help_config(ctx), "eval", "properties", "tier")
+        with formatter.section("Tiers (--tier), one folder each under evals/"):
+            formatter.write_dl(list(tiers))
 
 
 def _help_config(ctx: click.Context) -> Config:
@@ -154,11 +164,16 @@ def postmortem(
     _report(created, as_json)
 
 
-@new.command("eval")
+@new.command("eval", cls=_EvalCommand)
 @click.option(
     "--incident", "incident_id", required=True, help="The incident the case guards against."
 )
-@click.option("--tier", default="regression", show_default=True, help="Tier folder under evals/.")
+@click.option(
+    "--tier",
+    default="regression",
+    show_default=True,
+    help="Tier folder under evals/ (listed below; any case).",
+)
 @click.option("--id", "case_id", help="Case id and file name (default: the incident's slug).")
 @click.option("--json", "as_json", is_flag=True, help=_JSON_HELP)
 @click.pass_context
