@@ -65,7 +65,7 @@ def test_case_added_in_a_later_commit_misses_the_target(repo: GitRepo, run_cli: 
     assert (inc["turnaround_hours"], inc["turnaround_met"]) == (96.0, False)
     assert doc["history_available"] is True
     text = run_cli("-C", repo.root, "coverage").stdout
-    assert "96 h, over target" in text
+    assert "4.0 d, over target" in text  # metrics.format_hours
 
 
 def test_case_moved_between_tiers_keeps_its_turnaround(repo: GitRepo, run_cli: RunCli) -> None:

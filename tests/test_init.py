@@ -66,8 +66,13 @@ def test_schemas_and_templates_are_the_packaged_ones(run_cli: RunCli, tmp_path: 
 def test_mkdocs_config(run_cli: RunCli, tmp_path: Path) -> None:
     run_cli("init", tmp_path)
     config = yaml.safe_load((tmp_path / "mkdocs.yml").read_text(encoding="utf-8"))
-    assert config["theme"] == {"name": "material", "font": False}
+    assert config["theme"]["font"] is False  # no request to Google Fonts
     assert config["plugins"] == ["search", "tags", "incidentkit"]
+    assert config["strict"] is True
+    # What init writes is what this project recommends (its own mkdocs.yml).
+    ours = yaml.safe_load((REPO_ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    ours.pop("site_description")
+    assert config == ours
 
 
 def test_existing_mkdocs_yml_is_refused_and_named(run_cli: RunCli, tmp_path: Path) -> None:

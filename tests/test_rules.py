@@ -62,6 +62,24 @@ TRIGGERS = [
     ),
     Case("duplicate-key", {INC: incident_text(extra="severity: S4\n")}, [(INC, 12, Level.ERROR)]),
     Case(
+        "yaml-tag",
+        {INC: incident_text(extra="tags: !!python/object/apply:os.system [echo pwned]\n")},
+        [(INC, 12, Level.ERROR)],
+        "python-object",
+    ),
+    Case(
+        "yaml-tag",
+        {CASE: case_text(extra="  - contains: !secret-tag x\n")},
+        [(CASE, 10, Level.ERROR)],
+        "custom-scalar-tag",
+    ),
+    Case(
+        "yaml-tag",
+        {INC: incident_text(extra="!!binary aGk=: x\n")},
+        [(INC, 12, Level.ERROR)],
+        "tagged-key",
+    ),
+    Case(
         "alias-bomb",
         {
             CASE: "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
@@ -301,6 +319,11 @@ PASSES = [
     Case("yaml-syntax", {}),
     Case("duplicate-key", {}),
     Case("alias-bomb", {CASE: case_text() + "anchors: &a {x: 1}\n"}, name="small-anchor"),
+    Case(
+        "yaml-tag",
+        {CASE: case_text().replace("tier: regression", "tier: !!str regression")},
+        name="plain-explicit-tag",
+    ),
     Case(
         "schema",
         {INC: incident_text().replace('"2026-03-01T08:00:00Z"', "2026-03-01T08:00:00Z")},

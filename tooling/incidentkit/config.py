@@ -38,6 +38,9 @@ class Policy:
     postmortem_deadline_hours: float = 48.0
     since: date | None = None
     gaps_must_close: bool = False
+    # `verify`: judged runs needed on each side, and how often the case must fail before the fix
+    verification_runs: int = 3
+    verification_failure_rate: float = 0.0
 
     def needs_cases(self, severity: str | None, status: str | None) -> bool:
         return severity in self.regression_severities and status in self.regression_statuses
@@ -231,6 +234,10 @@ def _from_table(root: Path, table: dict[str, Any], source: Path, check_paths: bo
         ),
         since=_parse_since(since, source) if since is not None else None,
         gaps_must_close=bool(pol.get("gaps_must_close", False)),
+        verification_runs=int(pol.get("verification_runs", defaults.verification_runs)),
+        verification_failure_rate=float(
+            pol.get("verification_failure_rate", defaults.verification_failure_rate)
+        ),
     )
     command = agent.get("command")
     return Config(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,9 +26,11 @@ from incidentkit.authoring.render import (
 from incidentkit.config import Config
 from incidentkit.errors import UsageError
 from incidentkit.ids import next_id
-from incidentkit.records.timestamps import parse_timestamp, utc
+from incidentkit.records.markdown import fences
+from incidentkit.records.timestamps import parse_timestamp, timestamp_problem, utc
 
 TEMPLATE = "incident.md"
+_REPRODUCTION = re.compile(r"""\btitle\s*=\s*["']minimal reproduction["']""", re.IGNORECASE)
 # Required by the schema but never asked for: allocated, or defaulted.
 _DEFAULTED = {"id", "status", "detected_at"}
 
@@ -48,6 +51,7 @@ class IncidentDraft:
     status: str = "open"
     tags: tuple[str, ...] = ()
     slug: str | None = None  # default: from the title
+    reproduction: str | None = None  # YAML for the minimal-reproduction block (from a trace)
 
 
 @dataclass(frozen=True)
@@ -167,7 +171,26 @@ def create_incident(
             ),
         },
     )
+    if draft.reproduction:
+        text = with_reproduction(text, draft.reproduction)
     return write_new(config, f"{config.incidents_dir}/{record_id}-{slug}.md", text, record_id)
+
+
+def with_reproduction(text: str, reproduction: str) -> str:
+    """The incident text with `reproduction` as its minimal-reproduction block's content
+    (a section is appended when the template has no such block)."""
+    body = reproduction.rstrip("\n") + "\n"
+    for block in fences(text):
+        words = block.info.split(maxsplit=1)
+        is_yaml = bool(words) and words[0].lower() in ("yaml", "yml")
+        if block.closed and is_yaml and _REPRODUCTION.search(block.info):
+            return text[: block.content_start] + body + text[block.content_end :]
+    return (
+        text.rstrip("\n")
+        + '\n\n## Minimal reproduction\n\n```yaml title="minimal reproduction"\n'
+        + body
+        + "```\n"
+    )
 
 
 def _one_line(value: str, flag: str) -> str:
@@ -181,8 +204,7 @@ def _timestamp(value: str, flag: str) -> datetime:
     moment = parse_timestamp(value.strip())
     if moment is None:
         raise UsageError(
-            f"{flag} {value!r} is not an ISO 8601 timestamp with a time zone, "
-            "e.g. 2026-03-04T10:15:00Z"
+            f"{flag} {value!r} {timestamp_problem(value.strip())}, e.g. 2026-03-04T10:15:00Z"
         )
     return moment
 

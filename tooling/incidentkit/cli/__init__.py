@@ -19,7 +19,8 @@ from typing import Any
 import click
 
 from incidentkit import __version__
-from incidentkit.errors import IncidentkitError
+from incidentkit.errors import IncidentkitError, issue_tracker, symlink_loop
+from incidentkit.output_guard import remember_working_directory
 
 # CLI name -> "module:attribute"; the module is imported on first use.
 COMMANDS: dict[str, str] = {
@@ -37,6 +38,7 @@ COMMANDS: dict[str, str] = {
     "stats": "incidentkit.cli.stats:stats",
     "review": "incidentkit.cli.review:review",
     "export": "incidentkit.cli.export:export",
+    "export-cases": "incidentkit.cli.export_cases:export_cases",
     "rules": "incidentkit.cli.rules:rules",
 }
 
@@ -46,6 +48,7 @@ SUMMARIES: dict[str, str] = {
     "build": "Build the incident database site (MkDocs Material) from the records.",
     "coverage": "Which incidents have which eval cases, per tier, and which have none.",
     "export": "Export incidents, post-mortems, action items and eval cases for other tools.",
+    "export-cases": "Write the YAML eval cases as a promptfoo config or an Inspect AI task.",
     "gate": "Block a PR that leaves an incident without the regression coverage policy demands.",
     "init": "Lay out an incident repository in DIRECTORY (default: the current one).",
     "lint": "Check records against the schemas and the repository-wide rules.",
@@ -153,12 +156,16 @@ class LazyGroup(SuggestingGroup):
             if isinstance(exc, ModuleNotFoundError) and _extra_for(exc):
                 click.secho(_missing_extra(ctx, exc), fg="red", err=True)
                 ctx.exit(2)
+            if symlink_loop(exc):
+                # a path given or configured is a symlink loop: the environment, not a bug
+                click.secho(f"incidentkit: error: {exc}", fg="red", err=True)
+                ctx.exit(2)
             if os.environ.get("INCIDENTKIT_DEBUG"):
                 raise
             click.secho(
                 f"incidentkit: internal error: {type(exc).__name__}: {exc}\n"
-                "This is a bug in incidentkit; rerun with INCIDENTKIT_DEBUG=1 for the traceback "
-                "and report it.",
+                "This is a bug in incidentkit (exit 3 always is): rerun with INCIDENTKIT_DEBUG=1 "
+                f"for the traceback and report it at {issue_tracker()}.",
                 fg="red",
                 err=True,
             )
@@ -228,6 +235,7 @@ def cli(ctx: click.Context, directory: Path | None) -> None:
     configuration or I/O error.
     """
     if directory is not None:
+        remember_working_directory()  # a build must not empty it, -C or not
         directory = directory.resolve()
         # Like git -C: paths on the command line are relative to DIR too. The
         # old working directory comes back when the command ends (in-process

@@ -10,12 +10,14 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
-from incidentkit import clock, ids
+from incidentkit import clock, ids, traces
+from incidentkit.authoring import from_trace
 from incidentkit.authoring.eval_case import create_eval
+from incidentkit.authoring.from_trace import FromTrace, TraceRequest
 from incidentkit.authoring.incident import (
     IncidentDraft,
     choice_meanings,
@@ -30,8 +32,83 @@ from incidentkit.cli.common import config_from
 from incidentkit.config import Config
 from incidentkit.errors import IncidentkitError, UsageError
 from incidentkit.records.timestamps import is_timestamp
+from incidentkit.traces import Selection
 
 _JSON_HELP = 'Print {"id": ..., "path": ...} as JSON instead of the path.'
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _trace_options(fn: F) -> F:
+    """--from-trace and the options that choose inside it, shared by `new eval` and `new incident`."""
+    options = [
+        click.option(
+            "--from-trace",
+            "trace_file",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="A production trace to take the conversation from: OTLP JSON, OpenTelemetry "
+            "console JSON, Langfuse, LangSmith or a chat JSON/JSONL transcript.",
+        ),
+        click.option(
+            "--trace-format",
+            type=click.Choice(traces.NAMES, case_sensitive=False),
+            help="The trace's format, when detecting it from the content is not wanted.",
+        ),
+        click.option("--trace-id", help="The trace to use, in a file holding several."),
+        click.option(
+            "--span-id",
+            help="The failing LLM call (span, observation or run); default: the last one.",
+        ),
+        click.option("--conversation-id", help="The conversation (session, thread) to use."),
+        click.option(
+            "--no-redact",
+            is_flag=True,
+            help="Keep personal data and secrets from the trace (they are redacted by default).",
+        ),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def _trace_request(options: dict[str, Any]) -> TraceRequest | None:
+    """The --from-trace request in the options (removed from them), or None without it."""
+    path = options.pop("trace_file")
+    chosen = {k: options.pop(k) for k in ("trace_format", "trace_id", "span_id", "conversation_id")}
+    no_redact = options.pop("no_redact")
+    if path is None:
+        given = [f"--{k.replace('_', '-')}" for k, v in chosen.items() if v] + (
+            ["--no-redact"] if no_redact else []
+        )
+        if given:
+            raise UsageError(f"{', '.join(given)} only applies with --from-trace FILE")
+        return None
+    return TraceRequest(
+        path=path,
+        format_name=chosen["trace_format"],
+        selection=Selection(chosen["trace_id"], chosen["span_id"], chosen["conversation_id"]),
+        redact=not no_redact,
+    )
+
+
+def _report_trace(trace: FromTrace) -> None:
+    """What was taken from the trace and what was redacted, on stderr."""
+    conversation = trace.conversation
+    source = conversation.provenance
+    where = f" span {source.span_id}" if source.span_id else ""
+    click.echo(
+        f"read {source.format} trace {source.file}: {len(conversation.messages)} message(s) "
+        f"up to the failing reply{where}, {len(conversation.tool_results)} tool result(s)",
+        err=True,
+    )
+    if not trace.redacted:
+        click.secho(
+            "not redacted (--no-redact): personal data and secrets from the trace are in the "
+            "file; lint reports them, `incidentkit redact` replaces them",
+            fg="yellow",
+            err=True,
+        )
+    else:
+        click.echo(f"redacted: {trace.report.describe()}", err=True)
 
 
 class _IncidentCommand(click.Command):
@@ -98,6 +175,7 @@ def new() -> None:
 @click.option("--status", default="open", show_default=True, help="Lifecycle state (listed below).")
 @click.option("--tag", "tags", multiple=True, help="A free tag; repeat for several.")
 @click.option("--slug", help="File-name slug (default: from the title).")
+@_trace_options
 @click.option("--json", "as_json", is_flag=True, help=_JSON_HELP)
 @click.pass_context
 def incident(ctx: click.Context, as_json: bool, **fields: Any) -> None:
@@ -108,13 +186,22 @@ def incident(ctx: click.Context, as_json: bool, **fields: Any) -> None:
     command exits 2 naming the missing flags. The allowed values below come
     from the repository's schemas/incident.schema.json (enum and
     enumDescriptions) and are matched without regard to case.
+
+    With --from-trace FILE, the agent, its version, started_at (the failing
+    reply's time) and the minimal-reproduction block come from the trace,
+    redacted; flags given win over the trace.
     """
     config = config_from(ctx)
+    request = _trace_request(fields)
     draft = IncidentDraft(
         **{k: v for k, v in fields.items() if k not in ("failure_modes", "tags")},
         failure_modes=tuple(fields["failure_modes"]),
         tags=tuple(fields["tags"]),
     )
+    if request is not None:
+        trace = from_trace.load(config, request)
+        _report_trace(trace)
+        draft = from_trace.incident_draft(draft, trace)
     missing = missing_fields(config, draft)
     if missing:
         if draft.detected_at is None:
@@ -175,18 +262,59 @@ def postmortem(
     help="Tier folder under evals/ (listed below; any case).",
 )
 @click.option("--id", "case_id", help="Case id and file name (default: the incident's slug).")
+@_trace_options
 @click.option("--json", "as_json", is_flag=True, help=_JSON_HELP)
 @click.pass_context
 def eval_case(
-    ctx: click.Context, incident_id: str, tier: str, case_id: str | None, as_json: bool
+    ctx: click.Context,
+    incident_id: str,
+    tier: str,
+    case_id: str | None,
+    as_json: bool,
+    **trace_options: Any,
 ) -> None:
     """Write evals/<tier>/<case-id>.yaml for an incident.
 
     The input comes from the incident's ```yaml title="minimal reproduction"```
     block when it has one; otherwise it is a placeholder to fill in.
+
+    With --from-trace FILE, the input is the traced conversation up to the
+    failing reply (system instructions, turns, tool calls and results), its
+    tool results go to input.context.tool_responses for the agent adapter to
+    replay, and the failing reply and its provenance are kept as `observed`
+    and `source`. Personal data and secrets are redacted unless --no-redact.
+    The format is detected from the content; a file holding several traces
+    needs --trace-id, --span-id or --conversation-id. `expected` starts as
+    the template's placeholder: replace it with the suggested check, or your
+    own.
     """
     config = config_from(ctx)
-    _report(create_eval(config, incident_id, tier, case_id), as_json)
+    request = _trace_request(trace_options)
+    if request is None:
+        _report(create_eval(config, incident_id, tier, case_id), as_json)
+        return
+    made = from_trace.create_eval_from_trace(config, request, incident_id, tier, case_id)
+    _report_trace(made.trace)
+    if made.suggestion is not None:
+        ((kind, value),) = made.suggestion.items()
+        click.echo(
+            f"suggested check (it fails on the observed reply): - {kind}: {json.dumps(value)}",
+            err=True,
+        )
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "id": made.created.id,
+                    "path": str(made.created.path),
+                    "redacted": dict(made.trace.report.kinds) if made.trace.redacted else None,
+                    "suggested_check": made.suggestion,
+                    "source": made.trace.data["source"],
+                }
+            )
+        )
+        return
+    _report(made.created, False)
 
 
 def _interactive() -> bool:

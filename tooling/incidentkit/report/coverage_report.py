@@ -12,7 +12,7 @@ from typing import Any
 from incidentkit.config import Policy
 from incidentkit.counts import CaseCount
 from incidentkit.coverage import CoverageReport, GapCoverage, IncidentCoverage
-from incidentkit.metrics import reproduction_counts
+from incidentkit.metrics import format_hours, reproduction_counts
 from incidentkit.records.model import EvalCase
 
 FORMATS = ("text", "json", "markdown")
@@ -35,7 +35,7 @@ def verdict(c: IncidentCoverage) -> str:
 
 
 def turnaround_label(c: IncidentCoverage, history: bool) -> str:
-    hours = f"{c.turnaround_hours:.0f} h" if c.turnaround_hours is not None else None
+    hours = format_hours(c.turnaround_hours) if c.turnaround_hours is not None else None
     if c.turnaround_met is False:
         return f"{hours}, over target" if hours else "no case, past target"
     if hours:

@@ -13,8 +13,10 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-# Durations are rendered as "26.5 h"; they line up like numbers.
-_NUMBER_LIKE = re.compile(r"^(-?[\d.]+( h)?|—)$")
+from incidentkit.metrics import format_hours
+
+# Durations are rendered as "26.5 h" or "3.4 d"; they line up like numbers.
+_NUMBER_LIKE = re.compile(r"^(-?[\d.]+( [hd])?|—)$")
 
 _COUNT_TITLES = {
     "severity": "Severity",
@@ -28,8 +30,8 @@ _COUNT_TITLES = {
 
 
 def hours(value: float | None) -> str:
-    """`26.5 h`, or an em dash when there is no value."""
-    return "—" if value is None else f"{value:.1f} h"
+    """`26.5 h`, `3.4 d`, or an em dash when there is no value (`metrics.format_hours`)."""
+    return format_hours(value)
 
 
 def text_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:

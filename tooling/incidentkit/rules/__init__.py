@@ -43,6 +43,7 @@ from incidentkit.rules import (
     timestamp_order,
     unique_id,
     yaml_syntax,
+    yaml_tag,
 )
 from incidentkit.rules.context import LintContext
 
@@ -53,6 +54,7 @@ _MODULES: tuple[ModuleType, ...] = (
     yaml_syntax,
     duplicate_key,
     alias_bomb,
+    yaml_tag,
     schema,
     unique_id,
     id_filename,
