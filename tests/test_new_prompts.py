@@ -187,3 +187,21 @@ def test_eval_help_lists_the_tiers_from_the_schema(run_cli: RunCli, root: Path) 
     tier = schema["properties"]["tier"]
     for value, meaning in zip(tier["enum"], tier["enumDescriptions"], strict=True):
         assert f"{value} {meaning}" in out
+
+
+def test_eval_and_postmortem_ask_for_their_incident_on_a_terminal(
+    run_cli: RunCli, root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run_cli("-C", root, "new", "incident", *FLAGS, "--severity", "S3", "--failure-mode",
+            "tool-misuse", "--detection", "red-team")  # fmt: skip
+    # Without a terminal: exit 2 naming what is missing, nothing written.
+    assert "--incident" in run_cli("-C", root, "new", "eval", expect=2).stderr
+    assert "INC-..." in run_cli("-C", root, "new", "postmortem", "--author", "@a", expect=2).stderr
+    assert not list((root / "evals").rglob("*.yaml"))
+    monkeypatch.setattr(incidentkit.cli.new, "_interactive", lambda: True)
+    made = run_cli("-C", root, "new", "eval", input="INC-2026-0001\n")
+    assert "Incident it guards against" in made.stderr
+    assert "INC-2026-0001" in _created(root, made.stdout).read_text(encoding="utf-8")
+    pm = run_cli("-C", root, "new", "postmortem", input="INC-2026-0001\n@asha-r\n")
+    text = _created(root, pm.stdout).read_text(encoding="utf-8")
+    assert "incidents: [INC-2026-0001]" in text and "@asha-r" in text

@@ -212,7 +212,7 @@ def incident(ctx: click.Context, as_json: bool, **fields: Any) -> None:
 
 
 @new.command("postmortem")
-@click.argument("incident_ids", metavar="INC-...", nargs=-1, required=True)
+@click.argument("incident_ids", metavar="INC-...", nargs=-1)
 @click.option("--author", "authors", multiple=True, help="An author's handle; repeat for several.")
 @click.option("--lightweight", is_flag=True, help="One-paragraph format, for S3/S4 incidents only.")
 @click.option("--title", help="One-line title (default: the first incident's title).")
@@ -232,8 +232,14 @@ def postmortem(
 
     Prefilled with the incidents, the six required sections with guidance and
     one action item whose owner and due date lint reports until filled in.
+    The incident IDs and an author are asked for on a terminal when missing.
     """
     config = config_from(ctx)
+    if not incident_ids:
+        if not _interactive():
+            raise UsageError(_missing_message(["INC-... (the incident IDs)"]))
+        answer = click.prompt("Incidents it analyses (IDs such as INC-2026-0001)", err=True)
+        incident_ids = tuple(answer.replace(",", " ").split())
     if not authors:
         if not _interactive():
             raise UsageError(_missing_message(["--author"]))
@@ -253,7 +259,9 @@ def postmortem(
 
 @new.command("eval", cls=_EvalCommand)
 @click.option(
-    "--incident", "incident_id", required=True, help="The incident the case guards against."
+    "--incident",
+    "incident_id",
+    help="The incident the case guards against (required; asked on a terminal when missing).",
 )
 @click.option(
     "--tier",
@@ -267,7 +275,7 @@ def postmortem(
 @click.pass_context
 def eval_case(
     ctx: click.Context,
-    incident_id: str,
+    incident_id: str | None,
     tier: str,
     case_id: str | None,
     as_json: bool,
@@ -289,6 +297,12 @@ def eval_case(
     own.
     """
     config = config_from(ctx)
+    if not incident_id:
+        if not _interactive():
+            raise UsageError(_missing_message(["--incident"]))
+        incident_id = click.prompt(
+            "Incident it guards against (an ID such as INC-2026-0001)", err=True
+        ).strip()
     request = _trace_request(trace_options)
     if request is None:
         _report(create_eval(config, incident_id, tier, case_id), as_json)
