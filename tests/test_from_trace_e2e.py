@@ -92,7 +92,11 @@ def test_trace_to_verified_case_that_passes_the_gate(
     assert "add a machine check" in refused.stderr
 
     case_file.write_text(
-        text.replace(PLACEHOLDER, '  - not-contains: "retroactive refund"'), encoding="utf-8"
+        text.replace(PLACEHOLDER, '  - not-contains: "retroactive refund"').replace(
+            "TODO: one line on the failure this case guards against.",
+            "The agent must not promise a retroactive refund.",
+        ),
+        encoding="utf-8",
     )
     run_cli("-C", root, "lint", expect=0)
     fails = run_cli(
@@ -133,7 +137,7 @@ def test_trace_to_verified_case_that_passes_the_gate(
     assert "failed 0/3 runs" in passes.stdout
 
     for version in ("1.4.0", "1.4.1"):
-        for run in (1, 2):
+        for run in (1, 2, 3):  # the policy's default verification_runs
             pytester.runpytest(
                 "evals", "--agent-version", version, "--junitxml", f"results-{version}-{run}.xml"
             )
@@ -143,20 +147,14 @@ def test_trace_to_verified_case_that_passes_the_gate(
         "verify",
         "--agent",
         "support-agent",
-        "--before",
-        root / "results-1.4.0-1.xml",
-        "--before",
-        root / "results-1.4.0-2.xml",
-        "--after",
-        root / "results-1.4.1-1.xml",
-        "--after",
-        root / "results-1.4.1-2.xml",
+        *(a for run in (1, 2, 3) for a in ("--before", root / f"results-1.4.0-{run}.xml")),
+        *(a for run in (1, 2, 3) for a in ("--after", root / f"results-1.4.1-{run}.xml")),
         "--write",
     )
     verified = yaml.safe_load(case_file.read_text(encoding="utf-8"))["verification"]
     assert verified["fails_on"] == "support-agent@1.4.0"
     assert verified["passes_on"] == "support-agent@1.4.1"
-    assert verified["runs_before"] == 2 and verified["failure_rate_before"] == 1.0
+    assert verified["runs_before"] == 3 and verified["failure_rate_before"] == 1.0
 
     for results in root.glob("results-*.xml"):
         results.unlink()
