@@ -7,10 +7,12 @@ opentelemetry-sdk and its OTLP JSON file exporter.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import importlib.util
 import io
 import json
+import random
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -293,3 +295,56 @@ def test_the_cli_lists_the_known_formats_for_an_unknown_file(
     assert "known formats: otlp-json" in result.stderr
     assert not list((root / "evals" / "regression").glob("inc-*.yaml"))
     assert "Traceback" not in result.output
+
+
+WEIRD: list[Any] = [None, 0, -1, 1.5, True, "", "x", [], {}, [1], {"a": 1}, "{", "[1,2]", 10**30]
+
+
+def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [prefix]
+    items = (
+        value.items()
+        if isinstance(value, dict)
+        else enumerate(value)
+        if isinstance(value, list)
+        else []
+    )
+    for key, item in items:
+        found += _paths(item, (*prefix, key))
+    return found
+
+
+def _mutate(value: Any, rng: random.Random) -> Any:
+    """`value` with one node replaced by a value of the wrong type; JSON strings mutated inside."""
+    path = rng.choice(_paths(value))
+    if not path:
+        return rng.choice(WEIRD)
+    node = value
+    for key in path[:-1]:
+        node = node[key]
+    old = node[path[-1]]
+    if isinstance(old, str) and old[:1] in "[{" and rng.random() < 0.5:
+        try:
+            node[path[-1]] = json.dumps(_mutate(json.loads(old), rng))
+            return value
+        except ValueError:
+            pass
+    node[path[-1]] = json.loads(json.dumps(rng.choice(WEIRD)))
+    return value
+
+
+@pytest.mark.parametrize("name", sorted(set(REFUND_FILES) - {"support-refund.console.json"}))
+def test_malformed_traces_give_a_trace_error_never_a_crash(tmp_path: Path, name: str) -> None:
+    text = (FIXTURES / name).read_text(encoding="utf-8")
+    lines = text.splitlines() if name.endswith(".jsonl") else [text]
+    rng = random.Random(name)
+    for trial in range(25):
+        docs = [json.loads(line) for line in lines if line.strip()]
+        for _ in range(rng.randint(1, 3)):
+            index = rng.randrange(len(docs))
+            docs[index] = _mutate(docs[index], rng)
+        path = tmp_path / f"{trial}-{name}"
+        path.write_text("".join(json.dumps(d) + "\n" for d in docs), encoding="utf-8")
+        for selection in (Selection(), Selection(span_id="00f067aa0ba903b5")):
+            with contextlib.suppress(TraceError):  # anything else fails the test
+                read_trace(path, selection=selection)

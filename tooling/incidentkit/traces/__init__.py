@@ -63,10 +63,13 @@ def read_trace(
     chosen = by_name(format_name) if format_name else detect(path)
     source = shown_as or str(path)
     provenance = Provenance(format=chosen.name, file=source)
-    return read(
-        path,
-        chosen.steps,
-        selection or Selection(),
-        provenance,
-        trace_ids=chosen.has_trace_ids,
-    )
+    try:
+        return read(
+            path,
+            chosen.steps,
+            selection or Selection(),
+            provenance,
+            trace_ids=chosen.has_trace_ids,
+        )
+    except RecursionError:
+        raise TraceError(f"{source}: values nested too deeply to read") from None

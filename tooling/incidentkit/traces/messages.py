@@ -51,7 +51,7 @@ def maybe_json(value: Any) -> Any:
         if stripped[:1] in ("{", "["):
             try:
                 return json.loads(stripped)
-            except ValueError:
+            except (ValueError, RecursionError):
                 return value
     return value
 
