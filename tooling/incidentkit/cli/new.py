@@ -246,7 +246,7 @@ def eval_case(
     if made.suggestion is not None:
         ((kind, value),) = made.suggestion.items()
         click.echo(
-            f"suggested check (it fails on the observed reply): - {kind}: {json.dumps(value)}",
+            f"suggested check (it fails on the observed reply): - {kind}: {json.dumps(value, ensure_ascii=False)}",
             err=True,
         )
     if as_json:
