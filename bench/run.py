@@ -307,7 +307,9 @@ def _files(peer: Path, kind: str) -> list[str]:
 def startup_figures(commands: set[str]) -> list[Figure]:
     return [
         Figure("start-up", None, [[INCIDENTKIT, "--version"]], ROOT),
+        Figure("start-up --help", None, [[INCIDENTKIT, "--help"]], ROOT),
         Figure("import floor", None, [[PYTHON, "-c", "import click, yaml, jsonschema"]], ROOT),
+        Figure("import click", None, [[PYTHON, "-c", "import click"]], ROOT),
     ]
 
 
@@ -418,6 +420,9 @@ def rows(figs: dict[tuple[str, int | None], Figure], sizes: list[int]) -> list[R
         if ("site build", size) in figs:
             add("site build" + tag, ("site build", size), ("floor S (mkdocs build)", size), 1.3)
     add("start-up", ("start-up", None), ("import floor", None), 2)
+    # Subcommands import lazily: the help and version paths cost little more than Click.
+    add("--version (lazy imports)", ("start-up", None), ("import click", None), 2)
+    add("--help (lazy imports)", ("start-up --help", None), ("import click", None), 2)
     if (TRACE_READ, None) in figs:
         add(TRACE_READ + " peak memory", (TRACE_READ, None), (TRACE_FLOOR, None), 2, mem=True)
         add(TRACE_READ + " time", (TRACE_READ, None), (TRACE_FLOOR, None), 10)
@@ -572,6 +577,8 @@ def write_report(
         "plugins (search, tags) and Markdown extensions minus incidentkit, over as many "
         "plain pre-written pages (one per incident and post-mortem, plus summary pages).",
         '- **start-up**: `incidentkit --version` vs `python -c "import click, yaml, jsonschema"`.',
+        "- **--version / --help (lazy imports)**: `incidentkit --version` and `incidentkit --help` "
+        'vs `python -c "import click"`: the help lists every command without importing one.',
         "- **growth**: time at the largest size over time at the smallest.",
         f"- **trace read**: `bench/trace_read.py read`: `incidentkit.traces.read_trace` (what "
         "`new eval --from-trace` runs) with `--trace-id` naming the last of the ~20k traces "

@@ -52,7 +52,7 @@ def create_eval(
     `trailer` (YAML blocks, e.g. `observed` and `source`) follows the input,
     and `agent` is used when the incident names none.
     """
-    check_choice(tier, schema_enum(config, "eval", "properties", "tier"), "--tier")
+    tier = check_choice(tier, schema_enum(config, "eval", "properties", "tier"), "--tier")
     records = load_repository(config)
     incident = records.incidents_by_id.get(incident_id)
     if incident is None:
