@@ -10,6 +10,7 @@ plugin, git.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -91,9 +92,15 @@ def test_trace_to_verified_case_that_passes_the_gate(
     refused = run_cli("-C", root, "reproduce", case_file, "--agent-version", "1.4.0", expect=2)
     assert "add a machine check" in refused.stderr
 
-    case_file.write_text(
-        text.replace(PLACEHOLDER, '  - not-contains: "retroactive refund"'), encoding="utf-8"
+    findings = json.loads(run_cli("-C", root, "lint", "--format", "json", expect=1).stdout)
+    assert {f["rule"] for f in findings["findings"]} == {"placeholder"}
+    assert any("expected[0].criteria" in f["message"] for f in findings["findings"])
+
+    written = text.replace(PLACEHOLDER, '  - not-contains: "retroactive refund"').replace(
+        "# TODO: one line on the failure this case guards against.",
+        "# INC-2026-0005: the invented retroactive refund policy, from the production trace.",
     )
+    case_file.write_text(written, encoding="utf-8")
     run_cli("-C", root, "lint", expect=0)
     fails = run_cli(
         "-C", root, "reproduce", case_file, "--runs", "3", "--agent-version", "1.4.0", "--yes"
@@ -133,30 +140,23 @@ def test_trace_to_verified_case_that_passes_the_gate(
     assert "failed 0/3 runs" in passes.stdout
 
     for version in ("1.4.0", "1.4.1"):
-        for run in (1, 2):
+        for run in (1, 2, 3):  # policy: at least three judged runs on each side
             pytester.runpytest(
                 "evals", "--agent-version", version, "--junitxml", f"results-{version}-{run}.xml"
             )
-    run_cli(
-        "-C",
-        root,
-        "verify",
-        "--agent",
-        "support-agent",
-        "--before",
-        root / "results-1.4.0-1.xml",
-        "--before",
-        root / "results-1.4.0-2.xml",
-        "--after",
-        root / "results-1.4.1-1.xml",
-        "--after",
-        root / "results-1.4.1-2.xml",
-        "--write",
+    sides = [
+        (flag, root / f"results-{version}-{run}.xml")
+        for flag, version in (("--before", "1.4.0"), ("--after", "1.4.1"))
+        for run in (1, 2, 3)
+    ]
+    verify = run_cli(
+        "-C", root, "verify", "--agent", "support-agent", *[a for s in sides for a in s], "--write"
     )
-    verified = yaml.safe_load(case_file.read_text(encoding="utf-8"))["verification"]
+    verified = yaml.safe_load(case_file.read_text(encoding="utf-8")).get("verification")
+    assert verified, verify.output
     assert verified["fails_on"] == "support-agent@1.4.0"
     assert verified["passes_on"] == "support-agent@1.4.1"
-    assert verified["runs_before"] == 2 and verified["failure_rate_before"] == 1.0
+    assert verified["runs_before"] == 3 and verified["failure_rate_before"] == 1.0
 
     for results in root.glob("results-*.xml"):
         results.unlink()
