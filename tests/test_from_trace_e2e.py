@@ -91,16 +91,17 @@ def test_trace_to_verified_case_that_passes_the_gate(
     assert PLACEHOLDER in text
     refused = run_cli("-C", root, "reproduce", case_file, "--agent-version", "1.4.0", expect=2)
     assert "add a machine check" in refused.stderr
-
     findings = json.loads(run_cli("-C", root, "lint", "--format", "json", expect=1).stdout)
     assert {f["rule"] for f in findings["findings"]} == {"placeholder"}
     assert any("expected[0].criteria" in f["message"] for f in findings["findings"])
 
-    written = text.replace(PLACEHOLDER, '  - not-contains: "retroactive refund"').replace(
-        "# TODO: one line on the failure this case guards against.",
-        "# INC-2026-0005: the invented retroactive refund policy, from the production trace.",
+    case_file.write_text(
+        text.replace(PLACEHOLDER, '  - not-contains: "retroactive refund"').replace(
+            "TODO: one line on the failure this case guards against.",
+            "The agent must not promise a retroactive refund.",
+        ),
+        encoding="utf-8",
     )
-    case_file.write_text(written, encoding="utf-8")
     run_cli("-C", root, "lint", expect=0)
     fails = run_cli(
         "-C", root, "reproduce", case_file, "--runs", "3", "--agent-version", "1.4.0", "--yes"
@@ -140,20 +141,21 @@ def test_trace_to_verified_case_that_passes_the_gate(
     assert "failed 0/3 runs" in passes.stdout
 
     for version in ("1.4.0", "1.4.1"):
-        for run in (1, 2, 3):  # policy: at least three judged runs on each side
+        for run in (1, 2, 3):  # the policy's default verification_runs
             pytester.runpytest(
                 "evals", "--agent-version", version, "--junitxml", f"results-{version}-{run}.xml"
             )
-    sides = [
-        (flag, root / f"results-{version}-{run}.xml")
-        for flag, version in (("--before", "1.4.0"), ("--after", "1.4.1"))
-        for run in (1, 2, 3)
-    ]
-    verify = run_cli(
-        "-C", root, "verify", "--agent", "support-agent", *[a for s in sides for a in s], "--write"
+    run_cli(
+        "-C",
+        root,
+        "verify",
+        "--agent",
+        "support-agent",
+        *(a for run in (1, 2, 3) for a in ("--before", root / f"results-1.4.0-{run}.xml")),
+        *(a for run in (1, 2, 3) for a in ("--after", root / f"results-1.4.1-{run}.xml")),
+        "--write",
     )
-    verified = yaml.safe_load(case_file.read_text(encoding="utf-8")).get("verification")
-    assert verified, verify.output
+    verified = yaml.safe_load(case_file.read_text(encoding="utf-8"))["verification"]
     assert verified["fails_on"] == "support-agent@1.4.0"
     assert verified["passes_on"] == "support-agent@1.4.1"
     assert verified["runs_before"] == 3 and verified["failure_rate_before"] == 1.0

@@ -46,9 +46,8 @@ def test_new_incident_from_a_trace_prefills_agent_version_start_and_reproduction
     assert reproduction["context"]["tool_responses"]["lookup_booking"]["booked_days_ago"] == 45
     assert find_hits(text) == []
     assert "redacted: email 2, phone 1, secret 1" in made.stderr
-    # lint has only the sections left to write to say: nothing personal, nothing secret
-    findings = run_cli("-C", root, "lint", "--format", "json", expect=1).stdout
-    assert {f["rule"] for f in json.loads(findings)["findings"]} == {"placeholder"}
+    # only the sections a person writes are left to do
+    assert _rules_found(run_cli, root) == {"placeholder"}
 
 
 def test_flags_win_over_the_trace(run_cli: RunCli, make_repo: Callable[..., Path]) -> None:
@@ -140,10 +139,6 @@ def test_a_credential_under_a_telling_key_is_redacted_whole(
     text = path.read_text(encoding="utf-8")
     for secret in ("a81bc81b-dead-4e5d-abff", "hunter2!!", "ada@corp.io"):
         assert secret not in text
-    # what lint says of the new case: only that its placeholders are still to be replaced
-    findings = json.loads(run_cli("-C", root, "lint", "--format", "json", path, expect=1).stdout)
-    assert {f["rule"] for f in findings["findings"]} == {"placeholder"}
-    assert any("expected[0].criteria" in f["message"] for f in findings["findings"])
     case = yaml.safe_load(text)
     assert case["input"]["context"]["tool_responses"]["order_lookup"] == {
         "password": "[REDACTED-SECRET]"
@@ -151,6 +146,13 @@ def test_a_credential_under_a_telling_key_is_redacted_whole(
     assert case["input"]["messages"][1]["tool_calls"][0]["arguments"]["q"] == "QX7"
     assert case["observed"]["output"] == "It is on its way to [REDACTED-EMAIL]."
     assert case["source"] == {"format": "chat", "file": "chat.json"}
+    # the template's guidance (the case's description and check) is left to write
+    assert _rules_found(run_cli, root, path) == {"placeholder"}
+
+
+def _rules_found(run_cli: RunCli, root: Path, *paths: Path) -> set[str]:
+    out = run_cli("-C", root, "lint", *paths, "--format", "json", expect=1).stdout
+    return {f["rule"] for f in json.loads(out)["findings"]}
 
 
 def test_trace_options_need_from_trace(run_cli: RunCli, make_repo: Callable[..., Path]) -> None:

@@ -81,9 +81,19 @@ def scan_python(
             f"Python syntax error: {exc.msg}",
             "fix the syntax: until then its @pytest.mark.incident markers are not seen as coverage",
         )
-    except (ValueError, RecursionError, MemoryError) as exc:  # a NUL byte, absurd nesting
+    except ValueError as exc:  # e.g. a NUL byte in the source
         return [], _problem(
             rel, 1, 1, f"not Python source pytest can read: {exc}", "fix or remove the file"
+        )
+    except (RecursionError, MemoryError):
+        # Python's parser gives up on expressions nested thousands deep (`x = ---...1`)
+        # with these rather than a SyntaxError; pytest could not import the file either.
+        return [], _problem(
+            rel,
+            1,
+            1,
+            "Python syntax error: nested too deeply for Python's parser",
+            "simplify the deeply nested expression: until then its markers are not seen as coverage",
         )
     scanner = _Scanner(tree, rel, collection or Collection(), evals_dir)
     try:
