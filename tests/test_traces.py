@@ -348,3 +348,40 @@ def test_malformed_traces_give_a_trace_error_never_a_crash(tmp_path: Path, name:
         for selection in (Selection(), Selection(span_id="00f067aa0ba903b5")):
             with contextlib.suppress(TraceError):  # anything else fails the test
                 read_trace(path, selection=selection)
+
+
+def test_langfuse_sdk_spans_sent_over_otlp(tmp_path: Path) -> None:
+    """The Langfuse SDK traces with OpenTelemetry under its own attribute names."""
+    from langfuse._client.attributes import LangfuseOtelSpanAttributes as Lf
+
+    def build(tracer: Any) -> None:
+        with tracer.start_as_current_span("support-agent") as root:
+            root.set_attribute(Lf.TRACE_NAME, "support-agent")
+            root.set_attribute(Lf.RELEASE, "1.4.0")
+            root.set_attribute(Lf.TRACE_SESSION_ID, "conv-9")
+            root.set_attribute(Lf.OBSERVATION_TYPE, "span")
+            with tracer.start_as_current_span("order_lookup") as tool:
+                tool.set_attribute(Lf.OBSERVATION_TYPE, "tool")
+                tool.set_attribute(Lf.OBSERVATION_INPUT, json.dumps({"order": "QX7-4821"}))
+                tool.set_attribute(Lf.OBSERVATION_OUTPUT, json.dumps({"error": "timeout"}))
+            with tracer.start_as_current_span("chat") as chat:
+                chat.set_attribute(Lf.OBSERVATION_TYPE, "generation")
+                chat.set_attribute(Lf.OBSERVATION_MODEL, "gpt-4o-mini")
+                chat.set_attribute(
+                    Lf.OBSERVATION_INPUT,
+                    json.dumps([{"role": "user", "content": "Where is my order QX7-4821?"}]),
+                )
+                chat.set_attribute(
+                    Lf.OBSERVATION_OUTPUT,
+                    json.dumps({"role": "assistant", "content": "No such order."}),
+                )
+
+    conversation = read_trace(_otlp_file(tmp_path, build))
+    assert conversation.messages[-1].content == "Where is my order QX7-4821?"
+    assert conversation.observed.output == "No such order."
+    assert conversation.observed.model == "gpt-4o-mini"
+    assert (conversation.agent, conversation.agent_version) == ("support-agent", "1.4.0")
+    assert conversation.provenance.conversation_id == "conv-9"
+    assert [(t.name, t.result) for t in conversation.tool_results] == [
+        ("order_lookup", {"error": "timeout"})
+    ]
