@@ -122,3 +122,21 @@ def test_phoenix_span_json_with_nested_attributes(tmp_path: Path) -> None:
     assert conversation.observed.output == "Yes, any booking."
     assert conversation.provenance.conversation_id == "s-1"
     assert conversation.started_at is not None and conversation.started_at.tzinfo is not None
+
+
+def test_openai_responses_items() -> None:
+    items = [
+        {"type": "message", "role": "user", "content": [{"type": "input_text", "text": "Order?"}]},
+        {
+            "type": "function_call",
+            "name": "order_lookup",
+            "arguments": '{"id": 7}',
+            "call_id": "c7",
+        },
+        {"type": "function_call_output", "call_id": "c7", "output": '{"status": "lost"}'},
+    ]
+    assert messages_from(items) == [
+        Message("user", "Order?"),
+        Message("assistant", "", (ToolCall("order_lookup", {"id": 7}, "c7"),)),
+        Message("tool", '{"status": "lost"}', tool_call_id="c7"),
+    ]
