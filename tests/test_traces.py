@@ -12,6 +12,7 @@ import gzip
 import importlib.util
 import io
 import json
+import os
 import random
 import sys
 from collections.abc import Callable
@@ -193,6 +194,12 @@ def test_binary_and_missing_files(tmp_path: Path) -> None:
         read_trace(binary)
     with pytest.raises(TraceError, match="no such file"):
         read_trace(tmp_path / "missing.json")
+    with pytest.raises(TraceError, match="not a regular file"):
+        read_trace(tmp_path)
+    fifo = tmp_path / "trace.fifo"
+    os.mkfifo(fifo)
+    with pytest.raises(TraceError, match="not a regular file"):
+        read_trace(fifo)  # never opened: it would block
 
 
 def test_gzip_files_are_read(tmp_path: Path) -> None:
