@@ -392,3 +392,42 @@ def test_langfuse_sdk_spans_sent_over_otlp(tmp_path: Path) -> None:
     assert [(t.name, t.result) for t in conversation.tool_results] == [
         ("order_lookup", {"error": "timeout"})
     ]
+
+
+def test_a_last_call_that_errored_without_a_reply_is_not_the_failing_reply(tmp_path: Path) -> None:
+    from opentelemetry.trace import Status, StatusCode
+
+    def build(tracer: Any) -> None:
+        with tracer.start_as_current_span("invoke_agent support-agent") as agent:
+            agent.set_attribute("gen_ai.operation.name", "invoke_agent")
+            with tracer.start_as_current_span("chat gpt-4o") as chat:
+                chat.set_attribute("gen_ai.operation.name", "chat")
+                chat.set_attribute(
+                    "gen_ai.input.messages",
+                    json.dumps(
+                        [{"role": "user", "parts": [{"type": "text", "content": "Refund?"}]}]
+                    ),
+                )
+                chat.set_attribute(
+                    "gen_ai.output.messages",
+                    json.dumps(
+                        [
+                            {
+                                "role": "assistant",
+                                "parts": [{"type": "text", "content": "Yes, all of it."}],
+                            }
+                        ]
+                    ),
+                )
+            with tracer.start_as_current_span("chat gpt-4o") as retry:
+                retry.set_attribute("gen_ai.operation.name", "chat")
+                retry.set_attribute(
+                    "gen_ai.input.messages",
+                    json.dumps(
+                        [{"role": "user", "parts": [{"type": "text", "content": "Refund?"}]}]
+                    ),
+                )
+                retry.set_status(Status(StatusCode.ERROR, "rate limited"))
+
+    conversation = read_trace(_otlp_file(tmp_path, build))
+    assert conversation.observed.output == "Yes, all of it."
