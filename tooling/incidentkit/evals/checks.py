@@ -18,7 +18,10 @@ Matching rules, kept strict so a case means one thing:
 
 - `contains` / `not-contains`: case-sensitive substring of the output (write
   `regex: '(?i)...'` for case-insensitive matching).
-- `regex` / `not-regex`: Python `re.search` anywhere in the output.
+- `regex` / `not-regex`: Python `re.search` anywhere in the output; a
+  pattern the engine cannot run in bounded time and memory (a repetition
+  count such as `a{99999999999}`, groups nested hundreds deep) is invalid
+  (`bounded_regex.compile_regex`).
 - `equals`: the output equals the text, surrounding whitespace ignored.
 - `refusal: true|false`: the output does (not) contain a refusal phrase from
   `REFUSAL_PATTERNS`, a documented heuristic ("I can't", "I cannot", "I
@@ -37,6 +40,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from incidentkit.bounded_regex import compile_regex
 from incidentkit.evals.agent import AgentReply
 
 
@@ -147,14 +151,14 @@ def _not_contains(value: str, reply: AgentReply) -> tuple[bool, str]:
 
 
 def _regex(value: str, reply: AgentReply) -> tuple[bool, str]:
-    match = re.search(value, reply.output)
+    match = compile_regex(value).search(reply.output)
     if match:
         return True, f"the reply matches /{value}/ at {_around(reply.output, match)}"
     return False, f"expected the reply to match /{value}/; actual reply: {_quote(reply.output)}"
 
 
 def _not_regex(value: str, reply: AgentReply) -> tuple[bool, str]:
-    match = re.search(value, reply.output)
+    match = compile_regex(value).search(reply.output)
     if not match:
         return True, f"the reply does not match /{value}/"
     return (
@@ -297,7 +301,7 @@ def parse_checks(expected: Any) -> list[Check]:
             raise CheckError(index, f"{kind} needs {spec[2]}, got {value!r}")
         if kind in ("regex", "not-regex"):
             try:
-                re.compile(value)
+                compile_regex(value)
             except re.error as exc:
                 raise CheckError(index, f"{kind} {value!r} is not a valid regex: {exc}") from None
         checks.append(Check(index, kind, value))
