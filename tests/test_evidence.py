@@ -84,15 +84,17 @@ def test_a_crashed_agent_is_inconclusive_never_a_failure(
     pytester: pytest.Pytester, run_cli: RunCli
 ) -> None:
     root = _repo(pytester.path, {"evals/regression/crash.yaml": _case("crash", "crash")})
-    before = _run(pytester, "1.0", "before.xml", "--count", "3")
-    before.assert_outcomes(errors=3)  # errors, not failures: no reply was judged
+    # rerun once (pytest-rerunfailures): a rerun crash is inconclusive too, never "failed"
+    before = _run(pytester, "1.0", "before.xml", "--count", "3", "--reruns", "1")
+    assert before.parseoutcomes() == {"errors": 3, "rerun": 3}  # errors: no reply was judged
     assert "incidentkit: inconclusive runs" in before.stdout.str()
     assert "model endpoint returned 502" in before.stdout.str()
     _run(pytester, "1.1", "after.xml", "--count", "3").assert_outcomes(passed=3)
     result = _verify(run_cli, root, "--write", expect=1)
     assert "inconclusive: no judged run on a side (every run errored) (1):" in result.stdout
-    assert "before: no judged run; 3 inconclusive; after: 0% failed (0/3 runs)" in result.stdout
-    assert "inconclusive before (3x): " in result.stdout and "[agent-error]" in result.stdout
+    assert "before: no judged run; 6 inconclusive; after: 0% failed (0/3 runs)" in result.stdout
+    assert "inconclusive before (3x): agent-error" in result.stdout  # the reruns
+    assert "inconclusive before (3x): [agent-error]" in result.stdout  # the final attempts
     assert "RuntimeError: model endpoint returned 502" in result.stdout
     assert "1 case(s) have no judged run on a side" in result.stderr
     assert "verification" not in (root / "evals/regression/crash.yaml").read_text()
