@@ -236,16 +236,19 @@ def test_xdist_workers_report_cases_awaiting_a_judge(pytester: pytest.Pytester) 
         for i in range(4)
     }
     files["evals/regression/only.yaml"] = _case("only", expected=[{"criteria": "Alone."}])
+    files["evals/regression/bad.yaml"] = _case("bad", expected=[{"mentions": "x"}])
     _repo(pytester.path, files)
     result = pytester.runpytest_subprocess(
         "evals", "-p", "no:cacheprovider", "-n", "2", "--agent-version", "1.1"
     )
-    result.assert_outcomes(passed=4, skipped=1)
+    result.assert_outcomes(passed=4, skipped=1, errors=1)
     out = result.stdout.str()
     assert "incidentkit: criteria awaiting a judge" in out
     for i in range(4):
         assert f"c{i}: Rubric {i}." in out
     assert "only: Alone." in out
+    assert "incidentkit: inconclusive runs" in out
+    assert "bad: [case-invalid] evals/regression/bad.yaml" in out
 
 
 def test_reproduce_and_minimize_use_the_judge(tmp_path: Path, run_cli: RunCli) -> None:

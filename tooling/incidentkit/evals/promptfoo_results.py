@@ -130,7 +130,8 @@ def _entry(
         else []
     )
     case = metadata.get("case")
-    config = configs.get(label or "", configs.get(provider_id or "", {}))
+    # by label: several providers may share one id (one file, one config per version)
+    config = configs.get(label, {}) if label else configs.get(provider_id or "", {})
     name = test_case.get("description") or entry.get("description") or f"result {index + 1}"
     return TestResult(
         name=str(name),
