@@ -83,9 +83,12 @@ def _status(path: Path, index: int, entry: dict[str, Any]) -> tuple[Status, str 
     message = (
         error.strip().splitlines()[0][:300] if isinstance(error, str) and error.strip() else None
     )
-    if reason == 2 or (
-        error and not entry.get("gradingResult") and entry.get("success") is not True
-    ):
+    if reason == 2:
+        return "inconclusive", message or "promptfoo reported an error"
+    if reason == 1:
+        return "failed", message
+    if reason is None and error and not entry.get("gradingResult") and not entry.get("success"):
+        # promptfoo before failureReason: an error that no assertion graded is the provider's
         return "inconclusive", message or "promptfoo reported an error"
     success = entry.get("success")
     if not isinstance(success, bool):
