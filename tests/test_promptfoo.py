@@ -209,3 +209,72 @@ def test_untranslatable_checks_are_refused_with_the_reason(tmp_path: Path, run_c
                       "--skip-untranslatable", expect=1)  # fmt: skip
     assert "was not written by incidentkit export-cases" in clobber.stderr
     assert (root / "mine/promptfooconfig.yaml").read_text() == "# my own\n"
+
+
+JUDGE = """
+def judge(case, reply, criterion):
+    wanted = criterion.split('"')[1]
+    return {"passed": wanted in reply["output"], "reason": f"looked for {wanted!r}"}
+"""
+
+
+def test_every_check_means_the_same_in_promptfoo_as_in_pytest(
+    promptfoo: Path, tmp_path: Path, run_cli: RunCli
+) -> None:
+    """Each check type, passing and failing, plus tricky replies: promptfoo agrees with pytest."""
+    from incidentkit.evals.results import read_run
+    from test_pytest_plugin import META, PASS_AND_FAIL, REPLY
+
+    files = {"judge_fn.py": JUDGE}
+    for kind, (good, bad, _) in PASS_AND_FAIL.items():
+        files[f"evals/regression/pass-{kind}.yaml"] = case_yaml(
+            f"pass-{kind}", [{kind: good}], reply=REPLY, **META
+        )
+        files[f"evals/regression/fail-{kind}.yaml"] = case_yaml(
+            f"fail-{kind}", [{kind: bad}], reply=REPLY, **META
+        )
+    tricky = {  # where a copied pattern or a naive translation would disagree with Python
+        "kelvin": ([{"regex": "(?i)k"}], "\u212a"),
+        "dollar-before-newline": ([{"regex": "hours$"}], "24 hours\n"),
+        "dot-and-cr": ([{"regex": "a.b"}], "a\rb"),
+        "unicode-digit": ([{"regex": r"\d"}], "\u0663"),
+        "equals-strips-python-space": ([{"equals": "ok"}], "\x1cok\x1f"),
+        "no-cost": ([{"max-cost-usd": 1}], "ok"),
+        "judge-passes": ([{"contains": "24"}, {"criteria": 'Says "24 hours".'}], REPLY),
+        "judge-fails": ([{"contains": "24"}, {"criteria": 'Says "30 days".'}], REPLY),
+    }
+    for name, (expected, reply) in tricky.items():
+        extra = {} if name == "no-cost" else {"cost": 0.01}
+        files[f"evals/regression/{name}.yaml"] = case_yaml(name, expected, reply=reply, **extra)
+    root = eval_repo(tmp_path / "semantics", files)
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text() + '\n[tool.incidentkit.judge]\ncallable = "judge_fn:judge"\n'
+    )
+    subprocess.run(
+        [sys.executable, "-m", "pytest", "evals", "-p", "no:cacheprovider", "-q",
+         "--agent-version", "1.0", "--junitxml", "pytest.xml"],
+        cwd=root, capture_output=True, check=False,
+    )  # fmt: skip
+    run_cli("-C", root, "export-cases", "--to", "promptfoo", "-o", "pf", "--agent-version", "1.0")
+    run_promptfoo(promptfoo, root / "pf", "-o", "out.json")
+    known = {p.stem for p in (root / "evals/regression").glob("*.yaml")}
+
+    def outcomes(path: Path) -> dict[str, str]:
+        return {r.case_id(known) or r.name: r.status for r in read_run(path).results}
+
+    by_pytest = outcomes(root / "pytest.xml")
+    by_promptfoo = outcomes(root / "pf/out.json")
+    assert by_promptfoo == by_pytest
+    assert {k: v for k, v in by_pytest.items() if k in tricky} == {
+        "kelvin": "passed",
+        "dollar-before-newline": "passed",
+        "dot-and-cr": "passed",
+        "unicode-digit": "passed",
+        "equals-strips-python-space": "passed",
+        "no-cost": "failed",
+        "judge-passes": "passed",
+        "judge-fails": "failed",
+    }
+    assert all(v == ("passed" if k.startswith("pass-") else "failed")
+               for k, v in by_pytest.items() if k not in tricky)  # fmt: skip
