@@ -103,7 +103,7 @@ def index(site: SiteData) -> GeneratedPage:
     severities = [s for s in SEVERITIES if any(i.severity == s for i in site.incidents)]
     severities += sorted({i.severity for i in site.incidents if i.severity} - set(severities))
     statuses = [s for s in STATUSES if any(i.status == s for i in site.incidents)]
-    return GeneratedPage("Incidents").add(
+    return GeneratedPage("Incidents", wide=True).add(
         left_out_notice(site),
         f"{len(site.incidents)} incidents, newest first. Click a column heading to sort; "
         "durations marked ~ come from approximate timestamps.",
