@@ -166,7 +166,8 @@ def test_policy_by_severity_waiver_and_counting_tiers(make_repo: MakeRepo) -> No
         "INC-2026-0001": (False, True, False, None),  # S3: not covered by default
         "INC-2026-0002": (True, False, False, False),  # S1, no case, long past target
         "INC-2026-0003": (True, True, True, None),  # waived
-        "INC-2026-0004": (True, False, False, None),  # only a non-counting tier; has a case
+        # only a case in a non-counting tier: no case counts, so the target is missed
+        "INC-2026-0004": (True, False, False, False),
     }
     assert [c.incident.id for c in report.unmet] == ["INC-2026-0002", "INC-2026-0004"]
 

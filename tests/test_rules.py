@@ -62,6 +62,24 @@ TRIGGERS = [
     ),
     Case("duplicate-key", {INC: incident_text(extra="severity: S4\n")}, [(INC, 12, Level.ERROR)]),
     Case(
+        "yaml-tag",
+        {INC: incident_text(extra="tags: !!python/object/apply:os.system [echo pwned]\n")},
+        [(INC, 12, Level.ERROR)],
+        "python-object",
+    ),
+    Case(
+        "yaml-tag",
+        {CASE: case_text(extra="  - contains: !secret-tag x\n")},
+        [(CASE, 10, Level.ERROR)],
+        "custom-scalar-tag",
+    ),
+    Case(
+        "yaml-tag",
+        {INC: incident_text(extra="!!binary aGk=: x\n")},
+        [(INC, 12, Level.ERROR)],
+        "tagged-key",
+    ),
+    Case(
         "alias-bomb",
         {
             CASE: "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
@@ -260,6 +278,38 @@ TRIGGERS = [
         },
         [(INC, 13, Level.ERROR)],
     ),
+    Case(
+        "placeholder",
+        {CASE: case_text(extra='  - criteria: "TODO: what a correct reply does"\n')},
+        [(CASE, 10, Level.ERROR)],
+        "case-criteria",
+    ),
+    Case(
+        "placeholder",
+        {
+            PM: postmortem_text(
+                action_items='action_items:\n  - id: A1\n    description: fix\n    owner: "@asha-r"\n    due: "YYYY-MM-DD"\n    status: open\n    kind: fix\n'
+            )
+        },
+        [(PM, 21, Level.ERROR)],
+        "postmortem-due-date",
+    ),
+    Case(
+        "placeholder",
+        {
+            INC: incident_text(
+                body="## What happened\n\n<!-- From the first wrong behaviour to detection and mitigation: what the agent did, and which systems and processes let it happen. -->\n\n## Impact\n\nTwelve customers.\n"
+            )
+        },
+        [(INC, 15, Level.ERROR)],
+        "guidance-only-section",
+    ),
+    Case(
+        "placeholder",
+        {INC: incident_text(body="## Root cause\n\n1. Why did TODO happen? Because TODO.\n")},
+        [(INC, 15, Level.ERROR)],
+        "five-whys",
+    ),
 ]
 
 PASSES = [
@@ -269,6 +319,11 @@ PASSES = [
     Case("yaml-syntax", {}),
     Case("duplicate-key", {}),
     Case("alias-bomb", {CASE: case_text() + "anchors: &a {x: 1}\n"}, name="small-anchor"),
+    Case(
+        "yaml-tag",
+        {CASE: case_text().replace("tier: regression", "tier: !!str regression")},
+        name="plain-explicit-tag",
+    ),
     Case(
         "schema",
         {INC: incident_text().replace('"2026-03-01T08:00:00Z"', "2026-03-01T08:00:00Z")},
@@ -360,6 +415,15 @@ PASSES = [
                 body="<!-- incidentkit: ignore[personal-data] the vendor's public address -->\nMail jane.doe@gmail.com\n"
             )
         },
+    ),
+    Case(
+        "placeholder",
+        {
+            INC: incident_text(
+                body="## What happened\n\n<!-- From the first wrong behaviour to detection and mitigation: what the agent did, and which systems and processes let it happen. -->\n\nThe agent kept a TODO list in memory and lost it.\n"
+            )
+        },
+        name="guidance-kept-above-real-text",
     ),
 ]
 

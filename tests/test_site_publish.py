@@ -13,7 +13,7 @@ import pytest
 
 from conftest import RunCli, case_text, incident_text, postmortem_text, write
 
-API_KEY = "sk-ant-" + "Zq9x" * 8
+API_KEY = "sk-ant-api03-" + "Zq9x" * 8
 AWS_KEY = "AKIAQ7ZX5KDM2PLR4TBW"
 GH_TOKEN = "ghp_" + "a1B2c3D4" * 5
 EMAIL = "jane.roe@acme-payments.com"

@@ -18,7 +18,7 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 from incidentkit.records.model import ActionItem, EvalCase, Incident, Postmortem
-from incidentkit.records.timestamps import utc
+from incidentkit.records.timestamps import MAX_YEAR, MIN_YEAR, RANGE_HINT, utc
 
 T = TypeVar("T")
 
@@ -78,7 +78,10 @@ def parse_quarter(text: str) -> tuple[int, int]:
         or not cleaned[:4].isdigit()
     ):
         raise ValueError(f"{text!r} is not a quarter like 2026Q3")
-    return int(cleaned[:4]), int(cleaned[5])
+    year = int(cleaned[:4])
+    if not 1 <= year <= 9998:  # Python's dates end at 9999; the quarter after must exist
+        raise ValueError(f"{text!r} is outside the {RANGE_HINT} incidentkit accepts")
+    return year, int(cleaned[5])
 
 
 def previous_quarter(quarter: str) -> str:
@@ -92,8 +95,14 @@ def next_quarter(quarter: str) -> str:
 
 
 def normalize_quarter(text: str) -> str:
-    """`2026q3` or `2026-Q3` -> `2026Q3`; ValueError for anything else."""
+    """`2026q3` or `2026-Q3` -> `2026Q3`; ValueError for anything else.
+
+    A quarter given by a user must lie in the years a record's timestamps may
+    have; quarters computed next to one (the previous quarter) need not.
+    """
     year, q = parse_quarter(text)
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValueError(f"{text!r} is outside the {RANGE_HINT} incidentkit accepts")
     return f"{year}Q{q}"
 
 
@@ -113,8 +122,8 @@ def quarter_bounds(quarter: str) -> tuple[date, date]:
 def quarter_range(first: str, last: str) -> list[str]:
     """Every quarter from `first` to `last`, both included (empty when first > last)."""
     quarters: list[str] = []
-    current = normalize_quarter(first)
-    last = normalize_quarter(last)
+    current = "{}Q{}".format(*parse_quarter(first))
+    last = "{}Q{}".format(*parse_quarter(last))
     while parse_quarter(current) <= parse_quarter(last):
         quarters.append(current)
         current = next_quarter(current)

@@ -20,10 +20,12 @@ from typing import Any
 
 import click
 
+from incidentkit.cli import invocation
 from incidentkit.cli.common import config_from
 from incidentkit.config import Config
-from incidentkit.errors import ConfigError, UsageError
-from incidentkit.site.site_dir import SITE_MARKERS, looks_like_site, unsafe_site_dir
+from incidentkit.errors import ConfigError
+from incidentkit.output_guard import describe_contents
+from incidentkit.site.site_dir import check_site_dir, looks_like_site
 
 DEFAULT_CONFIG = Path(__file__).resolve().parents[1] / "site" / "default_mkdocs.yml"
 
@@ -79,21 +81,6 @@ def _default_config(repo: Config, tmp: Path, site_dir: Path | None) -> Path:
     return path
 
 
-def check_site_dir(target: Path, repo: Config, docs_dir: Path, force: bool) -> None:
-    """Refuse a site dir whose contents the build would destroy (MkDocs empties it)."""
-    problem = unsafe_site_dir(target, repo, docs_dir)
-    if problem is not None:
-        raise UsageError(problem)
-    if target.exists() and not target.is_dir():
-        raise UsageError(f"site dir {target} is a file; choose a folder, such as site/")
-    if not force and not looks_like_site(target):
-        raise UsageError(
-            f"site dir {target} is not empty and is not a previous site build "
-            f"(no {', '.join(SITE_MARKERS)}); the build replaces it, so choose an empty "
-            "or new folder, or pass --force to delete its contents"
-        )
-
-
 def _sibling(target: Path, role: str) -> Path:
     # Same parent as the site, so the final renames stay on one filesystem (atomic).
     return target.parent / f".{target.name}.incidentkit-{role}-{os.getpid()}-{secrets.token_hex(4)}"
@@ -138,14 +125,17 @@ def staged_site(target: Path) -> Iterator[Path]:
     "--strict/--no-strict",
     default=True,
     show_default=True,
-    help="Fail on any warning: a broken link, a record that cannot be shown.",
+    help="Fail on any warning and on any lint error (personal data and secrets "
+    "included). --no-strict leaves records with lint errors out, with a notice on "
+    "the index pages, and publishes flagged personal data and secrets redacted.",
 )
 @click.option(
     "--force",
     is_flag=True,
     help="Replace the site dir even when it holds files that are not a previous "
-    "site build (they are deleted). The repository, its record folders and "
-    "docs_dir are refused even so.",
+    "site build (they are deleted, and listed). The repository, its record folders, "
+    "docs_dir, any folder holding a .git, the home folder, / and the working "
+    "directory or its parents are refused even so.",
 )
 @click.pass_context
 def build(ctx: click.Context, site_dir: Path | None, strict: bool, force: bool) -> None:
@@ -155,9 +145,13 @@ def build(ctx: click.Context, site_dir: Path | None, strict: bool, force: bool) 
     when there is none; pages are generated from incidents/, postmortems/
     and evals/ and never written to the repository. The site is built in a
     temporary folder next to the site dir and replaces it only when the
-    build succeeds. Exit 1 when the build fails (in strict mode, on any
-    warning); exit 2 when the site dir is the repository, a record folder
-    or docs_dir, or an unrelated non-empty folder (without --force).
+    build succeeds. The records are linted first: a strict build stops on
+    any error-level finding; what the secrets and personal-data rules flag
+    is never published (redacted when not strict). Exit 1 when the build
+    fails (in strict mode, on any warning or lint error); exit 2 when the site dir is the repository, a record folder
+    or docs_dir, or an unrelated non-empty folder (without --force). Even
+    with --force, a folder holding a .git, the home folder, / and the
+    working directory or its parents are never emptied.
     """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.exceptions import Abort, BuildError, PluginError
@@ -171,6 +165,7 @@ def build(ctx: click.Context, site_dir: Path | None, strict: bool, force: bool) 
             # Not handed to MkDocs: it would empty the folder before anyone checked it.
             out = (site_dir or Path(config["site_dir"])).resolve()
             check_site_dir(out, repo, Path(config["docs_dir"]), force)
+            replaced = None if looks_like_site(out) else describe_contents(out)
             with staged_site(out) as staging:
                 config["site_dir"] = str(staging)
                 try:
@@ -184,10 +179,12 @@ def build(ctx: click.Context, site_dir: Path | None, strict: bool, force: bool) 
                     ctx.exit(1)
     finally:
         logger.removeHandler(counter)
+    if replaced is not None:
+        click.echo(f"incidentkit: --force: deleted {replaced} from {out}", err=True)
     if counter.count and not strict:
         click.echo(f"incidentkit: {counter.count} warnings (not strict)", err=True)
     click.echo(f"Site built in {out}. Open {(out / 'index.html').as_uri()}")
-    click.echo("or serve it: incidentkit serve")
+    click.echo(f"or serve it: {invocation()} serve")
 
 
 @click.command()

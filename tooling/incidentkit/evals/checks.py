@@ -5,16 +5,23 @@ Text checks look at the reply's output; `max-latency-ms`, `max-cost-usd`,
 `tool-called` and `tool-not-called` at the run's metadata. Every result says
 what was expected and what the agent actually did.
 
-`criteria` is a rubric for a human or a model judge: a machine never passes
-it, so its result is `needs-judge`. A case whose machine checks all pass is
-passed *by those checks*, with its criteria still awaiting a judge; a case
-with no machine check at all is not passed (the pytest plugin skips it).
+`criteria` is a rubric for a human or a model judge. With a judge
+(`[tool.incidentkit.judge]`, run by `evals.judge` and handed to `evaluate`),
+each criterion passes or fails by the judge's verdict and reason; a judge
+error propagates (the run is inconclusive, not failed). Without one, a
+machine never passes it: its result is `needs-judge`. A case whose machine
+checks all pass is passed *by those checks*, with its criteria still
+awaiting a judge; a case with no machine check at all is not passed (the
+pytest plugin skips it).
 
 Matching rules, kept strict so a case means one thing:
 
 - `contains` / `not-contains`: case-sensitive substring of the output (write
   `regex: '(?i)...'` for case-insensitive matching).
-- `regex` / `not-regex`: Python `re.search` anywhere in the output.
+- `regex` / `not-regex`: Python `re.search` anywhere in the output; a
+  pattern the engine cannot run in bounded time and memory (a repetition
+  count such as `a{99999999999}`, groups nested hundreds deep) is invalid
+  (`bounded_regex.compile_regex`).
 - `equals`: the output equals the text, surrounding whitespace ignored.
 - `refusal: true|false`: the output does (not) contain a refusal phrase from
   `REFUSAL_PATTERNS`, a documented heuristic ("I can't", "I cannot", "I
@@ -33,6 +40,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from incidentkit.bounded_regex import compile_regex
 from incidentkit.evals.agent import AgentReply
 
 
@@ -120,6 +128,8 @@ def _around(text: str, match: re.Match[str]) -> str:
 
 
 CheckFn = Callable[[Any, AgentReply], tuple[bool, str]]
+# criterion, reply -> (passed, reason): `evals.judge.bind` makes one from the configured judge
+JudgeFn = Callable[[str, AgentReply], tuple[bool, str]]
 
 
 def _contains(value: str, reply: AgentReply) -> tuple[bool, str]:
@@ -141,14 +151,14 @@ def _not_contains(value: str, reply: AgentReply) -> tuple[bool, str]:
 
 
 def _regex(value: str, reply: AgentReply) -> tuple[bool, str]:
-    match = re.search(value, reply.output)
+    match = compile_regex(value).search(reply.output)
     if match:
         return True, f"the reply matches /{value}/ at {_around(reply.output, match)}"
     return False, f"expected the reply to match /{value}/; actual reply: {_quote(reply.output)}"
 
 
 def _not_regex(value: str, reply: AgentReply) -> tuple[bool, str]:
-    match = re.search(value, reply.output)
+    match = compile_regex(value).search(reply.output)
     if not match:
         return True, f"the reply does not match /{value}/"
     return (
@@ -249,7 +259,13 @@ class Check:
     kind: str
     value: Any
 
-    def run(self, reply: AgentReply) -> CheckResult:
+    def run(self, reply: AgentReply, judge: JudgeFn | None = None) -> CheckResult:
+        if self.kind == "criteria" and judge is not None:
+            passed, reason = judge(self.value, reply)
+            outcome = Outcome.PASSED if passed else Outcome.FAILED
+            verdict = "the judge passed it" if passed else "the judge failed it"
+            message = f"criteria: {verdict}: {self.value}" + (f" ({reason})" if reason else "")
+            return CheckResult(self.index, self.kind, self.value, outcome, message)
         if self.kind == "criteria":
             return CheckResult(
                 self.index,
@@ -285,13 +301,25 @@ def parse_checks(expected: Any) -> list[Check]:
             raise CheckError(index, f"{kind} needs {spec[2]}, got {value!r}")
         if kind in ("regex", "not-regex"):
             try:
-                re.compile(value)
+                compile_regex(value)
             except re.error as exc:
                 raise CheckError(index, f"{kind} {value!r} is not a valid regex: {exc}") from None
         checks.append(Check(index, kind, value))
     return checks
 
 
-def evaluate(expected: Sequence[Any] | Any, reply: AgentReply) -> CaseResult:
-    """Run every check of `expected` against `reply`; raises `CheckError` for a malformed list."""
-    return CaseResult(tuple(check.run(reply) for check in parse_checks(expected)))
+def evaluate(
+    expected: Sequence[Any] | Any, reply: AgentReply, judge: JudgeFn | None = None
+) -> CaseResult:
+    """Run every check of `expected` against `reply`; raises `CheckError` for a malformed list.
+
+    Machine checks run first, so a case they already fail costs no judge call.
+    """
+    checks = parse_checks(expected)
+    machine = {c.index: c.run(reply) for c in checks if c.kind != "criteria"}
+    failed = any(r.outcome is Outcome.FAILED for r in machine.values())
+    results = [
+        machine[c.index] if c.index in machine else c.run(reply, None if failed else judge)
+        for c in checks
+    ]
+    return CaseResult(tuple(results))

@@ -25,7 +25,7 @@ def write_table(table: Table, folder: Path) -> None:
 
 
 def write(records: RecordSet, path: Path, generated_at: datetime, overwrite: bool) -> None:
-    refuse_existing(path, overwrite)
+    refuse_existing(path, overwrite, folder=True)
     tables = build_tables(records, utc(generated_at).date())
     tmp = temp_path(path, folder=True)
     try:

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from typing import Any
 
 from incidentkit import metrics
+from incidentkit.export.output import utf8_text
 from incidentkit.publishing import redact
 from incidentkit.records.model import Incident
 from incidentkit.records.repository import RecordSet
@@ -144,8 +145,9 @@ def build_tables(records: RecordSet, today: date) -> dict[str, Table]:
 
 
 def _published(row: tuple[Value, ...]) -> tuple[Value, ...]:
-    # What the `secrets` and `personal-data` rules flag never leaves in an export.
-    return tuple(redact(v) if isinstance(v, str) else v for v in row)
+    # What the `secrets` and `personal-data` rules flag never leaves in an export;
+    # text that cannot be encoded as UTF-8 (a file name's stray byte) is escaped.
+    return tuple(utf8_text(redact(v)) if isinstance(v, str) else v for v in row)
 
 
 def _ts(value: datetime | None) -> str | None:

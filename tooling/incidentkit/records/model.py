@@ -15,6 +15,10 @@ from incidentkit.records.document import Document
 from incidentkit.records.timestamps import parse_date, parse_timestamp
 from incidentkit.records.yamlsource import Key
 
+# The largest integer every JSON reader and SQLite keep exactly (2^53 - 1); the
+# schemas' maximum for counts. A larger one is left out like a wrong type.
+MAX_EXACT_INT = 2**53 - 1
+
 
 def _str(data: dict[str, Any], key: str) -> str | None:
     value = data.get(key)
@@ -82,7 +86,9 @@ class Incident:
             agent=_str(d, "agent"),
             agent_version=_str(d, "agent_version"),
             affected_users=users
-            if isinstance(users, int) and not isinstance(users, bool)
+            if isinstance(users, int)
+            and not isinstance(users, bool)
+            and 0 <= users <= MAX_EXACT_INT  # past it the schema reports; exports stay exact
             else None,
             near_miss=d.get("near_miss") is True,
             related_incidents=_strs(d, "related_incidents"),
@@ -245,6 +251,12 @@ class EvalCase:
     verification: Verification | None = None
     reproduction: dict[str, Any] | None = None
     doc: Document | None = field(default=None, compare=False, repr=False)
+    # What the loader saw about whether the case runs and checks something;
+    # `incidentkit.counts` turns it, with the config, into "counts" or a reason.
+    expected: tuple[Any, ...] = field(default=(), compare=False, repr=False)  # YAML checks
+    placeholder: str | None = None  # template text a YAML field still holds
+    not_run: str | None = None  # why pytest never runs it (Python tests)
+    conditional: str | None = None  # runs only under a condition (skipif, importorskip...)
 
     @classmethod
     def from_yaml(cls, doc: Document, data: dict[str, Any], key: Key) -> EvalCase:
@@ -264,6 +276,7 @@ class EvalCase:
             verification=_verification(ver) if isinstance(ver, dict) else None,
             reproduction=rep if isinstance(rep, dict) else None,
             doc=doc,
+            expected=tuple(exp) if isinstance(exp := data.get("expected"), list) else (),
         )
 
     def at(self, field_name: str) -> tuple[int, int]:
@@ -285,7 +298,8 @@ def _verification(v: dict[str, Any]) -> Verification:
 
     def count(key: str) -> int | None:
         x = v.get(key)
-        return x if isinstance(x, int) and not isinstance(x, bool) else None
+        ok = isinstance(x, int) and not isinstance(x, bool) and 0 <= x <= MAX_EXACT_INT
+        return x if ok else None
 
     return Verification(
         fails_on=_str(v, "fails_on"),

@@ -3,24 +3,35 @@
 The schemas come from the repository's `schemas/` folder when it has one, else
 from the packaged defaults. `date-time` and `date` formats are checked with
 the same parser the metrics use (`records.timestamps`).
+
+A schema is the team's to edit, so it is checked before use: every `$ref`
+must resolve to one of the schemas themselves (incidentkit never fetches a
+schema over the network), and every `pattern` must be a regular expression
+the engine can run within bounds (`bounded_regex`). Either problem is a
+configuration error naming the schema file, never a crash mid-lint.
 """
 
 from __future__ import annotations
 
 import difflib
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 import jsonschema
 import referencing
+import referencing.exceptions
 from jsonschema.exceptions import ValidationError, best_match
+from jsonschema_specifications import REGISTRY as SPECIFICATIONS  # type: ignore[import-untyped]
 
+from incidentkit.bounded_regex import compile_regex
 from incidentkit.errors import ConfigError
-from incidentkit.records.timestamps import is_date, is_timestamp
+from incidentkit.records.timestamps import RANGE_HINT, OutOfRange, date_format, timestamp_format
 from incidentkit.records.yamlsource import Key
 
 SCHEMA_FILES = {
@@ -30,9 +41,12 @@ SCHEMA_FILES = {
     "config": "config.schema.json",
 }
 
+
 _FORMATS = jsonschema.FormatChecker(formats=())
-_FORMATS.checks("date-time")(is_timestamp)
-_FORMATS.checks("date")(is_date)
+
+
+_FORMATS.checks("date-time", raises=OutOfRange)(timestamp_format)
+_FORMATS.checks("date", raises=OutOfRange)(date_format)
 
 
 @dataclass(frozen=True)
@@ -69,21 +83,96 @@ def validators(schemas_dir: Path) -> dict[str, jsonschema.protocols.Validator]:
     )
     result: dict[str, jsonschema.protocols.Validator] = {}
     for kind, schema in loaded.items():
+        where = schemas_dir / SCHEMA_FILES[kind]
         try:
+            _check_patterns(schema)
             jsonschema.Draft202012Validator.check_schema(schema)
         except jsonschema.SchemaError as exc:
-            raise ConfigError(
-                f"{schemas_dir / SCHEMA_FILES[kind]}: not a valid schema: {exc.message}"
-            ) from exc
+            raise ConfigError(f"{where}: not a valid schema: {exc.message}") from exc
+        except (re.error, RecursionError) as exc:
+            raise ConfigError(f"{where}: not a usable schema: {exc}") from exc
+        _check_refs(schema, registry, where)
         result[kind] = jsonschema.Draft202012Validator(
             schema, registry=registry, format_checker=_FORMATS
         )
     return result
 
 
+def _check_refs(schema: Any, registry: referencing.Registry[Any], where: Path) -> None:
+    """Every `$ref` must resolve among the loaded schemas: no network, no crash while linting."""
+    combined = SPECIFICATIONS.combine(registry)
+    stack: list[tuple[Any, str]] = [
+        (schema, schema.get("$id", "") if isinstance(schema, dict) else "")
+    ]
+    while stack:
+        node, base = stack.pop()
+        if isinstance(node, list):
+            stack.extend((item, base) for item in node)
+            continue
+        if not isinstance(node, dict):
+            continue
+        if isinstance(node.get("$id"), str):
+            base = urljoin(base, node["$id"])
+        for keyword in ("$ref", "$dynamicRef"):
+            ref = node.get(keyword)
+            if isinstance(ref, str):
+                _resolve(combined, base, ref, keyword, where)
+        stack.extend((value, base) for value in node.values())
+
+
+def _resolve(
+    registry: referencing.Registry[Any], base: str, ref: str, keyword: str, where: Path
+) -> None:
+    try:
+        registry.resolver(base_uri=base).lookup(ref)
+    except referencing.exceptions.Unresolvable as exc:
+        raise ConfigError(
+            f"{where}: {keyword} {ref!r} does not resolve to a schema in the schemas folder "
+            f"({type(exc).__name__}); incidentkit never fetches schemas over the network, so "
+            "copy the referenced schema into the schemas folder (with its $id) or inline it"
+        ) from None
+
+
+def _check_patterns(schema: Any) -> None:
+    """Every `pattern` and `patternProperties` key must compile within bounds."""
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+            continue
+        if not isinstance(node, dict):
+            continue
+        pattern = node.get("pattern")
+        if isinstance(pattern, str):
+            _compile(pattern)
+        properties = node.get("patternProperties")
+        if isinstance(properties, dict):
+            for key in properties:
+                _compile(str(key))
+        stack.extend(node.values())
+
+
+def _compile(pattern: str) -> None:
+    try:
+        compile_regex(pattern)
+    except re.error as exc:
+        raise re.error(
+            f"pattern {pattern[:60]!r} is not a usable regular expression: {exc}"
+        ) from None
+
+
 def schema_errors(validator: jsonschema.protocols.Validator, data: Any) -> list[SchemaError]:
     """The schema problems of `data`, one per value (the most telling keyword first)."""
-    errors = [explained for error in validator.iter_errors(data) for explained in _explain(error)]
+    try:
+        errors = [
+            explained for error in validator.iter_errors(data) for explained in _explain(error)
+        ]
+    except referencing.exceptions.Unresolvable as exc:  # one `_check_refs` could not foresee
+        raise ConfigError(
+            f"a $ref in the schemas does not resolve ({exc}); incidentkit never fetches schemas "
+            "over the network: copy the referenced schema into the schemas folder"
+        ) from None
     best: dict[Key, int] = {}
     for e in errors:
         if e.kind in _PRIORITY:
@@ -132,10 +221,15 @@ def _explain(error: ValidationError) -> Iterator[SchemaError]:
         )
         return
     if validator == "format":
+        out_of_range = error.cause is not None
         yield SchemaError(
             key,
-            f"{where}: {error.instance!r} is not a valid {error.validator_value}",
-            _FORMAT_HINTS.get(str(error.validator_value), ""),
+            f"{where}: {error.instance!r} {error.cause}"
+            if out_of_range
+            else f"{where}: {error.instance!r} is not a valid {error.validator_value}",
+            f"write a {error.validator_value} in {RANGE_HINT}"
+            if out_of_range
+            else _FORMAT_HINTS.get(str(error.validator_value), ""),
             "format",
         )
         return

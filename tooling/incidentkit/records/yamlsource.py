@@ -3,8 +3,11 @@
 libyaml (when present) composes the node tree; we convert nodes to plain data
 ourselves so that we can (a) record the line and column of every mapping key
 and sequence item, (b) report duplicate keys, which PyYAML accepts silently,
-(c) refuse alias bombs before expanding them, and (d) keep timestamps as the
-strings they were written as, so a quoted and an unquoted date are the same.
+(c) refuse alias bombs before expanding them, (d) keep timestamps as the
+strings they were written as, so a quoted and an unquoted date are the same,
+and (e) refuse explicit tags beyond plain data (`!!python/object/apply:...`,
+`!!binary`, `!custom`): PyYAML's safe loader refuses them too, and dropping
+the tag silently would hide a payload aimed at less careful loaders.
 """
 
 from __future__ import annotations
@@ -34,6 +37,14 @@ _SCALARS = {
     "tag:yaml.org,2002:bool": _CONSTRUCTOR.construct_yaml_bool,
     "tag:yaml.org,2002:null": _CONSTRUCTOR.construct_yaml_null,
 }
+
+
+_CORE = "tag:yaml.org,2002:"
+# Every tag the resolver gives plain YAML, and the explicit ones that mean the same.
+_PLAIN_TAGS = frozenset(
+    _CORE + name
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "merge", "value", "yaml")
+) | {_CORE + "seq", _CORE + "map"}
 
 
 class YamlProblem(Exception):
@@ -185,6 +196,8 @@ class _Converter:
         self.duplicates: list[DuplicateKey] = []
 
     def convert(self, node: Node, key: Key) -> Any:
+        if node.tag not in _PLAIN_TAGS:
+            raise _tag_problem(node, self.offset)
         if isinstance(node, ScalarNode):
             return _scalar(node)
         if isinstance(node, SequenceNode):
@@ -204,6 +217,8 @@ class _Converter:
         result: dict[str, Any] = {}
         written: dict[str, int] = {}  # explicit keys (not merged ones) and their lines
         for key_node, value_node in node.value:
+            if key_node.tag not in _PLAIN_TAGS:
+                raise _tag_problem(key_node, self.offset)
             if key_node.tag == "tag:yaml.org,2002:merge":
                 merged = self.convert(value_node, key)
                 for source in merged if isinstance(merged, list) else [merged]:
@@ -226,6 +241,19 @@ class _Converter:
                 self.marks[path] = (line, column)
             result[name] = self.convert(value_node, path)
         return result
+
+
+def _tag_problem(node: Node, offset: int) -> YamlProblem:
+    tag = str(node.tag)
+    shown = "!!" + tag[len(_CORE) :] if tag.startswith(_CORE) else tag
+    return YamlProblem(
+        "yaml-tag",
+        f"the YAML tag {shown[:80]} is not plain data; records hold only strings, numbers, "
+        "booleans, lists and mappings",
+        node.start_mark.line + 1 + offset,
+        node.start_mark.column + 1,
+        "remove the tag (quote the value if it is text); other YAML loaders may run code for it",
+    )
 
 
 def _scalar(node: ScalarNode) -> Any:

@@ -75,7 +75,7 @@ def _text_sections(doc: dict[str, Any]) -> Iterator[str]:
         window = f" detected {filters['since'] or '…'} to {filters['until'] or '…'} (UTC)"
     yield (
         f"Incidents{window}: {totals['incidents']}    post-mortems: {totals['postmortems']}    "
-        f"linked eval cases: {totals['eval_cases']}    action items: {totals['action_items']}"
+        f"counting eval cases: {totals['eval_cases']}    action items: {totals['action_items']}"
     )
     for name, title in _COUNT_TITLES.items():
         counts = doc["counts"].get(name, {})
@@ -113,7 +113,8 @@ def _text_sections(doc: dict[str, Any]) -> Iterator[str]:
     yield "\n".join(
         [
             "Incidents without a post-mortem: " + (", ".join(doc["without_postmortem"]) or "none"),
-            "Incidents without eval cases: " + (", ".join(doc["without_cases"]) or "none"),
+            "Incidents without a counting eval case: "
+            + (", ".join(doc["without_cases"]) or "none"),
         ]
     )
     if doc["by"] is not None:

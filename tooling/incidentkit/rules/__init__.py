@@ -33,6 +33,7 @@ from incidentkit.rules import (
     lightweight_severity,
     overdue_action_item,
     personal_data,
+    placeholder,
     postmortem_deadline,
     postmortem_sections,
     python_syntax,
@@ -42,6 +43,7 @@ from incidentkit.rules import (
     timestamp_order,
     unique_id,
     yaml_syntax,
+    yaml_tag,
 )
 from incidentkit.rules.context import LintContext
 
@@ -52,11 +54,13 @@ _MODULES: tuple[ModuleType, ...] = (
     yaml_syntax,
     duplicate_key,
     alias_bomb,
+    yaml_tag,
     schema,
     unique_id,
     id_filename,
     tier_folder,
     python_syntax,
+    placeholder,
     eval_regex,
     broken_link,
     timestamp_order,

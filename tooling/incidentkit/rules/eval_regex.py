@@ -2,7 +2,10 @@
 
 The schema sees only a string; the check engine would fail the case on every
 run, which looks exactly like "fails before the fix" and so would pass as
-verified evidence. Patterns use Python's `re` syntax, as the engine does.
+verified evidence. Patterns use Python's `re` syntax, as the engine does;
+a repetition count above 10,000 (`a{99999999999}`) or groups nested more than
+100 deep are refused too, since the engine cannot run them in bounded time
+and memory.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from incidentkit.bounded_regex import compile_regex
 from incidentkit.findings import Finding, Level
 from incidentkit.rules.context import LintContext, at
 
@@ -30,7 +34,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 if not isinstance(pattern, str):
                     continue
                 try:
-                    re.compile(pattern)
+                    compile_regex(pattern)
                 except re.error as exc:
                     yield at(
                         case.doc,

@@ -3,8 +3,11 @@
 `mkdocs build` deletes everything in site_dir first, so a site_dir that is the
 repository, a record folder or docs_dir would delete the records themselves.
 `unsafe_site_dir` names those places (the plugin and `incidentkit build` both
-refuse them); `looks_like_site` tells a previous build from an unrelated
-folder, which only `incidentkit build --force` may replace. No MkDocs import.
+refuse them), and with them every folder `output_guard.never_empty` protects
+whatever the flags (a `.git`, the home folder, `/`, the working directory and
+its ancestors). `looks_like_site` tells a previous build from an unrelated
+folder, which only `incidentkit build --force` may replace; `check_site_dir`
+puts the two together for `incidentkit build`. No MkDocs import.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from incidentkit.config import Config
+from incidentkit.errors import UsageError
+from incidentkit.output_guard import kind_of, never_empty
 
 # Files every MkDocs Material build writes at the top of site_dir.
 SITE_MARKERS = ("sitemap.xml", "404.html", "search/search_index.json")
@@ -53,7 +58,30 @@ def unsafe_site_dir(site_dir: Path, repo: Config, docs_dir: Path | None = None) 
             f"site dir {site} {relation}; "
             f"the build empties the site dir first and would delete its files, so {fix}"
         )
+    guarded = never_empty(site)
+    if guarded is not None:
+        return f"site dir {guarded}; the build empties the site dir first, so {fix}"
     return None
+
+
+def check_site_dir(target: Path, repo: Config, docs_dir: Path | None, force: bool) -> None:
+    """Refuse a site dir whose contents the build would destroy (MkDocs empties it).
+
+    `force` lets an unrelated folder be replaced, never a protected one.
+    """
+    problem = unsafe_site_dir(target, repo, docs_dir)
+    if problem is not None:
+        raise UsageError(problem)
+    odd = kind_of(target)
+    if odd is not None or (target.exists() and not target.is_dir()):
+        what = odd or "a file"
+        raise UsageError(f"site dir {target} is {what}; choose a folder, such as site/")
+    if not force and not looks_like_site(target):
+        raise UsageError(
+            f"site dir {target} is not empty and is not a previous site build "
+            f"(no {', '.join(SITE_MARKERS)}); the build replaces it, so choose an empty "
+            "or new folder, or pass --force to delete its contents"
+        )
 
 
 def looks_like_site(folder: Path) -> bool:

@@ -11,7 +11,7 @@ from incidentkit.coverage import NO_TIER, IncidentCoverage
 from incidentkit.site import urls
 from incidentkit.site.context import SiteData
 from incidentkit.site.generated import GeneratedPage
-from incidentkit.site.html import element, fmt_hours, sort_key, text
+from incidentkit.site.html import element, fmt_hours, join, sort_key, text
 from incidentkit.site.pages.incidents import left_out_notice
 from incidentkit.site.widgets import Column, filters, severity_badge, table
 
@@ -28,6 +28,11 @@ def policy_cell(entry: IncidentCoverage) -> Markup:
     if entry.policy_met:
         return element("span", "met", class_="ik-badge ik-ok")
     return element("span", "missing", class_="ik-badge ik-missing")
+
+
+def not_counted_cell(entry: IncidentCoverage) -> Markup:
+    """The linked cases that do not count toward policy, each with the reason (`counts.py`)."""
+    return join((f"{c.case.id}: {c.reason}" for c in entry.not_counting), "; ") or text("—")
 
 
 def turnaround_cell(entry: IncidentCoverage) -> Markup:
@@ -58,6 +63,7 @@ def page(site: SiteData) -> GeneratedPage:
         Column("Verified"),
         Column("Turnaround"),
         Column("Waiver", wide=True, secondary=True),
+        Column("Not counted", wide=True, secondary=True),
     ]
     rows = [
         [
@@ -70,6 +76,7 @@ def page(site: SiteData) -> GeneratedPage:
             f"{e.incident.waiver.reason} ({e.incident.waiver.approved_by})"
             if e.incident.waiver
             else "—",
+            not_counted_cell(e),
         ]
         for e in entries
     ]
@@ -83,7 +90,8 @@ def page(site: SiteData) -> GeneratedPage:
     return GeneratedPage("Eval coverage", wide=True).add(
         left_out_notice(site),
         f"Policy: {', '.join(policy.regression_severities) or 'no'} incidents need at "
-        f"least one linked eval case; turnaround target {policy.turnaround_hours:g} h. "
+        f"least one linked eval case that runs and checks something; turnaround target "
+        f"{policy.turnaround_hours:g} h. "
         f"{len(unmet)} of {len(entries)} incidents do not meet the policy.",
         history_note,
         filters("coverage", [("Policy", 2, ["met", "missing", "waived", "not required"])]),
