@@ -340,3 +340,16 @@ def test_record_pages_have_edit_links_git_dates_and_tags(
     mk = load_mkdocs(str(root / "mkdocs.yml"))
     env = mk.plugins.on_env(mk.theme.get_env(), config=mk, files=Files([]))
     assert env.filters["striptags"] is FILTERS["striptags"]
+
+
+def test_search_entries_are_readable(site_repo: tuple[Path, Path]) -> None:
+    """Labelled fields and table cells are separated in the search index, not glued together."""
+    index = json.loads((site_repo[1] / "search" / "search_index.json").read_text(encoding="utf-8"))
+    entry = next(d for d in index["docs"] if d["location"] == "incidents/INC-2026-0003/")
+    text = " ".join(entry["text"].split())
+    assert "Severity: S3 · Status: closed · Near miss: no ·" in text
+    cases = next(d for d in index["docs"] if d["location"] == "incidents/INC-2026-0001/#eval-cases")
+    assert "Case Tier File Verification" in " ".join(cases["text"].split())
+    # The filter controls list every value: they are no page text.
+    listing = next(d for d in index["docs"] if d["location"] == "incidents/")
+    assert "all" not in listing["text"].split()
