@@ -20,15 +20,21 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/incidentkit lint
 	@echo
-	@echo "demo: lint is clean on the example records"
+	@echo "demo: lint finds no errors in the example records"
 	@rm -rf .demo && mkdir -p .demo
 	@echo
-	@echo "demo: the regression tier against support-agent 1.4.0, the version of INC-2026-0005 (failures expected)"
-	-$(BIN)/pytest evals/ --tier regression --agent-version 1.4.0 --junitxml .demo/before-1.xml
-	@for run in 2 3; do $(BIN)/pytest evals/ -qq --tb=no --tier regression --agent-version 1.4.0 --junitxml .demo/before-$$run.xml >/dev/null || true; done
+	@echo "demo: the regression tier against support-agent 1.4.0, the version of INC-2026-0005"
+	@echo "demo: EXPECTED: its 3 refund-policy cases FAIL below; that is the bug, caught by its cases"
+	@echo "$(BIN)/pytest evals/ -q --tier regression --agent-version 1.4.0 --junitxml .demo/before-1.xml"
+	@# pytest exits 1 when tests fail, as they must here; anything else stops the demo.
+	@$(BIN)/pytest evals/ -q --no-header --tier regression --agent-version 1.4.0 --junitxml .demo/before-1.xml; \
+		status=$$?; if [ $$status -ne 1 ]; then echo "demo: expected failures on 1.4.0, but pytest exited $$status" >&2; exit 1; fi
+	@echo "demo: as expected, the cases of INC-2026-0005 failed on 1.4.0"
+	@for run in 2 3; do $(BIN)/pytest evals/ -qq --tb=no --tier regression --agent-version 1.4.0 --junitxml .demo/before-$$run.xml >/dev/null; \
+		[ $$? -eq 1 ] || { echo "demo: run $$run on 1.4.0 did not fail as expected" >&2; exit 1; }; done
 	@echo
 	@echo "demo: the same cases against 1.4.1, the fix"
-	$(BIN)/pytest evals/ --tier regression --agent-version 1.4.1 --junitxml .demo/after-1.xml
+	$(BIN)/pytest evals/ -q --no-header --tier regression --agent-version 1.4.1 --junitxml .demo/after-1.xml
 	@for run in 2 3; do $(BIN)/pytest evals/ -qq --tb=no --tier regression --agent-version 1.4.1 --junitxml .demo/after-$$run.xml >/dev/null; done
 	@echo
 	@echo "demo: which support-agent cases fail before the fix and pass after it, over 3 runs each (dry run: nothing is written)"
@@ -44,6 +50,8 @@ demo: $(STAMP)
 	@echo
 	@echo "demo: the site, built into .demo/site"
 	$(BIN)/incidentkit build --site-dir .demo/site
+	@echo
+	@echo "demo: done. Next: '$(BIN)/incidentkit --help', or start your own repository: README.md, 'Start your own incident repository'"
 
 lint: $(STAMP)
 	$(BIN)/ruff check tooling tests bench

@@ -8,6 +8,8 @@ that the shared machine's noise hits figure and floor alike. Writes
 
 Knobs: BENCH_SIZES=1000 (comma-separated sizes; default 1000,10000),
 BENCH_RUNS=3 (runs per figure, at least 3 for the report), BENCH_SEED=1.
+`--traces-only` measures only the trace-reading figures and folds them into
+the last report; `--report-only` re-renders the report from its JSON.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import generate
+import trace_read
 from floor_lint import front_matter
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -304,7 +307,28 @@ def _files(peer: Path, kind: str) -> list[str]:
 def startup_figures(commands: set[str]) -> list[Figure]:
     return [
         Figure("start-up", None, [[INCIDENTKIT, "--version"]], ROOT),
+        Figure("start-up --help", None, [[INCIDENTKIT, "--help"]], ROOT),
         Figure("import floor", None, [[PYTHON, "-c", "import click, yaml, jsonschema"]], ROOT),
+        Figure("import click", None, [[PYTHON, "-c", "import click"]], ROOT),
+    ]
+
+
+TRACE_MB = 100
+TRACE_READ = f"trace read ({TRACE_MB} MB OTLP)"
+TRACE_FLOOR = f"floor T: stream its lines ({TRACE_MB} MB)"
+
+
+def trace_figures() -> list[Figure]:
+    """`--from-trace`'s reader on a collector-style OTLP file vs streaming the file's lines."""
+    path = BENCH / f"trace-{TRACE_MB}mb.otlp.jsonl"
+    count_file = path.with_suffix(".count")
+    if not path.is_file() or not count_file.is_file():
+        count_file.write_text(str(trace_read.generate(path, TRACE_MB)), encoding="utf-8")
+    last = trace_read.trace_id(int(count_file.read_text(encoding="utf-8")))
+    script = str(ROOT / "bench/trace_read.py")
+    return [
+        Figure(TRACE_READ, None, [[PYTHON, script, "read", str(path), last]], ROOT),
+        Figure(TRACE_FLOOR, None, [[PYTHON, script, "floor", str(path)]], ROOT),
     ]
 
 
@@ -396,6 +420,12 @@ def rows(figs: dict[tuple[str, int | None], Figure], sizes: list[int]) -> list[R
         if ("site build", size) in figs:
             add("site build" + tag, ("site build", size), ("floor S (mkdocs build)", size), 1.3)
     add("start-up", ("start-up", None), ("import floor", None), 2)
+    # Subcommands import lazily: the help and version paths cost little more than Click.
+    add("--version (lazy imports)", ("start-up", None), ("import click", None), 2)
+    add("--help (lazy imports)", ("start-up --help", None), ("import click", None), 2)
+    if (TRACE_READ, None) in figs:
+        add(TRACE_READ + " peak memory", (TRACE_READ, None), (TRACE_FLOOR, None), 2, mem=True)
+        add(TRACE_READ + " time", (TRACE_READ, None), (TRACE_FLOOR, None), 10)
     if big != small:
         for name in ("lint", "coverage", "gate (5 files)"):
             a, b = secs(name, big), secs(name, small)
@@ -547,7 +577,14 @@ def write_report(
         "plugins (search, tags) and Markdown extensions minus incidentkit, over as many "
         "plain pre-written pages (one per incident and post-mortem, plus summary pages).",
         '- **start-up**: `incidentkit --version` vs `python -c "import click, yaml, jsonschema"`.',
+        "- **--version / --help (lazy imports)**: `incidentkit --version` and `incidentkit --help` "
+        'vs `python -c "import click"`: the help lists every command without importing one.',
         "- **growth**: time at the largest size over time at the smallest.",
+        f"- **trace read**: `bench/trace_read.py read`: `incidentkit.traces.read_trace` (what "
+        "`new eval --from-trace` runs) with `--trace-id` naming the last of the ~20k traces "
+        f"in a {TRACE_MB} MB collector-style OTLP JSON Lines file (the support-refund "
+        "fixture's request repeated with new IDs): two streaming passes. **floor T**: the "
+        "same file read line by line, each line parsed with `json.loads`.",
         "",
         "## Machine",
         "",
@@ -608,7 +645,9 @@ def report_only() -> int:
     raw = json.loads((ROOT / "docs/benchmarks.json").read_text(encoding="utf-8"))
     figs = []
     for item in raw["figures"]:
-        fig = Figure(item["name"], item["size"], [], ROOT, available=item["available"])
+        # the commands as recorded, so that re-rendering keeps them
+        commands = [[command] for command in item.get("commands", [])]
+        fig = Figure(item["name"], item["size"], commands, ROOT, available=item["available"])
         fig.error = item["error"]
         fig.samples = [Sample(**s) for s in item["samples"]]
         figs.append(fig)
@@ -629,9 +668,38 @@ def report_only() -> int:
     return 0
 
 
+def traces_only(runs: int) -> int:
+    """Measure only the trace figures and fold them into docs/benchmarks.json and .md."""
+    BENCH.mkdir(exist_ok=True)
+    figs = trace_figures()
+    for run in range(runs):
+        for f in figs:
+            print(f"bench: run {run + 1}/{runs}: {f.name}", flush=True)
+            _measure(f)
+    raw = json.loads((ROOT / "docs/benchmarks.json").read_text(encoding="utf-8"))
+    names = {f.name for f in figs}
+    raw["figures"] = [item for item in raw["figures"] if item["name"] not in names] + [
+        {
+            "name": f.name,
+            "size": f.size,
+            "available": f.available,
+            "error": f.error,
+            "median_seconds": f.seconds,
+            "median_peak_kb": f.peak_kb,
+            "samples": [asdict(s) for s in f.samples],
+            "commands": [" ".join(c[:4]) + (" ..." if len(c) > 4 else "") for c in f.commands],
+        }
+        for f in figs
+    ]
+    (ROOT / "docs/benchmarks.json").write_text(json.dumps(raw, indent=2) + "\n", "utf-8")
+    return report_only()
+
+
 def main() -> int:
     if sys.argv[1:] == ["--report-only"]:
         return report_only()
+    if sys.argv[1:] == ["--traces-only"]:
+        return traces_only(max(1, int(os.environ.get("BENCH_RUNS", "3"))))
     started = time.perf_counter()
     sizes = [int(s) for s in os.environ.get("BENCH_SIZES", "1000,10000").split(",") if s.strip()]
     runs = max(1, int(os.environ.get("BENCH_RUNS", "3")))
@@ -643,7 +711,7 @@ def main() -> int:
         _, took = repository(n, seed)
         if took is not None:
             generation[n] = took
-    figs = startup_figures(commands)
+    figs = startup_figures(commands) + trace_figures()
     for n in sorted(sizes):
         figs += figures_for(n, seed, commands, with_site=n == min(sizes))
     # Re-check: commands written concurrently may have appeared meanwhile.

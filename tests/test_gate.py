@@ -312,8 +312,8 @@ def test_github_annotations_and_job_summary(repo: GitRepo, run_cli: RunCli, gith
     result = gate(run_cli, repo.root, expect=1)
     assert result.stdout.splitlines()[0] == (
         f"::error file={INC2},line=2,col=1,title=incidentkit gate%3A gate-no-case::"
-        "INC-2026-0002 (S1, resolved) has no linked eval case in a counting tier "
-        "(regression, pre-deployment, safety-critical); policy requires one "
+        "INC-2026-0002 (S1, resolved) has no linked eval case that counts; "
+        "policy requires one that runs and checks something "
         "(fix: add a case under evals/<tier>/ with `incidents: [INC-2026-0002]` in this PR, "
         "or a reviewed `regression_waiver: {reason, approved_by}` on the incident)"
     )

@@ -42,8 +42,10 @@ def _junit(path: Path) -> dict[str, tuple[str, list[tuple[str, str]]]]:
     for case in ET.parse(path).getroot().iter("testcase"):
         children = {c.tag for c in case}
         outcome = (
-            "failed"
-            if children & {"failure", "error"}
+            "error"
+            if "error" in children
+            else "failed"
+            if "failure" in children
             else "skipped"
             if "skipped" in children
             else "passed"
@@ -243,10 +245,14 @@ def test_malformed_files_fail_with_file_and_line_and_the_run_goes_on(
             "evals/regression/good.yaml": case_yaml("good", [{"contains": "x"}], reply="x"),
         },
     )
-    result = pytester.runpytest("evals")
-    result.assert_outcomes(passed=1, failed=3)
+    result = pytester.runpytest("evals", "--junitxml", "out.xml")
+    # a case that cannot run is an error of the run (JUnit <error>), never a failure of the agent
+    result.assert_outcomes(passed=1, errors=3)
     out = result.stdout.str()
     assert "evals/regression/broken.yaml:3:" in out and "[yaml-syntax]" in out
+    junit = _junit(pytester.path / "out.xml")
+    assert junit["bad-check"][0] == "error"
+    assert ("inconclusive", "case-invalid") in junit["bad-check"][1]
     assert (
         "evals/regression/bad-check.yaml:9:12: case 'bad-check': expected[0]: unknown check 'mentions'"
         in out
@@ -254,7 +260,7 @@ def test_malformed_files_fail_with_file_and_line_and_the_run_goes_on(
     assert "evals/regression/no-input.yaml:1:1: case 'no-input': `input` must be a mapping" in out
     assert "Traceback" not in out and "INTERNALERROR" not in out
     # selecting a tier never hides a file that cannot be read
-    pytester.runpytest("evals", "--tier", "regression").assert_outcomes(passed=1, failed=3)
+    pytester.runpytest("evals", "--tier", "regression").assert_outcomes(passed=1, errors=3)
 
 
 def test_an_unusable_agent_fails_each_case_with_the_reason(pytester: pytest.Pytester) -> None:
@@ -263,13 +269,15 @@ def test_an_unusable_agent_fails_each_case_with_the_reason(pytester: pytest.Pyte
         {"evals/regression/a.yaml": case_yaml("a", [{"contains": "x"}])},
         agent='callable = "missing_agent_module:run"',
     )
-    result = pytester.runpytest("evals")
-    result.assert_outcomes(failed=1)
+    result = pytester.runpytest("evals", "--junitxml", "out.xml")
+    result.assert_outcomes(errors=1)
     out = result.stdout.str()
     assert (
         "case 'a': [tool.incidentkit.agent] callable = \"missing_agent_module:run\": cannot import"
         in out
     )
+    outcome, props = _junit(pytester.path / "out.xml")["a"]
+    assert outcome == "error" and ("inconclusive", "agent-config") in props
     assert "Traceback" not in out
 
 
@@ -299,22 +307,29 @@ def test_outside_an_incident_repository_nothing_changes(pytester: pytest.Pyteste
 def test_the_example_cases_catch_the_example_bug(
     pytester: pytest.Pytester, run_cli: RunCli
 ) -> None:
-    """The repository's own demo: INC-2026-0005's cases fail on 1.4.0 and pass on 1.4.1."""
+    """The repository's own demo: INC-2026-0005's cases fail on 1.4.0 and pass on 1.4.1.
+
+    pytest-repeat's --count repeats the YAML cases too: 3 runs each, what policy asks.
+    """
     runs = {}
     for version in ("1.4.0", "1.4.1"):
         junit = pytester.path / f"{version}.xml"
         result = pytester.runpytest(
             REPO_ROOT / "evals", "-p", "no:cacheprovider", "--tier", "regression",
-            "--agent-version", version, "--junitxml", junit,
+            "--agent-version", version, "--junitxml", junit, "--count", "3",
         )  # fmt: skip
         runs[version] = _junit(junit)
         if version == "1.4.1":
             assert result.ret == 0, result.stdout.str()
     failed_before = {name for name, (outcome, _) in runs["1.4.0"].items() if outcome == "failed"}
     assert failed_before == {
-        "refund-policy-45-days-booking",
-        "refund-policy-cites-24h-window",
-        "refund-policy-no-retroactive-promise",
+        f"{case}[{i}-3]"
+        for case in (
+            "refund-policy-45-days-booking",
+            "refund-policy-cites-24h-window",
+            "refund-policy-no-retroactive-promise",
+        )
+        for i in (1, 2, 3)
     }
     result = run_cli(
         "-C", REPO_ROOT, "verify", "--incident", "INC-2026-0005", "--check", "--format", "json",

@@ -460,7 +460,7 @@ def test_the_recorded_estimate_shows_on_the_incident_page_and_in_coverage(
     run_cli: RunCli, tmp_path: Path
 ) -> None:
     from incidentkit.records.repository import load_repository
-    from incidentkit.site.html import md
+    from incidentkit.site.html import text
     from incidentkit.site.pages.incidents import cases_table
 
     root = _repo(tmp_path, FLAKY_AGENT, "flaky_agent")
@@ -481,7 +481,7 @@ def test_the_recorded_estimate_shows_on_the_incident_page_and_in_coverage(
     (case,) = [c for c in load_repository(load_config(root)).cases if c.id == "refund-window"]
     html = cases_table([case])
     assert "Reproduced" in html
-    assert f"| {md(shown)} |" in html  # the Markdown-escaped cell
+    assert f">{text(shown)}</td>" in html  # the escaped cell
 
     data = json.loads(run_cli("-C", root, "coverage", "--format", "json").stdout)
     (incident,) = [i for i in data["incidents"] if i["id"] == "INC-2026-0001"]

@@ -55,10 +55,12 @@ def test_pytest_junit_with_properties(tmp_path: Path) -> None:
         incidents=("INC-2026-0005", "INC-2026-0001"),
         agent_version="1.4.0",
         classname="evals.regression.refund.yaml",
+        reason="expected the reply to contain '24 hours'",
     )
     assert skipped.status == "skipped"
     assert parametrised.status == "passed"
-    assert crashed.status == "failed"  # an error is not a pass
+    # an error is neither a pass nor a failure: nothing was judged
+    assert (crashed.status, crashed.reason) == ("inconclusive", "boom")
 
 
 def test_bare_testsuite_root_with_text_properties(tmp_path: Path) -> None:

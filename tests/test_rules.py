@@ -278,6 +278,38 @@ TRIGGERS = [
         },
         [(INC, 13, Level.ERROR)],
     ),
+    Case(
+        "placeholder",
+        {CASE: case_text(extra='  - criteria: "TODO: what a correct reply does"\n')},
+        [(CASE, 10, Level.ERROR)],
+        "case-criteria",
+    ),
+    Case(
+        "placeholder",
+        {
+            PM: postmortem_text(
+                action_items='action_items:\n  - id: A1\n    description: fix\n    owner: "@asha-r"\n    due: "YYYY-MM-DD"\n    status: open\n    kind: fix\n'
+            )
+        },
+        [(PM, 21, Level.ERROR)],
+        "postmortem-due-date",
+    ),
+    Case(
+        "placeholder",
+        {
+            INC: incident_text(
+                body="## What happened\n\n<!-- From the first wrong behaviour to detection and mitigation: what the agent did, and which systems and processes let it happen. -->\n\n## Impact\n\nTwelve customers.\n"
+            )
+        },
+        [(INC, 15, Level.ERROR)],
+        "guidance-only-section",
+    ),
+    Case(
+        "placeholder",
+        {INC: incident_text(body="## Root cause\n\n1. Why did TODO happen? Because TODO.\n")},
+        [(INC, 15, Level.ERROR)],
+        "five-whys",
+    ),
 ]
 
 PASSES = [
@@ -383,6 +415,15 @@ PASSES = [
                 body="<!-- incidentkit: ignore[personal-data] the vendor's public address -->\nMail jane.doe@gmail.com\n"
             )
         },
+    ),
+    Case(
+        "placeholder",
+        {
+            INC: incident_text(
+                body="## What happened\n\n<!-- From the first wrong behaviour to detection and mitigation: what the agent did, and which systems and processes let it happen. -->\n\nThe agent kept a TODO list in memory and lost it.\n"
+            )
+        },
+        name="guidance-kept-above-real-text",
     ),
 ]
 

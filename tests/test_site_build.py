@@ -22,7 +22,7 @@ from incidentkit.cli import cli
 from incidentkit.config import load_config
 from incidentkit.records.repository import RecordSet, load_repository
 from incidentkit.site import charts
-from incidentkit.site.html import fmt_hours, md, render_body
+from incidentkit.site.html import fmt_hours, render_body, text
 from site_fixture import QUOTE_TITLE, SEARCH_WORD, XSS_TITLE, make_site_repo
 
 
@@ -171,8 +171,8 @@ def test_page_title_is_escaped_exactly_once(
 
 def test_approximate_timestamps_are_marked(site_repo: tuple[Path, Path]) -> None:
     incident = text_of(page(site_repo[1], "incidents/INC-2026-0001"))
-    assert "Started ~ 2026-03-01 08:00 UTC" in incident
-    assert "Detected 2026-03-02 10:00 UTC" in incident  # not approximate: no mark
+    assert "Started : ~ 2026-03-01 08:00 UTC" in incident
+    assert "Detected : 2026-03-02 10:00 UTC" in incident  # not approximate: no mark
 
 
 def test_incident_page_shows_postmortem_cases_and_related(site_repo: tuple[Path, Path]) -> None:
@@ -224,9 +224,8 @@ def test_charts_are_reproducible() -> None:
     assert b"<dc:date>" not in first
 
 
-def test_markdown_escaping_keeps_text_as_text() -> None:
-    assert md("[x](javascript:alert(1))") == "\\[x\\]\\(javascript:alert\\(1\\)\\)"
-    assert md("a | b") == "a \\| b"
+def test_record_text_is_escaped_never_markdown() -> None:
+    assert text("[x](javascript:alert(1)) | <b>") == "[x](javascript:alert(1)) | &lt;b&gt;"
     body = render_body('<script>alert(1)</script><a href="javascript:x">y</a>\n\n**ok**')
     assert "<script" not in body and "javascript:" not in body and "<strong>ok</strong>" in body
 
@@ -257,3 +256,38 @@ def test_build_without_mkdocs_yml_uses_packaged_config(tmp_path: Path, run_cli: 
     (root / "mkdocs.yml").unlink()
     run_cli("-C", root, "build", "--site-dir", tmp_path / "out")
     assert (tmp_path / "out" / "incidents" / "INC-2026-0001" / "index.html").is_file()
+
+
+MINIMAL_MKDOCS = "site_name: Incident database\ntheme:\n  name: material\n  font: false\nplugins:\n  - search\n  - incidentkit\n"
+KITCHEN_SINK_MKDOCS = MINIMAL_MKDOCS + (
+    "markdown_extensions:\n"
+    "  - abbr\n  - footnotes\n  - attr_list\n  - md_in_html\n  - admonition\n  - def_list\n"
+    "  - toc:\n      permalink: true\n"
+    "  - pymdownx.snippets\n  - pymdownx.emoji\n  - pymdownx.magiclink\n  - pymdownx.critic\n"
+    "  - pymdownx.smartsymbols\n  - pymdownx.tasklist\n  - pymdownx.betterem\n"
+    "  - pymdownx.caret\n  - pymdownx.mark\n  - pymdownx.tilde\n  - pymdownx.keys\n"
+    "  - pymdownx.arithmatex:\n      generic: true\n"
+)
+
+
+@pytest.mark.parametrize("mkdocs_yml", [MINIMAL_MKDOCS, KITCHEN_SINK_MKDOCS], ids=["bare", "many"])
+def test_pages_render_with_any_markdown_extensions(
+    tmp_path: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch, mkdocs_yml: str
+) -> None:
+    """Without md_in_html (a fresh `init` before this fix showed raw `| ID |` text), or with
+    extensions that rewrite text, the generated pages are the same HTML."""
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    root = make_site_repo(tmp_path / "repo")
+    (root / "mkdocs.yml").write_text(mkdocs_yml, encoding="utf-8")
+    out = tmp_path / "out"
+    run_cli("-C", root, "build", "--site-dir", out)
+    for html_file in out.rglob("*.html"):
+        html = html_file.read_text(encoding="utf-8")
+        assert not re.search(r"\|\s*-{3}|\|\s*ID\s*\|", html), html_file  # no raw table
+        assert "incidentkitblock" not in html, html_file  # every placeholder swapped
+        assert not re.search(r'<(script|img|link)[^>]+(src|href)="(https?:)?//', html), html_file
+    incidents = page(out, "incidents")
+    assert incidents.count("<tr>") == 4  # heading + 3 incidents
+    incident = page(out, "incidents/INC-2026-0001")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in incident
+    assert "<script>alert" not in incident

@@ -180,7 +180,7 @@ def test_usage_errors(run_cli: RunCli, db: Path) -> None:
 
 def test_text_output_is_aligned_tables(run_cli: RunCli, db: Path) -> None:
     out = run_cli("-C", str(db), "stats").stdout
-    assert out.startswith("Incidents: 6    post-mortems: 2    linked eval cases: 4")
+    assert out.startswith("Incidents: 6    post-mortems: 2    counting eval cases: 4")
     lines = out.splitlines()
     header = lines.index("Failure mode (once per mode)  Count")
     assert lines[header + 2] == "factual-hallucination             3"

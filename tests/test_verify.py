@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from conftest import RunCli
-from evalrepo import case_yaml, eval_repo
+from evalrepo import PYTEST_SETTINGS, case_yaml, eval_repo
 
 pytest_plugins = ["pytester"]
 
@@ -65,11 +65,14 @@ cases:
       - contains: "24 hours"
 """
 
+# A team that accepts single-run evidence (the default asks for 3 runs a side).
+ONE_RUN = PYTEST_SETTINGS + "\n[tool.incidentkit.policy]\nverification_runs = 1\n"
+
 VERIFIED = {
     "fails_on": "support-agent@1.0",
     "passes_on": "support-agent@1.1",
-    "runs_before": 1,
-    "runs_after": 1,
+    "runs_before": 3,
+    "runs_after": 3,
     "failure_rate_before": 1.0,
     "failure_rate_after": 0.0,
 }
@@ -99,7 +102,7 @@ def _without_block(text: str, key: str = "verification:") -> str:
 
 @pytest.fixture
 def repo(pytester: pytest.Pytester) -> Path:
-    """An incident repository with its before and after runs written by the plugin."""
+    """An incident repository with its before and after runs written by the plugin (3 each)."""
     eval_repo(
         pytester.path,
         {
@@ -112,8 +115,9 @@ def repo(pytester: pytest.Pytester) -> Path:
     )
     for version, name in (("1.0", "before.xml"), ("1.1", "after.xml")):
         pytester.runpytest(
-            "evals", "--tier", "regression", "--agent-version", version, "--junitxml", name
-        )
+            "evals", "--tier", "regression", "--agent-version", version, "--junitxml", name,
+            "--count", "3",
+        )  # fmt: skip
     return pytester.path
 
 
@@ -123,7 +127,8 @@ def test_dry_run_reports_every_verdict_and_writes_nothing(repo: Path, run_cli: R
         "-C", repo, "verify", "--before", repo / "before.xml", "--after", repo / "after.xml"
     )
     out = result.stdout
-    assert "before: 1.0 (1 run(s)); after: 1.1 (1 run(s))" in out
+    assert "before: 1.0 (1 file(s)); after: 1.1 (1 file(s))" in out
+    assert "policy: verified needs at least 3 judged run(s) on each side" in out
     verified = out.split("verified: fails before the fix, passes after it (2):")[1]
     assert "evals/regression/fixed.yaml:2: fixed [INC-2026-0001]" in verified
     assert "evals/regression/multi.yaml:4: protects" in verified
@@ -133,7 +138,7 @@ def test_dry_run_reports_every_verdict_and_writes_nothing(repo: Path, run_cli: R
         in out
     )
     assert "still failing after the fix (1):\n  evals/regression/multi.yaml:24: still-broken" in out
-    assert "before: 100% failed (1/1 runs); after: 100% failed (1/1 runs)" in out
+    assert "before: 100% failed (3/3 runs); after: 100% failed (3/3 runs)" in out
     assert (
         "never run on one side or both (1):\n  evals/safety-critical/other-tier.yaml:1: other-tier"
         in out
@@ -259,17 +264,26 @@ def test_json_format(repo: Path, run_cli: RunCli) -> None:
         "json",
     )
     document = json.loads(result.stdout)
-    assert document["before"] == {"version": "1.0", "runs": 1}
+    assert document["before"] == {"version": "1.0", "files": 1}
     assert document["summary"] == {
         "verified": 2,
+        "too-few-runs": 0,
+        "below-threshold": 0,
         "no-protection": 1,
         "still-failing": 1,
+        "inconclusive": 0,
         "not-run": 1,
         "no-agent": 0,
     }
     by_id = {c["id"]: c for c in document["cases"]}
     assert by_id["protects"]["verification"] == VERIFIED
-    assert by_id["still-broken"]["after"] == {"runs": 1, "failures": 1, "failure_rate": 1.0}
+    assert by_id["still-broken"]["after"] == {
+        "runs": 3,
+        "failures": 3,
+        "failure_rate": 1.0,
+        "inconclusive": 0,
+        "inconclusive_reasons": [],
+    }
     assert document["protected"] is False and document["written"] == []
 
 
@@ -307,18 +321,18 @@ def test_repeated_runs_give_failure_rates(
     ]
     after = [
         _junit(root, f"a{i}.xml", {"flaky-bug": "passed", "flaky-fix": o}, "1.1")
-        for i, o in enumerate(["passed", "failed"])
+        for i, o in enumerate(["passed", "failed", "passed"])
     ]
     args = [a for b in before for a in ("--before", b)] + [a for f in after for a in ("--after", f)]
     result = run_cli("-C", root, "verify", *args, "--write")
-    assert "before: 67% failed (2/3 runs); after: 0% failed (0/2 runs)" in result.stdout
-    assert "before: 100% failed (3/3 runs); after: 50% failed (1/2 runs)" in result.stdout
+    assert "before: 67% failed (2/3 runs); after: 0% failed (0/3 runs)" in result.stdout
+    assert "before: 100% failed (3/3 runs); after: 33% failed (1/3 runs)" in result.stdout
     data = yaml.safe_load((root / "evals/regression/flaky-bug.yaml").read_text())
     assert data["verification"] == {
         "fails_on": "support-agent@1.0",
         "passes_on": "support-agent@1.1",
         "runs_before": 3,
-        "runs_after": 2,
+        "runs_after": 3,
         "failure_rate_before": 0.6667,
         "failure_rate_after": 0.0,
     }
@@ -329,7 +343,9 @@ def test_versions_come_from_flags_when_the_files_do_not_say(
     tmp_path: Path, run_cli: RunCli
 ) -> None:
     root = eval_repo(
-        tmp_path / "v", {"evals/regression/c.yaml": case_yaml("c", [{"contains": "x"}])}
+        tmp_path / "v",
+        {"evals/regression/c.yaml": case_yaml("c", [{"contains": "x"}])},
+        extra_pyproject=ONE_RUN,
     )
     before = _junit(root, "b.xml", {"c": "failed"}, version=None)
     after = _junit(root, "a.xml", {"c": "passed"}, version=None)
@@ -368,6 +384,7 @@ def test_promptfoo_json_results(tmp_path: Path, run_cli: RunCli) -> None:
             ),
             "evals/regression/unrun.yaml": case_yaml("unrun", [{"contains": "x"}]),
         },
+        extra_pyproject=ONE_RUN,
     )
 
     def promptfoo(name: str, success: bool) -> Path:

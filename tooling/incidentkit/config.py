@@ -38,6 +38,9 @@ class Policy:
     postmortem_deadline_hours: float = 48.0
     since: date | None = None
     gaps_must_close: bool = False
+    # `verify`: judged runs needed on each side, and how often the case must fail before the fix
+    verification_runs: int = 3
+    verification_failure_rate: float = 0.0
 
     def needs_cases(self, severity: str | None, status: str | None) -> bool:
         return severity in self.regression_severities and status in self.regression_statuses
@@ -73,6 +76,14 @@ class JudgeConfig:
 
 
 @dataclass(frozen=True)
+class PersonalDataConfig:
+    """What `personal-data` and redaction leave alone (see `detectors.Options`)."""
+
+    allow_emails: tuple[str, ...] = ()
+    allow_role_addresses: bool = True
+
+
+@dataclass(frozen=True)
 class Config:
     root: Path
     incidents_dir: str = "incidents"
@@ -87,21 +98,29 @@ class Config:
     rules: dict[str, str] = field(default_factory=dict)
     agent: AgentConfig = field(default_factory=AgentConfig)
     judge: JudgeConfig | None = None  # None: no judge configured
+    personal_data: PersonalDataConfig = field(default_factory=PersonalDataConfig)
     site_title: str = "Incident database"
     source: Path | None = None  # the pyproject.toml the table came from, if any
+    # Where schemas/, templates/ and the pytest config are read from when not
+    # from `root`: the gate judges a PR's records by its merge base's rules.
+    settings_root: Path | None = None
 
     def path(self, folder: str) -> Path:
         return self.root / folder
 
+    @property
+    def settings(self) -> Path:
+        return self.settings_root or self.root
+
     @cached_property  # asked once per file by lint; the answer does not change in a run
     def schemas_path(self) -> Path:
         """The repository's schemas, or the packaged ones when it has none."""
-        local = self.root / self.schemas_dir
+        local = self.settings / self.schemas_dir
         return local if local.is_dir() else data_dir("schemas")
 
     @property
     def templates_path(self) -> Path:
-        local = self.root / self.templates_dir
+        local = self.settings / self.templates_dir
         return local if local.is_dir() else data_dir("templates")
 
 
@@ -122,14 +141,22 @@ def find_root(start: Path) -> Path:
 
 
 def load_config(start: Path | None = None) -> Config:
-    root = find_root(start or Path.cwd())
+    return load_config_at(find_root(start or Path.cwd()))
+
+
+def load_config_at(root: Path, *, check_paths: bool = True) -> Config:
+    """The config of the repository at `root` exactly (no upward search).
+
+    `check_paths=False` for a copy of another commit's settings, whose record
+    folders are not laid out beside them.
+    """
     pyproject = root / "pyproject.toml"
     table = _read_table(pyproject) if pyproject.is_file() else None
     if table is None:
         return Config(root=root)
     table = _plain(table)
     _validate(table, pyproject)
-    return _from_table(root, table, pyproject)
+    return _from_table(root, table, pyproject, check_paths)
 
 
 def _plain(value: Any) -> Any:
@@ -176,9 +203,9 @@ def _validate(table: dict[str, Any], source: Path) -> None:
         raise ConfigError(f"{source}: [{where}]: {errors[0].message}")
 
 
-def _from_table(root: Path, table: dict[str, Any], source: Path) -> Config:
+def _from_table(root: Path, table: dict[str, Any], source: Path, check_paths: bool) -> Config:
     paths = table.get("paths", {})
-    for name, folder in paths.items():
+    for name, folder in paths.items() if check_paths else ():
         # a typo here would otherwise read as an empty repository, or as broken links
         if not (root / folder).is_dir():
             raise ConfigError(
@@ -207,6 +234,10 @@ def _from_table(root: Path, table: dict[str, Any], source: Path) -> Config:
         ),
         since=_parse_since(since, source) if since is not None else None,
         gaps_must_close=bool(pol.get("gaps_must_close", False)),
+        verification_runs=int(pol.get("verification_runs", defaults.verification_runs)),
+        verification_failure_rate=float(
+            pol.get("verification_failure_rate", defaults.verification_failure_rate)
+        ),
     )
     command = agent.get("command")
     return Config(
@@ -229,6 +260,12 @@ def _from_table(root: Path, table: dict[str, Any], source: Path) -> Config:
             timeout_seconds=float(agent.get("timeout_seconds", 60.0)),
         ),
         judge=_judge(table.get("judge")),
+        personal_data=PersonalDataConfig(
+            allow_emails=tuple(table.get("personal_data", {}).get("allow_emails", ())),
+            allow_role_addresses=bool(
+                table.get("personal_data", {}).get("allow_role_addresses", True)
+            ),
+        ),
         site_title=table.get("site", {}).get("title", "Incident database"),
         source=source,
     )

@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from incidentkit.config import TIERS, Policy
+from incidentkit.config import TIERS, Config, Policy
+from incidentkit.counts import CaseCount, case_count, counting_cases
 from incidentkit.metrics import turnaround_hours
 from incidentkit.records.model import EvalCase, EvaluationGap, Incident, Postmortem
 from incidentkit.records.repository import RecordSet
@@ -24,9 +25,10 @@ NO_TIER = "(no tier)"  # a Python test without a tier marker
 class IncidentCoverage:
     incident: Incident
     cases_by_tier: dict[str, list[EvalCase]]  # every linked case, by tier
+    counted: list[CaseCount]  # every linked case, with why it does not count if it does not
     verified: int  # linked cases with a recorded fails_on/passes_on
     needs_cases: bool  # policy covers this incident (severity and status)
-    policy_met: bool  # covered: a case in a counting tier (all verified if required); or waived
+    policy_met: bool  # covered: a counting case (all verified if required); or waived
     waived: bool
     turnaround_hours: float | None  # detection -> first commit adding a linked case
     turnaround_met: bool | None  # None: not yet decidable, not covered, or unknown
@@ -34,6 +36,15 @@ class IncidentCoverage:
     @property
     def cases(self) -> list[EvalCase]:
         return [case for cases in self.cases_by_tier.values() for case in cases]
+
+    @property
+    def counting(self) -> list[EvalCase]:
+        """The linked cases that count toward policy (see `incidentkit.counts`)."""
+        return [c.case for c in self.counted if c.counts]
+
+    @property
+    def not_counting(self) -> list[CaseCount]:
+        return [c for c in self.counted if not c.counts]
 
 
 @dataclass(frozen=True)
@@ -66,11 +77,6 @@ class CoverageReport:
         return [g for g in self.open_gaps if g.postmortem.status == "published"]
 
 
-def counting_cases(cases: list[EvalCase], policy: Policy) -> list[EvalCase]:
-    """The linked cases that satisfy the regression policy: those in a counting tier."""
-    return [c for c in cases if c.tier in policy.counting_tiers]
-
-
 def needs_cases(incident: Incident, policy: Policy) -> bool:
     """Whether policy demands regression cases for this incident.
 
@@ -82,11 +88,12 @@ def needs_cases(incident: Incident, policy: Policy) -> bool:
     )
 
 
-def meets_policy(incident: Incident, cases: list[EvalCase], policy: Policy) -> bool:
+def meets_policy(incident: Incident, cases: list[EvalCase], config: Config) -> bool:
     """Whether an incident's cases satisfy policy, ignoring waivers."""
+    policy = config.policy
     if not needs_cases(incident, policy):
         return True
-    counting = counting_cases(cases, policy)
+    counting = counting_cases(cases, config)
     if not counting:
         return False
     return not policy.needs_verification(incident.severity) or all(c.verified for c in counting)
@@ -95,29 +102,34 @@ def meets_policy(incident: Incident, cases: list[EvalCase], policy: Policy) -> b
 def incident_coverage(
     incident: Incident,
     cases: list[EvalCase],
-    policy: Policy,
+    config: Config,
     first_case_time: datetime | None,
     history_available: bool,
     now: datetime,
 ) -> IncidentCoverage:
+    policy = config.policy
     by_tier: dict[str, list[EvalCase]] = {}
     for case in cases:
         by_tier.setdefault(case.tier or NO_TIER, []).append(case)
     needs = needs_cases(incident, policy)
     waived = incident.waiver is not None
-    # Only an incident that has cases now gets a turnaround: a case added and
+    # Only an incident that has counting cases now gets a turnaround: a case added and
     # later deleted must not make an uncovered incident look on time.
-    first = first_case_time if cases else None
+    by_tier = dict(sorted(by_tier.items(), key=lambda kv: _tier_order(kv[0], policy)))
+    counted = [case_count(case, config) for tier_cases in by_tier.values() for case in tier_cases]
+    counts = any(c.counts for c in counted)
+    first = first_case_time if counts else None
     hours = turnaround_hours(incident, first)
     met = None
     if needs and not waived:
-        met = _turnaround_met(incident, hours, bool(cases), history_available, policy, now)
+        met = _turnaround_met(incident, hours, counts, history_available, policy, now)
     return IncidentCoverage(
         incident=incident,
-        cases_by_tier=dict(sorted(by_tier.items(), key=lambda kv: _tier_order(kv[0], policy))),
+        cases_by_tier=by_tier,
+        counted=counted,
         verified=sum(c.verified for c in cases),
         needs_cases=needs,
-        policy_met=waived or meets_policy(incident, cases, policy),
+        policy_met=waived or meets_policy(incident, cases, config),
         waived=waived,
         turnaround_hours=hours,
         turnaround_met=met,
@@ -133,13 +145,13 @@ def coverage_report(
     git repository): turnaround is then unknown, except that an incident
     with no case at all is past its target once the target has passed.
     """
-    policy = records.config.policy
+    config = records.config
     links = records.cases_by_incident
     history = first_case_times is not None
     times = first_case_times or {}
     incidents = [
         incident_coverage(
-            incident, links.get(incident.id, []), policy, times.get(incident.id), history, now
+            incident, links.get(incident.id, []), config, times.get(incident.id), history, now
         )
         for incident in sorted(records.incidents, key=lambda i: i.id)
         if incident.id

@@ -1,48 +1,73 @@
 """The merge gate: does a pull request leave an incident without the coverage policy demands?
 
-Looks at what the PR changes between the merge base of `--base` and the head,
-and evaluates the records at the head. It blocks on:
+It judges the committed head (read from git objects, never the work tree;
+`worktree=True` previews the work tree) against the merge base of `--base`,
+by the merge base's settings: `[tool.incidentkit]`, `schemas/`, `templates/`
+and the pytest config, so a PR cannot relax what judges it (it is told when
+it changes them: `gate-settings-changed`, a notice). Each incident is judged
+by the stricter of its merge-base and head versions. It blocks on:
 
-- `gate-no-case`: an incident the PR adds or changes, covered by policy
-  (severity and status), with no linked case in a counting tier and no
-  `regression_waiver`;
+- `gate-no-case`: an incident the PR adds or changes, covered by policy at
+  the head or at the merge base, with no linked case that counts
+  (`counts.py`) and no `regression_waiver`;
 - `gate-unverified`: a counting case of such an incident, or a case the PR
   touches, without `verification` where policy requires it;
-- `gate-last-case-removed`: the PR deletes, unlinks or moves out of the
-  counting tiers the last case of a covered incident;
+- `gate-last-case-removed`: the PR deletes, unlinks, re-tiers or breaks the
+  last counting case of an incident covered at the merge base, whatever the
+  head says about the incident;
+- `gate-incident-deleted`: the PR deletes an incident covered at the merge base;
+- `gate-since-moved`: the PR moves `detected_at` before `policy.since`;
+- `gate-waiver-refused`: a waiver the PR adds or changes is not approved by
+  a handle, or (under GitHub Actions) is approved by the PR's author;
+- `gate-settings-invalid`: the head's `[tool.incidentkit]` would not load;
 - `gate-id-collision`: a numbered ID the PR adds is already used on the base
   branch by another file (two branches that each took the next number);
 - lint errors in the files the PR touches, and whole-repository rule breaks
   (`broken-link`, `unique-id`) anywhere.
 
-Returns a `GateResult`; never prints. Git failures raise `GitError` (exit 2).
+Record files in the work tree that are not committed are notices
+(`gate-uncommitted`): not part of the check. Returns a `GateResult`; never
+prints. Git failures raise `GitError` (exit 2).
 """
 
 from __future__ import annotations
 
+import os
 import re
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
-from incidentkit.config import Config
-from incidentkit.coverage import IncidentCoverage, counting_cases, incident_coverage, needs_cases
-from incidentkit.evals.discovery import link_graph, python_cases, yaml_cases
+from incidentkit.config import Config, Policy, load_config_at
+from incidentkit.counts import case_count, counting_cases
+from incidentkit.coverage import IncidentCoverage, incident_coverage, needs_cases
+from incidentkit.errors import ConfigError, UsageError
 from incidentkit.findings import Finding, Level
-from incidentkit.git.diff import Change, changed_files, export_files, list_files, merge_base
-from incidentkit.git.diff import read_files as read_git_files
+from incidentkit.gate_settings import PYPROJECT, PYTEST_FILES, settings_changes
+from incidentkit.git.diff import Change, changed_files, list_files, merge_base, uncommitted
 from incidentkit.git.repo import GitRepo, open_repo
+from incidentkit.git.tree import export_tree
 from incidentkit.lint import run_lint
-from incidentkit.records.document import read_document
+from incidentkit.records.cases import link_graph
+from incidentkit.records.document import Kind
 from incidentkit.records.model import EvalCase, Incident, Postmortem
+from incidentkit.records.pytest_config import pytest_collection
+from incidentkit.records.pytest_source import scan_python
 from incidentkit.records.repository import RecordSet, load_repository
+from incidentkit.records.timestamps import utc
+from incidentkit.waivers import WaiverChange, waiver_changes, waiver_findings
 
 NO_CASE = "gate-no-case"
 UNVERIFIED = "gate-unverified"
 LAST_CASE_REMOVED = "gate-last-case-removed"
 ID_COLLISION = "gate-id-collision"
+SINCE_MOVED = "gate-since-moved"
+INCIDENT_DELETED = "gate-incident-deleted"
+UNCOMMITTED = "gate-uncommitted"
+SETTINGS_INVALID = "gate-settings-invalid"
+_CHUNK = 500
 WHOLE_REPOSITORY_RULES = frozenset({"broken-link", "unique-id"})
 
 
@@ -66,6 +91,9 @@ class GateResult:
     changes: list[Change]
     incidents: list[TouchedIncident]
     findings: list[Finding]  # every one blocks
+    notices: list[Finding] = field(default_factory=list)  # said, never blocking
+    worktree: bool = False  # judged the work tree (uncommitted files included), not a commit
+    waivers: list[WaiverChange] = field(default_factory=list)  # waivers the PR adds or changes
 
     @property
     def passed(self) -> bool:
@@ -83,44 +111,172 @@ class _BaseView:
     ids_on_base: dict[str, str]  # numbered ID -> file on the base branch's tip
     ids_at_merge_base: dict[str, str]  # numbered ID -> file at the merge base
     cases_at_merge_base: list[EvalCase]  # from the eval files the PR changes or deletes
+    incidents_at_merge_base: dict[str, Incident]  # merge-base path -> incident, changed files
 
 
-def run_gate(config: Config, base: str, head: str | None, now: datetime) -> GateResult:
+def run_gate(
+    config: Config, base: str, head: str | None, now: datetime, *, worktree: bool = False
+) -> GateResult:
+    """Judge the head (a commit; with `worktree`, the work tree) by the merge base's settings.
+
+    `config` locates the repository; what judges the PR (policy, rules, paths,
+    schemas, templates, the pytest and judge config) is read from the merge
+    base, so a PR cannot relax what judges it.
+    """
     head_ref = head or "HEAD"
-    folders = [config.incidents_dir, config.postmortems_dir, config.evals_dir]
-    with open_repo(config.root) as repo:
+    with (
+        open_repo(config.root) as repo,
+        tempfile.TemporaryDirectory(prefix="incidentkit-gate-") as tmp,
+    ):
+        scratch = Path(tmp)
         base_sha = repo.resolve(base, "base ref")
         head_sha = repo.resolve(head_ref, "head ref")
+        if worktree and head_ref != "HEAD":
+            raise UsageError("--worktree previews the checked-out work tree; leave out --head")
         fork = merge_base(repo, base_sha, head_sha)
-        changes = changed_files(repo, fork, head_sha, folders)
-        view = _base_view(repo, config, base_sha, fork, changes)
-        if head_ref == "HEAD":
-            # CI checks out the PR: the work tree is the head, already on disk.
-            records = load_repository(config)
-            findings, touched = _evaluate(records, changes, view, now)
+        judged = _settings_at(repo, fork, scratch / "settings")
+        folders = [judged.incidents_dir, judged.postmortems_dir, judged.evals_dir]
+        if worktree:
+            judged = replace(judged, root=config.root)
+            changes = changed_files(repo, fork, None, folders)
         else:
-            with tempfile.TemporaryDirectory(prefix="incidentkit-head-") as tmp:
-                export_files(repo, head_sha, [*folders, config.schemas_dir], Path(tmp))
-                records = load_repository(replace(config, root=Path(tmp)))
-                findings, touched = _evaluate(records, changes, view, now)
-    return GateResult(base, base_sha, head_ref, head_sha, fork, changes, touched, findings)
+            export_tree(repo, head_sha, folders, scratch / "head")
+            judged = replace(judged, root=scratch / "head")
+            changes = changed_files(repo, fork, head_sha, folders)
+        notices = settings_changes(repo, fork, None if worktree else head_sha, judged, config.root)
+        head_settings = config.root if worktree else scratch / "head-settings"
+        if not worktree:
+            head_settings.mkdir()
+            export_tree(repo, head_sha, [PYPROJECT], head_settings)
+        broken = _broken_settings(head_settings)
+        if not worktree and head_ref == "HEAD":
+            notices += _uncommitted(repo, folders)
+        view = _base_view(repo, judged, base_sha, fork, changes, scratch / "merge-base")
+        records = load_repository(judged)
+        findings, touched = _evaluate(records, changes, view, now)
+        waivers = waiver_changes(records, view.incidents_at_merge_base, changes)
+        findings += waiver_findings(waivers, os.environ) + broken
+    return GateResult(
+        base,
+        base_sha,
+        head_ref,
+        head_sha,
+        fork,
+        changes,
+        touched,
+        sorted(set(findings)),
+        sorted(set(notices)),
+        worktree,
+        waivers,
+    )
+
+
+def _settings_at(repo: GitRepo, commit: str, dest: Path) -> Config:
+    """The config, schemas, templates and pytest config as they are in `commit`."""
+    dest.mkdir(parents=True)
+    export_tree(repo, commit, [PYPROJECT, *PYTEST_FILES], dest)
+    try:
+        config = load_config_at(dest, check_paths=False)
+    except ConfigError as exc:
+        raise ConfigError(
+            f"the merge base's [tool.incidentkit] cannot be read, and it is what judges this "
+            f"PR: {str(exc).replace(str(dest), '<merge base>')}"
+        ) from None
+    evals = PurePosixPath(config.evals_dir)
+    nested = [
+        f"{folder}/{name}"
+        for folder in (evals, *evals.parents)
+        if str(folder) != "."
+        for name in PYTEST_FILES
+    ]
+    export_tree(repo, commit, [config.schemas_dir, config.templates_dir, *nested], dest)
+    return replace(config, settings_root=dest)
+
+
+def _broken_settings(root: Path) -> list[Finding]:
+    """A blocking finding when the head's [tool.incidentkit] would not load after merge."""
+    try:
+        load_config_at(root, check_paths=False)
+    except ConfigError as exc:
+        return [
+            Finding(
+                PYPROJECT,
+                1,
+                1,
+                SETTINGS_INVALID,
+                Level.ERROR,
+                f"after merge every command would stop: {str(exc).replace(str(root) + '/', '')}",
+                "fix [tool.incidentkit] in pyproject.toml (`incidentkit lint` reads it)",
+            )
+        ]
+    return []
+
+
+def _uncommitted(repo: GitRepo, folders: list[str]) -> list[Finding]:
+    return [
+        Finding(
+            path,
+            1,
+            1,
+            UNCOMMITTED,
+            Level.WARNING,
+            "not part of this check: this file is not committed (the gate judges the commit)",
+            "commit it, or preview the work tree with `incidentkit gate --worktree`",
+        )
+        for path in uncommitted(repo, folders)
+    ]
 
 
 def _base_view(
-    repo: GitRepo, config: Config, base_sha: str, fork: str, changes: list[Change]
+    repo: GitRepo, config: Config, base_sha: str, fork: str, changes: list[Change], dest: Path
 ) -> _BaseView:
     numbered = [config.incidents_dir, config.postmortems_dir]
     # IDs from file names: the `id-filename` rule keeps them equal to the
     # front matter, and names come from one `ls-tree` without reading blobs.
     on_base = _ids_by_name(list_files(repo, base_sha, numbered), config)
     at_fork = _ids_by_name(list_files(repo, fork, numbered), config)
-    evals = config.evals_dir.rstrip("/") + "/"
-    old_paths = [
-        c.base_path
-        for c in changes
-        if c.base_path and c.base_path.startswith(evals) and c.status != "added"
-    ]
-    return _BaseView(on_base, at_fork, _cases_from_git(repo, fork, old_paths, config))
+    old_paths = sorted({c.base_path for c in changes if c.base_path and c.status != "added"})
+    dest.mkdir(parents=True)
+    for start in range(0, len(old_paths), _CHUNK):  # exact paths as pathspecs; keep argv short
+        export_tree(repo, fork, old_paths[start : start + _CHUNK], dest)
+    before = _records_at(replace(config, root=dest), old_paths)
+    return _BaseView(
+        on_base,
+        at_fork,
+        before.cases,
+        {i.path: i for i in before.incidents},
+    )
+
+
+def _records_at(config: Config, paths: list[str]) -> RecordSet:
+    """The records of some files of a tree laid out at `config.root`."""
+    kinds: list[tuple[Path, Kind]] = []
+    python: list[Path] = []
+    for path in paths:
+        file = config.root / path
+        if not file.exists() and not file.is_symlink():
+            continue
+        kind = _kind_of(path, config)
+        if kind == "eval" and path.endswith(".py"):
+            python.append(file)
+        elif kind is not None and (kind != "eval" or path.endswith((".yaml", ".yml"))):
+            kinds.append((file, kind))
+    records = load_repository(config, kinds)
+    collection = pytest_collection(config.settings, config.evals_dir)
+    for file in python:
+        records.cases.extend(scan_python(config.root, file, collection, config.evals_dir)[0])
+    return records
+
+
+def _kind_of(path: str, config: Config) -> Kind | None:
+    for folder, kind in (
+        (config.incidents_dir, "incident"),
+        (config.postmortems_dir, "postmortem"),
+        (config.evals_dir, "eval"),
+    ):
+        if path.startswith(folder.rstrip("/") + "/"):
+            return kind  # type: ignore[return-value]
+    return None
 
 
 def _ids_by_name(paths: Iterable[str], config: Config) -> dict[str, str]:
@@ -135,25 +291,6 @@ def _ids_by_name(paths: Iterable[str], config: Config) -> dict[str, str]:
     return found
 
 
-def _cases_from_git(repo: GitRepo, commit: str, paths: list[str], config: Config) -> list[EvalCase]:
-    """The eval cases in some files as they were in another commit."""
-    wanted = [p for p in paths if p.endswith((".yaml", ".yml", ".py"))]
-    if not wanted:
-        return []
-    cases: list[EvalCase] = []
-    with tempfile.TemporaryDirectory(prefix="incidentkit-base-") as tmp:
-        root = Path(tmp)
-        for path, data in read_git_files(repo, commit, wanted).items():
-            file = root / path
-            file.parent.mkdir(parents=True, exist_ok=True)
-            file.write_bytes(data)
-            if path.endswith(".py"):
-                cases.extend(python_cases(root, file))
-            else:
-                cases.extend(yaml_cases(read_document(root, file, "eval", config.max_file_bytes)))
-    return cases
-
-
 def _evaluate(
     records: RecordSet, changes: list[Change], view: _BaseView, now: datetime
 ) -> tuple[list[Finding], list[TouchedIncident]]:
@@ -163,28 +300,42 @@ def _evaluate(
     by_id = records.incidents_by_id
     touched_paths = {c.head_path for c in changes if c.head_path}
     status_of = {c.head_path: c.status for c in changes if c.head_path}
+    base_path_of = {c.head_path: c.base_path for c in changes if c.head_path}
     findings: list[Finding] = []
     blocked: set[str] = set()
+
+    def base_of(incident: Incident) -> Incident | None:
+        old = base_path_of.get(incident.path)
+        return view.incidents_at_merge_base.get(old) if old else None
 
     direct: dict[str, tuple[Incident, str]] = {
         i.id: (i, status_of[i.path]) for i in records.incidents if i.id and i.path in touched_paths
     }
     for incident, _ in direct.values():
-        if not needs_cases(incident, policy) or incident.waiver:
+        before = base_of(incident)
+        if incident.waiver:
+            continue
+        moved = _since_moved(incident, before, policy)
+        if moved is not None:
+            blocked.add(incident.id)
+            findings.append(moved)
+        if not needs_cases(incident, policy) and not (before and needs_cases(before, policy)):
             continue
         cases = links.get(incident.id, [])
-        counting = counting_cases(cases, policy)
+        counting = counting_cases(cases, config)
         if not counting:
             blocked.add(incident.id)
-            findings.append(_no_case(incident, cases, config))
-        elif policy.needs_verification(incident.severity):
+            findings.append(_no_case(incident, before, cases, config))
+        elif policy.needs_verification(incident.severity) or (
+            before is not None and policy.needs_verification(before.severity)
+        ):
             for case in counting:
                 if not case.verified:
                     blocked.add(incident.id)
                     findings.append(_unverified(case, incident))
 
     for case in records.cases:
-        if case.path not in touched_paths or case.tier not in policy.counting_tiers:
+        if case.path not in touched_paths or case_count(case, config).reason is not None:
             continue
         for incident_id in case.incidents:
             linked = by_id.get(incident_id)
@@ -200,18 +351,39 @@ def _evaluate(
             blocked.add(incident_id)
             findings.append(_unverified(case, linked))
 
+    # What the merge base covered, whatever the head says about the incident now.
+    covered_before: dict[str, Incident] = {i.id: i for i in records.incidents if i.id}
+    changed_incidents = {c.base_path for c in changes if c.base_path}
+    for path, base_version in view.incidents_at_merge_base.items():
+        if path in changed_incidents and base_version.id:
+            covered_before[base_version.id] = base_version
+    for change in changes:
+        gone = view.incidents_at_merge_base.get(change.path) if change.status == "deleted" else None
+        if (
+            gone is not None
+            and gone.id
+            and gone.id not in by_id
+            and gone.id not in blocked
+            and needs_cases(gone, policy)
+            and not gone.waiver
+        ):
+            blocked.add(gone.id)
+            findings.append(_incident_deleted(gone))
+
     removed = link_graph(view.cases_at_merge_base)
     deleted_paths = {c.path for c in changes if c.status == "deleted"}
     for incident_id, old_cases in removed.items():
-        kept = by_id.get(incident_id)
-        if kept is None or incident_id in direct or kept.waiver:
-            continue  # a deleted incident breaks links (lint); a changed one is checked above
-        if not needs_cases(kept, policy):
+        old = covered_before.get(incident_id)
+        if old is None or old.waiver or not needs_cases(old, policy) or incident_id in blocked:
             continue
-        old_counting = counting_cases(old_cases, policy)
-        if old_counting and not counting_cases(links.get(incident_id, []), policy):
+        old_counting = counting_cases(old_cases, config)
+        if old_counting and not counting_cases(links.get(incident_id, []), config):
             blocked.add(incident_id)
-            findings.append(_last_case_removed(kept, old_counting, deleted_paths, config))
+            findings.append(
+                _last_case_removed(
+                    by_id.get(incident_id) or old, old_counting, deleted_paths, config
+                )
+            )
 
     findings += _collisions(records, changes, view, blocked)
 
@@ -223,26 +395,66 @@ def _evaluate(
             findings.append(finding)
             blocked.update(i.id for i in records.incidents if i.path == finding.path)
 
-    return sorted(set(findings)), _touched(records, changes, direct, removed, blocked, now)
+    return sorted(set(findings)), _touched(records, changes, direct, removed, blocked, view, now)
 
 
-def _no_case(incident: Incident, cases: list[EvalCase], config: Config) -> Finding:
-    policy = config.policy
-    line, column = incident.doc.at(("id",))
-    tiers = ", ".join(policy.counting_tiers)
-    elsewhere = (
-        f"; its cases are in tiers that do not count ({', '.join(sorted({c.tier or '?' for c in cases}))})"
-        if cases
-        else ""
+def _since_moved(incident: Incident, before: Incident | None, policy: Policy) -> Finding | None:
+    """A PR that moves `detected_at` before `policy.since`, out of policy's reach."""
+    if before is None or policy.since is None:
+        return None
+    if not needs_cases(before, policy) or needs_cases(incident, policy):
+        return None
+    if incident.detected_at is None or utc(incident.detected_at).date() >= policy.since:
+        return None
+    line, column = incident.doc.at(("detected_at",))
+    return Finding(
+        incident.path,
+        line,
+        column,
+        SINCE_MOVED,
+        Level.ERROR,
+        f"this PR moves {incident.id}'s detected_at before policy.since ({policy.since}), "
+        f"which would exempt it from the regression policy (it was {before.detected_at})",
+        "keep the detection time, or add a reviewed `regression_waiver: {reason, approved_by}` "
+        "saying why the incident is exempt",
     )
+
+
+def _incident_deleted(old: Incident) -> Finding:
+    line, column = old.doc.at(("id",))
+    return Finding(
+        old.path,
+        line,
+        column,
+        INCIDENT_DELETED,
+        Level.ERROR,
+        f"this PR deletes {old.id} ({old.severity}, {old.status}), an incident the regression "
+        "policy covers at the base",
+        "restore the file: incident records are history; one filed in error stays, with a "
+        "reviewed `regression_waiver` that says so",
+    )
+
+
+def _no_case(
+    incident: Incident, before: Incident | None, cases: list[EvalCase], config: Config
+) -> Finding:
+    line, column = incident.doc.at(("id",))
+    lowered = ""
+    if before is not None and not needs_cases(incident, config.policy):
+        lowered = (
+            f"; judged as at the merge base ({before.severity}, {before.status}, detected "
+            f"{before.detected_at}): this PR takes it out of policy while it has no case that counts"
+        )
+    reasons = [f"{c.id} ({c.path}): {case_count(c, config).reason}" for c in cases]
+    elsewhere = f"; its linked cases do not count: {'; '.join(reasons)}" if reasons else ""
     return Finding(
         incident.path,
         line,
         column,
         NO_CASE,
         Level.ERROR,
-        f"{incident.id} ({incident.severity}, {incident.status}) has no linked eval case in a "
-        f"counting tier ({tiers}){elsewhere}; policy requires one",
+        f"{incident.id} ({incident.severity}, {incident.status}) has no linked eval case that "
+        f"counts{elsewhere}{lowered}; policy requires one that runs and checks something",
         f"add a case under {config.evals_dir}/<tier>/ with `incidents: [{incident.id}]` in this "
         "PR, or a reviewed `regression_waiver: {reason, approved_by}` on the incident",
     )
@@ -344,8 +556,10 @@ def _touched(
     direct: dict[str, tuple[Incident, str]],
     removed: dict[str, list[EvalCase]],
     blocked: set[str],
+    view: _BaseView,
     now: datetime,
 ) -> list[TouchedIncident]:
+    base_path = {c.head_path: c.base_path for c in changes if c.head_path}
     policy = records.config.policy
     how: dict[str, str] = {incident_id: status for incident_id, (_, status) in direct.items()}
     touched_paths = {c.head_path for c in changes if c.head_path}
@@ -365,12 +579,17 @@ def _touched(
         incident = records.incidents_by_id.get(incident_id)
         if incident is None:
             continue
-        cov = incident_coverage(incident, links.get(incident_id, []), policy, None, False, now)
+        cov = incident_coverage(
+            incident, links.get(incident_id, []), records.config, None, False, now
+        )
+        old_path = base_path.get(incident.path)
+        before = view.incidents_at_merge_base.get(old_path) if old_path else None
+        needs = cov.needs_cases or (before is not None and needs_cases(before, policy))
         if incident_id in blocked:
             verdict = "blocked"
-        elif cov.waived and cov.needs_cases:
+        elif cov.waived and needs:
             verdict = "waived"
-        elif not cov.needs_cases:
+        elif not needs:
             verdict = "not required"
         elif cov.policy_met:
             verdict = "pass"

@@ -5,12 +5,15 @@ and templates from `resources.data_dir`, the rest from `scaffold/` (a
 `dot-` prefix there stands for a leading dot, so no packaging tool drops the
 file; a `.tmpl` suffix means the file is a `string.Template` filled with the
 pinned requirement). `pyproject.toml` is merged: its other tables are never
-touched. Nothing is overwritten unless the caller names the file; a conflict
-writes nothing at all.
+touched; a team's `.gitignore` gains only the patterns it lacks, and a team's
+own CODEOWNERS keeps the place of the commented example. Nothing is
+overwritten unless the caller names the file; a conflict writes nothing at
+all. Making the git repository is `git/init.py`'s, after the files are down.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import string
 import tomllib
@@ -26,7 +29,11 @@ from incidentkit.errors import ConfigError, UsageError, WriteRefused
 from incidentkit.resources import data_dir, scaffold_dir
 
 PYPROJECT = "pyproject.toml"
+SOURCE_REPOSITORY = "https://github.com/incidentkit/incidentkit"
 PYPROJECT_TABLE = "pyproject-table.toml"  # in scaffold/: the [tool.incidentkit] table
+GITIGNORE = ".gitignore"  # merged: the patterns a team's own file lacks are appended
+CODEOWNERS = ".github/CODEOWNERS"  # an example; a team's own CODEOWNERS anywhere wins
+EXAMPLE = "example"  # in scaffold/: the worked example, laid out only by `init --example`
 EMPTY_FOLDERS = ("incidents", "postmortems", *(f"evals/{tier}" for tier in TIERS), "docs")
 
 
@@ -45,15 +52,46 @@ class InitResult:
     unchanged: list[str] = field(default_factory=list)  # already there, same content
 
 
-def requirement() -> str:
-    """What CI and the pre-commit hook install: this release, pinned, when it is one."""
-    if re.fullmatch(r"\d+(\.\d+)*", __version__):
-        return f"incidentkit=={__version__}"
-    return "incidentkit"
+def requirement(extra: str = "") -> str:
+    """What CI (`extra="site"`) and the pre-commit hook install: the code running now, pinned.
+
+    Installed from a package index: `incidentkit==X`. Installed from a git URL:
+    that URL at the exact commit pip recorded (PEP 610 `direct_url.json`), so
+    it works before the package is published. From a local checkout: the
+    project's repository at this version's release tag.
+    """
+    name = f"incidentkit[{extra}]" if extra else "incidentkit"
+    released = re.fullmatch(r"\d+(\.\d+)*", __version__) is not None
+    origin = _installed_from()
+    if origin is None:
+        return f"{name}=={__version__}" if released else name
+    vcs = origin.get("vcs_info")
+    url = origin.get("url")
+    if isinstance(vcs, dict) and vcs.get("vcs") == "git" and isinstance(url, str):
+        commit = vcs.get("commit_id") or vcs.get("requested_revision")
+        if isinstance(commit, str) and re.fullmatch(r"[0-9A-Za-z._/-]+", commit):
+            return f"{name} @ git+{url.removeprefix('git+')}@{commit}"
+    return f"{name} @ git+{SOURCE_REPOSITORY}@v{__version__}"
 
 
-def planned_files() -> list[Planned]:
-    """Every file `init` lays out except pyproject.toml, from the installed package."""
+def _installed_from() -> dict[str, Any] | None:
+    """PEP 610's record of where pip got this install from; None for a package index."""
+    from importlib import metadata
+
+    try:
+        text = metadata.distribution("incidentkit").read_text("direct_url.json")
+        data = json.loads(text) if text else None
+    except (metadata.PackageNotFoundError, ValueError, OSError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def planned_files(example: bool = False) -> list[Planned]:
+    """Every file `init` lays out except pyproject.toml, from the installed package.
+
+    `example`: with the worked example of `scaffold/example/` (an incident, its
+    post-mortem and its regression case), at their places in the repository.
+    """
     files = [Planned(f"{folder}/.gitkeep", "") for folder in EMPTY_FOLDERS]
     for kind in ("schemas", "templates"):
         source = data_dir(kind)
@@ -63,10 +101,16 @@ def planned_files() -> list[Planned]:
             if f.is_file() and not f.name.startswith(".")
         ]
     base = scaffold_dir()
-    values = {"requirement": requirement()}
+    values = {"requirement": requirement(), "site_requirement": requirement("site")}
     for file in sorted(base.rglob("*")):
         rel = file.relative_to(base)
         if not file.is_file() or rel.as_posix() == PYPROJECT_TABLE or "__pycache__" in rel.parts:
+            continue
+        if rel.parts[0] == EXAMPLE:
+            if example:
+                files.append(
+                    Planned(PurePosixPath(*rel.parts[1:]).as_posix(), file.read_text("utf-8"))
+                )
             continue
         text = file.read_text(encoding="utf-8")
         if file.name.endswith(".tmpl"):
@@ -75,14 +119,20 @@ def planned_files() -> list[Planned]:
     return files
 
 
-def init_repository(root: Path, force: Iterable[str] = ()) -> InitResult:
+def example_files() -> list[str]:
+    """Where `init --example` puts the worked example, relative to the repository."""
+    base = scaffold_dir() / EXAMPLE
+    return sorted(f.relative_to(base).as_posix() for f in base.rglob("*") if f.is_file())
+
+
+def init_repository(root: Path, force: Iterable[str] = (), example: bool = False) -> InitResult:
     """Lay out an incident repository in `root`, replacing only the files in `force`.
 
     Raises `WriteRefused` (listing the files) when any other file would be
     overwritten, before writing anything.
     """
     root.mkdir(parents=True, exist_ok=True)
-    files = planned_files()
+    files = planned_files(example)
     known = {f.rel for f in files}
     forced = {_normal(name) for name in force}
     if PYPROJECT in forced:
@@ -100,6 +150,16 @@ def init_repository(root: Path, force: Iterable[str] = ()) -> InitResult:
         path = root / planned.rel
         if planned.rel.endswith("/.gitkeep") and path.parent.is_dir():
             continue  # the folder exists already; git needs no placeholder
+        if planned.rel == CODEOWNERS and _has_codeowners(root):
+            result.unchanged.append(planned.rel)  # the team's own owners file stays the one
+            continue
+        if planned.rel == GITIGNORE and path.is_file() and planned.rel not in forced:
+            planned = _merged_gitignore(path, planned)
+            if planned.text == path.read_text(encoding="utf-8"):
+                result.unchanged.append(planned.rel)
+            else:
+                to_write.append((planned, True))
+            continue
         if not path.exists():
             to_write.append((planned, False))
         elif path.is_file() and _same(path, planned.text):
@@ -117,7 +177,10 @@ def init_repository(root: Path, force: Iterable[str] = ()) -> InitResult:
         )
     for planned, overwrite in to_write:
         atomic_write_text(root / planned.rel, planned.text, overwrite=overwrite)
-        (result.replaced if overwrite else result.created).append(planned.rel)
+        merged = overwrite and planned.rel not in forced
+        (result.merged if merged else result.replaced if overwrite else result.created).append(
+            planned.rel
+        )
     if pyproject is None:
         result.unchanged.append(PYPROJECT)
     else:
@@ -125,6 +188,30 @@ def init_repository(root: Path, force: Iterable[str] = ()) -> InitResult:
         atomic_write_text(root / PYPROJECT, text, overwrite=existed)
         (result.merged if existed else result.created).append(PYPROJECT)
     return result
+
+
+def _has_codeowners(root: Path) -> bool:
+    # GitHub reads the first of these it finds; a second file would be ignored or confusing.
+    return any((root / where).exists() for where in ("CODEOWNERS", CODEOWNERS, "docs/CODEOWNERS"))
+
+
+def _merged_gitignore(path: Path, planned: Planned) -> Planned:
+    """The team's .gitignore with the patterns it lacks appended; its own lines stay as they are."""
+    try:
+        current = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read it ({exc}); fix it, then run init again") from exc
+    have = {line.strip() for line in current.splitlines()}
+    wanted = [
+        line
+        for line in planned.text.splitlines()
+        if line.strip() and not line.startswith("#") and line.strip() not in have
+    ]
+    if not wanted:
+        return Planned(planned.rel, current)
+    separator = "" if current.endswith("\n") or not current else "\n"
+    block = "\n# Added by incidentkit init\n" + "\n".join(wanted) + "\n"
+    return Planned(planned.rel, current + separator + block)
 
 
 def _pyproject(path: Path) -> tuple[str, bool] | None:

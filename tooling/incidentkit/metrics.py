@@ -30,6 +30,16 @@ def hours_between(start: datetime | None, end: datetime | None) -> float | None:
     return (end - start).total_seconds() / 3600
 
 
+def format_hours(hours: float | None) -> str:
+    """A duration for people, the one format of the CLI, the site and exports' reports.
+
+    `5.2 h` below two days, `3.4 d` from two days on, an em dash when unknown.
+    """
+    if hours is None:
+        return "—"
+    return f"{hours:.1f} h" if abs(hours) < 48 else f"{hours / 24:.1f} d"
+
+
 def time_to_detection(incident: Incident) -> float | None:
     """Hours from onset to detection, or None when a timestamp is missing or out of order."""
     return _duration(incident.started_at, incident.detected_at)

@@ -12,6 +12,16 @@ redaction is therefore checked by parsing before and after: when the plain
 replacement changes the data's structure (not just string values) the scalar
 is quoted instead, and when that does not keep it either the file is refused
 rather than broken.
+
+Public API (used by `redact`, the site, exports and traces; keep it stable):
+`redact_text(text, *, yaml_file, options=None) -> (text, hits)`,
+`plan(path, options=None) -> Redaction`, `write(redaction)`,
+`unified_diff(redaction, label)`, `files_under(paths)`, `yaml_regions(...)`.
+`options` is a `detectors.Options` (`Options.from_config(config)` gives the
+repository's `[tool.incidentkit.personal_data]` allowances); without it the
+defaults apply. A hit is exactly what must go (both halves of a key pair,
+only the password of a URL), so a placeholder never eats a neighbouring
+backtick or quote.
 """
 
 from __future__ import annotations
@@ -24,7 +34,7 @@ from typing import Any
 
 from incidentkit.atomic import atomic_write_text
 from incidentkit.authoring.render import quoted
-from incidentkit.detectors import PLACEHOLDERS, Hit, find_hits
+from incidentkit.detectors import PLACEHOLDERS, Hit, Options, find_hits
 from incidentkit.errors import UsageError, WriteRefused
 from incidentkit.records.markdown import fences
 from incidentkit.records.yamlsource import YamlProblem, parse
@@ -69,7 +79,7 @@ def files_under(paths: Iterable[Path]) -> list[Path]:
     return list(dict.fromkeys(found))
 
 
-def plan(path: Path) -> Redaction:
+def plan(path: Path, options: Options | None = None) -> Redaction:
     """Read `path` and work out its redaction; raises `UsageError` when it cannot be read."""
     try:
         raw = path.read_bytes()
@@ -80,15 +90,19 @@ def plan(path: Path) -> Redaction:
     except UnicodeDecodeError as exc:
         raise UsageError(f"{path}: not UTF-8 text (byte {exc.start}); redact it by hand") from None
     try:
-        redacted, hits = redact_text(text, yaml_file=path.suffix.lower() in (".yaml", ".yml"))
+        redacted, hits = redact_text(
+            text, yaml_file=path.suffix.lower() in (".yaml", ".yml"), options=options
+        )
     except UsageError as exc:
         raise UsageError(f"{path}: {exc}") from None
     return Redaction(path, raw, text, redacted, tuple(hits))
 
 
-def redact_text(text: str, *, yaml_file: bool) -> tuple[str, list[Hit]]:
+def redact_text(
+    text: str, *, yaml_file: bool, options: Options | None = None
+) -> tuple[str, list[Hit]]:
     """`text` with every hit replaced; YAML parts keep their structure (see the module doc)."""
-    hits = find_hits(text)
+    hits = find_hits(text, options)
     if not hits:
         return text, []
     edits: dict[int, Edit] = {h.start: (h.start, h.end, PLACEHOLDERS[h.kind]) for h in hits}

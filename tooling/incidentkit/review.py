@@ -45,7 +45,7 @@ def fmt_hours(value: float | None, approximate: bool = False) -> str:
     if value is None:
         return "—"
     # "≈" rather than "~": a tilde can start strikethrough on GitHub
-    return f"{'≈' if approximate else ''}{value:.1f} h"
+    return f"{'≈' if approximate else ''}{metrics.format_hours(value)}"
 
 
 @dataclass(frozen=True)

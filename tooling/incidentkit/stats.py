@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from incidentkit import metrics
+from incidentkit.counts import counting_cases
 from incidentkit.errors import UsageError
 from incidentkit.metrics import DurationSummary, OwnerLoad
 from incidentkit.records.model import ActionItem, Incident, Postmortem
@@ -48,7 +49,7 @@ class Stats:
     by: str | None
     incidents: list[Incident]
     postmortems: list[Postmortem]
-    cases: int  # eval cases linked to the selected incidents
+    cases: int  # eval cases linked to the selected incidents that count toward policy
     counts: dict[str, dict[str, int]]
     mttd: DurationSummary
     mttr: DurationSummary
@@ -203,7 +204,12 @@ def compute_stats(
     counts["root_cause"] = metrics.root_cause_counts(postmortems)
     counts["evaluation_gap"] = metrics.evaluation_gap_counts(postmortems)
     series = metrics.quarter_series(incidents)
-    linked = {case.id for i in incidents for case in records.cases_by_incident.get(i.id, [])}
+    # The one definition of a case that counts (coverage and the gate use it too).
+    counting = {
+        i.id: counting_cases(records.cases_by_incident.get(i.id, []), records.config)
+        for i in incidents
+    }
+    linked = {case.id for cases in counting.values() for case in cases}
     return Stats(
         generated_at=generated_at,
         since=since,
@@ -224,7 +230,7 @@ def compute_stats(
         owners=metrics.action_items_by_owner(items, today),
         overdue=metrics.overdue(items, today),
         without_postmortem=[i.id for i in incidents if i.id not in records.postmortems_by_incident],
-        without_cases=[i.id for i in incidents if i.id not in records.cases_by_incident],
+        without_cases=[i.id for i in incidents if not counting[i.id]],
         groups=_groups(incidents, by) if by else None,
     )
 

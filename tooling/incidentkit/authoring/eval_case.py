@@ -36,9 +36,23 @@ _PLACEHOLDER_INPUT: dict[str, Any] = {
 }
 
 
-def create_eval(config: Config, incident_id: str, tier: str, case_id: str | None = None) -> Created:
-    """Write `evals/<tier>/<case-id>.yaml` for an existing incident."""
-    check_choice(tier, schema_enum(config, "eval", "properties", "tier"), "--tier")
+def create_eval(
+    config: Config,
+    incident_id: str,
+    tier: str,
+    case_id: str | None = None,
+    *,
+    input_data: dict[str, Any] | None = None,
+    trailer: str = "",
+    agent: str | None = None,
+) -> Created:
+    """Write `evals/<tier>/<case-id>.yaml` for an existing incident.
+
+    `input_data` replaces the input taken from the incident's reproduction,
+    `trailer` (YAML blocks, e.g. `observed` and `source`) follows the input,
+    and `agent` is used when the incident names none.
+    """
+    tier = check_choice(tier, schema_enum(config, "eval", "properties", "tier"), "--tier")
     records = load_repository(config)
     incident = records.incidents_by_id.get(incident_id)
     if incident is None:
@@ -55,16 +69,19 @@ def create_eval(config: Config, incident_id: str, tier: str, case_id: str | None
             raise UsageError(f"--id {case_id}: already used by {used[case_id]}")
     else:
         case_id = _free_id(_base_id(incident), used, records, tier)
-    data = reproduction_input(incident.doc.body) or _PLACEHOLDER_INPUT
+    data = input_data or reproduction_input(incident.doc.body) or _PLACEHOLDER_INPUT
+    rendered = render_input(data)
+    if trailer:
+        rendered += "\n" + trailer.rstrip("\n")
     text = fill_template(
         config,
         TEMPLATE,
         {
             "id": case_id,
             "incidents": f"[{incident.id}]",
-            "agent": in_quotes(incident.agent or "TODO"),
+            "agent": in_quotes(incident.agent or agent or "TODO"),
             "tier": tier,
-            "input": render_input(data),
+            "input": rendered,
         },
     )
     return write_new(config, f"{config.evals_dir}/{tier}/{case_id}.yaml", text, case_id)
@@ -88,14 +105,19 @@ def reproduction_input(body: str) -> dict[str, Any] | None:
 
 def render_input(data: dict[str, Any]) -> str:
     """The `input:` block, in block style; multi-line messages as literal blocks."""
+    return dump_yaml({"input": data}).rstrip("\n")
+
+
+def dump_yaml(data: Any) -> str:
+    """`data` as readable block-style YAML (the records' style), ending in a newline."""
     return yaml.dump(
-        {"input": data},
+        data,
         Dumper=_Dumper,
         sort_keys=False,
         allow_unicode=True,
         default_flow_style=False,
         width=100,
-    ).rstrip("\n")
+    )
 
 
 def _base_id(incident: Incident) -> str:

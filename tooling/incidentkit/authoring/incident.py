@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -15,7 +16,9 @@ from incidentkit.authoring.render import (
     flow_list,
     in_quotes,
     quoted,
+    schema_description,
     schema_enum,
+    schema_enum_meanings,
     schema_required,
     slugify,
     write_new,
@@ -23,9 +26,11 @@ from incidentkit.authoring.render import (
 from incidentkit.config import Config
 from incidentkit.errors import UsageError
 from incidentkit.ids import reserve
+from incidentkit.records.markdown import fences
 from incidentkit.records.timestamps import parse_timestamp, timestamp_problem, utc
 
 TEMPLATE = "incident.md"
+_REPRODUCTION = re.compile(r"""\btitle\s*=\s*["']minimal reproduction["']""", re.IGNORECASE)
 # Required by the schema but never asked for: allocated, or defaulted.
 _DEFAULTED = {"id", "status", "detected_at"}
 
@@ -46,6 +51,7 @@ class IncidentDraft:
     status: str = "open"
     tags: tuple[str, ...] = ()
     slug: str | None = None  # default: from the title
+    reproduction: str | None = None  # YAML for the minimal-reproduction block (from a trace)
 
 
 @dataclass(frozen=True)
@@ -65,6 +71,28 @@ def choices(config: Config) -> Choices:
         detection=schema_enum(config, "incident", "properties", "detection"),
         failure_modes=schema_enum(config, "incident", "properties", "failure_modes", "items"),
     )
+
+
+# The incident fields whose allowed values `new incident` lists: field -> schema path.
+CHOICE_FIELDS = {
+    "severity": ("properties", "severity"),
+    "failure_modes": ("properties", "failure_modes", "items"),
+    "detection": ("properties", "detection"),
+    "status": ("properties", "status"),
+}
+
+
+def choice_meanings(config: Config) -> dict[str, tuple[tuple[str, str], ...]]:
+    """Each choice field's (value, meaning) pairs, from the repository's incident schema."""
+    return {
+        field: schema_enum_meanings(config, "incident", *path)
+        for field, path in CHOICE_FIELDS.items()
+    }
+
+
+def field_description(config: Config, field: str) -> str:
+    """The schema's description of an incident field (one source for prompts and help)."""
+    return schema_description(config, "incident", "properties", field)
 
 
 def missing_fields(config: Config, draft: IncidentDraft) -> list[str]:
@@ -94,11 +122,13 @@ def create_incident(
     allowed = choices(config)
     title = _one_line(draft.title or "", "--title")
     agent = _one_line(draft.agent or "", "--agent")
-    check_choice(draft.severity or "", allowed.severity, "--severity")
-    check_choice(draft.status, allowed.status, "--status")
-    check_choice(draft.detection or "", allowed.detection, "--detection")
-    for mode in draft.failure_modes:
-        check_choice(mode, allowed.failure_modes, "--failure-mode")
+    # Choices are matched without regard to case and written as the schema spells them.
+    severity = check_choice(draft.severity or "", allowed.severity, "--severity")
+    status = check_choice(draft.status, allowed.status, "--status")
+    detection = check_choice(draft.detection or "", allowed.detection, "--detection")
+    failure_modes = [
+        check_choice(m, allowed.failure_modes, "--failure-mode") for m in draft.failure_modes
+    ]
     started = _timestamp(draft.started_at or "", "--started-at")
     detected_text = (draft.detected_at or "").strip() or _format(clock.now())
     detected = _timestamp(detected_text, "--detected-at")
@@ -112,8 +142,8 @@ def create_incident(
         if resolved < detected:
             raise UsageError("--resolved-at is before --detected-at")
         resolved_line = f"resolved_at: {quoted(draft.resolved_at.strip())}"
-    elif draft.status in ("resolved", "closed"):
-        raise UsageError(f"--status {draft.status} needs --resolved-at (when the fix was deployed)")
+    elif status in ("resolved", "closed"):
+        raise UsageError(f"--status {status} needs --resolved-at (when the fix was deployed)")
     version_line = '# agent_version: "1.0.0"  # the version that failed'
     if draft.agent_version:
         version_line = f"agent_version: {quoted(_one_line(draft.agent_version, '--agent-version'))}"
@@ -128,13 +158,13 @@ def create_incident(
             {
                 "id": record_id,
                 "title": in_quotes(title),
-                "status": draft.status,
-                "severity": draft.severity or "",
-                "failure_modes": flow_list(dict.fromkeys(draft.failure_modes)),
+                "status": status,
+                "severity": severity,
+                "failure_modes": flow_list(dict.fromkeys(failure_modes)),
                 "started_at": in_quotes((draft.started_at or "").strip()),
                 "detected_at": in_quotes(detected_text),
                 "resolved_at": resolved_line,
-                "detection": draft.detection or "",
+                "detection": detection,
                 "agent": in_quotes(agent),
                 "agent_version": version_line,
                 "tags": flow_list(
@@ -142,7 +172,26 @@ def create_incident(
                 ),
             },
         )
+        if draft.reproduction:
+            text = with_reproduction(text, draft.reproduction)
         return write_new(config, f"{config.incidents_dir}/{record_id}-{slug}.md", text, record_id)
+
+
+def with_reproduction(text: str, reproduction: str) -> str:
+    """The incident text with `reproduction` as its minimal-reproduction block's content
+    (a section is appended when the template has no such block)."""
+    body = reproduction.rstrip("\n") + "\n"
+    for block in fences(text):
+        words = block.info.split(maxsplit=1)
+        is_yaml = bool(words) and words[0].lower() in ("yaml", "yml")
+        if block.closed and is_yaml and _REPRODUCTION.search(block.info):
+            return text[: block.content_start] + body + text[block.content_end :]
+    return (
+        text.rstrip("\n")
+        + '\n\n## Minimal reproduction\n\n```yaml title="minimal reproduction"\n'
+        + body
+        + "```\n"
+    )
 
 
 def _one_line(value: str, flag: str) -> str:

@@ -74,10 +74,54 @@ def flow_list(items: Iterable[str], *, quote: bool = False) -> str:
     return "[" + ", ".join(quoted(i) if quote else i for i in items) + "]"
 
 
-def slugify(text: str, max_length: int = 48) -> str:
-    """A file-name slug from a title: lowercase ASCII words joined by '-', cut at a word."""
+# Words a long title can lose without changing what it says. Negations
+# ("not", "no", "never", "without") are never dropped: they carry the meaning.
+_FILLER = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "to",
+        "for",
+        "that",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "in",
+        "on",
+        "at",
+        "by",
+        "with",
+        "and",
+        "or",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "its",
+        "it",
+        "from",
+        "as",
+        "into",
+        "onto",
+    ]
+)
+
+
+def slugify(text: str, max_length: int = 64) -> str:
+    """A file-name slug from a title: lowercase ASCII words joined by '-'.
+
+    A title longer than `max_length` first loses its filler words (articles,
+    prepositions), then is cut after the last whole word that fits.
+    """
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    if len("-".join(words)) > max_length:
+        words = [w for w in words if w not in _FILLER] or words
     slug = ""
     for word in words:
         candidate = f"{slug}-{word}" if slug else word
@@ -98,10 +142,14 @@ def check_slug(slug: str, flag: str = "--slug") -> str:
 
 
 def check_choice(value: str, allowed: Iterable[str], flag: str) -> str:
+    """The allowed value `value` names, matched without regard to case (`s2` is `S2`)."""
     options = list(allowed)
-    if value not in options:
-        raise UsageError(f"{flag} {value!r} is not allowed; use one of: {', '.join(options)}")
-    return value
+    if value in options:
+        return value
+    folded = [o for o in options if o.casefold() == value.strip().casefold()]
+    if len(folded) == 1:
+        return folded[0]
+    raise UsageError(f"{flag} {value!r} is not allowed; use one of: {', '.join(options)}")
 
 
 def handle(value: str, flag: str) -> str:
@@ -122,6 +170,32 @@ def schema_enum(config: Config, kind: str, *path: str) -> tuple[str, ...]:
         where = config.schemas_path / SCHEMA_FILES[kind]
         raise ConfigError(f"{where}: expected an enum at {'/'.join(path)}")
     return tuple(str(v) for v in node)
+
+
+def schema_enum_meanings(config: Config, kind: str, *path: str) -> tuple[tuple[str, str], ...]:
+    """(value, meaning) for the enum at `path`; meanings from its `enumDescriptions`, if any.
+
+    `enumDescriptions` is the annotation JSON Schema editors (VS Code) show
+    beside each value; a team that edits its taxonomy edits both lists.
+    """
+    values = schema_enum(config, kind, *path)
+    node: Any = _schema(config.schemas_path, kind)
+    for key in path:
+        node = node.get(key) if isinstance(node, dict) else None
+    meanings = node.get("enumDescriptions") if isinstance(node, dict) else None
+    if not isinstance(meanings, list) or len(meanings) != len(values):
+        meanings = [""] * len(values)
+    return tuple(
+        (v, str(m) if isinstance(m, str) else "") for v, m in zip(values, meanings, strict=True)
+    )
+
+
+def schema_description(config: Config, kind: str, *path: str) -> str:
+    node: Any = _schema(config.schemas_path, kind)
+    for key in path:
+        node = node.get(key) if isinstance(node, dict) else None
+    text = node.get("description") if isinstance(node, dict) else None
+    return text if isinstance(text, str) else ""
 
 
 def schema_required(config: Config, kind: str) -> tuple[str, ...]:

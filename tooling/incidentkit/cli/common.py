@@ -13,8 +13,13 @@ from incidentkit.records.repository import RecordSet
 
 def config_from(ctx: click.Context) -> Config:
     """The repository config for `-C DIR`, or for the working directory."""
+    return load_config(repo_dir(ctx))
+
+
+def repo_dir(ctx: click.Context) -> Path | None:
+    """The `-C DIR` given, if any."""
     directory = ctx.find_root().obj
-    return load_config(directory if isinstance(directory, Path) else None)
+    return directory if isinstance(directory, Path) else None
 
 
 def in_github_actions() -> bool:

@@ -13,6 +13,7 @@ from incidentkit.cli.common import config_from, in_github_actions, repo_relative
 from incidentkit.clock import now
 from incidentkit.config import Config
 from incidentkit.lint import LintResult, lint_repository
+from incidentkit.precommit import hook_scope
 from incidentkit.records.repository import python_test_files, record_files
 from incidentkit.report import REPORTERS
 
@@ -34,9 +35,22 @@ from incidentkit.report import REPORTERS
     help="Write the report to FILE instead of standard output (refuses an existing FILE).",
 )
 @click.option("--force", is_flag=True, help="With --output, replace an existing FILE.")
+@click.option(
+    "--pre-commit",
+    "pre_commit",
+    is_flag=True,
+    help="Run as the pre-commit hook: PATHS are the staged files. Lints the records among "
+    "them, or everything when the commit deletes or renames a record or changes "
+    "pyproject.toml, a schema or a template; files outside the record folders are ignored.",
+)
 @click.pass_context
 def lint(
-    ctx: click.Context, paths: tuple[Path, ...], fmt: str | None, output: Path | None, force: bool
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    fmt: str | None,
+    output: Path | None,
+    force: bool,
+    pre_commit: bool,
 ) -> None:
     """Check records against the schemas and the repository-wide rules.
 
@@ -49,7 +63,15 @@ def lint(
     `incidentkit rules` for the list.
     """
     config = config_from(ctx)
-    only = _selected(config, repo_relative(config, paths)) if paths else None
+    if pre_commit:
+        scope = hook_scope(config, paths)
+        if scope.files is not None and not scope.files:
+            ctx.exit(0)  # nothing this commit changes can break a record
+        if scope.reason:
+            click.echo(f"incidentkit: {scope.reason}", err=True)
+        only = None if scope.files is None else set(scope.files)
+    else:
+        only = _selected(config, repo_relative(config, paths)) if paths else None
     result = lint_repository(config, now(), only, for_process=True)
     _report(result, fmt or ("github" if in_github_actions() else "text"), output, force)
     ctx.exit(1 if result.errors else 0)

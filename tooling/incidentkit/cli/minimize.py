@@ -91,7 +91,7 @@ def minimize(
     original case does not fail often enough to start, 2 on a configuration
     or usage error, 130 when interrupted.
     """
-    _, target, agent, version = prepare(ctx, case_or_file, case_id, agent_version)
+    _, target, agent, version, judge = prepare(ctx, case_or_file, case_id, agent_version)
     confirm_calls(f"up to {max_runs}", target, agent, version, yes)
     click.echo(f"{target.id}: {size_of(target.input).describe()}")
     result = core.minimize(
@@ -103,6 +103,7 @@ def minimize(
         jobs=jobs,
         version=version,
         on_step=_print_step,
+        judge=judge,
     )
     if not result.original_fails and result.stopped is None:
         click.echo(

@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from incidentkit import redaction
-from incidentkit.config import find_root
+from incidentkit.config import find_root, load_config
+from incidentkit.detectors import Options
 from incidentkit.errors import ConfigError, IncidentkitError, UsageError
 from incidentkit.output_guard import resolve_inside
 
@@ -40,12 +41,13 @@ def redact(ctx: click.Context, paths: tuple[Path, ...], write: bool) -> None:
     missing = [str(p) for p in targets if not p.exists()]
     if missing:
         raise UsageError(f"no such file or folder: {', '.join(missing)}")
+    options = _options(base)
     pending = failed = 0
     boundaries = {p: _boundary(p) for p in targets}
     for target, path in _files(targets):
         label = _label(path, base)
         try:
-            plan = redaction.plan(resolve_inside(path, boundaries[target]))
+            plan = redaction.plan(resolve_inside(path, boundaries[target]), options)
             if not plan.changed:
                 continue
             if write:
@@ -60,6 +62,15 @@ def redact(ctx: click.Context, paths: tuple[Path, ...], write: bool) -> None:
     if pending:
         click.echo(f"{pending} file(s) to redact; run again with --write to apply", err=True)
     ctx.exit(1 if pending or failed else 0)
+
+
+def _options(base: Path) -> Options:
+    """The repository's allowances; outside a repository, the defaults."""
+    try:
+        find_root(base)
+    except ConfigError:
+        return Options()
+    return Options.from_config(load_config(base))  # a broken config is an error (exit 2)
 
 
 def _files(targets: list[Path]) -> list[tuple[Path, Path]]:

@@ -14,6 +14,8 @@ from incidentkit.cli.common import config_from
 from incidentkit.config import Config
 from incidentkit.evals import reproduce as core
 from incidentkit.evals.agent import Agent, load_agent
+from incidentkit.evals.checks import JudgeFn
+from incidentkit.evals.judge import bind, load_judge
 from incidentkit.evals.reproduce import Reproduction, RunOutcome, Target
 
 
@@ -34,12 +36,13 @@ def confirm_calls(calls: str, target: Target, agent: Agent, version: str | None,
 
 def prepare(
     ctx: click.Context, ref: str, case_id: str | None, agent_version: str | None
-) -> tuple[Config, Target, Agent, str | None]:
-    """The config, the case, the loaded agent and the version, before any call is made."""
+) -> tuple[Config, Target, Agent, str | None, JudgeFn | None]:
+    """The config, the case, the loaded agent, the version and the judge, before any call."""
     config = config_from(ctx)
     target = core.load_target(config, ref, case_id)
     agent = load_agent(config.agent, config.root)
-    return config, target, agent, agent_version or config.agent.version
+    judge = bind(load_judge(config.judge, config.root), target.case.data)
+    return config, target, agent, agent_version or config.agent.version, judge
 
 
 @contextmanager
@@ -127,12 +130,14 @@ def reproduce(
     (the case does not capture the incident yet), 2 on a configuration or
     usage error, 130 when interrupted.
     """
-    _, target, agent, version = prepare(ctx, case_or_file, case_id, agent_version)
+    _, target, agent, version, judge = prepare(ctx, case_or_file, case_id, agent_version)
     if record:
         core.require_recordable(target, version)
     confirm_calls(str(runs), target, agent, version, yes)
     with _progress(runs, f"{target.id}") as on_run:
-        result = core.reproduce(agent, target, runs, jobs=jobs, version=version, on_run=on_run)
+        result = core.reproduce(
+            agent, target, runs, jobs=jobs, version=version, on_run=on_run, judge=judge
+        )
     written = False
     if record and not result.interrupted:
         written = core.record(result)

@@ -20,6 +20,7 @@ from typing import Any
 
 import click
 
+from incidentkit.cli import invocation
 from incidentkit.cli.common import config_from
 from incidentkit.config import Config
 from incidentkit.errors import ConfigError
@@ -179,7 +180,7 @@ def build(ctx: click.Context, site_dir: Path | None, strict: bool, force: bool) 
     if counter.count and not strict:
         click.echo(f"incidentkit: {counter.count} warnings (not strict)", err=True)
     click.echo(f"Site built in {out}. Open {(out / 'index.html').as_uri()}")
-    click.echo("or serve it: incidentkit serve")
+    click.echo(f"or serve it: {invocation()} serve")
 
 
 @click.command()

@@ -71,7 +71,7 @@ def load_agent(config: AgentConfig, root: Path) -> Agent:
     if config.callable and config.command:
         raise ConfigError(f"{_TABLE}: set either `callable` or `command`, not both")
     if config.callable:
-        return CallableAgent(_import_callable(config.callable, workdir), config.callable)
+        return CallableAgent(import_callable(config.callable, workdir), config.callable)
     if config.command:
         return CommandAgent(config.command, workdir, config.timeout_seconds)
     raise ConfigError(
@@ -80,10 +80,11 @@ def load_agent(config: AgentConfig, root: Path) -> Agent:
     )
 
 
-def _import_callable(spec: str, workdir: Path) -> Callable[..., Any]:
+def import_callable(spec: str, workdir: Path, table: str = _TABLE) -> Callable[..., Any]:
+    """The function `module:function` names, imported with `workdir` first on `sys.path`."""
     module_name, sep, attribute = spec.partition(":")
     if not sep or not module_name or not attribute:
-        raise ConfigError(f'{_TABLE} callable = "{spec}": write it as "module:function"')
+        raise ConfigError(f'{table} callable = "{spec}": write it as "module:function"')
     # The agent usually lives in the repository itself (examples/, agents/),
     # which is not installed; import it the way `python -m` would from the root.
     if str(workdir) not in sys.path:
@@ -93,13 +94,13 @@ def _import_callable(spec: str, workdir: Path) -> Callable[..., Any]:
         module = importlib.import_module(module_name)
     except ModuleNotFoundError as exc:
         raise ConfigError(
-            f'{_TABLE} callable = "{spec}": cannot import {module_name!r}: {exc} '
+            f'{table} callable = "{spec}": cannot import {module_name!r}: {exc} '
             f"(searched {workdir} and the installed packages)"
         ) from None
     except Exception as exc:
         raise ConfigError(
-            f'{_TABLE} callable = "{spec}": importing {module_name!r} failed: '
-            f"{type(exc).__name__}: {exc}{_where(exc)}"
+            f'{table} callable = "{spec}": importing {module_name!r} failed: '
+            f"{type(exc).__name__}: {exc}{where(exc)}"
         ) from None
     try:
         target: Any = module
@@ -107,14 +108,14 @@ def _import_callable(spec: str, workdir: Path) -> Callable[..., Any]:
             target = getattr(target, part)
     except AttributeError:
         raise ConfigError(
-            f'{_TABLE} callable = "{spec}": module {module_name!r} has no attribute {attribute!r}'
+            f'{table} callable = "{spec}": module {module_name!r} has no attribute {attribute!r}'
         ) from None
     if not callable(target):
-        raise ConfigError(f'{_TABLE} callable = "{spec}": {attribute!r} is not callable')
+        raise ConfigError(f'{table} callable = "{spec}": {attribute!r} is not callable')
     return target
 
 
-def _where(exc: BaseException) -> str:
+def where(exc: BaseException) -> str:
     """' (at file:line)' for the innermost frame, so a failing agent can be found without a traceback."""
     frames = traceback.extract_tb(exc.__traceback__)
     if not frames:
@@ -145,7 +146,7 @@ class CallableAgent:
             raw = self.fn(dict(input), **kwargs)
         except Exception as exc:
             raise AgentError(
-                f"agent {self.spec} raised {type(exc).__name__}: {exc}{_where(exc)}"
+                f"agent {self.spec} raised {type(exc).__name__}: {exc}{where(exc)}"
             ) from None
         elapsed = (time.perf_counter() - started) * 1000
         return normalise_reply(raw, elapsed, self.spec)
@@ -178,54 +179,70 @@ class CommandAgent:
     def run(
         self, input: Mapping[str, Any], agent: str | None = None, version: str | None = None
     ) -> AgentReply:
-        request = json.dumps({"input": input, "agent": agent, "version": version}, default=str)
+        request = {"input": input, "agent": agent, "version": version}
         started = time.perf_counter()
-        try:
-            done = subprocess.run(
-                list(self.command),
-                input=request,
-                capture_output=True,
-                text=True,
-                encoding="utf-8",
-                errors="replace",
-                cwd=self.cwd,
-                timeout=self.timeout_seconds,
-                check=False,
-            )
-        except FileNotFoundError:
-            raise ConfigError(
-                f"{_TABLE} command: program {self.command[0]!r} not found "
-                f"(looked on PATH and relative to {self.cwd})"
-            ) from None
-        except PermissionError:
-            raise ConfigError(
-                f"{_TABLE} command: {self.command[0]!r} is not executable (chmod +x it)"
-            ) from None
-        except NotADirectoryError:
-            raise ConfigError(f"{_TABLE} cwd: {self.cwd} is not a folder") from None
-        except subprocess.TimeoutExpired:
-            raise AgentError(
-                f"agent command `{self.label}` did not answer within {self.timeout_seconds:g} s "
-                "(raise timeout_seconds in [tool.incidentkit.agent] if it is just slow)"
-            ) from None
+        raw = run_json_command(
+            self.command, self.cwd, self.timeout_seconds, request, "agent", _TABLE, AgentError
+        )
         elapsed = (time.perf_counter() - started) * 1000
-        if done.returncode != 0:
-            raise AgentError(
-                f"agent command `{self.label}` exited with status {done.returncode}"
-                f"{_tail('stderr', done.stderr)}"
-            )
-        try:
-            raw = json.loads(done.stdout)
-        except json.JSONDecodeError as exc:
-            raise AgentError(
-                f"agent command `{self.label}` printed output that is not JSON ({exc.msg} at "
-                f"line {exc.lineno}, column {exc.colno}){_tail('stdout', done.stdout)}"
-                f"{_tail('stderr', done.stderr)}"
-            ) from None
         return normalise_reply(raw, elapsed, self.label)
 
 
-def _tail(name: str, text: str, limit: int = 400) -> str:
+def run_json_command(
+    command: tuple[str, ...],
+    cwd: Path,
+    timeout_seconds: float,
+    request: Mapping[str, Any],
+    role: str,
+    table: str,
+    error: type[IncidentkitError],
+) -> Any:
+    """Send `request` as JSON on stdin, read JSON from stdout; `error` when the answer is unusable."""
+    label = " ".join(command)
+    try:
+        done = subprocess.run(
+            list(command),
+            input=json.dumps(request, default=str),
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            cwd=cwd,
+            timeout=timeout_seconds,
+            check=False,
+        )
+    except FileNotFoundError:
+        raise ConfigError(
+            f"{table} command: program {command[0]!r} not found "
+            f"(looked on PATH and relative to {cwd})"
+        ) from None
+    except PermissionError:
+        raise ConfigError(
+            f"{table} command: {command[0]!r} is not executable (chmod +x it)"
+        ) from None
+    except NotADirectoryError:
+        raise ConfigError(f"{table} cwd: {cwd} is not a folder") from None
+    except subprocess.TimeoutExpired:
+        raise error(
+            f"{role} command `{label}` did not answer within {timeout_seconds:g} s "
+            f"(raise timeout_seconds in {table} if it is just slow)"
+        ) from None
+    if done.returncode != 0:
+        raise error(
+            f"{role} command `{label}` exited with status {done.returncode}"
+            f"{tail('stderr', done.stderr)}"
+        )
+    try:
+        return json.loads(done.stdout)
+    except json.JSONDecodeError as exc:
+        raise error(
+            f"{role} command `{label}` printed output that is not JSON ({exc.msg} at "
+            f"line {exc.lineno}, column {exc.colno}){tail('stdout', done.stdout)}"
+            f"{tail('stderr', done.stderr)}"
+        ) from None
+
+
+def tail(name: str, text: str, limit: int = 400) -> str:
     text = text.strip()
     if not text:
         return ""

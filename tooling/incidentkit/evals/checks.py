@@ -5,10 +5,14 @@ Text checks look at the reply's output; `max-latency-ms`, `max-cost-usd`,
 `tool-called` and `tool-not-called` at the run's metadata. Every result says
 what was expected and what the agent actually did.
 
-`criteria` is a rubric for a human or a model judge: a machine never passes
-it, so its result is `needs-judge`. A case whose machine checks all pass is
-passed *by those checks*, with its criteria still awaiting a judge; a case
-with no machine check at all is not passed (the pytest plugin skips it).
+`criteria` is a rubric for a human or a model judge. With a judge
+(`[tool.incidentkit.judge]`, run by `evals.judge` and handed to `evaluate`),
+each criterion passes or fails by the judge's verdict and reason; a judge
+error propagates (the run is inconclusive, not failed). Without one, a
+machine never passes it: its result is `needs-judge`. A case whose machine
+checks all pass is passed *by those checks*, with its criteria still
+awaiting a judge; a case with no machine check at all is not passed (the
+pytest plugin skips it).
 
 Matching rules, kept strict so a case means one thing:
 
@@ -124,6 +128,8 @@ def _around(text: str, match: re.Match[str]) -> str:
 
 
 CheckFn = Callable[[Any, AgentReply], tuple[bool, str]]
+# criterion, reply -> (passed, reason): `evals.judge.bind` makes one from the configured judge
+JudgeFn = Callable[[str, AgentReply], tuple[bool, str]]
 
 
 def _contains(value: str, reply: AgentReply) -> tuple[bool, str]:
@@ -253,7 +259,13 @@ class Check:
     kind: str
     value: Any
 
-    def run(self, reply: AgentReply) -> CheckResult:
+    def run(self, reply: AgentReply, judge: JudgeFn | None = None) -> CheckResult:
+        if self.kind == "criteria" and judge is not None:
+            passed, reason = judge(self.value, reply)
+            outcome = Outcome.PASSED if passed else Outcome.FAILED
+            verdict = "the judge passed it" if passed else "the judge failed it"
+            message = f"criteria: {verdict}: {self.value}" + (f" ({reason})" if reason else "")
+            return CheckResult(self.index, self.kind, self.value, outcome, message)
         if self.kind == "criteria":
             return CheckResult(
                 self.index,
@@ -296,6 +308,18 @@ def parse_checks(expected: Any) -> list[Check]:
     return checks
 
 
-def evaluate(expected: Sequence[Any] | Any, reply: AgentReply) -> CaseResult:
-    """Run every check of `expected` against `reply`; raises `CheckError` for a malformed list."""
-    return CaseResult(tuple(check.run(reply) for check in parse_checks(expected)))
+def evaluate(
+    expected: Sequence[Any] | Any, reply: AgentReply, judge: JudgeFn | None = None
+) -> CaseResult:
+    """Run every check of `expected` against `reply`; raises `CheckError` for a malformed list.
+
+    Machine checks run first, so a case they already fail costs no judge call.
+    """
+    checks = parse_checks(expected)
+    machine = {c.index: c.run(reply) for c in checks if c.kind != "criteria"}
+    failed = any(r.outcome is Outcome.FAILED for r in machine.values())
+    results = [
+        machine[c.index] if c.index in machine else c.run(reply, None if failed else judge)
+        for c in checks
+    ]
+    return CaseResult(tuple(results))

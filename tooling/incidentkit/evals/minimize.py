@@ -37,6 +37,7 @@ from ruamel.yaml import YAML
 from incidentkit.atomic import atomic_write_text
 from incidentkit.errors import UsageError
 from incidentkit.evals.agent import Agent
+from incidentkit.evals.checks import JudgeFn
 from incidentkit.evals.reproduce import Target, default_jobs, run_many
 from incidentkit.records.roundtrip import set_mappings
 
@@ -112,6 +113,7 @@ class _Oracle:
         threshold: float,
         max_runs: int,
         jobs: int,
+        judge: JudgeFn | None = None,
     ) -> None:
         self.agent = agent
         self.target = target
@@ -121,6 +123,7 @@ class _Oracle:
         self.needed = max(1, math.ceil(threshold * runs - 1e-9))
         self.max_runs = max_runs
         self.jobs = jobs
+        self.judge = judge
         self.calls = 0
         self.last = (0, 0)  # failures, runs of the latest test
         self._cache: dict[str, tuple[bool, int, int]] = {}
@@ -145,6 +148,7 @@ class _Oracle:
                 agent_name=self.target.agent,
                 version=self.version,
                 first_index=self.calls,
+                judge=self.judge,
             )
             self.calls += len(outcomes)
             if interrupted:
@@ -214,6 +218,7 @@ def minimize(
     jobs: int | None = None,
     version: str | None = None,
     on_step: Callable[[Step], None] | None = None,
+    judge: JudgeFn | None = None,
 ) -> Minimization:
     """The smallest input found that still fails; see the module docstring."""
     if runs_per_step < 1:
@@ -235,6 +240,7 @@ def minimize(
         threshold,
         max_runs,
         jobs or default_jobs(runs_per_step),
+        judge,
     )
     result = Minimization(target=target, original=original, best=copy.deepcopy(original))
 

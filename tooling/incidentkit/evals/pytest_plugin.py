@@ -8,11 +8,20 @@ repository, it also:
   named by the case ID, marked `incident(id=...)` (one per linked incident)
   and `tier(name=...)`, with JUnit properties `case`, `incident` (one per
   linked incident), `tier`, `agent` and `agent_version`;
-- runs each case against `[tool.incidentkit.agent]` and judges the reply with
-  `evals.checks`: a failed check fails the item with expected vs actual; a
-  case with only `criteria` is skipped as needs-judge; criteria left over on a
-  passing case are listed in the terminal summary and recorded as the
-  `needs_judge` property;
+- runs each case against `[tool.incidentkit.agent]` while setting the item
+  up, and judges the reply with `evals.checks` (and `criteria` with
+  `[tool.incidentkit.judge]`, when one is configured) as the test: a failed
+  check fails the item with expected vs actual. When no reply can be judged
+  (the agent raised or timed out, its configuration or the judge's is
+  broken, the case cannot run as written) the item errors at setup, so JUnit
+  records an `<error>`, not a `<failure>`, with an `inconclusive` property
+  naming which (`agent-error`, `agent-config`, `judge-error`,
+  `judge-config`, `case-invalid`): such a run is never evidence. Without a
+  judge, a case with only `criteria` is skipped as needs-judge, and criteria
+  left over on a passing case are recorded as the `needs_judge` property;
+  both, and the inconclusive runs, are listed in the terminal summary, read
+  from the test reports so that pytest-xdist workers' items count too;
+- honours pytest-repeat's `--count N` for YAML cases (items `ID[i-N]`);
 - `--tier NAME` keeps the items of one tier (YAML cases by their `tier`,
   Python tests by their marker or folder); `--agent-version V` is passed to the
   agent and written into every item's properties.
@@ -24,17 +33,20 @@ Disable it with `-p no:incidentkit`. Cases are read through
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
 
 if TYPE_CHECKING:  # imported lazily: this module loads in every pytest run of the venv
     from incidentkit.config import Config
-    from incidentkit.evals.agent import Agent
+    from incidentkit.evals.agent import Agent, AgentReply
+    from incidentkit.evals.checks import CaseResult
+    from incidentkit.evals.judge import Judge
     from incidentkit.records.model import EvalCase
 
 
@@ -66,6 +78,8 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     state = _EvalRun.for_rootdir(config)
     config.stash[_STATE] = state
+    if state is not None:
+        config.pluginmanager.register(_Reports(state), _REPORTS)
     if state is not None and state.runs_evals(config.args):
         # Python eval tests import the agent the way the callable adapter does.
         workdir = str(state.workdir)
@@ -75,6 +89,9 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
+    reports = config.pluginmanager.get_plugin(_REPORTS)
+    if reports is not None:
+        config.pluginmanager.unregister(reports)
     state = config.stash.get(_STATE, None)
     if state is not None and state.added_to_path in sys.path:
         sys.path.remove(state.added_to_path)
@@ -105,13 +122,39 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = keep
 
 
+class _Reports:
+    """Gathers what items report from their reports, not from the items, so that under
+    pytest-xdist the controller sees every worker's cases."""
+
+    def __init__(self, state: _EvalRun) -> None:
+        self.state = state
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        props = [(str(k), str(v)) for k, v in report.user_properties]
+        case = next((v for k, v in props if k == "case"), report.nodeid)
+        if report.when == "call":
+            self.state.awaiting_judge.extend((case, v) for k, v in props if k == "needs_judge")
+        if report.when == "setup" and report.failed:
+            kinds = [v for k, v in props if k == INCONCLUSIVE_PROPERTY]
+            if kinds:
+                reason = str(report.longrepr).strip().splitlines()
+                self.state.inconclusive.append((case, reason[0] if reason else kinds[0]))
+
+
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
     state = config.stash.get(_STATE, None)
-    if state is None or not state.awaiting_judge:
+    if state is None:
         return
-    terminalreporter.write_sep("-", "incidentkit: criteria awaiting a judge")
-    for case_id, criteria in state.awaiting_judge:
-        terminalreporter.write_line(f"{case_id}: {criteria}")
+    if state.awaiting_judge:
+        terminalreporter.write_sep("-", "incidentkit: criteria awaiting a judge")
+        for case_id, criteria in state.awaiting_judge:
+            terminalreporter.write_line(f"{case_id}: {criteria}")
+    if state.inconclusive:
+        terminalreporter.write_sep(
+            "-", "incidentkit: inconclusive runs (no reply was judged; never evidence)"
+        )
+        for case_id, reason in state.inconclusive:
+            terminalreporter.write_line(f"{case_id}: {reason}")
 
 
 def _item_tier(item: pytest.Item, state: _EvalRun | None) -> str | None:
@@ -131,9 +174,13 @@ class _EvalRun:
     config: Config
     version: str | None
     awaiting_judge: list[tuple[str, str]] = field(default_factory=list)
+    inconclusive: list[tuple[str, str]] = field(default_factory=list)
     added_to_path: str | None = None
     _agent: Agent | None = None
     _agent_error: Exception | None = None
+    _judge: Judge | None = None
+    _judge_error: Exception | None = None
+    _judge_loaded: bool = False
 
     @classmethod
     def for_rootdir(cls, pytest_config: pytest.Config) -> _EvalRun | None:
@@ -209,6 +256,20 @@ class _EvalRun:
         assert self._agent is not None
         return self._agent
 
+    def judge(self) -> Judge | None:
+        """The configured judge, loaded once; None when there is none."""
+        from incidentkit.evals.judge import load_judge
+
+        if not self._judge_loaded:
+            self._judge_loaded = True
+            try:
+                self._judge = load_judge(self.config.judge, self.config.root)
+            except Exception as exc:
+                self._judge_error = exc
+        if self._judge_error is not None:
+            raise self._judge_error
+        return self._judge
+
     def agent_name(self, case: EvalCase) -> str | None:
         from incidentkit.evals.agent import case_agent
 
@@ -227,6 +288,7 @@ class _EvalRun:
             return
         rel = path.relative_to(self.config.root.resolve()).as_posix()
         name = item.nodeid.split("::", 1)[1] if "::" in item.nodeid else item.name
+        name = _without_repeat(item, name)
         item.user_properties.append(("case", f"{rel}::{name}"))
         item.user_properties.extend(("incident", i) for i in dict.fromkeys(incidents) if i)
         tier = _item_tier(item, self)
@@ -236,7 +298,19 @@ class _EvalRun:
             item.user_properties.append(("agent_version", self.version))
 
 
+def _without_repeat(item: pytest.Item, name: str) -> str:
+    """`test_x` for pytest-repeat's `test_x[2-3]` (and `test_x[a]` for `test_x[a-2-3]`):
+    every repetition is a run of the same case."""
+    callspec = getattr(item, "callspec", None)
+    if callspec is None or "__pytest_repeat_step_number" not in callspec.params:
+        return name
+    stripped = re.sub(r"-?\d+-\d+\]$", "]", name)
+    return stripped[:-2] if stripped.endswith("[]") else stripped
+
+
 _STATE = pytest.StashKey["_EvalRun | None"]()
+_REPORTS = "incidentkit-reports"
+INCONCLUSIVE_PROPERTY = "inconclusive"  # the JUnit property `evals.results` reads
 
 
 class CaseProblem(Exception):
@@ -260,10 +334,34 @@ class CaseFile(pytest.File):
         if not doc.readable:
             return [BrokenCaseFile.from_parent(self, name=self.path.name, problems=doc.problems)]
         items: list[pytest.Item] = []
+        count = _repeat_count(self.config)
         for index, case in enumerate(records.cases):
             name = case.id or f"{self.path.stem}[{index}]"
-            items.append(CaseItem.from_parent(self, name=name, case=case))
+            if count == 1:
+                items.append(CaseItem.from_parent(self, name=name, case=case))
+                continue
+            # pytest-repeat's own naming, `[i-N]`, which `evals.results` reads as repetitions
+            items.extend(
+                CaseItem.from_parent(self, name=f"{name}[{i}-{count}]", case=case)
+                for i in range(1, count + 1)
+            )
         return items
+
+
+def _repeat_count(config: pytest.Config) -> int:
+    """pytest-repeat's `--count`: it repeats only Python functions, so YAML cases do it here."""
+    try:
+        count = config.getoption("count")
+    except ValueError:
+        return 1  # pytest-repeat is not installed
+    return count if isinstance(count, int) and count > 1 else 1
+
+
+def _inconclusive(item: pytest.Item, kind: str, message: str) -> NoReturn:
+    """Error the item at setup (JUnit `<error>`), marked with what kept it from being judged."""
+    item.user_properties.append((INCONCLUSIVE_PROPERTY, kind))
+    # pytrace=False: the reason, with file and line, and no traceback of our own
+    pytest.fail(f"[{kind}] {message}", pytrace=False)
 
 
 class BrokenCaseFile(pytest.Item):
@@ -273,11 +371,16 @@ class BrokenCaseFile(pytest.Item):
         super().__init__(**kwargs)
         self.problems = problems
 
-    def runtest(self) -> None:
+    def setup(self) -> None:
         lines = [
             f"{p.path}:{p.line}:{p.column}: {p.message} [{p.rule}]; {p.hint}" for p in self.problems
         ]
-        raise CaseProblem("\n".join(lines) or f"{self.path}: cannot read the eval file")
+        _inconclusive(
+            self, "case-invalid", "\n".join(lines) or f"{self.path}: cannot read the eval file"
+        )
+
+    def runtest(self) -> None:
+        raise AssertionError("unreachable: setup() always errors")
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         if isinstance(excinfo.value, CaseProblem):
@@ -312,14 +415,48 @@ class CaseItem(pytest.Item):
             self.user_properties.append(("agent", self.agent_name))
         if state.version:
             self.user_properties.append(("agent_version", state.version))
+        self._base_properties = list(self.user_properties)
+        self.reply: AgentReply | None = None
+        self.result: CaseResult | None = None
 
     @property
     def where(self) -> str:
         line, _ = self.case.at("id")
         return f"{self.case.path}:{line}"
 
-    def runtest(self) -> None:
-        from incidentkit.evals.checks import CheckError, Outcome, evaluate, parse_checks
+    def setup(self) -> None:
+        """Get a judged reply; any reason there is none is an error of the run, not a failure."""
+        from incidentkit.errors import ConfigError
+        from incidentkit.evals.agent import AgentError
+        from incidentkit.evals.judge import JudgeError
+
+        # A rerun (pytest-rerunfailures, flaky) sets the same item up again.
+        self.user_properties[:] = list(self._base_properties)
+        self.reply = self.result = None
+        step = "case-invalid"
+        try:
+            case_input = self._checked_input()
+            step = "agent-config"
+            agent = self.state.agent()
+            step = "agent-error"
+            self.reply = agent.run(case_input, agent=self.agent_name, version=self.state.version)
+            step = "judge-config"
+            judge = self.state.judge()
+            step = "judge-error"
+            self.result = self._judged(self.reply, judge)
+            return
+        except (CaseProblem, ConfigError, AgentError, JudgeError) as exc:
+            if isinstance(exc, ConfigError) and step in ("agent-error", "judge-error"):
+                step = step.replace("-error", "-config")  # e.g. the command's program is missing
+            message = (
+                str(exc)
+                if isinstance(exc, CaseProblem)
+                else f"{self.where}: case {self.case.id!r}: {exc}"
+            )
+        _inconclusive(self, step, message)
+
+    def _checked_input(self) -> dict[str, Any]:
+        from incidentkit.evals.checks import CheckError, parse_checks
 
         data = self.case.data
         try:
@@ -333,10 +470,19 @@ class CaseItem(pytest.Item):
                 f"{self._at('input')}: case {self.case.id!r}: `input` must be a mapping "
                 "with `messages` (and optionally `context`)"
             )
-        reply = self.state.agent().run(
-            case_input, agent=self.agent_name, version=self.state.version
-        )
-        result = evaluate(data.get("expected"), reply)
+        return case_input
+
+    def _judged(self, reply: AgentReply, judge: Judge | None) -> CaseResult:
+        from incidentkit.evals.checks import evaluate
+        from incidentkit.evals.judge import bind
+
+        return evaluate(self.case.data.get("expected"), reply, bind(judge, self.case.data))
+
+    def runtest(self) -> None:
+        from incidentkit.evals.checks import Outcome
+
+        reply, result = self.reply, self.result
+        assert reply is not None and result is not None  # setup() raised otherwise
         self.add_report_section("call", "agent reply", _describe(reply))
         if reply.latency_ms is not None:
             self.user_properties.append(("latency_ms", f"{reply.latency_ms:.0f}"))
@@ -353,9 +499,9 @@ class CaseItem(pytest.Item):
             )
         if outcome is Outcome.NEEDS_JUDGE:
             pytest.skip(
-                f"needs-judge: case {self.case.id!r} has only criteria: {'; '.join(pending)}"
+                f"needs-judge: case {self.case.id!r} has only criteria: {'; '.join(pending)} "
+                "(configure [tool.incidentkit.judge] to judge them)"
             )
-        self.state.awaiting_judge.extend((self.case.id, text) for text in pending)
 
     def _at(self, field_name: str, index: int | None = None) -> str:
         if index is not None and self.case.doc is not None:

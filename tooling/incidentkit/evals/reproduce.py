@@ -5,8 +5,9 @@ exact input 10-20 times and estimate how often. `reproduce()` runs a case in
 parallel threads, judges every reply with `evals.checks` and returns a
 `Reproduction`: failures / runs, the 95% Wilson interval
 (`metrics.wilson_interval`), how often each check failed, and the distinct
-failing outputs. Runs in which the agent itself raised (`AgentError`) are
-counted apart: they are neither the failure nor a pass.
+failing outputs. Runs in which the agent itself raised (`AgentError`), or the judge of
+`criteria` did (`JudgeError`), are counted apart: inconclusive, neither the
+failure nor a pass.
 
 The case comes from discovery (an ID) or from a YAML file that need not be
 under `evals/` yet (a draft). Ctrl-C stops the loop and returns what ran so
@@ -28,8 +29,16 @@ from typing import Any
 from incidentkit.config import Config
 from incidentkit.errors import IncidentkitError, UsageError
 from incidentkit.evals.agent import Agent, AgentError, AgentReply, case_agent
-from incidentkit.evals.checks import CaseResult, CheckError, Outcome, evaluate, parse_checks
+from incidentkit.evals.checks import (
+    CaseResult,
+    CheckError,
+    JudgeFn,
+    Outcome,
+    evaluate,
+    parse_checks,
+)
 from incidentkit.evals.discovery import yaml_cases
+from incidentkit.evals.judge import JudgeError
 from incidentkit.metrics import wilson_interval
 from incidentkit.records.document import read_document
 from incidentkit.records.model import EvalCase
@@ -70,7 +79,7 @@ def load_target(config: Config, ref: str, case_id: str | None = None) -> Target:
         if case_id is not None and case_id != ref:
             raise UsageError(f"--case {case_id} applies to a case file, not to the case ID {ref}")
         case, file = _case_by_id(config, ref)
-    return _target(case, file, case_agent(case, agents))
+    return _target(case, file, case_agent(case, agents), judged=config.judge is not None)
 
 
 def _case_from_file(config: Config, path: Path, case_id: str | None) -> tuple[EvalCase, Path]:
@@ -126,17 +135,18 @@ def _case_by_id(config: Config, case_id: str) -> tuple[EvalCase, Path]:
     )
 
 
-def _target(case: EvalCase, file: Path, agent: str | None) -> Target:
+def _target(case: EvalCase, file: Path, agent: str | None, judged: bool = False) -> Target:
     where = f"{case.path}:{case.at('id')[0]}"
     expected = case.data.get("expected")
     try:
         checks = parse_checks(expected)
     except CheckError as exc:
         raise UsageError(f"{where}: case {case.id!r}: {exc}") from None
-    if all(c.kind == "criteria" for c in checks):
+    if all(c.kind == "criteria" for c in checks) and not judged:
         raise UsageError(
-            f"{where}: case {case.id!r} has only `criteria`, which a machine cannot judge; "
-            "add a machine check (contains, not-contains, regex, tool-called...) to reproduce it"
+            f"{where}: case {case.id!r} has only `criteria`, which needs a judge: configure "
+            "[tool.incidentkit.judge], or add a machine check (contains, not-contains, regex, "
+            "tool-called...) to reproduce it"
         )
     case_input = case.data.get("input")
     messages = case_input.get("messages") if isinstance(case_input, Mapping) else None
@@ -169,13 +179,18 @@ def run_once(
     index: int,
     agent_name: str | None,
     version: str | None,
+    judge: JudgeFn | None = None,
 ) -> RunOutcome:
-    """Call the agent once and judge the reply; an `AgentError` becomes the outcome's error."""
+    """Call the agent once and judge the reply; an agent or judge error is the outcome's error."""
     try:
         reply = agent.run(input, agent=agent_name, version=version)
     except AgentError as exc:
         return RunOutcome(index, error=str(exc))
-    return RunOutcome(index, reply=reply, result=evaluate(expected, reply))
+    try:
+        result = evaluate(expected, reply, judge)
+    except JudgeError as exc:
+        return RunOutcome(index, reply=reply, error=str(exc))
+    return RunOutcome(index, reply=reply, result=result)
 
 
 OnRun = Callable[[RunOutcome], None]
@@ -192,6 +207,7 @@ def run_many(
     version: str | None,
     first_index: int = 0,
     on_run: OnRun | None = None,
+    judge: JudgeFn | None = None,
 ) -> tuple[list[RunOutcome], bool]:
     """`runs` calls, up to `jobs` at a time; the outcomes in run order, and whether Ctrl-C stopped them.
 
@@ -207,7 +223,9 @@ def run_many(
     interrupted = False
     try:
         futures = [
-            pool.submit(run_once, agent, input, expected, first_index + i, agent_name, version)
+            pool.submit(
+                run_once, agent, input, expected, first_index + i, agent_name, version, judge
+            )
             for i in range(runs)
         ]
         pending: set[Future[RunOutcome]] = set(futures)
@@ -320,6 +338,7 @@ def reproduce(
     jobs: int | None = None,
     version: str | None = None,
     on_run: OnRun | None = None,
+    judge: JudgeFn | None = None,
 ) -> Reproduction:
     """Run `target` `runs` times; `AgentError` when every run that finished was an agent error."""
     if runs < 1:
@@ -333,6 +352,7 @@ def reproduce(
         agent_name=target.agent,
         version=version,
         on_run=on_run,
+        judge=judge,
     )
     result = Reproduction(target, version, runs, outcomes, interrupted)
     if outcomes and result.runs == 0:

@@ -1,18 +1,38 @@
-"""Reading eval results: JUnit XML (pytest, DeepEval, promptfoo...) and promptfoo JSON.
+"""Reading eval results: JUnit XML (pytest, DeepEval, promptfoo...), promptfoo JSON, Inspect logs.
 
-Each results file is one run. Reading is lenient about shape (a `testsuites`
-or `testsuite` root, nested suites, `failure`/`error`/`skipped` children,
-`<property name=... value=...>` or the value as element text) and strict about
-safety: a file with a DOCTYPE or an entity declaration is refused, so neither
-an entity expansion bomb nor an external entity can be smuggled in through CI
-artifacts (the checks that `defusedxml` makes, without the dependency).
+Each results file is one run (or, for promptfoo `--repeat` and Inspect
+epochs, several: every entry is one attempt). Reading is lenient about shape
+(a `testsuites` or `testsuite` root, nested suites, `<property name=...
+value=...>` or the value as element text) and strict about safety: a file
+with a DOCTYPE or an entity declaration is refused, so neither an entity
+expansion bomb nor an external entity can be smuggled in through CI artifacts
+(the checks that `defusedxml` makes, without the dependency).
+
+Every result is one of (`Status`):
+
+- `passed` / `failed`: the checks judged the reply (`<failure>`, promptfoo
+  `failureReason: 1`);
+- `inconclusive`: nothing was judged: the agent raised or timed out, its
+  configuration is broken, the runner reported an error (JUnit `<error>`,
+  promptfoo `failureReason: 2`), with the reason when the file gives one;
+- `skipped`: not a run (a case awaiting a judge, a deselected test).
+
+Repeated attempts are runs. pytest-rerunfailures and flaky write each rerun
+as one more `<testcase>` with the same class and name and no outcome of its
+own, before the final attempt: such an empty earlier duplicate was rerun
+because it failed, so it reads as a failure (or as inconclusive when its
+`inconclusive` property, written by the incidentkit plugin, says so). Maven
+Surefire's `<rerunFailure>`/`<flakyFailure>` (and `...Error`) children are
+extra failed (inconclusive) attempts. pytest-repeat's `test[2-3]` names a
+repetition of `test` (`TestResult.case_id`).
 
 How a result names its case, most precise first (`TestResult.case_id`):
 
-1. a `case` property (JUnit) or `testCase.metadata.case` (promptfoo);
-2. the test name equal to a case ID;
+1. a `case` property (JUnit) or `testCase.metadata.case` (promptfoo), the
+   `case` metadata of an Inspect sample;
+2. the test name equal to a case ID, after promptfoo's `test N: ` prefix;
 3. a pytest parametrised name `test_fn[PARAM]` whose whole `PARAM` equals a
-   case ID.
+   case ID, after pytest-repeat's `-I-N` suffix.
 
 IDs compare exactly, never by prefix: `refund` does not match
 `refund-policy`, and an `incident` property `INC-2026-004` does not name
@@ -21,25 +41,37 @@ IDs compare exactly, never by prefix: `refund` does not match
 
 from __future__ import annotations
 
-import json
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Collection, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from incidentkit.errors import UsageError
 
-Status = Literal["passed", "failed", "skipped"]
+Status = Literal["passed", "failed", "inconclusive", "skipped"]
 
 _FORBIDDEN = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _PARAMETRISED = re.compile(r"^[^\[\]]+\[(?P<param>.+)\]$")
+_REPEAT = re.compile(r"^(?:(?P<param>.+)-)?(?P<i>\d+)-(?P<n>\d+)$")  # pytest-repeat's `[I-N]`
+_PROMPTFOO_NAME = re.compile(r"^test \d+: (?P<description>.*)$", re.DOTALL)
+_PROMPTFOO_SUITE = re.compile(r"^\[(?P<provider>.+)\] prompt \d+$")
+_PYTEST_SETUP = re.compile(r'^failed on (?:setup|teardown) with "(?:Failed: )?(?P<message>.*?)"?$')
+_LABEL_VERSION = re.compile(r"^[^@\s]+@(?P<version>[^@\s]+)$")
+_ATTEMPTS = {
+    "rerunFailure": "failed",
+    "flakyFailure": "failed",
+    "rerunError": "inconclusive",
+    "flakyError": "inconclusive",
+}
+# The property the incidentkit pytest plugin writes on an agent/config error.
+INCONCLUSIVE_PROPERTY = "inconclusive"
 
 
 @dataclass(frozen=True)
 class TestResult:
-    """One test's outcome in one run."""
+    """One attempt of one test in one results file."""
 
     name: str
     status: Status
@@ -47,6 +79,9 @@ class TestResult:
     incidents: tuple[str, ...] = ()
     agent_version: str | None = None
     classname: str | None = None
+    reason: str | None = None  # why it is inconclusive (or failed), when the file says
+    provider: str | None = None  # promptfoo's provider label (or id)
+    provider_id: str | None = None
 
     __test__ = False  # not a pytest test class, despite the name
 
@@ -54,12 +89,32 @@ class TestResult:
         """The case this result is about, by the rules in the module docstring."""
         if self.case:
             return self.case
-        if self.name in known:
-            return self.name
-        match = _PARAMETRISED.match(self.name)
-        if match and match.group("param") in known:
-            return match.group("param")
+        for name in _names(self.name):
+            if name in known:
+                return name
+            match = _PARAMETRISED.match(name)
+            if not match:
+                continue
+            param = match.group("param")
+            if param in known:
+                return param
+            repeat = _REPEAT.match(param)
+            if repeat and _is_repetition(repeat) and repeat.group("param") in known:
+                return repeat.group("param")
         return None
+
+    def provided_by(self, provider: str) -> bool:
+        return provider in (self.provider, self.provider_id)
+
+
+def _names(name: str) -> list[str]:
+    promptfoo = _PROMPTFOO_NAME.match(name)
+    return [name, promptfoo.group("description")] if promptfoo else [name]
+
+
+def _is_repetition(match: re.Match[str]) -> bool:
+    i, n = int(match.group("i")), int(match.group("n"))
+    return 1 <= i <= n
 
 
 @dataclass(frozen=True)
@@ -74,22 +129,49 @@ class Run:
     def selected(self) -> int:
         return len(self.results)
 
+    @property
+    def providers(self) -> tuple[str, ...]:
+        """The providers the results name (promptfoo), in order of appearance."""
+        named = (r.provider or r.provider_id for r in self.results)
+        return tuple(dict.fromkeys(p for p in named if p))
+
+    def only(self, provider: str) -> Run:
+        """The results of one provider, matched by label or id."""
+        kept = tuple(r for r in self.results if r.provided_by(provider))
+        return make_run(self.path, kept)
+
+
+def make_run(path: Path, results: tuple[TestResult, ...]) -> Run:
+    versions = frozenset(r.agent_version for r in results if r.agent_version)
+    return Run(path=path, results=results, agent_versions=versions)
+
 
 def read_run(path: Path) -> Run:
     """Read one results file; `UsageError` when it is unreadable or of an unknown kind."""
+    from incidentkit.evals import inspect_logs, promptfoo_results
+
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise UsageError(f"{path}: cannot read results: {exc.strerror}") from None
+    if raw[:4] == b"PK\x03\x04":
+        results = tuple(inspect_logs.read_eval_zip(path, raw))
+        return make_run(path, results)
     head = raw.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     if head == b"<":
         results = tuple(_junit(path, raw))
     elif head in (b"{", b"["):
-        results = tuple(_promptfoo(path, raw))
+        data = promptfoo_results.load_json(path, raw)
+        if inspect_logs.is_inspect_log(data):
+            results = tuple(inspect_logs.read_json_log(path, data))
+        else:
+            results = tuple(promptfoo_results.read(path, data))
     else:
-        raise UsageError(f"{path}: not a results file: expected JUnit XML or promptfoo JSON output")
-    versions = frozenset(r.agent_version for r in results if r.agent_version)
-    return Run(path=path, results=results, agent_versions=versions)
+        raise UsageError(
+            f"{path}: not a results file: expected JUnit XML, promptfoo JSON output "
+            "or an Inspect AI log (.eval or .json)"
+        )
+    return make_run(path, results)
 
 
 def _junit(path: Path, raw: bytes) -> Iterator[TestResult]:
@@ -103,18 +185,50 @@ def _junit(path: Path, raw: bytes) -> Iterator[TestResult]:
     except ET.ParseError as exc:
         line, column = exc.position
         raise UsageError(f"{path}:{line}:{column + 1}: not well-formed XML: {exc}") from None
+    if _tag(root) == "promptfoo":
+        raise UsageError(
+            f"{path}: this is promptfoo's XML export, not JUnit: write `-o results.json` "
+            "or `-o results.junit.xml` instead"
+        )
     if _tag(root) not in ("testsuites", "testsuite", "testcase"):
         raise UsageError(
             f"{path}: XML root <{_tag(root)}> is not JUnit (<testsuites> or <testsuite>)"
         )
     suite_props = _suite_properties(root)
-    for element in root.iter():
-        if _tag(element) == "testcase":
-            yield _testcase(element, suite_props)
+    elements = [e for e in root.iter() if _tag(e) == "testcase"]
+    last = {_identity(e): i for i, e in enumerate(elements)}
+    for index, element in enumerate(elements):
+        result = _testcase(element, suite_props)
+        if last[_identity(element)] != index and result.status == "passed":
+            # An earlier empty duplicate is a rerun attempt: it was rerun because it failed.
+            result = replace(result, status="failed", reason="rerun after this attempt failed")
+        yield from _attempts(element, result)
+        yield result
+
+
+def _identity(element: ET.Element) -> tuple[str, str]:
+    return element.get("classname", ""), element.get("name", "")
+
+
+def _attempts(element: ET.Element, result: TestResult) -> Iterator[TestResult]:
+    """Surefire-style `<rerunFailure>`/`<flakyFailure>` children: earlier attempts."""
+    for child in element:
+        status = _ATTEMPTS.get(_tag(child))
+        if status is not None:
+            yield replace(result, status=status, reason=_message(child))  # type: ignore[arg-type]
 
 
 def _tag(element: ET.Element) -> str:
     return element.tag.rsplit("}", 1)[-1] if isinstance(element.tag, str) else ""
+
+
+def _message(element: ET.Element) -> str | None:
+    text = element.get("message") or (element.text or "").strip()
+    if not text:
+        return None
+    line = text.splitlines()[0]
+    wrapped = _PYTEST_SETUP.match(line)  # pytest's `failed on setup with "Failed: ..."`
+    return (wrapped.group("message") if wrapped else line)[:300]
 
 
 def _properties(element: ET.Element) -> list[tuple[str, str]]:
@@ -141,84 +255,49 @@ def _suite_properties(root: ET.Element) -> dict[str, str]:
     return props
 
 
-def _split_ids(value: str) -> list[str]:
+def version_from_label(label: str) -> str | None:
+    """`1.4.1` from a provider label `support-agent@1.4.1`; None for any other label."""
+    match = _LABEL_VERSION.match(label.strip())
+    return match.group("version") if match else None
+
+
+def split_ids(value: str) -> list[str]:
     return [v for v in re.split(r"[\s,]+", value.strip()) if v]
+
+
+def _status(element: ET.Element, props: list[tuple[str, str]]) -> tuple[Status, str | None]:
+    children = {_tag(c): c for c in element}
+    marked = [v for k, v in props if k == INCONCLUSIVE_PROPERTY and v.strip()]
+    if "error" in children:
+        return "inconclusive", _message(children["error"]) or (marked[0] if marked else None)
+    if marked:
+        return "inconclusive", marked[0]
+    if "failure" in children:
+        return "failed", _message(children["failure"])
+    if "skipped" in children:
+        return "skipped", _message(children["skipped"])
+    return "passed", None
 
 
 def _testcase(element: ET.Element, suite_props: dict[str, str]) -> TestResult:
     props = _properties(element)
-    children = {_tag(c) for c in element}
-    status: Status = "passed"
-    if children & {"failure", "error"}:
-        status = "failed"
-    elif "skipped" in children:
-        status = "skipped"
+    status, reason = _status(element, props)
     cases = [v.strip() for k, v in props if k == "case" and v.strip()]
-    incidents = [i for k, v in props if k == "incident" for i in _split_ids(v)]
+    incidents = [i for k, v in props if k == "incident" for i in split_ids(v)]
     versions = [v.strip() for k, v in props if k == "agent_version" and v.strip()]
+    classname = element.get("classname")
+    provider = _PROMPTFOO_SUITE.match(classname or "")
+    label = provider.group("provider") if provider else None
     version = versions[0] if versions else suite_props.get("agent_version")
+    if version is None and label:
+        version = version_from_label(label)
     return TestResult(
         name=element.get("name", ""),
         status=status,
         case=cases[0] if cases else None,
         incidents=tuple(dict.fromkeys(incidents)),
         agent_version=version,
-        classname=element.get("classname"),
-    )
-
-
-def _promptfoo(path: Path, raw: bytes) -> Iterator[TestResult]:
-    try:
-        data = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UsageError(f"{path}: not valid JSON: {exc}") from None
-    entries = _promptfoo_entries(data)
-    if entries is None:
-        raise UsageError(
-            f"{path}: JSON without promptfoo results: expected results.results "
-            "(the output of `promptfoo eval -o results.json`)"
-        )
-    for index, entry in enumerate(entries):
-        if not isinstance(entry, dict):
-            continue
-        yield _promptfoo_entry(path, index, entry)
-
-
-def _promptfoo_entries(data: Any) -> list[Any] | None:
-    results = data.get("results") if isinstance(data, dict) else None
-    if isinstance(results, dict):  # promptfoo >= 0.30: {"results": {"results": [...]}}
-        results = results.get("results")
-    return results if isinstance(results, list) else None
-
-
-def _promptfoo_entry(path: Path, index: int, entry: dict[str, Any]) -> TestResult:
-    test_case = entry.get("testCase") if isinstance(entry.get("testCase"), dict) else {}
-    assert isinstance(test_case, dict)
-    metadata = test_case.get("metadata") if isinstance(test_case.get("metadata"), dict) else {}
-    assert isinstance(metadata, dict)
-    success = entry.get("success")
-    if not isinstance(success, bool):
-        grading = entry.get("gradingResult")
-        success = grading.get("pass") if isinstance(grading, dict) else None
-    if not isinstance(success, bool):
-        raise UsageError(
-            f"{path}: results.results[{index}] has no boolean 'success'; is this promptfoo output?"
-        )
-    incident = metadata.get("incident")
-    incidents = (
-        _split_ids(incident)
-        if isinstance(incident, str)
-        else [str(i) for i in incident]
-        if isinstance(incident, list)
-        else []
-    )
-    case = metadata.get("case")
-    version = metadata.get("agent_version")
-    name = test_case.get("description") or entry.get("description") or f"result {index + 1}"
-    return TestResult(
-        name=str(name),
-        status="passed" if success else "failed",
-        case=str(case) if isinstance(case, str) and case else None,
-        incidents=tuple(dict.fromkeys(incidents)),
-        agent_version=str(version) if version else None,
+        classname=classname,
+        reason=reason,
+        provider=label,
     )

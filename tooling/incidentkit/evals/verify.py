@@ -1,44 +1,67 @@
 """Verification: does each eval case fail before the fix and pass after it?
 
 Given the runs on the version before the fix and on the version after it
-(several results files per side are repeated runs of a non-deterministic
-agent), each YAML case in scope gets a failure rate per side, counting the
-results that passed or failed (skipped ones are not runs). The verdicts:
+(several results files per side, promptfoo `--repeat`, Inspect epochs and
+pytest reruns are all repeated runs of a non-deterministic agent), each YAML
+case in scope gets a `Tally` per side: judged runs (passed or failed),
+failures, and inconclusive runs (the agent raised or was misconfigured, the
+runner reported an error), which are counted and shown but are never evidence
+either way. Skipped results are not runs. The verdicts, first that applies:
 
-- `verified`: failure rate > 0 before (it failed in at least one run) and
-  exactly 0 after (it passed in every run). Only these get `verification`.
-- `no-protection`: it ran before and never failed: it does not detect the bug.
-- `still-failing`: it failed before and still fails in some run after: the
-  fix does not work (or the case is flaky).
-- `not-run`: no run before, or none after: no evidence either way.
+- `not-run`: no result on one side, or none on both: no evidence.
+- `inconclusive`: a side has results but none was judged: the runs prove
+  nothing (the CLI exits 1 with the reasons).
+- `no-protection`: it never failed before: it does not detect the bug.
+- `below-threshold`: it failed before, less often than the policy's
+  `verification_failure_rate`.
+- `still-failing`: it failed in some run after: the fix does not work (or
+  the case is flaky). A failure followed by a passing rerun is a failure.
+- `too-few-runs`: it failed before and never after, but over fewer judged
+  runs on a side than the policy's `verification_runs` (default 3).
 - `no-agent`: neither the case nor its first incident names an agent, so
   `agent@version` cannot be written.
+- `verified`: everything above holds. Only these get `verification`.
 
 A results file that selected no test is refused: an empty run is never
-evidence that a case "fails before the fix". Python tests under evals/ have no
-YAML to record into and are left out. This module decides; `records.roundtrip`
-writes and `cli/verify.py` reports.
+evidence that a case "fails before the fix". Results from several promptfoo
+providers on one side must be narrowed to one (`--provider`). Python tests
+under evals/ have no YAML to record into and are left out. This module
+decides; `records.roundtrip` writes and `cli/verify.py` reports.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from incidentkit.errors import UsageError
+from incidentkit.config import Policy
+from incidentkit.errors import UsageError, WriteRefused
 from incidentkit.evals.agent import case_agent
 from incidentkit.evals.results import Run, TestResult
 from incidentkit.records.model import EvalCase
 from incidentkit.records.repository import RecordSet
 from incidentkit.records.roundtrip import Edit, set_mappings
 
-Verdict = Literal["verified", "no-protection", "still-failing", "not-run", "no-agent"]
-VERDICTS: tuple[Verdict, ...] = (
+Verdict = Literal[
     "verified",
+    "too-few-runs",
+    "below-threshold",
     "no-protection",
     "still-failing",
+    "inconclusive",
+    "not-run",
+    "no-agent",
+]
+VERDICTS: tuple[Verdict, ...] = (
+    "verified",
+    "too-few-runs",
+    "below-threshold",
+    "no-protection",
+    "still-failing",
+    "inconclusive",
     "not-run",
     "no-agent",
 )
@@ -46,17 +69,28 @@ VERDICTS: tuple[Verdict, ...] = (
 
 @dataclass(frozen=True)
 class Tally:
+    """One case on one side: judged runs, failures among them, and inconclusive runs apart."""
+
     runs: int = 0
     failures: int = 0
+    inconclusive: int = 0
+    reasons: tuple[tuple[str, int], ...] = ()  # why runs were inconclusive, most frequent first
 
     @property
     def failure_rate(self) -> float | None:
         return self.failures / self.runs if self.runs else None
 
     def describe(self) -> str:
-        if not self.runs:
+        if not self.runs and not self.inconclusive:
             return "not run"
-        return f"{self.failure_rate:.0%} failed ({self.failures}/{self.runs} runs)"
+        judged = (
+            f"{self.failure_rate:.0%} failed ({self.failures}/{self.runs} runs)"
+            if self.runs
+            else "no judged run"
+        )
+        if not self.inconclusive:
+            return judged
+        return f"{judged}; {self.inconclusive} inconclusive"
 
 
 @dataclass(frozen=True)
@@ -90,6 +124,8 @@ class VerifyResult:
     after_version: str
     runs_before: int
     runs_after: int
+    min_runs: int = 1
+    min_failure_rate: float = 0.0
     verdicts: list[CaseVerdict] = field(default_factory=list)
     unmatched: list[Unmatched] = field(default_factory=list)
 
@@ -104,6 +140,48 @@ class VerifyResult:
     @property
     def to_write(self) -> list[CaseVerdict]:
         return [v for v in self.having("verified") if not v.unchanged]
+
+    def changes(self) -> list[Change]:
+        """What `--write` would record, each with what it replaces."""
+        return [change_for(v) for v in self.to_write]
+
+
+@dataclass(frozen=True)
+class Change:
+    """One case's `verification`, before and after `--write`."""
+
+    verdict: CaseVerdict
+    old: dict[str, Any] | None
+    new: dict[str, Any]
+
+    @property
+    def weaker(self) -> bool:
+        """The new evidence rests on fewer runs, on either side, than the recorded one."""
+        if self.old is None:
+            return False
+        return any(
+            isinstance(self.old.get(key), int) and self.new[key] < self.old[key]
+            for key in ("runs_before", "runs_after")
+        )
+
+    def lines(self) -> list[str]:
+        """`key: old -> new` for each value that changes (all values for a new record)."""
+        old = self.old or {}
+        keys = list(dict.fromkeys([*self.new, *old]))
+        return [
+            f"{key}: {old[key]} -> {self.new.get(key)}" if key in old else f"{key}: {self.new[key]}"
+            for key in keys
+            if old.get(key, object()) != self.new.get(key)
+        ]
+
+
+def change_for(verdict: CaseVerdict) -> Change:
+    """The verification `--write` would record for a verified case, with the one it replaces."""
+    assert verdict.verification is not None
+    current = verdict.case.data.get("verification")
+    return Change(
+        verdict, dict(current) if isinstance(current, dict) else None, verdict.verification
+    )
 
 
 @dataclass(frozen=True)
@@ -132,12 +210,33 @@ def run_version(runs: Sequence[Run], given: str | None, side: str) -> str:
     if not found:
         raise UsageError(
             f"cannot tell which agent version the {side} results ran: pass --{side}-version "
-            "(or run pytest with --agent-version so the JUnit XML records it)"
+            "(or run pytest with --agent-version so the JUnit XML records it; for promptfoo, "
+            "label the provider `agent@version` or set agent_version in its config)"
         )
     raise UsageError(
         f"the {side} results record several agent versions ({', '.join(found)}); "
         f"pass --{side}-version or split the files"
     )
+
+
+def select_provider(runs: Sequence[Run], provider: str | None, side: str) -> list[Run]:
+    """The runs narrowed to one promptfoo provider; an error when a side mixes providers."""
+    named = list(dict.fromkeys(p for run in runs for p in run.providers))
+    if provider is None:
+        if len(named) > 1:
+            raise UsageError(
+                f"the {side} results hold several providers ({', '.join(named)}): each is a "
+                f"different agent or version, so their runs cannot share one failure rate; "
+                f"choose one with --{side}-provider (or --provider)"
+            )
+        return list(runs)
+    chosen = [run.only(provider) for run in runs]
+    if not any(run.results for run in chosen):
+        raise UsageError(
+            f"no {side} result comes from provider {provider!r}; the files name "
+            + (", ".join(repr(p) for p in named) if named else "no provider")
+        )
+    return [run for run in chosen if run.results]
 
 
 def require_selected(runs: Iterable[Run]) -> None:
@@ -150,24 +249,39 @@ def require_selected(runs: Iterable[Run]) -> None:
             )
 
 
+@dataclass(frozen=True)
+class Sides:
+    """The before and after runs, with what is known of them."""
+
+    before: Sequence[Run]
+    after: Sequence[Run]
+    before_version: str | None = None
+    after_version: str | None = None
+    before_provider: str | None = None
+    after_provider: str | None = None
+
+
 def verify(
     records: RecordSet,
-    before: Sequence[Run],
-    after: Sequence[Run],
-    before_version: str | None = None,
-    after_version: str | None = None,
+    sides: Sides,
     scope: Scope | None = None,
+    policy: Policy | None = None,
 ) -> VerifyResult:
     """Judge every YAML case in scope on the before and after runs."""
-    if not before or not after:
+    if not sides.before or not sides.after:
         raise UsageError("give at least one results file for each side (--before and --after)")
-    require_selected([*before, *after])
+    require_selected([*sides.before, *sides.after])
+    before = select_provider(sides.before, sides.before_provider, "before")
+    after = select_provider(sides.after, sides.after_provider, "after")
     scope = scope or Scope()
+    policy = policy or Policy()
     result = VerifyResult(
-        before_version=run_version(before, before_version, "before"),
-        after_version=run_version(after, after_version, "after"),
+        before_version=run_version(before, sides.before_version, "before"),
+        after_version=run_version(after, sides.after_version, "after"),
         runs_before=len(before),
         runs_after=len(after),
+        min_runs=policy.verification_runs,
+        min_failure_rate=policy.verification_failure_rate,
     )
     agents = {i.id: i.agent for i in records.incidents if i.id}
     cases = [c for c in records.cases if c.source == "yaml" and c.id]
@@ -185,7 +299,7 @@ def verify(
         agent = case_agent(case, agents)
         tb = tallies_before.get(case.id, Tally())
         ta = tallies_after.get(case.id, Tally())
-        verdict = _verdict(tb, ta, agent)
+        verdict = _verdict(tb, ta, agent, result)
         verification = None
         if verdict == "verified" and agent:
             verification = {
@@ -208,6 +322,7 @@ def _tally(
     unmatched: list[Unmatched],
 ) -> dict[str, Tally]:
     counts: dict[str, list[int]] = {}
+    reasons: dict[str, Counter[str]] = {}
     for run in runs:
         for test in run.results:
             case_id = test.case_id(known)
@@ -216,30 +331,63 @@ def _tally(
                 continue
             if case_id not in in_scope or test.status == "skipped":
                 continue
-            runs_failures = counts.setdefault(case_id, [0, 0])
-            runs_failures[0] += 1
-            runs_failures[1] += test.status == "failed"
-    return {k: Tally(r, f) for k, (r, f) in counts.items()}
+            tally = counts.setdefault(case_id, [0, 0, 0])
+            if test.status == "inconclusive":
+                tally[2] += 1
+                reasons.setdefault(case_id, Counter())[test.reason or "no reason given"] += 1
+                continue
+            tally[0] += 1
+            tally[1] += test.status == "failed"
+    return {
+        k: Tally(r, f, i, tuple(reasons.get(k, Counter()).most_common()))
+        for k, (r, f, i) in counts.items()
+    }
 
 
-def _verdict(before: Tally, after: Tally, agent: str | None) -> Verdict:
-    if not before.runs or not after.runs:
+def _verdict(before: Tally, after: Tally, agent: str | None, result: VerifyResult) -> Verdict:
+    if not (before.runs or before.inconclusive) or not (after.runs or after.inconclusive):
         return "not-run"
+    if not before.runs or not after.runs:
+        return "inconclusive"
     if not before.failures:
         return "no-protection"
+    if (before.failure_rate or 0.0) < result.min_failure_rate - 1e-9:
+        return "below-threshold"
     if after.failures:
         return "still-failing"
+    if min(before.runs, after.runs) < result.min_runs:
+        return "too-few-runs"
     return "verified" if agent else "no-agent"
 
 
-def write_verifications(root: Path, result: VerifyResult) -> list[str]:
-    """Record `verification` in every newly verified case; the files changed, repo-relative."""
-    edits: dict[str, list[Edit]] = {}
-    for verdict in result.to_write:
-        assert verdict.verification is not None
-        edits.setdefault(verdict.case.path, []).append(
-            (verdict.case.key, "verification", verdict.verification)
+class WeakerEvidence(WriteRefused):
+    """`--write` would replace recorded evidence with evidence over fewer runs (exit 1)."""
+
+
+def write_verifications(root: Path, result: VerifyResult, replace: bool = False) -> list[str]:
+    """Record `verification` in every newly verified case; the files changed, repo-relative.
+
+    Nothing is written when any change would weaken recorded evidence (fewer
+    runs on a side) and `replace` is not given.
+    """
+    changes = result.changes()
+    weaker = [c for c in changes if c.weaker]
+    if weaker and not replace:
+        listed = "; ".join(
+            f"{c.verdict.case.id}: runs {c.old.get('runs_before')}/{c.old.get('runs_after')} "
+            f"recorded, {c.new['runs_before']}/{c.new['runs_after']} now"
+            for c in weaker
+            if c.old is not None
         )
+        raise WeakerEvidence(
+            f"refusing to replace recorded verification with evidence over fewer runs "
+            f"({listed}); nothing was written. Run as many runs as were recorded, or pass "
+            "--replace to overwrite it anyway"
+        )
+    edits: dict[str, list[Edit]] = {}
+    for change in changes:
+        case = change.verdict.case
+        edits.setdefault(case.path, []).append((case.key, "verification", change.new))
     return [path for path, file_edits in edits.items() if set_mappings(root / path, file_edits)]
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from incidentkit.atomic import atomic_write_text
 from incidentkit.export.output import refuse_existing
 from incidentkit.export.tables import Table, build_tables, utc_stamp
+from incidentkit.publishing import redact_data
 from incidentkit.records.repository import RecordSet
 from incidentkit.records.timestamps import utc
 from incidentkit.stats import compute_stats
@@ -86,7 +87,7 @@ def build_document(records: RecordSet, generated_at: datetime) -> dict[str, Any]
         case["verified"] = bool(row["verified"])
         case["incidents"] = incidents_of_case.get(str(row["id"]), [])
         cases.append(case)
-    stats = compute_stats(records, today=today, generated_at=generated_at).as_dict()
+    stats = redact_data(compute_stats(records, today=today, generated_at=generated_at).as_dict())
     return {
         "schema": SCHEMA,
         "generated_at": utc_stamp(generated_at),

@@ -4,7 +4,8 @@ CSV writes each table to a file, SQLite creates each with its keys and
 indexes, JSON nests child rows under their parents. Derived values (time to
 detection, quarter, overdue, ...) come from `metrics`. Records without an ID
 are left out, and a duplicated ID keeps its first record (lint reports both),
-so a primary key never breaks an export.
+so a primary key never breaks an export. Every text value is published with
+what lint flags as personal data or a secret redacted (`publishing.redact`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 
 from incidentkit import metrics
 from incidentkit.export.output import utf8_text
+from incidentkit.publishing import redact
 from incidentkit.records.model import Incident
 from incidentkit.records.repository import RecordSet
 from incidentkit.records.timestamps import utc
@@ -138,12 +140,14 @@ def build_tables(records: RecordSet, today: date) -> dict[str, Table]:
     _postmortems(tables, records, today)
     _cases(tables, records)
     for table in tables.values():
-        table.rows = [tuple(_utf8(v) for v in row) for row in table.rows]
+        table.rows = [_published(row) for row in table.rows]
     return tables
 
 
-def _utf8(value: Value) -> Value:
-    return utf8_text(value) if isinstance(value, str) else value
+def _published(row: tuple[Value, ...]) -> tuple[Value, ...]:
+    # What the `secrets` and `personal-data` rules flag never leaves in an export;
+    # text that cannot be encoded as UTF-8 (a file name's stray byte) is escaped.
+    return tuple(utf8_text(redact(v)) if isinstance(v, str) else v for v in row)
 
 
 def _ts(value: datetime | None) -> str | None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Literal
 
 from incidentkit.errors import GitError
@@ -64,8 +63,13 @@ def merge_base(repo: GitRepo, base_sha: str, head_sha: str) -> str:
     return out.split()[0]
 
 
-def changed_files(repo: GitRepo, old: str, new: str, folders: Sequence[str]) -> list[Change]:
-    """Files added, modified, renamed or deleted under `folders` from commit `old` to `new`."""
+def changed_files(repo: GitRepo, old: str, new: str | None, folders: Sequence[str]) -> list[Change]:
+    """Files added, modified, renamed or deleted under `folders` from commit `old` to `new`.
+
+    `new=None` compares with the work tree: tracked changes, and every file
+    git does not track (untracked or ignored) as added.
+    """
+    specs = [repo.git_path(f) for f in folders]
     raw = repo.run_bytes(
         "diff",
         "--name-status",
@@ -74,9 +78,9 @@ def changed_files(repo: GitRepo, old: str, new: str, folders: Sequence[str]) -> 
         "--no-ext-diff",
         "--no-textconv",
         old,
-        new,
+        *([new] if new is not None else []),
         "--",
-        *(repo.git_path(f) for f in folders),
+        *specs,
     )
     fields = raw.decode("utf-8", "surrogateescape").split("\0")
     changes: list[Change] = []
@@ -99,7 +103,42 @@ def changed_files(repo: GitRepo, old: str, new: str, folders: Sequence[str]) -> 
             changes.append(Change(old_rel, status, old_rel))
         else:
             changes.append(Change(new_rel, status))
-    return sorted(changes)
+    if new is None:
+        changes += [Change(p, "added") for p in untracked(repo, folders)]
+    return sorted(set(changes))
+
+
+def untracked(repo: GitRepo, folders: Sequence[str]) -> list[str]:
+    """Files under `folders` in the work tree that git does not track, ignored ones too."""
+    raw = repo.run_bytes(
+        "ls-files", "--others", "-z", "--", *(repo.git_path(f) for f in folders)
+    ).decode("utf-8", "surrogateescape")
+    found = []
+    for path in raw.split("\0"):
+        rel = repo.rel_path(path) if path else None
+        if rel is not None and "__pycache__" not in rel.split("/"):
+            found.append(rel)
+    return sorted(found)
+
+
+def uncommitted(repo: GitRepo, folders: Sequence[str]) -> list[str]:
+    """Files under `folders` whose work-tree state is not HEAD's: changed, new or ignored."""
+    raw = repo.run_bytes(
+        "status",
+        "--porcelain=v1",
+        "-z",
+        "--untracked-files=all",
+        "--ignored=matching",
+        "--no-renames",
+        "--",
+        *(repo.git_path(f) for f in folders),
+    ).decode("utf-8", "surrogateescape")
+    found = set()
+    for entry in raw.split("\0"):
+        rel = repo.rel_path(entry[3:]) if len(entry) > 3 else None
+        if rel is not None and "__pycache__" not in rel.split("/"):
+            found.add(rel)
+    return sorted(found)
 
 
 def list_files(repo: GitRepo, commit: str, folders: Sequence[str]) -> dict[str, str]:
@@ -131,18 +170,3 @@ def read_files(repo: GitRepo, commit: str, paths: Iterable[str]) -> dict[str, by
     present = [p for p in wanted if p in listing]
     blobs = repo.read_blobs([listing[p] for p in present])
     return dict(zip(present, blobs, strict=True))
-
-
-def export_files(repo: GitRepo, commit: str, folders: Sequence[str], dest: Path) -> list[str]:
-    """Write every file under `folders` in a commit below `dest`; returns the paths written."""
-    listing = list_files(repo, commit, folders)
-    paths = sorted(listing)
-    blobs = repo.read_blobs([listing[p] for p in paths])
-    root = dest.resolve()
-    for path, data in zip(paths, blobs, strict=True):
-        target = (root / path).resolve()
-        if not target.is_relative_to(root):
-            continue  # git never stores such a path; refuse rather than write outside dest
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-    return paths

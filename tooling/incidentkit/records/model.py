@@ -251,6 +251,12 @@ class EvalCase:
     verification: Verification | None = None
     reproduction: dict[str, Any] | None = None
     doc: Document | None = field(default=None, compare=False, repr=False)
+    # What the loader saw about whether the case runs and checks something;
+    # `incidentkit.counts` turns it, with the config, into "counts" or a reason.
+    expected: tuple[Any, ...] = field(default=(), compare=False, repr=False)  # YAML checks
+    placeholder: str | None = None  # template text a YAML field still holds
+    not_run: str | None = None  # why pytest never runs it (Python tests)
+    conditional: str | None = None  # runs only under a condition (skipif, importorskip...)
 
     @classmethod
     def from_yaml(cls, doc: Document, data: dict[str, Any], key: Key) -> EvalCase:
@@ -270,6 +276,7 @@ class EvalCase:
             verification=_verification(ver) if isinstance(ver, dict) else None,
             reproduction=rep if isinstance(rep, dict) else None,
             doc=doc,
+            expected=tuple(exp) if isinstance(exp := data.get("expected"), list) else (),
         )
 
     def at(self, field_name: str) -> tuple[int, int]:

@@ -10,10 +10,13 @@ from functools import cached_property
 from pathlib import Path
 
 from incidentkit.config import Config
-from incidentkit.evals.discovery import link_graph, scan_python, yaml_cases
 from incidentkit.findings import Finding
+from incidentkit.records.cases import link_graph, yaml_cases
 from incidentkit.records.document import Document, Kind, read_document
 from incidentkit.records.model import EvalCase, Incident, Postmortem
+from incidentkit.records.placeholders import markers_for
+from incidentkit.records.pytest_config import pytest_collection
+from incidentkit.records.pytest_source import scan_python
 
 _SKIPPED_NAMES = {"readme.md", "index.md"}
 
@@ -152,6 +155,7 @@ def _load(
     release: bool,
 ) -> RecordSet:
     records = RecordSet(config=config)
+    markers = markers_for(config)
     for file, kind in record_files(config) if files is None else files:
         unit = RecordSet(config=config)
         doc = read_document(config.root, file, kind, config.max_file_bytes)
@@ -162,7 +166,7 @@ def _load(
             elif kind == "postmortem":
                 unit.postmortems.append(Postmortem.from_document(doc))
             else:
-                unit.cases.extend(yaml_cases(doc))
+                unit.cases.extend(yaml_cases(doc, markers))
         if on_unit is not None:
             on_unit(unit)
         if release:
@@ -170,8 +174,9 @@ def _load(
             unit.cases = [replace(case, data={}) for case in unit.cases]
         records.add(unit)
     if files is None:
+        collection = pytest_collection(config.settings, config.evals_dir)
         for file in python_test_files(config):
-            cases, problem = scan_python(config.root, file)
+            cases, problem = scan_python(config.root, file, collection, config.evals_dir)
             unit = RecordSet(config=config, cases=cases)
             if problem is not None:
                 unit.python_problems.append(problem)

@@ -10,8 +10,9 @@ import json
 from typing import Any
 
 from incidentkit.config import Policy
+from incidentkit.counts import CaseCount
 from incidentkit.coverage import CoverageReport, GapCoverage, IncidentCoverage
-from incidentkit.metrics import reproduction_counts
+from incidentkit.metrics import format_hours, reproduction_counts
 from incidentkit.records.model import EvalCase
 
 FORMATS = ("text", "json", "markdown")
@@ -34,7 +35,7 @@ def verdict(c: IncidentCoverage) -> str:
 
 
 def turnaround_label(c: IncidentCoverage, history: bool) -> str:
-    hours = f"{c.turnaround_hours:.0f} h" if c.turnaround_hours is not None else None
+    hours = format_hours(c.turnaround_hours) if c.turnaround_hours is not None else None
     if c.turnaround_met is False:
         return f"{hours}, over target" if hours else "no case, past target"
     if hours:
@@ -45,10 +46,14 @@ def turnaround_label(c: IncidentCoverage, history: bool) -> str:
 
 
 def tiers_label(c: IncidentCoverage) -> str:
-    return ", ".join(f"{tier} {len(cases)}" for tier, cases in c.cases_by_tier.items()) or "none"
+    """Linked cases per tier; "(N do not count)" when some of them do not."""
+    label = ", ".join(f"{tier} {len(cases)}" for tier, cases in c.cases_by_tier.items()) or "none"
+    missing = len(c.not_counting)
+    return f"{label} ({missing} do not count)" if missing else label
 
 
-def _case_json(case: EvalCase) -> dict[str, Any]:
+def _case_json(count: CaseCount) -> dict[str, Any]:
+    case = count.case
     return {
         "id": case.id,
         "tier": case.tier,
@@ -58,6 +63,9 @@ def _case_json(case: EvalCase) -> dict[str, Any]:
         "gap": case.gap,
         "source": case.source,
         "reproduction": _reproduction(case),
+        "counts": count.counts,
+        "not_counted": count.reason,
+        "conditional": count.conditional,
     }
 
 
@@ -85,7 +93,8 @@ def _incident_json(c: IncidentCoverage) -> dict[str, Any]:
         "status": i.status,
         "path": i.path,
         "detected_at": i.detected_at.isoformat() if i.detected_at else None,
-        "cases": [_case_json(case) for case in c.cases],
+        "cases": [_case_json(count) for count in c.counted],
+        "counting": [case.id for case in c.counting],
         "cases_by_tier": {
             tier: [case.id for case in cases] for tier, cases in c.cases_by_tier.items()
         },
@@ -178,6 +187,11 @@ def to_text(report: CoverageReport, policy: Policy, history_note: str = "") -> s
                     f"{'':<15} reproduced: {case.id} failed {rep['failures']}/{rep['runs']} "
                     f"({rep['failure_rate']:.0%})" + (f" on {rep['agent']}" if rep["agent"] else "")
                 )
+        for count in c.counted:
+            if count.reason is not None:
+                out.append(f"{'':<15} does not count: {count.case.id}: {count.reason}")
+            elif count.conditional:
+                out.append(f"{'':<15} conditional: {count.case.id}: {count.conditional}")
         if c.waived and i.waiver:
             out.append(f"{'':<15} waived: {i.waiver.reason} (approved by {i.waiver.approved_by})")
         elif not c.policy_met:
@@ -196,7 +210,12 @@ def to_text(report: CoverageReport, policy: Policy, history_note: str = "") -> s
 
 def _fix(c: IncidentCoverage, policy: Policy) -> str:
     tiers = " or ".join(f"evals/{t}/" for t in policy.counting_tiers)
-    if not any(case.tier in policy.counting_tiers for case in c.cases):
+    if c.not_counting and not c.counting:
+        return (
+            "make a linked case count (see why above), or add one that runs and checks "
+            f"something under {tiers}, or a reviewed regression_waiver"
+        )
+    if not c.counting:
         return f"add an eval case under {tiers} with `incidents: [{c.incident.id}]`, or a reviewed regression_waiver"
     return "record `verification` on its cases (`incidentkit verify --write`)"
 

@@ -23,7 +23,10 @@ def render(result: GateResult, fmt: str) -> str:
     if fmt == "json":
         return json.dumps(to_json(result), indent=2) + "\n"
     if fmt == "github":
-        lines = [annotation(f, title=f"incidentkit gate: {f.rule}") for f in result.findings]
+        lines = [
+            annotation(f, title=f"incidentkit gate: {f.rule}")
+            for f in [*result.findings, *result.notices]
+        ]
         return "\n".join([*lines, verdict_line(result)]) + "\n"
     return to_text(result)
 
@@ -34,10 +37,13 @@ def cannot_decide(message: str) -> str:
 
 
 def verdict_line(result: GateResult) -> str:
+    # A preview of the work tree must never read like the verdict on a commit.
+    where = " [work tree preview, uncommitted files included: not the commit CI judges]"
+    where = where if result.worktree else ""
     if result.passed:
         waived = f", {len(result.waived)} waived" if result.waived else ""
-        return f"gate: passed ({len(result.incidents)} incident(s) touched{waived})"
-    return f"gate: blocked by {len(result.findings)} problem(s)"
+        return f"gate: passed ({len(result.incidents)} incident(s) touched{waived}){where}"
+    return f"gate: blocked by {len(result.findings)} problem(s){where}"
 
 
 def _changes_line(result: GateResult) -> str:
@@ -78,6 +84,20 @@ def to_text(result: GateResult) -> str:
             w = t.incident.waiver
             if w is not None:
                 out.append(f"  {t.incident.id}: {w.reason} (approved by {w.approved_by})")
+    if result.waivers:
+        out += ["", "waivers this PR adds or changes (review them):"]
+        for wc in result.waivers:
+            w = wc.incident.waiver
+            if w is not None:
+                out.append(
+                    f"  {wc.incident.id} ({wc.change}): {w.reason} (approved by {w.approved_by})"
+                )
+    if result.notices:
+        out += ["", "notices (not blocking):"]
+        for f in result.notices:
+            out.append(f"  {f.path}:{f.line}:{f.column}: {f.message} [{f.rule}]")
+            if f.hint:
+                out.append(f"      {f.hint}")
     if result.findings:
         out += ["", "blocking:"]
         for f in result.findings:
@@ -108,6 +128,11 @@ def to_json(result: GateResult) -> dict[str, Any]:
                 "cases_by_tier": {
                     tier: [c.id for c in cases] for tier, cases in t.coverage.cases_by_tier.items()
                 },
+                "counting": [c.id for c in t.coverage.counting],
+                "not_counted": [
+                    {"id": c.case.id, "path": c.case.path, "reason": c.reason}
+                    for c in t.coverage.not_counting
+                ],
                 "verified": t.coverage.verified,
                 "needs_cases": t.coverage.needs_cases,
                 "waived": t.coverage.waived,
@@ -125,6 +150,22 @@ def to_json(result: GateResult) -> dict[str, Any]:
             if t.incident.waiver
         ],
         "findings": [f.as_dict() for f in result.findings],
+        "notices": [f.as_dict() for f in result.notices],
+        "worktree": result.worktree,
+        "waivers_changed": [
+            {
+                "id": wc.incident.id,
+                "path": wc.incident.path,
+                "change": wc.change,
+                "reason": wc.incident.waiver.reason,
+                "approved_by": wc.incident.waiver.approved_by,
+                "before": {"reason": wc.before.reason, "approved_by": wc.before.approved_by}
+                if wc.before
+                else None,
+            }
+            for wc in result.waivers
+            if wc.incident.waiver
+        ],
     }
 
 
@@ -136,6 +177,8 @@ def cell(value: object) -> str:
 
 def summary_markdown(result: GateResult) -> str:
     head = "✅ passed" if result.passed else f"❌ blocked ({len(result.findings)} problem(s))"
+    if result.worktree:
+        head += " (work tree preview)"
     out = [
         f"## incidentkit gate: {head}",
         "",
@@ -165,6 +208,29 @@ def summary_markdown(result: GateResult) -> str:
                 out.append(
                     f"| `{cell(t.incident.id)}` | {cell(w.reason)} | {cell(w.approved_by)} |"
                 )
+        out.append("")
+    if result.waivers:
+        out += [
+            "### Waivers this PR adds or changes",
+            "",
+            "Review each one: a waiver exempts an incident from the regression policy.",
+            "",
+            "| Incident | Change | Reason | Approved by | Before |",
+            "|---|---|---|---|---|",
+        ]
+        for wc in result.waivers:
+            w, b = wc.incident.waiver, wc.before
+            if w is not None:
+                before = f"{b.reason} ({b.approved_by})" if b else "-"
+                out.append(
+                    f"| `{cell(wc.incident.id)}` | {cell(wc.change)} | {cell(w.reason)} | "
+                    f"{cell(w.approved_by)} | {cell(before)} |"
+                )
+        out.append("")
+    if result.notices:
+        out += ["### Notices (not blocking)", "", "| Where | Notice |", "|---|---|"]
+        for f in result.notices:
+            out.append(f"| `{cell(f.path)}` | {cell(f.message)} (`{cell(f.rule)}`) |")
         out.append("")
     if result.findings:
         out += ["### Blocking", "", "| Where | Problem | How to fix |", "|---|---|---|"]

@@ -13,8 +13,10 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-# Durations are rendered as "26.5 h"; they line up like numbers.
-_NUMBER_LIKE = re.compile(r"^(-?[\d.]+( h)?|—)$")
+from incidentkit.metrics import format_hours
+
+# Durations are rendered as "26.5 h" or "3.4 d"; they line up like numbers.
+_NUMBER_LIKE = re.compile(r"^(-?[\d.]+( [hd])?|—)$")
 
 _COUNT_TITLES = {
     "severity": "Severity",
@@ -28,8 +30,8 @@ _COUNT_TITLES = {
 
 
 def hours(value: float | None) -> str:
-    """`26.5 h`, or an em dash when there is no value."""
-    return "—" if value is None else f"{value:.1f} h"
+    """`26.5 h`, `3.4 d`, or an em dash when there is no value (`metrics.format_hours`)."""
+    return format_hours(value)
 
 
 def text_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
@@ -73,7 +75,7 @@ def _text_sections(doc: dict[str, Any]) -> Iterator[str]:
         window = f" detected {filters['since'] or '…'} to {filters['until'] or '…'} (UTC)"
     yield (
         f"Incidents{window}: {totals['incidents']}    post-mortems: {totals['postmortems']}    "
-        f"linked eval cases: {totals['eval_cases']}    action items: {totals['action_items']}"
+        f"counting eval cases: {totals['eval_cases']}    action items: {totals['action_items']}"
     )
     for name, title in _COUNT_TITLES.items():
         counts = doc["counts"].get(name, {})
@@ -111,7 +113,8 @@ def _text_sections(doc: dict[str, Any]) -> Iterator[str]:
     yield "\n".join(
         [
             "Incidents without a post-mortem: " + (", ".join(doc["without_postmortem"]) or "none"),
-            "Incidents without eval cases: " + (", ".join(doc["without_cases"]) or "none"),
+            "Incidents without a counting eval case: "
+            + (", ".join(doc["without_cases"]) or "none"),
         ]
     )
     if doc["by"] is not None:

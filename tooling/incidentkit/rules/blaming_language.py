@@ -1,68 +1,46 @@
 """Blaming language in a post-mortem.
 
 Post-mortems are blameless: they name systems and processes, not people at
-fault. Flagged: "X's fault", "at fault", "blame(d)", "careless", "negligent",
-"incompetent", "sloppy", "lazy", "stupid", "should have known",
-"human error", "dropped the ball", "screwed up". Rephrase around what the
-system allowed ("the deploy script did not check ..."). Quoting someone is
-fine with an inline suppression and a reason.
+fault. Flagged: a person or role ("Dana", "the on-call engineer", "team B",
+"the DBA", "he") presented as the cause or judged: "forgot to", "failed to
+follow", "ignored the pages", "didn't notice", "should have caught",
+"botched", "fat-fingered", "made a typo", "ran the wrong command",
+"accidentally deleted", "careless", "asleep at the wheel", "human error",
+"is to blame", "Dana's mistake", "caused by the intern". Left alone: a
+system doing the same ("the alert should have fired", "Kubernetes failed to
+pull the image", "the agent ignored the policy"), "we", "nobody", negations
+("was not at fault"), the words in compounds ("git blame", "blameless",
+"lazy-loading", "fault injection"), code spans and blocks, quoted speech,
+block quotes, legal citations, a Sources or References section, and the
+front matter. The finding says what to write instead: what the system
+allowed ("the deploy script did not check ..."). Quoting someone outside
+quotation marks is fine with an inline suppression and a reason.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
+from incidentkit.blame import find_blame
 from incidentkit.findings import Finding, Level
 from incidentkit.rules.context import LintContext, at_offset
 
 ID = "blaming-language"
 LEVEL = Level.WARNING
 
-PATTERN = re.compile(
-    r"(?i)\b(?:[\w@-]+'s fault|at fault|whose fault|blamed?|blaming|careless(?:ly|ness)?|negligen(?:t|ce)"
-    r"|incompeten(?:t|ce)|sloppy|lazy|stupid|should have known|human error|dropped the ball|screwed up)\b"
-)
-
-
-# Words every match contains; most post-mortems hold none, and `in` is far
-# cheaper than trying the pattern at every character.
-_NEEDLES = (
-    "fault",
-    "blam",
-    "careless",
-    "negligen",
-    "incompeten",
-    "sloppy",
-    "lazy",
-    "stupid",
-    "should have known",
-    "human error",
-    "dropped the ball",
-    "screwed up",
-)
-
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     for pm in ctx.records.postmortems:
-        lowered = pm.doc.text.lower()
-        if not any(needle in lowered for needle in _NEEDLES):
+        doc = pm.doc
+        if doc.body_offset < 0:
             continue
-        text = pm.doc.text
-        for match in PATTERN.finditer(text):
-            if "incidentkit:" in _line_of(text, match.start()):
-                continue  # a suppression comment names this rule; it is not prose
+        offset = doc.body_offset
+        for blame in find_blame(doc.text[offset:]):
             yield at_offset(
-                pm.doc,
-                match.start(),
+                doc,
+                offset + blame.start,
                 ID,
                 LEVEL,
-                f"blaming language: '{match.group()}'",
-                "describe what the system or process allowed, not who is at fault",
+                f"blaming language: '{blame.phrase}' presents a person as the cause",
+                blame.hint,
             )
-
-
-def _line_of(text: str, offset: int) -> str:
-    start = text.rfind("\n", 0, offset) + 1
-    end = text.find("\n", offset)
-    return text[start : end if end >= 0 else len(text)]

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from incidentkit.config import Config
-from incidentkit.detectors import Hit, find_hits
+from incidentkit.detectors import Hit, Options, find_hits
 from incidentkit.findings import Finding, Level
 from incidentkit.records.document import Document
 from incidentkit.records.repository import RecordSet
@@ -26,6 +26,10 @@ class LintContext:
         return self.records.config
 
     @property
+    def detector_options(self) -> Options:
+        return Options.from_config(self.config)
+
+    @property
     def today(self) -> date:
         return self.now.date()
 
@@ -33,7 +37,7 @@ class LintContext:
         """The emails, phone numbers and secrets in `doc.text`, found once per lint run."""
         found = self._hits.get(doc.path)
         if found is None:
-            found = self._hits[doc.path] = find_hits(doc.text)
+            found = self._hits[doc.path] = find_hits(doc.text, self.detector_options)
         return found
 
     def documents(self, kind: str | None = None) -> Iterator[Document]:

@@ -20,6 +20,7 @@ from incidentkit.errors import IncidentkitError
 from incidentkit.git import history as git_history
 from incidentkit.records.model import ActionItem, EvalCase, Incident, Postmortem
 from incidentkit.records.repository import RecordSet
+from incidentkit.site.generated import Here
 
 log = logging.getLogger("mkdocs.plugins.incidentkit")
 
@@ -32,8 +33,13 @@ class SiteData:
     now: datetime
     home: str  # the dashboard's source path (index.md unless docs/index.md is hand-written)
     history: bool = True  # read eval-case turnaround from git history
+    directory_urls: bool = True  # MkDocs' use_directory_urls: the shape of every link
+    left_out: list[str] = field(default_factory=list)  # records not shown, and why
     incidents: list[Incident] = field(default_factory=list)  # unique IDs, newest first
     postmortems: list[Postmortem] = field(default_factory=list)  # unique IDs, newest first
+
+    def here(self, path: str) -> Here:
+        return Here(path, self.directory_urls)
 
     @property
     def today(self) -> date:
@@ -116,12 +122,16 @@ def _sort_key(moment: datetime | None) -> float:
     return moment.timestamp() if moment else float("-inf")
 
 
-def build_site_data(records: RecordSet, now: datetime, home: str, history: bool) -> SiteData:
-    for doc in records.documents:
-        if not doc.readable:
-            first = doc.problems[0] if doc.problems else None
-            why = f"{first.message} (line {first.line})" if first else "unreadable"
-            log.warning(f"{doc.path}: cannot be shown on the site: {why}; run `incidentkit lint`")
+def build_site_data(
+    records: RecordSet,
+    now: datetime,
+    home: str,
+    history: bool,
+    *,
+    directory_urls: bool = True,
+    left_out: list[str] | None = None,
+) -> SiteData:
+    """The site's data from records already filtered (see `plugin.publishable`)."""
     incidents = unique_by_id(records.incidents, "incident")
     incidents.sort(key=lambda i: (_sort_key(i.detected_at), i.id), reverse=True)
     return SiteData(
@@ -129,6 +139,8 @@ def build_site_data(records: RecordSet, now: datetime, home: str, history: bool)
         now=now,
         home=home,
         history=history,
+        directory_urls=directory_urls,
+        left_out=left_out or [],
         incidents=incidents,
         postmortems=unique_by_id(records.postmortems, "post-mortem"),
     )

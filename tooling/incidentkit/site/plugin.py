@@ -1,17 +1,25 @@
 """The MkDocs plugin: generates the incident database's pages at build time.
 
 Pages are virtual files (`File.generated`) added in `on_files`; nothing is
-written to the repository. Problems with records are logged as warnings
-under `mkdocs.plugins.incidentkit`, so `mkdocs build --strict` fails on them;
-a configuration error is a `PluginError`. `mkdocs serve` rebuilds when a
-record changes.
+written to the repository. Their Markdown holds only front matter, fixed
+headings and placeholder words; `on_page_content` swaps in the HTML built
+from the records (see `generated.py`), so they render with any
+`markdown_extensions`.
+
+The records are linted first. A strict build (`incidentkit build`, or
+`strict: true` in mkdocs.yml) stops with a `PluginError` listing every
+error-level finding; otherwise records with errors are left out (a warning
+each, and a notice on the index pages), except that personal data and
+secrets are published redacted. `mkdocs serve` rebuilds when a record changes.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +33,13 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from incidentkit.clock import now
 from incidentkit.config import Config, load_config
 from incidentkit.errors import IncidentkitError
-from incidentkit.records.repository import load_repository
+from incidentkit.findings import Finding, Level
+from incidentkit.git.dates import last_commit_dates
+from incidentkit.lint import run_lint
+from incidentkit.records.repository import RecordSet, load_repository
 from incidentkit.site import urls
 from incidentkit.site.context import build_site_data
+from incidentkit.site.generated import GeneratedPage, Placeholders
 from incidentkit.site.pages import PAGES
 from incidentkit.site.pages.trends import chart_files
 from incidentkit.site.site_dir import unsafe_site_dir
@@ -53,6 +65,9 @@ NAV = [
     {"Tags": urls.TAGS},
 ]
 NAV_PATHS = {path for entry in NAV for path in entry.values()}
+# Published redacted rather than left out: the text around the hit is still worth reading.
+REDACTED_RULES = frozenset({"secrets", "personal-data"})
+SHOWN_FINDINGS = 30  # a strict failure lists this many findings, then counts the rest
 
 
 class IncidentkitPluginConfig(base.Config):
@@ -71,6 +86,9 @@ class IncidentkitPlugin(BasePlugin[IncidentkitPluginConfig]):
     def __init__(self) -> None:
         self.repo: Config | None = None
         self.home = urls.HOME
+        self.placeholders = Placeholders()
+        self.blocks: dict[str, dict[str, Markup]] = {}  # page source path -> its HTML blocks
+        self.dates: dict[str, date] = {}  # page source path -> its record's last commit
 
     def on_config(self, config: Any) -> Any:
         if not self.config.enabled:
@@ -81,6 +99,9 @@ class IncidentkitPlugin(BasePlugin[IncidentkitPluginConfig]):
         problem = unsafe_site_dir(Path(config["site_dir"]), self.repo)
         if problem is not None:
             raise PluginError(f"incidentkit: {problem}")
+        # Themes print site_name unescaped (Material in <title> and the header);
+        # Markup is escaped once here and left alone by a template's `| e`.
+        config["site_name"] = escape(config["site_name"])
         for sheet, option in ((CSS, "extra_css"), (JS, "extra_javascript")):
             if sheet not in [str(x) for x in config[option]]:
                 config[option].append(sheet)
@@ -116,14 +137,33 @@ class IncidentkitPlugin(BasePlugin[IncidentkitPluginConfig]):
         started = time.perf_counter()
         try:
             moment = now()
+            records = load_repository(self.repo)
+            findings = run_lint(records, moment).findings
         except IncidentkitError as exc:
             raise PluginError(f"incidentkit: {exc}") from exc
-        records = load_repository(self.repo)
-        site = build_site_data(records, moment, self.home, self.config.history)
+        errors = [f for f in findings if f.level is Level.ERROR]
+        if errors and config["strict"]:
+            raise PluginError(lint_failure(errors))
+        published, left_out = publishable(records, errors)
+        for line in left_out:
+            log.warning(f"not published: {line}")
+        site = build_site_data(
+            published,
+            moment,
+            self.home,
+            self.config.history,
+            directory_urls=bool(config["use_directory_urls"]),
+            left_out=left_out,
+        )
+        self.placeholders = Placeholders()
+        self.blocks = {}
+        self.dates = {}
+        record_dates = self._record_dates() if self.config.history else {}
+        docs_dir = Path(config["docs_dir"]).resolve()
         count = 0
         for family in PAGES.values():
-            for path, text in family(site):
-                count += self._add(files, config, path, text)
+            for path, page in family(site):
+                count += self._add_page(files, config, path, page, docs_dir, record_dates)
         for path, data in chart_files(site):
             self._add(files, config, path, data)
         for asset in sorted(ASSETS_DIR.iterdir()):
@@ -131,6 +171,39 @@ class IncidentkitPlugin(BasePlugin[IncidentkitPluginConfig]):
                 self._add(files, config, f"{urls.ASSETS}/{asset.name}", asset.read_bytes())
         log.debug(f"generated {count} pages in {time.perf_counter() - started:.2f} s")
         return files
+
+    def _record_dates(self) -> dict[str, date]:
+        assert self.repo is not None
+        try:
+            return last_commit_dates(self.repo)
+        except (IncidentkitError, OSError) as exc:
+            log.info(f"record dates unavailable ({exc}); pages show none")
+            return {}
+
+    def _add_page(
+        self,
+        files: Files,
+        config: Any,
+        path: str,
+        page: GeneratedPage,
+        docs_dir: Path,
+        record_dates: dict[str, date],
+    ) -> int:
+        assert self.repo is not None
+        source, blocks = self.placeholders.to_markdown(page)
+        added = self._add(files, config, path, source)
+        if not added:
+            return 0
+        self.blocks[path] = blocks
+        if page.record is not None:
+            file = files.get_file_from_path(path)
+            assert file is not None
+            # edit_uri points into docs_dir; the record sits elsewhere in the repository.
+            record = self.repo.root / page.record
+            file.edit_uri = Path(os.path.relpath(record, docs_dir)).as_posix()
+            if page.record in record_dates:
+                self.dates[path] = record_dates[page.record]
+        return added
 
     def _add(self, files: Files, config: Any, path: str, content: str | bytes) -> int:
         existing = files.get_file_from_path(path)
@@ -149,19 +222,24 @@ class IncidentkitPlugin(BasePlugin[IncidentkitPluginConfig]):
         files.append(File.generated(config, path, content=content, inclusion=inclusion))
         return 1
 
-    def on_env(self, env: Any, /, *, config: Any, files: Files) -> Any:
-        # Material prints `page.title | striptags` into <title> without
-        # autoescaping, and striptags decodes entities, so an escaped record
-        # title would come back as live markup there. Re-escape its output:
-        # page.title is the heading's HTML (escaped once by html.md), so the
-        # <title> ends up escaped exactly once, like the header's `{{ page.title }}`.
-        original: Callable[[Any], str] = env.filters["striptags"]
+    def on_page_markdown(self, markdown: str, /, *, page: Any, config: Any, files: Files) -> str:
+        day = self.dates.get(page.file.src_uri)
+        if day is not None and page.file.generated_by is not None:
+            page.meta["revision_date"] = day.isoformat()  # Material's "Last update"
+            page.update_date = day.isoformat()  # the sitemap's lastmod
+        return markdown
 
-        def striptags_escaped(value: Any) -> Markup:
-            return Markup(escape(original(value)))
-
-        env.filters["striptags"] = striptags_escaped
-        return env
+    def on_page_content(self, html: str, /, *, page: Any, config: Any, files: Files) -> str:
+        blocks = self.blocks.get(page.file.src_uri)
+        if blocks is None or page.file.generated_by is None:
+            return html
+        filled, missing = self.placeholders.fill(html, blocks)
+        if missing:
+            raise PluginError(
+                f"incidentkit: a Markdown extension changed {page.file.src_uri}'s placeholders "
+                f"({len(missing)} blocks lost); please report this with your mkdocs.yml"
+            )
+        return filled
 
     def on_serve(self, server: Any, /, *, config: Any, builder: Callable[..., Any]) -> Any:
         if not self.config.enabled or self.repo is None:
@@ -173,3 +251,47 @@ class IncidentkitPlugin(BasePlugin[IncidentkitPluginConfig]):
         if self.repo.source is not None:
             server.watch(str(self.repo.source))
         return server
+
+
+def lint_failure(errors: list[Finding]) -> str:
+    """The strict build's refusal: every error-level finding, and what to run."""
+    lines = [f"incidentkit: {len(errors)} lint errors; the site is not built:"]
+    lines += [
+        f"  {f.path}:{f.line}:{f.column}: {f.rule}: {f.message}" for f in errors[:SHOWN_FINDINGS]
+    ]
+    if len(errors) > SHOWN_FINDINGS:
+        lines.append(f"  ... and {len(errors) - SHOWN_FINDINGS} more")
+    lines.append("Run `incidentkit lint` for details and hints.")
+    if any(f.rule in REDACTED_RULES for f in errors):
+        lines.append(
+            "Personal data or secrets would be published: run `incidentkit redact PATH --write` "
+            "on the files named (and revoke any real credential), or build with --no-strict "
+            "to publish them redacted."
+        )
+    return "\n".join(lines)
+
+
+def publishable(records: RecordSet, errors: list[Finding]) -> tuple[RecordSet, list[str]]:
+    """The records a non-strict build shows, and a line per file it leaves out.
+
+    A file with an error-level finding is left out, unless its only errors are
+    personal data or secrets: those are published redacted.
+    """
+    reasons: dict[str, Finding] = {}
+    for finding in errors:
+        if finding.rule not in REDACTED_RULES:
+            reasons.setdefault(finding.path, finding)
+    if not reasons:
+        return records, []
+    kept = RecordSet(
+        records.config,
+        documents=[d for d in records.documents if d.path not in reasons],
+        incidents=[i for i in records.incidents if i.path not in reasons],
+        postmortems=[p for p in records.postmortems if p.path not in reasons],
+        cases=[c for c in records.cases if c.path not in reasons],
+        python_problems=list(records.python_problems),
+    )
+    lines = [
+        f"{path} (line {f.line}, {f.rule}: {f.message})" for path, f in sorted(reasons.items())
+    ]
+    return kept, lines

@@ -1,15 +1,16 @@
 """Where each generated page lives (its source path in the virtual docs folder) and links.
 
-Generated pages link to each other with Markdown links between source paths,
-so MkDocs resolves them and `--strict` fails the build on a broken one.
+Generated pages link to each other with HTML anchors whose relative URLs are
+computed here the way MkDocs computes them (`use_directory_urls` or not).
 """
 
 from __future__ import annotations
 
-import posixpath
 import re
+from functools import lru_cache
 
-from incidentkit.site.html import md
+from mkdocs.structure.files import File
+from mkdocs.utils import get_relative_url
 
 HOME = "index.md"
 DASHBOARD_FALLBACK = "dashboard.md"  # the dashboard's place when docs/index.md is hand-written
@@ -62,11 +63,12 @@ def chart(name: str) -> str:
     return f"trends/{name}.svg"
 
 
-def rel(from_uri: str, to_uri: str) -> str:
-    """The relative path from one generated file to another, as a Markdown link target."""
-    return posixpath.relpath(to_uri, posixpath.dirname(from_uri) or ".")
+@lru_cache(maxsize=4096)
+def page_url(src_path: str, directory_urls: bool) -> str:
+    """The URL MkDocs gives a generated file (`incidents/X/` or `incidents/X.html`)."""
+    return File(src_path, None, "", directory_urls).url
 
 
-def link(from_uri: str, to_uri: str, text: str) -> str:
-    """A Markdown link with `text` escaped."""
-    return f"[{md(text)}]({rel(from_uri, to_uri)})"
+def href(from_src: str, to_src: str, directory_urls: bool) -> str:
+    """A relative link from one generated page to another generated file."""
+    return get_relative_url(page_url(to_src, directory_urls), page_url(from_src, directory_urls))

@@ -1,92 +1,155 @@
-"""Small Markdown/HTML pieces the pages share: badges, tables, filters, facts boxes.
+"""Small HTML pieces the pages share: badges, tables, filters, facts boxes, notices.
 
-Each takes already-escaped Markdown (from `html.md`) or escapes what it is
-given; none reads records itself.
+Each escapes what it is given unless it is `Markup` built in `html.py` or
+here; none reads records itself.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from markupsafe import Markup
 
 from incidentkit.site import urls
-from incidentkit.site.html import esc, md, sort_key
+from incidentkit.site.html import element, join, sort_key, text
 
 SEVERITY_RANK = {"S1": 1, "S2": 2, "S3": 3, "S4": 4}
+NONE = Markup("—")
 
 
-def severity_badge(severity: str | None) -> str:
+def badge(kind: str, value: str | None) -> Markup:
+    """A coloured label; its class comes from a slug of the value, its text is escaped."""
+    if not value:
+        return NONE
+    return element("span", value, class_=f"ik-badge ik-{kind}-{urls.slug(value.lower())}")
+
+
+def severity_badge(severity: str | None) -> Markup:
     if not severity:
-        return "—"
-    klass = urls.slug(severity.lower())
-    rank = SEVERITY_RANK.get(severity, 9)
-    return sort_key(f'<span class="ik-badge ik-sev-{klass}">{esc(severity)}</span>', rank)
+        return NONE
+    return sort_key(badge("sev", severity), SEVERITY_RANK.get(severity, 9))
 
 
-def status_badge(status: str | None) -> str:
-    if not status:
-        return "—"
-    return f'<span class="ik-badge ik-status-{urls.slug(status)}">{esc(status)}</span>'
+def status_badge(status: str | None) -> Markup:
+    return badge("status", status)
+
+
+@dataclass(frozen=True)
+class Column:
+    """A table column. `wide`: prose that must not wrap word by word;
+    `secondary`: hidden on narrow screens (the table still scrolls)."""
+
+    name: str
+    wide: bool = False
+    secondary: bool = False
+
+    @property
+    def css(self) -> str | None:
+        classes = [c for c, on in (("ik-wide", self.wide), ("ik-2nd", self.secondary)) if on]
+        return " ".join(classes) or None
 
 
 def table(
-    headers: Sequence[str], rows: Iterable[Sequence[str]], table_id: str | None = None
-) -> str:
-    """A Markdown table in a wrapper that `tables.js` makes sortable (cells are Markdown)."""
-    lines = [
-        "| " + " | ".join(md(h) for h in headers) + " |",
-        "|" + "---|" * len(headers),
+    columns: Sequence[str | Column],
+    rows: Iterable[Sequence[object]],
+    table_id: str | None = None,
+    empty: str = "None.",
+) -> Markup:
+    """An HTML table in a scrolling wrapper that `tables.js` makes sortable.
+
+    Cells are escaped unless they are `Markup`.
+    """
+    cols = [c if isinstance(c, Column) else Column(c) for c in columns]
+    body = [
+        element(
+            "tr",
+            Markup("").join(
+                element("td", cell, class_=c.css) for c, cell in zip(cols, row, strict=True)
+            ),
+        )
+        for row in rows
     ]
-    count = 0
-    for row in rows:
-        lines.append("| " + " | ".join(cell or " " for cell in row) + " |")
-        count += 1
-    if not count:
-        return "_None._\n"
-    ident = f' id="{esc(table_id)}"' if table_id else ""
-    return f'<div class="ik-table"{ident} markdown="1">\n\n' + "\n".join(lines) + "\n\n</div>\n"
+    if not body:
+        return element("p", Markup(element("em", empty)))
+    head = element("tr", Markup("\n").join(element("th", c.name, class_=c.css) for c in cols))
+    inner = element("table", element("thead", head) + element("tbody", Markup("\n").join(body)))
+    return element("div", inner, class_="ik-table", id=table_id)
 
 
-def filters(table_id: str, selects: Sequence[tuple[str, int, Sequence[str]]]) -> str:
-    """Filter controls for a table: (label, column index, values) selects and a text box."""
-    parts = [f'<div class="ik-filters" data-table="{esc(table_id)}">']
+def filters(table_id: str, selects: Sequence[tuple[str, int, Sequence[str]]]) -> Markup:
+    """Filter controls for a table: (label, column index, values) selects and a text box.
+
+    Left out of the search index: a list of every value is not page text.
+    """
+    parts = []
     for label, column, values in selects:
-        options = "".join(f'<option value="{esc(v)}">{esc(v)}</option>' for v in values)
+        options = element("option", "all", value="") + Markup("").join(
+            element("option", v, value=v) for v in values
+        )
         parts.append(
-            f'<label>{esc(label)} <select data-column="{column}">'
-            f'<option value="">all</option>{options}</select></label>'
+            element(
+                "label", text(label) + Markup(" ") + element("select", options, data_column=column)
+            )
         )
     parts.append(
-        '<label>Text <input type="search" data-text="1" placeholder="Filter rows"></label>'
-        '<span class="ik-count" aria-live="polite"></span>'
+        Markup(
+            '<label>Text <input type="search" data-text="1" placeholder="Filter rows"></label>'
+            '<span class="ik-count" aria-live="polite"></span>'
+        )
     )
-    parts.append("</div>")
-    return "\n" + "".join(parts) + "\n"
-
-
-def facts(rows: Iterable[tuple[str, str]]) -> str:
-    """A definition-list box of label -> value (values are escaped HTML already)."""
-    items = "".join(f"<dt>{esc(label)}</dt><dd>{value}</dd>" for label, value in rows)
-    return f'\n<dl class="ik-facts">{items}</dl>\n'
-
-
-def figure(label: str, value: str, note: str = "", klass: str = "") -> str:
-    """One headline number on the dashboard (value and note are escaped HTML)."""
-    extra = f" {klass}" if klass else ""
-    note_html = f'<span class="ik-figure-note">{note}</span>' if note else ""
-    return (
-        f'<div class="ik-figure{extra}"><span class="ik-figure-label">{esc(label)}</span>'
-        f'<span class="ik-figure-value">{value}</span>{note_html}</div>'
+    return element(
+        "div",
+        Markup("").join(parts),
+        class_="ik-filters",
+        data_table=table_id,
+        data_search_exclude="",
     )
 
 
-def figures(items: Iterable[str]) -> str:
-    return '\n<div class="ik-figures">' + "".join(items) + "</div>\n"
+def facts(rows: Iterable[tuple[str, object]]) -> Markup:
+    """A definition-list box of label -> value.
+
+    Hidden separators keep the search index's text readable ("Severity: S1 · Status: ...").
+    """
+    items = Markup("\n").join(
+        element("dt", text(label) + Markup('<span class="ik-sep">:</span>'))
+        + Markup(" ")
+        + element("dd", text(value) + Markup('<span class="ik-sep"> ·</span>'))
+        for label, value in rows
+    )
+    return element("dl", items, class_="ik-facts")
 
 
-def id_link(from_uri: str, to_uri: str | None, text: str) -> str:
-    """A link to a generated page, or the escaped text when there is no such page."""
-    return urls.link(from_uri, to_uri, text) if to_uri else md(text)
+def figure(label: str, value: object, note: object = "", klass: str = "") -> Markup:
+    """One headline number on the dashboard."""
+    parts = (
+        element("span", label, class_="ik-figure-label")
+        + Markup(" ")
+        + element("span", value, class_="ik-figure-value")
+    )
+    if note:
+        parts += Markup(" ") + element("span", note, class_="ik-figure-note")
+    return element("div", parts, class_=f"ik-figure {klass}".strip())
 
 
-def values(items: Iterable[str]) -> str:
-    return ", ".join(md(v) for v in items) or "—"
+def figures(items: Iterable[Markup]) -> Markup:
+    return element("div", Markup("\n").join(items), class_="ik-figures")
+
+
+def values(items: Iterable[object]) -> Markup:
+    return join(items) or NONE
+
+
+def listing(items: Iterable[object], empty: str = "None recorded.") -> Markup:
+    """A bulleted list (items escaped unless Markup), or a sentence when there is none."""
+    lis = [element("li", item) for item in items]
+    return element("ul", Markup("").join(lis)) if lis else element("p", empty)
+
+
+def notice(title: str, lines: Sequence[object]) -> Markup:
+    """A warning box (Material's admonition look, built here: it needs no extension)."""
+    if not lines:
+        return Markup("")
+    body = element("p", title, class_="admonition-title") + listing(lines)
+    return element("div", body, class_="admonition warning ik-notice")

@@ -1,6 +1,6 @@
 """One module per page family, named after the URL it makes.
 
-Each module has `pages(site) -> Iterator[(source path, Markdown)]`; `PAGES`
+Each module has `pages(site) -> Iterator[(source path, GeneratedPage)]`; `PAGES`
 lists them in the order the plugin runs them.
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from incidentkit.site.context import SiteData
+from incidentkit.site.generated import GeneratedPage
 from incidentkit.site.pages import (
     action_items,
     coverage,
@@ -21,7 +22,7 @@ from incidentkit.site.pages import (
     trends,
 )
 
-Page = tuple[str, str]
+Page = tuple[str, GeneratedPage]
 PageFamily = Callable[[SiteData], Iterator[Page]]
 
 PAGES: dict[str, PageFamily] = {

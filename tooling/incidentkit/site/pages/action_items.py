@@ -7,19 +7,20 @@ from collections.abc import Iterator
 from incidentkit import metrics
 from incidentkit.site import urls
 from incidentkit.site.context import SiteData
-from incidentkit.site.html import md
-from incidentkit.site.pages.postmortems import action_item_row
-from incidentkit.site.widgets import filters, table
+from incidentkit.site.generated import GeneratedPage, Heading
+from incidentkit.site.pages.incidents import left_out_notice
+from incidentkit.site.pages.postmortems import ITEM_COLUMNS, action_item_row
+from incidentkit.site.widgets import Column, filters, table
 
-HEADERS = ("ID", "Post-mortem", "Description", "Owner", "Due", "Status", "Kind")
+COLUMNS = (ITEM_COLUMNS[0], Column("Post-mortem", secondary=True), *ITEM_COLUMNS[1:])
 
 
-def pages(site: SiteData) -> Iterator[tuple[str, str]]:
+def pages(site: SiteData) -> Iterator[tuple[str, GeneratedPage]]:
     yield urls.ACTION_ITEMS, page(site)
 
 
-def page(site: SiteData) -> str:
-    here = urls.ACTION_ITEMS
+def page(site: SiteData) -> GeneratedPage:
+    here = site.here(urls.ACTION_ITEMS)
     today = site.today
     items = sorted(
         site.action_items,
@@ -35,29 +36,20 @@ def page(site: SiteData) -> str:
     loads = metrics.action_items_by_owner(site.action_items, today)
     owners = sorted({i.owner or "(unowned)" for i in site.action_items})
     statuses = sorted({i.status for i in site.action_items if i.status})
-    return "\n".join(
-        [
-            "# Action items",
-            "",
-            f"{len(site.action_items)} action items, {len(overdue)} overdue "
-            f"(as of {today.isoformat()}). Overdue first, then open, by owner and due date.",
-            "",
-            "## By owner",
-            "",
-            table(
-                ("Owner", "Open", "Overdue", "Done", "Total"),
-                (
-                    [md(o.owner), str(o.open), str(o.overdue), str(o.done), str(o.total)]
-                    for o in loads
-                ),
-            ),
-            "",
-            "## All items",
-            filters("action-items", [("Owner", 3, owners), ("Status", 5, statuses)]),
-            table(
-                HEADERS,
-                (action_item_row(site, here, item, True) for item in items),
-                table_id="action-items",
-            ),
-        ]
+    return GeneratedPage("Action items").add(
+        left_out_notice(site),
+        f"{len(site.action_items)} action items, {len(overdue)} overdue "
+        f"(as of {today.isoformat()}). Overdue first, then open, by owner and due date.",
+        Heading("By owner"),
+        table(
+            ("Owner", "Open", "Overdue", "Done", "Total"),
+            ([o.owner, str(o.open), str(o.overdue), str(o.done), str(o.total)] for o in loads),
+        ),
+        Heading("All items"),
+        filters("action-items", [("Owner", 3, owners), ("Status", 5, statuses)]),
+        table(
+            COLUMNS,
+            (action_item_row(site, here, item, True) for item in items),
+            table_id="action-items",
+        ),
     )

@@ -7,41 +7,46 @@ from collections.abc import Iterator
 from incidentkit import metrics
 from incidentkit.site import urls
 from incidentkit.site.context import SiteData
-from incidentkit.site.html import md
+from incidentkit.site.generated import GeneratedPage
+from incidentkit.site.html import element, join
 from incidentkit.site.pages.postmortems import incident_links
-from incidentkit.site.widgets import table
+from incidentkit.site.widgets import NONE, Column, table
 
 
-def pages(site: SiteData) -> Iterator[tuple[str, str]]:
+def pages(site: SiteData) -> Iterator[tuple[str, GeneratedPage]]:
     yield urls.GAPS, page(site)
 
 
-def page(site: SiteData) -> str:
-    here = urls.GAPS
+def page(site: SiteData) -> GeneratedPage:
+    here = site.here(urls.GAPS)
     report = site.coverage
     gaps = [g for g in report.gaps if g.postmortem.id in site.postmortem_ids]
     counts = metrics.evaluation_gap_counts(site.postmortems)
-    parts = [
-        "# Evaluation gaps",
-        "",
+    result = GeneratedPage("Evaluation gaps").add(
         f"{len(gaps)} gaps named in post-mortems, {sum(not g.closed for g in gaps)} still open. "
         "A gap is closed by an eval case linked to one of the post-mortem's incidents "
-        "whose `gap` names the gap's type.",
-        "",
-        table(("Gap type", "Gaps"), ([md(t), str(n)] for t, n in counts.items())),
-    ]
+        "whose gap names the gap's type.",
+        table(("Gap type", "Gaps"), ([t, str(n)] for t, n in counts.items())),
+    )
+    columns = (
+        Column("State"),
+        Column("Post-mortem"),
+        Column("Incidents", secondary=True),
+        Column("Gap", wide=True),
+        Column("Closed by", secondary=True),
+    )
     for gap_type in counts:
-        parts += ["", f"## {md(gap_type)}", ""]
         rows = [
             [
                 "open" if not g.closed else "closed",
-                urls.link(here, urls.postmortem(g.postmortem.id), g.postmortem.id),
+                here.link(urls.postmortem(g.postmortem.id), g.postmortem.id),
                 incident_links(site, here, g.postmortem.incidents),
-                md(g.gap.description),
-                ", ".join(md(c.id) for c in g.cases) or "—",
+                g.gap.description,
+                join(c.id for c in g.cases) or NONE,
             ]
             for g in sorted(gaps, key=lambda g: (g.closed, g.postmortem.id))
             if g.gap.type == gap_type
         ]
-        parts.append(table(("State", "Post-mortem", "Incidents", "Gap", "Closed by"), rows))
-    return "\n".join(parts)
+        # A record's text as a heading: built here, not in Markdown (so not in the TOC).
+        result.add(element("h2", gap_type), table(columns, rows))
+    return result

@@ -5,32 +5,36 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from markupsafe import Markup
+
 from incidentkit import metrics
 from incidentkit.config import SEVERITIES
 from incidentkit.site import urls
 from incidentkit.site.context import SiteData
-from incidentkit.site.html import esc, fmt_date, fmt_hours, md
+from incidentkit.site.generated import GeneratedPage, Heading
+from incidentkit.site.html import fmt_date, fmt_hours, text
+from incidentkit.site.pages.incidents import COLUMNS, SHORT, left_out_notice
 from incidentkit.site.pages.incidents import row as incident_row
-from incidentkit.site.widgets import figure, figures, severity_badge, table
+from incidentkit.site.widgets import Column, figure, figures, severity_badge, table
 
 LATEST = 10
 OPEN_STATUSES = ("open", "mitigated")
 
 
-def pages(site: SiteData) -> Iterator[tuple[str, str]]:
+def pages(site: SiteData) -> Iterator[tuple[str, GeneratedPage]]:
     yield site.home, page(site)
 
 
-def trend_note(current: float | None, previous: float | None, quarter: str) -> str:
+def trend_note(current: float | None, previous: float | None, quarter: str) -> Markup:
     """How a quarter's median compares with the quarter before (lower is better)."""
     if current is None or previous is None:
-        return f"{esc(quarter)}: no comparison"
+        return text(f"{quarter}: no comparison")
     arrow = "▼" if current < previous else "▲" if current > previous else "="
-    return f"{esc(quarter)}: {fmt_hours(current)} {arrow} from {fmt_hours(previous)}"
+    return text(f"{quarter}: ") + fmt_hours(current) + text(f" {arrow} from ") + fmt_hours(previous)
 
 
-def page(site: SiteData) -> str:
-    here = site.home
+def page(site: SiteData) -> GeneratedPage:
+    here = site.here(site.home)
     today = site.today
     open_incidents = [i for i in site.incidents if i.status in OPEN_STATUSES]
     open_counts = metrics.count_by(open_incidents, lambda i: i.severity)
@@ -46,7 +50,7 @@ def page(site: SiteData) -> str:
     series = metrics.quarter_series(site.incidents)
     quarters = list(series)
     last, before = (quarters[-1], quarters[-2]) if len(quarters) >= 2 else (None, None)
-    mttd_note = mttr_note = f"median of {len(site.incidents)} incidents"
+    mttd_note = mttr_note = text(f"median of {len(site.incidents)} incidents")
     if last and before:
         mttd_note = trend_note(
             metrics.mttd(series[last]).median_hours, metrics.mttd(series[before]).median_hours, last
@@ -58,9 +62,17 @@ def page(site: SiteData) -> str:
         figure(f"Open {s}", str(open_counts.get(s, 0)), klass=f"ik-sev-{s.lower()}")
         for s in SEVERITIES
     ]
-    parts = [
-        f"# {md(site.records.config.site_title)}",
-        "",
+    more = (
+        text("More: ")
+        + here.link(urls.TRENDS, "trends by quarter")
+        + text(", ")
+        + here.link(urls.COVERAGE, "eval coverage")
+        + text(", ")
+        + here.link(urls.ACTION_ITEMS, "all action items")
+        + text(".")
+    )
+    return GeneratedPage(site.records.config.site_title).add(
+        left_out_notice(site),
         f"{len(site.incidents)} incidents, {len(site.postmortems)} post-mortems, "
         f"{len(site.records.cases)} eval cases. As of {today.isoformat()}.",
         figures(
@@ -72,48 +84,39 @@ def page(site: SiteData) -> str:
                 figure("MTTR (median)", fmt_hours(mttr.median_hours), mttr_note, "ik-fig-mttr"),
             ]
         ),
-        "",
-        f"More: {urls.link(here, urls.TRENDS, 'trends by quarter')}, "
-        f"{urls.link(here, urls.COVERAGE, 'eval coverage')}, "
-        f"{urls.link(here, urls.ACTION_ITEMS, 'all action items')}.",
-        "",
-        "## Uncovered S1/S2 incidents",
-        "",
+        Markup("<p>{}</p>").format(more),
+        Heading("Uncovered S1/S2 incidents"),
         table(
-            ("Incident", "Severity", "Title", "Eval cases"),
+            ("Incident", "Severity", Column("Title", wide=True), "Eval cases"),
             (
                 [
-                    urls.link(here, urls.incident(e.incident.id), e.incident.id),
+                    here.link(urls.incident(e.incident.id), e.incident.id),
                     severity_badge(e.incident.severity),
-                    md(e.incident.title),
+                    e.incident.title,
                     str(len(e.cases)),
                 ]
                 for e in uncovered
             ),
         ),
-        "",
-        "## Overdue action items",
-        "",
+        Heading("Overdue action items"),
         table(
-            ("Item", "Description", "Owner", "Due"),
+            ("Item", Column("Description", wide=True), "Owner", "Due"),
             (
                 [
-                    urls.link(here, urls.postmortem(i.postmortem_id), i.global_id),
-                    md(i.description),
-                    md(i.owner or "(unowned)"),
+                    here.link(urls.postmortem(i.postmortem_id), i.global_id),
+                    i.description,
+                    i.owner or "(unowned)",
                     fmt_date(i.due),
                 ]
                 for i in overdue
             ),
         ),
-        "",
-        "## Latest incidents",
-        "",
+        Heading("Latest incidents"),
         table(
-            ("ID", "Title", "Severity", "Failure modes", "Status", "Detected"),
-            (incident_row(site, here, i)[:6] for i in site.incidents[:LATEST]),
+            COLUMNS[:SHORT],
+            (incident_row(site, here, i)[:SHORT] for i in site.incidents[:LATEST]),
         ),
-        "",
-        f"All incidents: {urls.link(here, urls.INCIDENTS, 'the incident database')}.",
-    ]
-    return "\n".join(parts)
+        Markup("<p>{}{}.</p>").format(
+            text("All incidents: "), here.link(urls.INCIDENTS, "the incident database")
+        ),
+    )

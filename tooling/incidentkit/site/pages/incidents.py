@@ -4,110 +4,122 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from markupsafe import Markup
+
 from incidentkit import metrics
 from incidentkit.config import SEVERITIES
 from incidentkit.records.model import EvalCase, Incident
 from incidentkit.site import urls
 from incidentkit.site.context import SiteData
-from incidentkit.site.html import esc, fmt_hours, fmt_time, md, render_body, sort_key
+from incidentkit.site.generated import GeneratedPage, Heading, Here
+from incidentkit.site.html import element, fmt_hours, fmt_time, join, render_body, sort_key, text
 from incidentkit.site.widgets import (
+    NONE,
+    Column,
     facts,
     filters,
-    id_link,
+    listing,
+    notice,
     severity_badge,
     status_badge,
     table,
 )
 
 STATUSES = ("open", "mitigated", "resolved", "closed")
-HEADERS = (
-    "ID",
-    "Title",
-    "Severity",
-    "Failure modes",
-    "Status",
-    "Detected",
-    "Time to detection",
-    "Time to resolution",
-    "Eval cases",
-    "Post-mortem",
+COLUMNS = (
+    Column("ID"),
+    Column("Title", wide=True),
+    Column("Severity"),
+    Column("Failure modes", secondary=True),
+    Column("Status"),
+    Column("Detected", secondary=True),
+    Column("Time to detection", secondary=True),
+    Column("Time to resolution", secondary=True),
+    Column("Eval cases", secondary=True),
+    Column("Post-mortem", secondary=True),
 )
+SHORT = 6  # the first columns, for the dashboard and taxonomy pages
 
 
-def pages(site: SiteData) -> Iterator[tuple[str, str]]:
+def pages(site: SiteData) -> Iterator[tuple[str, GeneratedPage]]:
     yield urls.INCIDENTS, index(site)
     for incident in site.incidents:
         yield urls.incident(incident.id), incident_page(site, incident)
+
+
+def left_out_notice(site: SiteData) -> Markup:
+    """The visible list of records a non-strict build leaves out."""
+    return notice(
+        f"{len(site.left_out)} records are not shown: they have lint errors (run incidentkit lint)",
+        site.left_out,
+    )
 
 
 def is_approx(incident: Incident, *fields: str) -> bool:
     return any(f in incident.approximate for f in fields)
 
 
-def ttd_text(incident: Incident) -> str:
+def ttd_text(incident: Incident) -> Markup:
     hours = metrics.time_to_detection(incident)
-    text = fmt_hours(hours, is_approx(incident, "started_at", "detected_at"))
-    return sort_key(text, "" if hours is None else f"{hours:.4f}")
+    shown = fmt_hours(hours, is_approx(incident, "started_at", "detected_at"))
+    return sort_key(shown, "" if hours is None else f"{hours:.4f}")
 
 
-def ttr_text(incident: Incident) -> str:
+def ttr_text(incident: Incident) -> Markup:
     hours = metrics.time_to_resolution(incident)
-    text = fmt_hours(hours, is_approx(incident, "detected_at", "resolved_at"))
-    return sort_key(text, "" if hours is None else f"{hours:.4f}")
+    shown = fmt_hours(hours, is_approx(incident, "detected_at", "resolved_at"))
+    return sort_key(shown, "" if hours is None else f"{hours:.4f}")
 
 
-def detected_text(incident: Incident) -> str:
+def detected_text(incident: Incident) -> Markup:
     moment = incident.detected_at
-    text = fmt_time(moment, is_approx(incident, "detected_at"))
-    return sort_key(text, moment.timestamp() if moment else "")
+    shown = fmt_time(moment, is_approx(incident, "detected_at"))
+    return sort_key(shown, moment.timestamp() if moment else "")
 
 
-def row(site: SiteData, here: str, incident: Incident) -> list[str]:
+def taxonomy_links(here: Here, dimension: str, values: tuple[str, ...]) -> Markup:
+    return join(here.link(urls.taxonomy_value(dimension, v), v) for v in values) or NONE
+
+
+def row(site: SiteData, here: Here, incident: Incident) -> list[object]:
     pms = site.postmortems_for(incident.id)
     return [
-        urls.link(here, urls.incident(incident.id), incident.id),
-        md(incident.title),
+        here.link(urls.incident(incident.id), incident.id),
+        incident.title,
         severity_badge(incident.severity),
-        ", ".join(
-            urls.link(here, urls.taxonomy_value("failure_mode", m), m)
-            for m in incident.failure_modes
-        )
-        or "—",
+        taxonomy_links(here, "failure_mode", incident.failure_modes),
         status_badge(incident.status),
         detected_text(incident),
         ttd_text(incident),
         ttr_text(incident),
         str(len(site.cases_for(incident.id))),
-        ", ".join(urls.link(here, urls.postmortem(p.id), p.id) for p in pms) or "—",
+        join(here.link(urls.postmortem(p.id), p.id) for p in pms) or NONE,
     ]
 
 
-def index(site: SiteData) -> str:
-    here = urls.INCIDENTS
+def index(site: SiteData) -> GeneratedPage:
+    here = site.here(urls.INCIDENTS)
     modes = sorted({m for i in site.incidents for m in i.failure_modes})
     severities = [s for s in SEVERITIES if any(i.severity == s for i in site.incidents)]
     severities += sorted({i.severity for i in site.incidents if i.severity} - set(severities))
     statuses = [s for s in STATUSES if any(i.status == s for i in site.incidents)]
-    return "\n".join(
-        [
-            "# Incidents",
-            "",
-            f"{len(site.incidents)} incidents, newest first. Click a column heading to sort; "
-            "durations marked ~ come from approximate timestamps.",
-            filters(
-                "incidents",
-                [("Severity", 2, severities), ("Failure mode", 3, modes), ("Status", 4, statuses)],
-            ),
-            table(HEADERS, (row(site, here, i) for i in site.incidents), table_id="incidents"),
-        ]
+    return GeneratedPage("Incidents").add(
+        left_out_notice(site),
+        f"{len(site.incidents)} incidents, newest first. Click a column heading to sort; "
+        "durations marked ~ come from approximate timestamps.",
+        filters(
+            "incidents",
+            [("Severity", 2, severities), ("Failure mode", 3, modes), ("Status", 4, statuses)],
+        ),
+        table(COLUMNS, (row(site, here, i) for i in site.incidents), table_id="incidents"),
     )
 
 
-def incident_page(site: SiteData, incident: Incident) -> str:
-    here = urls.incident(incident.id)
+def incident_page(site: SiteData, incident: Incident) -> GeneratedPage:
+    here = site.here(urls.incident(incident.id))
     approx = incident.approximate
     title = f"{incident.id}: {incident.title}" if incident.title else incident.id
-    fact_rows = [
+    fact_rows: list[tuple[str, object]] = [
         ("Severity", severity_badge(incident.severity)),
         ("Status", status_badge(incident.status)),
         ("Near miss", "yes" if incident.near_miss else "no"),
@@ -117,62 +129,61 @@ def incident_page(site: SiteData, incident: Incident) -> str:
         ("Resolved", fmt_time(incident.resolved_at, "resolved_at" in approx)),
         ("Time to detection", ttd_text(incident)),
         ("Time to resolution", ttr_text(incident)),
-        ("Detection", esc(incident.detection or "—")),
-        ("Agent", esc(incident.agent or "—")),
-        ("Agent version", esc(incident.agent_version or "—")),
+        ("Detection", incident.detection or "—"),
+        ("Agent", incident.agent or "—"),
+        ("Agent version", incident.agent_version or "—"),
         (
             "Affected users",
-            esc(incident.affected_users if incident.affected_users is not None else "unknown"),
+            incident.affected_users if incident.affected_users is not None else "unknown",
         ),
     ]
-    parts = [f"# {md(title)}", "", facts(fact_rows), ""]
     taxonomy = [
-        "Failure modes: "
-        + (
-            ", ".join(
-                urls.link(here, urls.taxonomy_value("failure_mode", m), m)
-                for m in incident.failure_modes
-            )
-            or "—"
-        )
+        text("Failure modes: ") + taxonomy_links(here, "failure_mode", incident.failure_modes)
     ]
     if incident.detection:
         taxonomy.append(
-            "Detected by: "
-            + urls.link(
-                here, urls.taxonomy_value("detection", incident.detection), incident.detection
-            )
+            text("Detected by: ")
+            + here.link(urls.taxonomy_value("detection", incident.detection), incident.detection)
         )
     if incident.tags:
-        taxonomy.append(
-            "Tags: "
-            + ", ".join(urls.link(here, urls.taxonomy_value("tag", t), t) for t in incident.tags)
-        )
-    parts += [f"- {line}" for line in taxonomy] + [""]
+        taxonomy.append(text("Tags: ") + taxonomy_links(here, "tag", incident.tags))
+    page = GeneratedPage(title, tags=incident.tags, record=incident.path)
+    page.add(facts(fact_rows), listing(taxonomy))
     if approx:
-        parts += [f"Timestamps marked ~ are approximate: {md(', '.join(approx))}.", ""]
+        page.add(f"Timestamps marked ~ are approximate: {', '.join(approx)}.")
     if incident.waiver:
-        parts += [
-            '!!! note "Regression waiver"',
-            f"    {md(incident.waiver.reason)} (approved by {md(incident.waiver.approved_by)})",
-            "",
-        ]
-    parts += ["## Post-mortem", ""]
+        page.add(
+            notice(
+                "Regression waiver",
+                [f"{incident.waiver.reason} (approved by {incident.waiver.approved_by})"],
+            )
+        )
     pms = site.postmortems_for(incident.id)
-    parts += [
-        f"- {urls.link(here, urls.postmortem(p.id), p.id)}: {md(p.title)} ({md(p.status or 'no status')})"
-        for p in pms
-    ] or ["No post-mortem yet."]
-    parts += ["", "## Eval cases", "", cases_table(site.cases_for(incident.id)), ""]
-    parts += ["## Related incidents", ""]
-    related = related_incidents(site, incident)
-    parts += [
-        f"- {id_link(here, urls.incident(r) if r in site.incident_ids else None, r)}"
-        + (f": {md(site_title(site, r))}" if r in site.incident_ids else "")
-        for r in related
-    ] or ["None."]
-    parts += ["", "## Report", "", render_body(incident.doc.body)]
-    return "\n".join(parts)
+    page.add(
+        Heading("Post-mortem"),
+        listing(
+            (
+                here.link(urls.postmortem(p.id), p.id)
+                + text(f": {p.title} ({p.status or 'no status'})")
+                for p in pms
+            ),
+            empty="No post-mortem yet.",
+        ),
+        Heading("Eval cases"),
+        cases_table(site.cases_for(incident.id)),
+        Heading("Related incidents"),
+        listing(
+            (
+                here.link(urls.incident(r) if r in site.incident_ids else None, r)
+                + (text(f": {site_title(site, r)}") if r in site.incident_ids else Markup(""))
+                for r in related_incidents(site, incident)
+            ),
+            empty="None.",
+        ),
+        Heading("Report"),
+        render_body(incident.doc.body),
+    )
+    return page
 
 
 def site_title(site: SiteData, incident_id: str) -> str:
@@ -187,24 +198,31 @@ def related_incidents(site: SiteData, incident: Incident) -> list[str]:
     return [r for r in dict.fromkeys(found) if r != incident.id]
 
 
-def cases_table(cases: list[EvalCase]) -> str:
+def cases_table(cases: list[EvalCase]) -> Markup:
     rows = []
     for case in cases:
         v = case.verification
         rows.append(
             [
-                md(case.id),
-                md(case.tier or "—"),
-                md(case.path),
+                case.id,
+                case.tier or "—",
+                element("code", case.path),
                 "verified" if case.verified else "not verified",
-                md(v.fails_on) if v and v.fails_on else "—",
-                md(v.passes_on) if v and v.passes_on else "—",
+                v.fails_on if v and v.fails_on else "—",
+                v.passes_on if v and v.passes_on else "—",
                 reproduced_text(case),
             ]
         )
-    return table(
-        ("Case", "Tier", "File", "Verification", "Fails on", "Passes on", "Reproduced"), rows
+    columns = (
+        Column("Case"),
+        Column("Tier"),
+        Column("File", secondary=True),
+        Column("Verification"),
+        Column("Fails on", secondary=True),
+        Column("Passes on", secondary=True),
+        Column("Reproduced", secondary=True),
     )
+    return table(columns, rows)
 
 
 def reproduced_text(case: EvalCase) -> str:
@@ -215,4 +233,4 @@ def reproduced_text(case: EvalCase) -> str:
     failures, runs = counts
     agent = (case.reproduction or {}).get("agent")
     where = f" on {agent}" if isinstance(agent, str) and agent else ""
-    return md(f"{failures}/{runs} ({failures / runs:.0%}){where}")
+    return f"{failures}/{runs} ({failures / runs:.0%}){where}"

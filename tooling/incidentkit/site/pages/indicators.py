@@ -6,39 +6,37 @@ from collections.abc import Iterator
 
 from incidentkit.site import urls
 from incidentkit.site.context import SiteData
-from incidentkit.site.html import md
+from incidentkit.site.generated import GeneratedPage
 from incidentkit.site.pages.postmortems import incident_links
-from incidentkit.site.widgets import table
+from incidentkit.site.widgets import Column, table
 
 
-def pages(site: SiteData) -> Iterator[tuple[str, str]]:
+def pages(site: SiteData) -> Iterator[tuple[str, GeneratedPage]]:
     yield urls.INDICATORS, page(site)
 
 
-def page(site: SiteData) -> str:
-    here = urls.INDICATORS
+def page(site: SiteData) -> GeneratedPage:
+    here = site.here(urls.INDICATORS)
     rows = [
         [
-            md(x.metric),
-            md(x.threshold),
+            x.metric,
+            x.threshold,
             incident_links(site, here, pm.incidents),
-            urls.link(here, urls.postmortem(pm.id), pm.id),
-            md(x.description),
+            here.link(urls.postmortem(pm.id), pm.id),
+            x.description,
         ]
         for pm in site.postmortems
         for x in pm.leading_indicators
     ]
-    return "\n".join(
-        [
-            "# Leading indicators",
-            "",
-            "Signals that, if watched, would have shown each incident 24-48 hours earlier. "
-            "Check that every one is on a monitoring dashboard with an alert at its threshold.",
-            "",
-            table(
-                ("Metric", "Threshold", "Would have caught", "Post-mortem", "Evidence"),
-                rows,
-                table_id="indicators",
-            ),
-        ]
+    columns = (
+        Column("Metric"),
+        Column("Threshold"),
+        Column("Would have caught", secondary=True),
+        Column("Post-mortem", secondary=True),
+        Column("Evidence", wide=True),
+    )
+    return GeneratedPage("Leading indicators").add(
+        "Signals that, if watched, would have shown each incident 24-48 hours earlier. "
+        "Check that every one is on a monitoring dashboard with an alert at its threshold.",
+        table(columns, rows, table_id="indicators"),
     )

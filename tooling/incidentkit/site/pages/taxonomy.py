@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from markupsafe import Markup
+
 from incidentkit import metrics
 from incidentkit.records.model import Incident
 from incidentkit.site import urls
 from incidentkit.site.context import SiteData
-from incidentkit.site.html import md
+from incidentkit.site.generated import GeneratedPage, Heading
+from incidentkit.site.html import text
+from incidentkit.site.pages.incidents import COLUMNS, SHORT
 from incidentkit.site.pages.incidents import row as incident_row
 from incidentkit.site.widgets import table
 
@@ -48,68 +52,59 @@ def by_slug(values: dict[str, list[Incident]], dimension: str) -> dict[str, list
     return pages
 
 
-def pages(site: SiteData) -> Iterator[tuple[str, str]]:
+def pages(site: SiteData) -> Iterator[tuple[str, GeneratedPage]]:
     all_groups = {d: groups(site, d) for d in TITLES}
-    yield urls.TAXONOMY, index(all_groups)
-    yield urls.TAGS, tags_index(all_groups["tag"])
+    yield urls.TAXONOMY, index(site, all_groups)
+    yield urls.TAGS, tags_index(site, all_groups["tag"])
     for dimension, values in all_groups.items():
         for path, names in by_slug(values, dimension).items():
             incidents = list(dict.fromkeys(i for n in names for i in values[n]))
             yield path, value_page(site, path, dimension, names, incidents)
 
 
-def index(all_groups: dict[str, dict[str, list[Incident]]]) -> str:
-    here = urls.TAXONOMY
-    parts = ["# Taxonomy", ""]
+def index(site: SiteData, all_groups: dict[str, dict[str, list[Incident]]]) -> GeneratedPage:
+    here = site.here(urls.TAXONOMY)
+    page = GeneratedPage("Taxonomy")
     for dimension, values in all_groups.items():
         if dimension == "tag":
             continue
-        parts += [f"## {md(TITLES[dimension])}", ""]
-        parts.append(
+        page.add(
+            Heading(TITLES[dimension]),
             table(
                 (TITLES[dimension], "Incidents"),
                 (
-                    [urls.link(here, urls.taxonomy_value(dimension, v), v), str(len(group))]
+                    [here.link(urls.taxonomy_value(dimension, v), v), str(len(group))]
                     for v, group in values.items()
                 ),
-            )
-        )
-        parts.append("")
-    parts.append(f"Free tags: {urls.link(here, urls.TAGS, 'all tags')}.")
-    return "\n".join(parts)
-
-
-def tags_index(values: dict[str, list[Incident]]) -> str:
-    here = urls.TAGS
-    return "\n".join(
-        [
-            "# Tags",
-            "",
-            table(
-                ("Tag", "Incidents"),
-                (
-                    [urls.link(here, urls.taxonomy_value("tag", t), t), str(len(group))]
-                    for t, group in sorted(values.items())
-                ),
             ),
-        ]
+        )
+    return page.add(
+        Markup("<p>{}{}.</p>").format(text("Free tags: "), here.link(urls.TAGS, "all tags"))
+    )
+
+
+def tags_index(site: SiteData, values: dict[str, list[Incident]]) -> GeneratedPage:
+    here = site.here(urls.TAGS)
+    return GeneratedPage("Tags").add(
+        table(
+            ("Tag", "Incidents"),
+            (
+                [here.link(urls.taxonomy_value("tag", t), t), str(len(group))]
+                for t, group in sorted(values.items())
+            ),
+        )
     )
 
 
 def value_page(
-    site: SiteData, here: str, dimension: str, names: list[str], incidents: list[Incident]
-) -> str:
+    site: SiteData, path: str, dimension: str, names: list[str], incidents: list[Incident]
+) -> GeneratedPage:
+    here = site.here(path)
     title = f"{TITLES[dimension]}: {' / '.join(names)}"
     incidents = sorted(incidents, key=lambda i: i.id, reverse=True)
-    return "\n".join(
-        [
-            f"# {md(title)}",
-            "",
-            f"{len(incidents)} incidents. {urls.link(here, urls.TAXONOMY, 'Whole taxonomy')}.",
-            "",
-            table(
-                ("ID", "Title", "Severity", "Failure modes", "Status", "Detected"),
-                (incident_row(site, here, i)[:6] for i in incidents),
-            ),
-        ]
+    return GeneratedPage(title).add(
+        Markup("<p>{}{}.</p>").format(
+            text(f"{len(incidents)} incidents. "), here.link(urls.TAXONOMY, "Whole taxonomy")
+        ),
+        table(COLUMNS[:SHORT], (incident_row(site, here, i)[:SHORT] for i in incidents)),
     )

@@ -10,12 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from markupsafe import Markup
+
 from incidentkit import metrics
 from incidentkit.config import SEVERITIES
 from incidentkit.records.model import Incident
 from incidentkit.site import charts, urls
 from incidentkit.site.context import SiteData
-from incidentkit.site.html import fmt_hours, md
+from incidentkit.site.generated import GeneratedPage, Heading
+from incidentkit.site.html import fmt_hours
 from incidentkit.site.widgets import table
 
 
@@ -34,7 +37,7 @@ def quarter_rows(incidents: list[Incident]) -> list[QuarterRow]:
     ]
 
 
-def pages(site: SiteData) -> Iterator[tuple[str, str]]:
+def pages(site: SiteData) -> Iterator[tuple[str, GeneratedPage]]:
     yield urls.TRENDS, page(site)
 
 
@@ -83,69 +86,56 @@ def chart_files(site: SiteData) -> Iterator[tuple[str, bytes]]:
     )
 
 
-def page(site: SiteData) -> str:
-    here = urls.TRENDS
+def page(site: SiteData) -> GeneratedPage:
+    here = site.here(urls.TRENDS)
     rows = quarter_rows(site.incidents)
 
-    def img(name: str, alt: str) -> str:
-        return f"![{md(alt)}]({urls.rel(here, urls.chart(name))})"
+    def img(name: str, alt: str) -> Markup:
+        # The chart is a file of this site: no request leaves it.
+        return Markup("<p>{}</p>").format(
+            Markup('<img src="{}" alt="{}" class="ik-chart">').format(
+                here.href(urls.chart(name)), alt
+            )
+        )
 
     modes = metrics.count_by(site.incidents, lambda i: i.failure_modes)
     gaps = metrics.evaluation_gap_counts(site.postmortems)
     causes = metrics.root_cause_counts(site.postmortems)
     detection = metrics.count_by(site.incidents, lambda i: i.detection)
-    return "\n".join(
-        [
-            "# Trends",
-            "",
-            "Quarters are calendar quarters of `detected_at` in UTC.",
-            "",
-            "## Time to detection and resolution",
-            "",
-            img("mttd-mttr", "Median MTTD and MTTR by quarter"),
-            "",
-            table(
-                ("Quarter", "Incidents", "MTTD median", "MTTD p90", "MTTR median", "MTTR p90"),
-                (
-                    [
-                        md(r.quarter),
-                        str(r.incidents),
-                        fmt_hours(r.mttd.median_hours),
-                        fmt_hours(r.mttd.p90_hours),
-                        fmt_hours(r.mttr.median_hours),
-                        fmt_hours(r.mttr.p90_hours),
-                    ]
-                    for r in rows
-                ),
-                table_id="quarters",
+    return GeneratedPage("Trends").add(
+        "Quarters are calendar quarters of detected_at in UTC.",
+        Heading("Time to detection and resolution"),
+        img("mttd-mttr", "Median MTTD and MTTR by quarter"),
+        table(
+            ("Quarter", "Incidents", "MTTD median", "MTTD p90", "MTTR median", "MTTR p90"),
+            (
+                [
+                    r.quarter,
+                    str(r.incidents),
+                    fmt_hours(r.mttd.median_hours),
+                    fmt_hours(r.mttd.p90_hours),
+                    fmt_hours(r.mttr.median_hours),
+                    fmt_hours(r.mttr.p90_hours),
+                ]
+                for r in rows
             ),
-            "",
-            "## Failure modes",
-            "",
-            img("failure-modes", "Incidents by failure mode and quarter"),
-            "",
-            table(
-                ("Failure mode", "Incidents"),
-                (
-                    [urls.link(here, urls.taxonomy_value("failure_mode", m), m), str(n)]
-                    for m, n in modes.items()
-                ),
+            table_id="quarters",
+        ),
+        Heading("Failure modes"),
+        img("failure-modes", "Incidents by failure mode and quarter"),
+        table(
+            ("Failure mode", "Incidents"),
+            (
+                [here.link(urls.taxonomy_value("failure_mode", m), m), str(n)]
+                for m, n in modes.items()
             ),
-            "",
-            "## Severity",
-            "",
-            img("severity", "Incidents by severity and quarter"),
-            "",
-            "## Detection channels",
-            "",
-            table(("Detection", "Incidents"), ([md(d), str(n)] for d, n in detection.items())),
-            "",
-            "## Evaluation gaps and root causes",
-            "",
-            img("gap-types", "Evaluation gaps by type"),
-            "",
-            table(("Gap type", "Gaps"), ([md(t), str(n)] for t, n in gaps.items())),
-            "",
-            table(("Root cause", "Causes"), ([md(c), str(n)] for c, n in causes.items())),
-        ]
+        ),
+        Heading("Severity"),
+        img("severity", "Incidents by severity and quarter"),
+        Heading("Detection channels"),
+        table(("Detection", "Incidents"), ([d, str(n)] for d, n in detection.items())),
+        Heading("Evaluation gaps and root causes"),
+        img("gap-types", "Evaluation gaps by type"),
+        table(("Gap type", "Gaps"), ([t, str(n)] for t, n in gaps.items())),
+        table(("Root cause", "Causes"), ([c, str(n)] for c, n in causes.items())),
     )

@@ -1,0 +1,510 @@
+"""Ways a pull request could pass the gate without real coverage, each in a real git repository.
+
+Every test builds `main` with one S3 incident and its case, branches `pr`
+from it, commits the attack on `pr` and runs `incidentkit gate --base main`:
+the attack exits 1 with a message that names why, and its control passes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import RunCli, case_text, incident_text
+from gitrepo import GitRepo
+
+INC1 = "incidents/INC-2026-0001-stale-refund-window.md"
+INC2 = "incidents/INC-2026-0002-refund-without-approval.md"
+CASE1 = "evals/regression/refund-window.yaml"
+CASE2 = "evals/regression/approval.yaml"
+WAIVER = 'regression_waiver:\n  reason: the agent was retired\n  approved_by: "@maria-k"\n'
+
+
+@pytest.fixture
+def repo(tmp_path: Path, git_env: None) -> Iterator[GitRepo]:
+    r = GitRepo(tmp_path / "repo")
+    r.write(INC1, incident_text())
+    r.write(CASE1, case_text())
+    r.commit("base", "2026-03-04T10:00:00Z")
+    r.branch("pr")
+    yield r
+    r.close()
+
+
+def s1(extra: str = "", id: str = "INC-2026-0002", **kw: str) -> str:
+    return incident_text(id=id, severity="S1", extra=extra, **kw)
+
+
+def gate(run_cli: RunCli, root: Path, *args: str, expect: int | None) -> dict[str, Any]:
+    result = run_cli("-C", root, "gate", "--base", "main", "--format", "json", *args, expect=expect)
+    doc: dict[str, Any] = json.loads(result.stdout)
+    return doc
+
+
+def messages(doc: dict[str, Any], rule: str) -> str:
+    return "\n".join(f["message"] for f in doc["findings"] if f["rule"] == rule)
+
+
+PY_TEST = """\
+import pytest
+
+{module}
+{decorators}
+@pytest.mark.incident(id="INC-2026-0002")
+@pytest.mark.tier(name="regression")
+def test_no_refund_without_approval() -> None:
+    assert "refund" not in "escalated"
+"""
+
+
+def python_case(decorators: str = "", module: str = "") -> str:
+    return PY_TEST.format(decorators=decorators, module=module)
+
+
+# -- a case counts only when it runs and checks something --------------------
+
+
+def test_unedited_new_eval_case_does_not_count(repo: GitRepo, run_cli: RunCli) -> None:
+    repo.write(INC2, s1())
+    repo.commit("S1", "2026-03-05T10:00:00Z")
+    run_cli("-C", repo.root, "new", "eval", "--incident", "INC-2026-0002", "--id", "approval")
+    repo.commit("its case, as `new eval` wrote it", "2026-03-05T11:00:00Z")
+    doc = gate(run_cli, repo.root, expect=1)
+    no_case = messages(doc, "gate-no-case")
+    assert "approval (evals/regression/approval.yaml): not finished" in no_case
+    assert "still holds the template's 'TODO: " in no_case
+    assert messages(doc, "placeholder")  # and lint names every placeholder left
+
+
+@pytest.mark.parametrize(
+    ("decorators", "module", "reason"),
+    [
+        ("@pytest.mark.skip(reason='flaky')", "", "skipped by @pytest.mark.skip"),
+        ("@pytest.mark.skip", "", "skipped by @pytest.mark.skip"),
+        ("@pytest.mark.xfail", "", "expected to fail (xfail)"),
+        ("@pytest.mark.xfail(reason='known')", "", "expected to fail (xfail)"),
+        ("@pytest.mark.skipif(True, reason='x')", "", "skipped: @pytest.mark.skipif(True)"),
+        ("@pytest.mark.skipif('1 == 1')", "", "skipped: @pytest.mark.skipif('1 == 1')"),
+        ("", "pytestmark = pytest.mark.skip", "skipped by @pytest.mark.skip"),
+        ("", "pytestmark = [pytest.mark.xfail(strict=True)]", "expected to fail (xfail)"),
+        (
+            "",
+            "pytest.skip('later', allow_module_level=True)",
+            "the module is skipped by pytest.skip() on line 3",
+        ),
+        ("", "__test__ = False", "the module sets __test__ = False"),
+        ("", "later = pytest.mark.skip\n", "skipped by @pytest.mark.skip"),
+    ],
+)
+def test_unconditionally_skipped_python_test_does_not_count(
+    repo: GitRepo, run_cli: RunCli, decorators: str, module: str, reason: str
+) -> None:
+    if module.startswith("later"):
+        decorators = "@later"
+    repo.write(INC2, s1())
+    repo.write("evals/regression/test_approval.py", python_case(decorators, module))
+    repo.commit("S1 with a test that never runs", "2026-03-05T10:00:00Z")
+    doc = gate(run_cli, repo.root, expect=1)
+    assert reason in messages(doc, "gate-no-case")
+
+
+def test_test_in_a_file_pytest_never_collects_does_not_count(
+    repo: GitRepo, run_cli: RunCli
+) -> None:
+    repo.write(INC2, s1())
+    repo.write("evals/regression/helpers.py", python_case())
+    repo.commit("S1 with its test in helpers.py", "2026-03-05T10:00:00Z")
+    doc = gate(run_cli, repo.root, expect=1)
+    assert "pytest does not collect helpers.py: the name matches no python_files pattern" in (
+        messages(doc, "gate-no-case")
+    )
+
+
+def test_the_repositorys_pytest_patterns_decide_what_is_collected(
+    repo: GitRepo, run_cli: RunCli
+) -> None:
+    pyproject = (repo.root / "pyproject.toml").read_text(encoding="utf-8")
+    repo.write(
+        "pyproject.toml",
+        pyproject + '\n[tool.pytest.ini_options]\npython_files = ["check_*.py"]\n',
+    )
+    repo.commit("our tests are check_*.py", "2026-03-04T11:00:00Z")
+    repo.checkout("main")
+    repo.merge("pr", "2026-03-04T12:00:00Z")
+    repo.checkout("pr")
+    repo.write(INC2, s1())
+    repo.write("evals/regression/check_approval.py", python_case())
+    repo.commit("S1 with a check_ test", "2026-03-05T10:00:00Z")
+    gate(run_cli, repo.root, expect=0)
+    repo.move("evals/regression/check_approval.py", "evals/regression/test_approval.py")
+    repo.commit(
+        "renamed to the default pattern, which this repository does not use", "2026-03-05T11:00:00Z"
+    )
+    doc = gate(run_cli, repo.root, expect=1)
+    assert "(check_*.py; pyproject.toml [tool.pytest.ini_options])" in messages(doc, "gate-no-case")
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        ("    pass\n", "the test body is empty"),
+        ('    """Docstring only."""\n', "the test body is empty"),
+        ("    pytest.skip('todo')\n    assert False\n", "calls pytest.skip() on line"),
+    ],
+)
+def test_test_that_checks_nothing_does_not_count(
+    repo: GitRepo, run_cli: RunCli, body: str, reason: str
+) -> None:
+    source = python_case().split("def test_", 1)[0] + "def test_x() -> None:\n" + body
+    repo.write(INC2, s1())
+    repo.write("evals/regression/test_approval.py", source)
+    repo.commit("S1 with an empty test", "2026-03-05T10:00:00Z")
+    assert reason in messages(gate(run_cli, repo.root, expect=1), "gate-no-case")
+
+
+def test_a_marked_test_redefined_later_does_not_count(repo: GitRepo, run_cli: RunCli) -> None:
+    source = python_case() + "\n\ndef test_no_refund_without_approval() -> None:\n    assert True\n"
+    repo.write(INC2, s1())
+    repo.write("evals/regression/test_approval.py", source)
+    repo.commit("S1 whose test is shadowed", "2026-03-05T10:00:00Z")
+    assert "is defined again on line 11" in messages(
+        gate(run_cli, repo.root, expect=1), "gate-no-case"
+    )
+
+
+def test_conditional_skip_counts_and_is_marked_conditional(repo: GitRepo, run_cli: RunCli) -> None:
+    decorator = "@pytest.mark.skipif(sys.platform == 'win32', reason='posix only')"
+    repo.write(INC2, s1())
+    repo.write("evals/regression/test_approval.py", python_case(decorator, "import sys"))
+    repo.commit("S1 with a posix-only test", "2026-03-05T10:00:00Z")
+    gate(run_cli, repo.root, expect=0)
+    coverage = json.loads(run_cli("-C", repo.root, "coverage", "--format", "json").stdout)
+    (inc,) = [i for i in coverage["incidents"] if i["id"] == "INC-2026-0002"]
+    (case,) = inc["cases"]
+    assert case["counts"] is True
+    assert case["conditional"] == "@pytest.mark.skipif(sys.platform == 'win32')"
+
+
+def test_criteria_only_case_needs_a_judge(repo: GitRepo, run_cli: RunCli) -> None:
+    criteria = case_text(id="approval", incidents="[INC-2026-0002]").replace(
+        '  - contains: "24 hours"\n', '  - criteria: "Escalates instead of refunding."\n'
+    )
+    repo.write(INC2, s1())
+    repo.write(CASE2, criteria)
+    repo.commit("S1 with a criteria-only case", "2026-03-05T10:00:00Z")
+    doc = gate(run_cli, repo.root, expect=1)
+    assert "needs a judge" in messages(doc, "gate-no-case")
+    # with a judge configured on the base, the same case counts
+    repo.checkout("main")
+    pyproject = (repo.root / "pyproject.toml").read_text(encoding="utf-8")
+    repo.write(
+        "pyproject.toml", pyproject + '\n[tool.incidentkit.judge]\ncallable = "judge:score"\n'
+    )
+    repo.commit("a judge", "2026-03-05T11:00:00Z")
+    repo.checkout("pr")
+    repo.merge("main", "2026-03-05T12:00:00Z")
+    gate(run_cli, repo.root, expect=0)
+
+
+@pytest.mark.parametrize(
+    "expected",
+    ["expected: []\n", "expected:\n  - contains: ''\n", "expected:\n  - sounds-right: true\n"],
+)
+def test_case_without_a_runnable_check_does_not_count(
+    repo: GitRepo, run_cli: RunCli, expected: str
+) -> None:
+    text = case_text(id="approval", incidents="[INC-2026-0002]").split("expected:")[0] + expected
+    repo.write(INC2, s1())
+    repo.write(CASE2, text)
+    repo.commit("S1 with a case that checks nothing", "2026-03-05T10:00:00Z")
+    no_case = messages(gate(run_cli, repo.root, expect=1), "gate-no-case")
+    assert "approval (evals/regression/approval.yaml): " in no_case
+    assert "no `expected` check" in no_case or "cannot run: expected[0]" in no_case
+
+
+# -- the merge base's settings judge the PR ------------------------------------
+
+
+def with_pyproject(repo: GitRepo, extra: str) -> None:
+    pyproject = (repo.root / "pyproject.toml").read_text(encoding="utf-8")
+    repo.write("pyproject.toml", pyproject + extra)
+
+
+@pytest.mark.parametrize(
+    "relaxed",
+    [
+        "regression_severities = []\n",
+        'since = "2099-01-01"\n',
+        'regression_statuses = ["closed"]\n',
+        'counting_tiers = ["safety-critical"]\n',
+    ],
+)
+def test_pr_cannot_relax_the_policy_that_judges_it(
+    repo: GitRepo, run_cli: RunCli, relaxed: str
+) -> None:
+    with_pyproject(repo, relaxed)  # appended to [tool.incidentkit.policy]
+    repo.write(INC2, s1())
+    repo.commit("S1 without a case, and a friendlier policy", "2026-03-05T10:00:00Z")
+    doc = gate(run_cli, repo.root, expect=1)
+    assert "INC-2026-0002 (S1, resolved) has no linked eval case" in messages(doc, "gate-no-case")
+    (notice,) = doc["notices"]
+    assert notice["rule"] == "gate-settings-changed"
+    assert notice["path"] == "pyproject.toml"
+    assert "[tool.incidentkit.policy]" in notice["message"]
+    assert "judged by the merge base's settings" in notice["message"]
+
+
+def test_pr_that_breaks_the_config_is_judged_and_blocked(repo: GitRepo, run_cli: RunCli) -> None:
+    with_pyproject(repo, 'counting_tiers = ["nothing"]\n')
+    repo.write(INC2, s1())
+    repo.commit("S1 without a case, and a config no command can load", "2026-03-05T10:00:00Z")
+    doc = gate(run_cli, repo.root, expect=1)
+    assert "'nothing' is not one of" in messages(doc, "gate-settings-invalid")
+    assert "INC-2026-0002" in messages(doc, "gate-no-case")
+
+
+def test_pr_cannot_point_paths_somewhere_empty(repo: GitRepo, run_cli: RunCli) -> None:
+    with_pyproject(repo, '\n[tool.incidentkit.paths]\nincidents = "elsewhere"\n')
+    repo.write("elsewhere/.gitkeep", "")
+    repo.write(INC2, s1())
+    repo.commit("S1, and incidents read from an empty folder", "2026-03-05T10:00:00Z")
+    doc = gate(run_cli, repo.root, expect=1)
+    assert "INC-2026-0002" in messages(doc, "gate-no-case")
+    assert "[tool.incidentkit.paths]" in doc["notices"][0]["message"]
+
+
+def test_pr_cannot_switch_off_the_schema_rule(repo: GitRepo, run_cli: RunCli) -> None:
+    with_pyproject(repo, '\n[tool.incidentkit.rules]\nschema = "off"\n')
+    repo.write(INC2, incident_text(id="INC-2026-0002", severity="S1", status="archived"))
+    repo.commit("an S1 with a status outside the schema", "2026-03-05T10:00:00Z")
+    doc = gate(run_cli, repo.root, expect=1)
+    assert "status: 'archived' is not allowed" in messages(doc, "schema")
+
+
+def test_pr_cannot_loosen_the_schemas_that_judge_it(repo: GitRepo, run_cli: RunCli) -> None:
+    schemas = Path(__file__).resolve().parents[1] / "schemas"
+    for file in schemas.glob("*.json"):
+        repo.write(f"schemas/{file.name}", file.read_text(encoding="utf-8"))
+    schema = (schemas / "incident.schema.json").read_text(encoding="utf-8")
+    repo.commit("the schemas, committed on the base", "2026-03-04T11:00:00Z")
+    repo.checkout("main")
+    repo.merge("pr", "2026-03-04T12:00:00Z")
+    repo.checkout("pr")
+    repo.write(
+        "schemas/incident.schema.json", schema.replace('"closed"', '"closed",\n"archived"', 1)
+    )
+    repo.write(INC2, incident_text(id="INC-2026-0002", severity="S1", status="archived"))
+    repo.commit(
+        "a status the policy does not cover, allowed by the PR's schema", "2026-03-05T10:00:00Z"
+    )
+    doc = gate(run_cli, repo.root, expect=1)
+    assert "status: 'archived' is not allowed" in messages(doc, "schema")
+    assert [n["path"] for n in doc["notices"]] == ["schemas/incident.schema.json"]
+
+
+def test_settings_change_alone_is_a_notice_not_a_block(repo: GitRepo, run_cli: RunCli) -> None:
+    with_pyproject(repo, "turnaround_hours = 48\n")
+    repo.write(INC2, incident_text(id="INC-2026-0002", severity="S3"))
+    repo.commit("an S3 and a tighter turnaround", "2026-03-05T10:00:00Z")
+    doc = gate(run_cli, repo.root, expect=0)
+    assert [n["rule"] for n in doc["notices"]] == ["gate-settings-changed"]
+    text = run_cli("-C", repo.root, "gate", "--base", "main").stdout
+    assert "notices (not blocking):" in text
+
+
+# -- coverage cannot be lost by relabelling ------------------------------------
+
+
+@pytest.fixture
+def covered(repo: GitRepo) -> GitRepo:
+    """main also holds an S1 incident with its one case; `pr` starts after it."""
+    repo.checkout("main")
+    repo.write(INC2, s1())
+    repo.write(CASE2, case_text(id="approval", incidents="[INC-2026-0002]"))
+    repo.commit("S1 with its case", "2026-03-05T10:00:00Z")
+    repo.repo.git.branch("-f", "pr", "main")
+    repo.checkout("pr")
+    return repo
+
+
+def test_downgrade_and_delete_the_only_case_blocks(covered: GitRepo, run_cli: RunCli) -> None:
+    covered.write(INC2, incident_text(id="INC-2026-0002", severity="S3"))
+    covered.remove(CASE2)
+    covered.commit("it was only an S3, really", "2026-03-06T10:00:00Z")
+    doc = gate(run_cli, covered.root, expect=1)
+    assert "INC-2026-0002" in messages(doc, "gate-no-case")
+    assert "judged as at the merge base (S1, resolved" in messages(doc, "gate-no-case")
+
+
+def test_downgrade_and_unlink_the_only_case_blocks(covered: GitRepo, run_cli: RunCli) -> None:
+    covered.write(INC2, incident_text(id="INC-2026-0002", severity="S3", status="open"))
+    covered.write(CASE2, case_text(id="approval", incidents="[INC-2026-0001]"))
+    covered.commit("relabel and unlink", "2026-03-06T10:00:00Z")
+    doc = gate(run_cli, covered.root, expect=1)
+    assert "takes it out of policy" in messages(doc, "gate-no-case")
+
+
+def test_downgrade_alone_keeps_the_case_and_passes(covered: GitRepo, run_cli: RunCli) -> None:
+    covered.write(INC2, incident_text(id="INC-2026-0002", severity="S3"))
+    covered.commit("re-rated, case kept", "2026-03-06T10:00:00Z")
+    gate(run_cli, covered.root, expect=0)
+
+
+def test_breaking_the_only_case_blocks(covered: GitRepo, run_cli: RunCli) -> None:
+    covered.write(
+        CASE2,
+        case_text(id="approval", incidents="[INC-2026-0002]").replace(
+            '  - contains: "24 hours"\n', '  - criteria: "Escalates."\n'
+        ),
+    )
+    covered.commit("a softer case", "2026-03-06T10:00:00Z")
+    doc = gate(run_cli, covered.root, expect=1)
+    assert "the last eval case of INC-2026-0002 (S1)" in messages(doc, "gate-last-case-removed")
+
+
+def test_deleting_the_last_case_blocks_even_with_a_new_waiver(
+    covered: GitRepo, run_cli: RunCli
+) -> None:
+    covered.write(INC2, s1(extra=WAIVER))
+    covered.remove(CASE2)
+    covered.commit("waive it and drop the case at once", "2026-03-06T10:00:00Z")
+    doc = gate(run_cli, covered.root, expect=1)
+    assert "INC-2026-0002" in messages(doc, "gate-last-case-removed")
+
+
+def test_deleting_a_covered_incident_with_its_case_blocks(
+    covered: GitRepo, run_cli: RunCli
+) -> None:
+    covered.remove(INC2)
+    covered.remove(CASE2)
+    covered.commit("it never happened", "2026-03-06T10:00:00Z")
+    doc = gate(run_cli, covered.root, expect=1)
+    assert "deletes INC-2026-0002 (S1, resolved)" in messages(doc, "gate-incident-deleted")
+
+
+def test_moving_detected_at_before_since_blocks(covered: GitRepo, run_cli: RunCli) -> None:
+    covered.checkout("main")
+    with_pyproject(covered, 'since = "2026-01-01"\n')
+    covered.commit("policy since 2026", "2026-03-05T11:00:00Z")
+    covered.checkout("pr")
+    covered.merge("main", "2026-03-05T12:00:00Z")
+    covered.write(
+        INC2,
+        incident_text(id="INC-2026-0002", severity="S1", detected_at="2025-12-31T10:00:00Z"),
+    )
+    covered.commit("it was detected last year", "2026-03-06T10:00:00Z")
+    doc = gate(run_cli, covered.root, expect=1)
+    assert "moves INC-2026-0002's detected_at before policy.since (2026-01-01)" in messages(
+        doc, "gate-since-moved"
+    )
+
+
+# -- the gate judges commits, not the work tree ---------------------------------
+
+
+def test_case_only_in_the_work_tree_does_not_count(repo: GitRepo, run_cli: RunCli) -> None:
+    repo.write(INC2, s1())
+    repo.commit("S1; its case is written but never committed", "2026-03-05T10:00:00Z")
+    repo.write(CASE2, case_text(id="approval", incidents="[INC-2026-0002]"))
+    doc = gate(run_cli, repo.root, expect=1)
+    assert "INC-2026-0002" in messages(doc, "gate-no-case")
+    assert [(n["rule"], n["path"]) for n in doc["notices"]] == [("gate-uncommitted", CASE2)]
+    assert "not part of this check" in doc["notices"][0]["message"]
+    # the local preview includes it, and says so
+    result = run_cli("-C", repo.root, "gate", "--base", "main", "--worktree")
+    assert "gate: passed (1 incident(s) touched) [work tree preview" in result.stdout
+
+
+def test_git_ignored_case_does_not_count(repo: GitRepo, run_cli: RunCli) -> None:
+    repo.write(".gitignore", "evals/regression/approval.yaml\n")
+    repo.write(INC2, s1())
+    repo.write(CASE2, case_text(id="approval", incidents="[INC-2026-0002]"))
+    repo.commit("S1; its case is ignored by git", "2026-03-05T10:00:00Z")
+    doc = gate(run_cli, repo.root, expect=1)
+    assert "INC-2026-0002" in messages(doc, "gate-no-case")
+    assert ("gate-uncommitted", CASE2) in [(n["rule"], n["path"]) for n in doc["notices"]]
+
+
+def test_uncommitted_incident_is_judged_by_the_preview(repo: GitRepo, run_cli: RunCli) -> None:
+    repo.write(INC2, s1())  # new, not committed: CI would block it
+    doc = gate(run_cli, repo.root, expect=0)
+    assert [(n["rule"], n["path"]) for n in doc["notices"]] == [("gate-uncommitted", INC2)]
+    preview = gate(run_cli, repo.root, "--worktree", expect=1)
+    assert preview["worktree"] is True
+    assert "INC-2026-0002" in messages(preview, "gate-no-case")
+    text = run_cli("-C", repo.root, "gate", "--base", "main", "--worktree", expect=1).stdout
+    assert text.rstrip().endswith(
+        "[work tree preview, uncommitted files included: not the commit CI judges]"
+    )
+
+
+def test_worktree_and_head_together_are_a_usage_error(repo: GitRepo, run_cli: RunCli) -> None:
+    result = run_cli(
+        "-C", repo.root, "gate", "--base", "main", "--worktree", "--head", "main", expect=2
+    )
+    assert "--worktree previews the checked-out work tree" in result.stderr
+
+
+# -- waivers are reviewable -------------------------------------------------------
+
+
+def event(tmp_path: Path, author: str) -> dict[str, str]:
+    path = tmp_path / "event.json"
+    path.write_text(json.dumps({"pull_request": {"user": {"login": author}}}), encoding="utf-8")
+    summary = tmp_path / "summary.md"
+    return {
+        "GITHUB_EVENT_PATH": str(path),
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_STEP_SUMMARY": str(summary),
+    }
+
+
+def test_waiver_approved_by_the_prs_author_is_refused(
+    repo: GitRepo, run_cli: RunCli, tmp_path: Path
+) -> None:
+    repo.write(INC2, s1(extra=WAIVER))
+    repo.commit("S1 waived by myself", "2026-03-05T10:00:00Z")
+    env = event(tmp_path, "Maria-K")
+    result = run_cli("-C", repo.root, "gate", "--base", "main", env=env, expect=1)
+    assert "approved by @maria-k, the author of this pull request" in result.stdout
+    assert "title=incidentkit gate%3A gate-waiver-refused::" in result.stdout
+    summary = Path(env["GITHUB_STEP_SUMMARY"]).read_text(encoding="utf-8")
+    assert "### Waivers this PR adds or changes" in summary
+    assert "| `INC-2026-0002` | added | the agent was retired | @\u200bmaria-k | - |" in summary
+
+
+def test_waiver_approved_by_a_reviewer_passes_and_is_listed(
+    repo: GitRepo, run_cli: RunCli, tmp_path: Path
+) -> None:
+    repo.write(INC2, s1(extra=WAIVER))
+    repo.commit("S1 waived by a reviewer", "2026-03-05T10:00:00Z")
+    env = event(tmp_path, "asha-r")
+    run_cli("-C", repo.root, "gate", "--base", "main", env=env, expect=0)
+    summary = Path(env["GITHUB_STEP_SUMMARY"]).read_text(encoding="utf-8")
+    assert "| `INC-2026-0002` | added |" in summary
+
+
+def test_waiver_approved_by_a_name_is_refused(repo: GitRepo, run_cli: RunCli) -> None:
+    repo.write(INC2, s1(extra=WAIVER.replace('"@maria-k"', "Maria K.")))
+    repo.commit("S1 waived by a name", "2026-03-05T10:00:00Z")
+    doc = gate(run_cli, repo.root, expect=1)
+    assert "its approved_by 'Maria K.' is not a handle" in messages(doc, "gate-waiver-refused")
+    assert doc["waivers_changed"][0]["change"] == "added"
+
+
+def test_changed_waiver_is_listed(covered: GitRepo, run_cli: RunCli) -> None:
+    covered.checkout("main")
+    covered.write(INC2, s1(extra=WAIVER))
+    covered.commit("waived on main", "2026-03-05T11:00:00Z")
+    covered.checkout("pr")
+    covered.merge("main", "2026-03-05T12:00:00Z")
+    covered.write(INC2, s1(extra=WAIVER.replace("@maria-k", "@asha-r")))
+    covered.commit("someone else approves it", "2026-03-06T10:00:00Z")
+    doc = gate(run_cli, covered.root, expect=0)
+    (changed,) = doc["waivers_changed"]
+    assert changed["change"] == "changed"
+    assert changed["before"]["approved_by"] == "@maria-k"

@@ -1,0 +1,179 @@
+"""Who is who in a sentence: people and roles, systems, words that carry no actor.
+
+Small closed lists rather than a model: a person is a role noun, a pronoun,
+an @handle, a common first name or a capitalised First Last pair; anything
+else that is a content word (the script, the alert, Kubernetes, the agent)
+is not a person. An AI agent, assistant or model is a system here.
+"""
+
+from __future__ import annotations
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+ROLES = _words(
+    """
+    admin administrator administrators admins analyst analysts approver approvers architect
+    architects author authors ceo coder coders colleague colleagues commander committer
+    committers consultant consultants contractor contractors crew cto customer customers dba
+    dbas designer designers dev developer developers devops devs director directors employee
+    employees engineer engineers executive executives founder he him hire hires human humans
+    intern interns junior lead leads maintainer maintainers management manager managers
+    newbie newcomer on-call on-caller on-callers oncall operator operators ops owner owners
+    people person pm pms programmer programmers qa rep representative representatives reps
+    responder responders reviewer reviewers senior seniors she somebody someone squad sre
+    sres staff staffer staffers sysadmin sysadmins team teammate teammates teams technician
+    technicians tester testers user users vp whoever
+    """
+)
+
+FIRST_PERSON = _words(
+    """
+    i me myself our ourselves us we
+    """
+)
+
+NEGATORS = _words(
+    """
+    neither nobody none noone nothing
+    """
+)
+
+# Words a subject search steps over: articles, auxiliaries, adverbs, relative pronouns.
+TRANSPARENT = _words(
+    """
+    a actually again alone already also an and any apparently are aren't basically be been
+    being call certainly clearly completely couldn't did didn't do does doesn't don't duty
+    each entirely eventually every evidently first had hadn't has hasn't have haven't her
+    herself himself his immediately in initially is isn't its junior just later my new
+    obviously on our probably quickly really repeatedly responsible rotation senior shift
+    shouldn't simply some still subsequently that the their themselves then these this those
+    ultimately unfortunately was wasn't were weren't who whom wouldn't your managed tried
+    proceeded went
+    """
+)
+
+# Capitalised words that are not names: sentence starters, months, products, systems.
+NOT_NAMES = _words(
+    """
+    a after agent airflow akamai aks also although amazon an and android ansible anthropic
+    api apple april argo argocd as assistant at august auth0 aws azure because before
+    bigquery billing bitbucket bot but by cassandra cause cd cdn celery chatbot checkout
+    chrome ci claude cli cloudflare cloudfront cloudwatch confluence consul copilot coredns
+    css customers databricks datadog december dependabot detection dev django dns docker
+    during dynamodb ec2 eks elasticsearch envoy etcd eventually everyone fastly february
+    finally firefox flask flux for friday from gcp github gitlab gke go google gpt grafana
+    haproxy helm here heroku however html http https iam if impact in incident initially
+    instead into ios istio it its january java jenkins jira json july june jwt k8s kafka
+    kubernetes lambda later linux llm login macos march may mcp meanwhile meta microsoft
+    model monday mongodb mysql netlify nginx nobody node nor november oauth october of okta
+    on once onto openai opensearch opsgenie or oracle our outage over pagerduty payments
+    postgres postgresql prod production prometheus python qa rag rails rds react redis
+    renovate resolution root route53 ruby rust s3 safari salesforce sap saturday sdk search
+    security sentry september sidekiq signup since slack snowflake sns so someone spark sql
+    sqs ssl sso staging status still stripe summary sunday support terraform that the their
+    then there these they this those thursday timeline tls to trigger tuesday twilio ui
+    under until users ux varnish vault vercel vpc vpn we wednesday when while windows with
+    without yaml yet zendesk
+    """
+)
+
+FIRST_NAMES = _words(
+    """
+    aaron abdul adam adriana ahmed aisha akira alan alberto alex alexander alexandra alice
+    alicia amanda amir amy ana andre andrea andrew andy angela anil anita ann anna anne
+    anthony antonio arjun ashley bea ben benjamin beth bill bob brandon brian bruno carl
+    carla carlos carmen caroline catherine charles charlie chen chris christian christina
+    christine claire colin connor craig dan dana daniel daniela dave david deepak denis
+    diana diego dmitri dominic dong dylan ed eduardo elena eli elijah elizabeth ella emily
+    emma eric erik eva evan fatima felix fernando francesca frank fred gabriel gary george
+    grace greg hana hannah hans harry heather helen henry hiro hiroshi hugo ian igor ines
+    irene isaac isabel ivan jack jacob jake james jamie jan jane jason javier jay jean jeff
+    jen jennifer jeremy jessica jim jin jo joan joao joe joel john jon jonas jordan jorge
+    jose joseph josh joshua josé joão juan julia julian julie jun justin karen karl kate
+    katie kenji kevin kim kofi kumar kyle lars laura lauren lea lee lena leo liam lin linda
+    lisa liu lucas lucia luis luke marco marcus maria mark marta martin mary matt matthew
+    max maya mei mia michael michelle miguel mike min ming mohamed mohammed nadia nancy
+    naomi natalia nathan neha nick nicole nikita nina noah nora olga oliver olivia omar
+    oscar pablo patricia patrick paul paula pedro peter phil pierre priya rachel rahul raj
+    rajesh ravi rebecca ricardo richard rick rob robert roberto robin ryan sam samantha
+    samir sandra sara sarah sean sergei shira simon sofia sophie stefan stephen steve steven
+    sunil susan sven takeshi tanya tara ted thomas tim tina tom tomas tony tyler valentina
+    victor vijay vikram wei will william xavier yan yuki yusuf zara zhang zoe
+    """
+)
+
+# Past tenses without -ed: the verb a subject search steps back over.
+IRREGULAR_PAST = _words(
+    """
+    began brought built chose cut did drove found gave got held hit kept left let lost made
+    paid picked pushed put quit ran read rolled said saw sent set shut sold spent thought
+    threw told took typed went won wrote
+    """
+)
+
+# What people, not systems, ignore or skip: with these, an unknown capitalised
+# subject ("Danny ignored the linter warnings") is taken for a name.
+HUMAN_OBJECTS = _words(
+    """
+    runbook runbooks warning warnings alert alerts page pages pager checklist review
+    reviews reviewer advice feedback process procedure procedures policy freeze linter
+    instructions docs documentation notes guide plan ticket tickets message messages
+    email emails call calls escalation rotation handoff handover approval approvals
+    """
+)
+
+# Words after a capitalised first word that make it the subject ("Dave forgot").
+AUXILIARIES = _words(
+    """
+    could did does forgot is left let misread never rushed should slept was were would
+    managed tried proceeded went
+    """
+)
+
+# Words that open another clause.
+CLAUSE_WORDS = _words(
+    """
+    and because but or that when which while who
+    """
+)
+
+# Prepositions a subject search steps over ("the author of the change").
+PREPOSITIONS = _words(
+    """
+    about against at for from in into of on onto to with within
+    """
+)
+
+# Verbs that credit a person: "it was Alice who noticed" blames nobody.
+CREDIT = _words(
+    """
+    caught diagnosed escalated fixed flagged found helped led mitigated noticed raised
+    recovered reported resolved restored saved spotted
+    """
+)
+
+# Text every trigger contains one of: a sentence with none skips the parse.
+NEEDLES = (
+    "forg", "neglect", "botch", "finger", "ed up", "ball", "asleep", "bother", "corner",
+    "blindly", "sleep", "stamp", "rushed", "misread", "attention", "made a", "made an",
+    "made the", "made one", "made two", "made this", "made that", "made another", "made several",
+    "made multiple", "made some", "clobber", "known", "failed to", "ignor", "miss", "overlook",
+    "skip", "disregard", "silenced", "n't", "never", "did not", "slow to", "mis", "caus",
+    "broke", "down", "crash", "wiped", "trash", "nuked", "corrupt", "blew", "accident",
+    "mistake", "wrong", "erroneous", "should", "could", "ought", "must", "pushed", "deployed",
+    "merged", "shipped", "wrote", "committed", "applied", "rolled out", "released", "without",
+    "blam", "fault", "responsib", "due to", "thanks to", "courtesy", "because of", "lies",
+    "lay ", "rests", "rested", "falls", "fell", "culprit", "cause", "careless", "negligen",
+    "incompeten", "sloppy", "sloppi", "laz", "stupid", "dumb", "idiot", "reckless",
+    "clueless", "rookie", "error", "pebkac", " who", "had ", "distracted", "careful",
+    "attentive", "vigilant", "cautious", "diligent", "borked", "chose", "decided", "opted",
+    "elected", " off", "dismissed", "bypass", "overrode", "circumvent", "supposed", "left ",
+    "let ", "drop", "delet", "truncat", "destroy", "eras", "purg", "overwr", "wipe",
+    "down to", "traced", "attribut", "not ", "abused", "switch", " on ",
+    "inattenti", "complacen", "inexperienc", "irresponsib", "unprofessional", "inept",
+    "foolish", "thoughtless", "judg", "lack of", "held ", "typo", "slept", "goof", "blunder",
+    "bungl", "inadvertent", "triggered by", "started by", "oversight", "screw", "slip",
+)  # fmt: skip

@@ -1,0 +1,261 @@
+"""A sentence as tokens, and who acts in it: the actor look-ups the triggers ask.
+
+An actor is PERSON (a role noun, a pronoun, an @handle, a first name, a First
+Last pair), UNKNOWN_NAME (a capitalised word that could be a name), OTHER (any
+other content word: a system), FIRST ("we"), NEGATED ("nobody") or NONE.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from incidentkit.blame import lexicon
+
+PERSON, UNKNOWN_NAME, OTHER, FIRST, NEGATED, NONE, SKIP = (
+    "person",
+    "unknown-name",
+    "other",
+    "first",
+    "negated",
+    "none",
+    "skip",
+)
+
+
+@dataclass
+class Token:
+    text: str
+    low: str  # lower case, possessive 's removed
+    start: int
+    possessive: bool
+    punct: bool
+
+
+_TOKEN = re.compile(r"@[\w-]+|[^\W_][\w'\u2019-]*|[,;:()]")
+_VERBISH = re.compile(r"[a-z]+ed$")
+_PHRASE_PREPOSITIONS = frozenset(("of", "on", "from", "at", "in", "to", "for", "with"))
+_COORDINATORS = frozenset(("and", "but", "then", "yet"))
+NEGATION = re.compile(r"\b(?:not|never|no|n't|hardly)\b|n't\b")
+
+
+class Sentence:
+    """One sentence of the masked text, tokenised, with actor look-ups."""
+
+    def __init__(self, masked: str, start: int, end: int) -> None:
+        self.start = start
+        self.tokens: list[Token] = []
+        for m in _TOKEN.finditer(masked, start, end):
+            raw = m.group()
+            low = raw.lower().replace("\u2019", "'")
+            possessive = low.endswith("'s") and len(low) > 2
+            base = low[:-2] if possessive else low.rstrip("'")
+            self.tokens.append(Token(raw, base, m.start(), possessive, raw in ",;:()"))
+
+    def index_at(self, offset: int) -> int:
+        """The token holding `offset` (or the next one)."""
+        for i, token in enumerate(self.tokens):
+            if token.start + len(token.text) > offset:
+                return i
+        return len(self.tokens)
+
+    def kind(self, i: int) -> str:
+        token = self.tokens[i]
+        low = token.low
+        if token.punct:
+            return NONE
+        if low.startswith("@"):
+            return PERSON
+        previous = self.tokens[i - 1].low if i > 0 else ""
+        if low == "one" and previous in ("no", "any"):
+            return NEGATED if previous == "no" else SKIP
+        if low in lexicon.NEGATORS:
+            return NEGATED
+        if low in lexicon.FIRST_PERSON:
+            return FIRST
+        if low in lexicon.ROLES:
+            return PERSON
+        if previous == "team" and (token.text[:1].isupper() or token.text.isdigit()):
+            return PERSON  # "team B", "Team 7"
+        if low in lexicon.TRANSPARENT or low.isdigit() or low in ("no", "any"):
+            return SKIP
+        if token.text[:1].isupper() and not token.text.isupper():
+            if low in lexicon.FIRST_NAMES:
+                return PERSON
+            if low not in lexicon.NOT_NAMES:
+                following = self.tokens[i + 1] if i + 1 < len(self.tokens) else None
+                if (
+                    following is not None
+                    and following.text[:1].isupper()
+                    and not following.punct
+                    and following.low not in lexicon.NOT_NAMES
+                ):
+                    return PERSON  # a First Last pair
+                if i == 0 and not self._acts_next(i):
+                    return OTHER  # "Easy to forget": a capitalised first word, not a name
+                return UNKNOWN_NAME
+        return OTHER
+
+    def _acts_next(self, i: int) -> bool:
+        following = self.tokens[i + 1].low if i + 1 < len(self.tokens) else ""
+        return (
+            bool(_VERBISH.match(following))
+            or following in lexicon.IRREGULAR_PAST
+            or following.endswith(("ly", "n't"))
+            or following in lexicon.AUXILIARIES
+        )
+
+    def actor_before(self, i: int, *, past_object: bool = False) -> str:
+        """Who does what `tokens[i]` says: the nearest actor before it in its clause."""
+        j = i - 1
+        passed_verb = not past_object
+        while j >= 0:
+            token = self.tokens[j]
+            if token.punct:
+                if (
+                    token.text == ","
+                    and j + 1 < len(self.tokens)
+                    and self.tokens[j + 1].low == "who"
+                ):
+                    j -= 1
+                    continue
+                opening = self._parenthetical_start(j)
+                if opening is None:
+                    return NONE
+                j = opening - 1  # "the engineer, as usual, did not check": step over the aside
+                continue
+            if not passed_verb:
+                passed_verb = self._verb(token.low)
+                j -= 1
+                continue
+            if token.low in _COORDINATORS:
+                # "acknowledged the page but ignored ...": the subject is before the first verb
+                passed_verb = False
+                j -= 1
+                continue
+            if token.low in lexicon.PREPOSITIONS or (
+                _VERBISH.match(token.low)
+                and j + 1 < i
+                and self.tokens[j + 1].low in lexicon.PREPOSITIONS
+            ):
+                j -= 1  # "the engineer assigned to the ticket": a modifier, not the verb
+                continue
+            kind = self.kind(j)
+            if kind == SKIP:
+                j -= 1
+                continue
+            if kind == OTHER:
+                if self._inside_phrase(j):
+                    j = self._phrase_head(j)
+                    continue
+                if self._relative_person(j):
+                    return PERSON
+            return kind
+        return NONE
+
+    @staticmethod
+    def _verb(low: str) -> bool:
+        return (
+            bool(_VERBISH.match(low))
+            or low in lexicon.IRREGULAR_PAST
+            or low in ("was", "were", "is", "are", "did", "had", "has")
+        )
+
+    def _parenthetical_start(self, j: int) -> int | None:
+        """The comma opening a short aside that ends with the comma at `j`, if any."""
+        if self.tokens[j].text != ",":
+            return None
+        for k in range(j - 1, max(-1, j - 6), -1):
+            if self.tokens[k].text == "," and k > 0:
+                inner = self.tokens[k + 1 : j]
+                if all(not t.punct and t.low not in lexicon.CLAUSE_WORDS for t in inner):
+                    return k
+                return None
+            if self.tokens[k].punct:
+                return None
+        return None
+
+    def _inside_phrase(self, j: int) -> bool:
+        """`tokens[j]` ends a prepositional phrase ("the author of the change")."""
+        k = j - 1
+        while k >= 0 and self.kind(k) == SKIP and self.tokens[k].low not in lexicon.PREPOSITIONS:
+            k -= 1
+        return k >= 1 and self.tokens[k].low in _PHRASE_PREPOSITIONS
+
+    def _phrase_head(self, j: int) -> int:
+        k = j - 1
+        while k >= 0 and self.tokens[k].low not in _PHRASE_PREPOSITIONS:
+            k -= 1
+        return k - 1
+
+    def _relative_person(self, j: int) -> bool:
+        """ "The person who approved this change should have caught ...": the person acts."""
+        for k in range(j - 1, -1, -1):
+            if self.tokens[k].punct:
+                return False
+            if self.tokens[k].low in ("whoever", "whomever"):
+                return True
+            if self.tokens[k].low in ("who", "whom") and k > 0:
+                return self.kind(k - 1) == PERSON
+        return False
+
+    def person_after(self, i: int, *, window: int = 8, first_only: bool = False) -> bool:
+        """A person within `window` tokens; `first_only`: heading the next noun phrase."""
+        for j in range(i, min(len(self.tokens), i + window)):
+            token = self.tokens[j]
+            if token.punct and (first_only or token.text != ","):
+                return False
+            kind = self.kind(j)
+            if kind == PERSON and not self._modifier(j):
+                return True
+            if kind == UNKNOWN_NAME and token.possessive:
+                return True
+            if first_only and (
+                kind in (NEGATED, FIRST)
+                or token.low in lexicon.CLAUSE_WORDS
+                or token.low in lexicon.PREPOSITIONS
+                or self._verb(token.low)
+            ):
+                return False
+        return False
+
+    def _modifier(self, j: int) -> bool:
+        """ "user traffic", "customer data": a person word modifying a thing."""
+        if self.tokens[j].possessive or j + 1 >= len(self.tokens):
+            return False
+        following = self.tokens[j + 1]
+        return (
+            not following.punct
+            and self.kind(j + 1) == OTHER
+            and not self._verb(following.low)
+            and following.low not in lexicon.PREPOSITIONS
+            and following.low not in lexicon.CLAUSE_WORDS
+            and following.low not in ("by", "as", "than")
+        )
+
+    def human_object(self, i: int) -> bool:
+        """What `tokens[i]` acts on is a human process: the runbook, the warnings, the review."""
+        return any(t.low in lexicon.HUMAN_OBJECTS for t in self.tokens[i + 1 : i + 6])
+
+    def by_person(self, i: int) -> bool:
+        """The agent of a passive: `botched by the release engineer`."""
+        for j in range(i, min(len(self.tokens), i + 4)):
+            if self.tokens[j].low != "by":
+                continue
+            for k in range(j + 1, min(len(self.tokens), j + 5)):
+                if self.tokens[k].punct or self.tokens[k].low in lexicon.CLAUSE_WORDS:
+                    return False
+                kind = self.kind(k)
+                if kind == PERSON:
+                    return True
+                if kind in (NEGATED, FIRST):
+                    return False
+            return False
+        return False
+
+    def has_person(self) -> bool:
+        return any(self.kind(j) == PERSON for j in range(len(self.tokens)))
+
+    def negated_before(self, i: int, span: int = 3) -> bool:
+        words = " ".join(t.low for t in self.tokens[max(0, i - span) : i])
+        return bool(NEGATION.search(words))

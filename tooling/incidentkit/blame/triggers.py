@@ -1,0 +1,328 @@
+"""The judged predicates and how each decides whether a person carries the blame.
+
+Each trigger is a pattern over the lower-cased masked sentence and a judge
+that looks at the sentence's actors (`sentence.Sentence`), with the hint a
+finding gives: what to write instead.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from incidentkit.blame import lexicon
+from incidentkit.blame.sentence import (
+    FIRST,
+    NEGATED,
+    NEGATION,
+    NONE,
+    OTHER,
+    PERSON,
+    SKIP,
+    UNKNOWN_NAME,
+    Sentence,
+)
+
+MISS = "describe what made it easy to miss (the signal, the step, the warning), e.g. 'nothing in the deploy flow required the -n flag'"
+PROCESS = "say what the process or tool did not enforce, e.g. 'the deploy tool did not require the runbook's check'"
+HINDSIGHT = "replace hindsight about a person with the missing safeguard, e.g. 'the process did not require a second review'"
+INPUT = (
+    "name what accepted the input, e.g. 'the config accepted an invalid value without validation'"
+)
+JUDGE = "drop the judgement: describe the action and the conditions around it"
+HUMAN = "name the conditions that made the error possible: the missing confirmation, validation or guardrail"
+CAUSE = "describe the contributing conditions and the system's part, not whose fault it was"
+ACCIDENT = "describe the action neutrally and what allowed it, e.g. 'a command deleted the volume; nothing asked for confirmation'"
+
+_CHECK_VERBS = (
+    r"notic(?:e|ed)|check(?:ed)?|read|follow(?:ed)?|test(?:ed)?|verif(?:y|ied)|escalat(?:e|ed)"
+    r"|think|thought|review(?:ed)?|double-check(?:ed)?|communicat(?:e|ed)|look(?:ed)?|see|saw"
+    r"|reali[sz](?:e|ed)|ask(?:ed)?|wait(?:ed)?|confirm(?:ed)?|validat(?:e|ed)|consider(?:ed)?"
+    r"|catch|caught|acknowledg(?:e|ed)|ack(?:ed)?|notif(?:y|ied)|inform(?:ed)?|tell|told"
+    r"|warn(?:ed)?|report(?:ed)?|monitor(?:ed)?|escalate|run|ran|drain(?:ed)?|updat(?:e|ed)"
+    r"|revert(?:ed)?|roll back|back up|document(?:ed)?|investigat(?:e|ed)|respond(?:ed)?"
+    r"|answer(?:ed)?|react(?:ed)?|care|plan(?:ned)?|prepar(?:e|ed)|coordinat(?:e|ed)"
+    r"|announc(?:e|ed)|renew(?:ed)?|rotat(?:e|ed)|lock(?:ed)?|follow up|do (?:their|his|her) job"
+)
+_PARTICIPLE = (
+    r"[a-z]+(?:-[a-z]+)*(?:ed|en|wn|ne|ght|ck|un|ad|id|nt|ot|de|ept|et|ut|ld|ng)"
+    r"|caught|seen|done|run|read|set|put|kept|let|sent|built|found|told|held|hit|cut|led|paid"
+)
+_JUDGEMENT = (
+    r"\bcareless(?:ly|ness)?\b|\bnegligen(?:t|ce|tly)\b|\bincompeten(?:t|ce|tly)\b|\bsloppy\b"
+    r"|\bsloppi(?:ness|ly)\b|\blaz(?:y|iness)\b(?![- ](?:load|evaluat|init|import|eval|propert|"
+    r"seq|val|static|instan|compil|fetch|render|mount))|\bstupid(?:ity)?\b|\bdumb\b|\bidiot(?:ic|s)?\b"
+    r"|\breckless(?:ly|ness)?\b|\bclueless\b|\bout of laziness\b|\brookie mistakes?\b"
+    r"|\binattenti(?:ve|on)\b|\bcomplacen(?:t|cy)\b|\binexperienc(?:e|ed)\b|\birresponsib(?:le|ly|ility)\b"
+    r"|\bunprofessional\b|\binept(?:itude)?\b|\bfoolish(?:ly)?\b|\bthoughtless(?:ly)?\b"
+    r"|\b(?:poor|bad) judg(?:e)?ment\b|\black of (?:care|attention|diligence|discipline|rigou?r)\b"
+    r"|\bheld (?:accountable|responsible)\b"
+)
+
+
+@dataclass(frozen=True)
+class Trigger:
+    pattern: re.Pattern[str]
+    judge: Callable[[Sentence, int, re.Match[str]], bool]
+    hint: str
+
+
+def _nothing_after(s: Sentence, m: re.Match[str]) -> bool:
+    """ "missed nothing", "forgot nothing": a denial, not a finding."""
+    j = s.index_at(m.end())
+    return j < len(s.tokens) and s.tokens[j].low in ("nothing", "none")
+
+
+def _strict(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """A person does the judged thing: subject, or agent of a passive.
+
+    An unknown capitalised subject counts when what it acts on is a human
+    process ("Danny ignored the linter warnings", not "Envoy ignored the header").
+    """
+    if _nothing_after(s, m):
+        return False
+    actor = s.actor_before(i)
+    if actor == UNKNOWN_NAME:
+        return s.human_object(i)
+    return actor == PERSON or s.by_person(i)
+
+
+def _person_just_before(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """ "comes down to Rob not reading the plan": the person right before the negation."""
+    return i > 0 and s.kind(i - 1) == PERSON
+
+
+def _object(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """`ran the wrong command`, `merged without waiting`: the subject is before verb and object."""
+    return s.actor_before(i, past_object=True) == PERSON
+
+
+def _adverb(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """`Chen accidentally truncated ...`, `deleted the volume by mistake`."""
+    return _strict(s, i, m) or _object(s, i, m)
+
+
+def _loose(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """Only people forget or fat-finger: blame unless a system, "we" or "nobody" is the subject."""
+    if _nothing_after(s, m):
+        return False
+    actor = s.actor_before(i)
+    if actor in (PERSON, UNKNOWN_NAME, NONE):
+        return True
+    return s.by_person(i)
+
+
+def _cause(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """`is to blame`, `was at fault`, `was responsible for the outage`, not negated."""
+    if NEGATION.search(m.group()) or s.negated_before(i, 2):
+        return False
+    return s.actor_before(i) == PERSON
+
+
+def _person_follows(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """`caused by the intern`, `blame lies with Carlos`, `the root cause was the intern`."""
+    end = s.index_at(m.end())
+    return not s.negated_before(i, 2) and s.person_after(end, window=4, first_only=True)
+
+
+def _blame_verb(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """`blamed the outage on the junior engineer`, `they blame Bob`; not `git blame`."""
+    before = s.tokens[i - 1].low if i > 0 else ""
+    if before in ("git", "no", "without") or s.negated_before(i, 3):
+        return False
+    actor = s.actor_before(i)
+    if actor == NEGATED:
+        return False
+    return actor == PERSON or s.person_after(i + 1, window=8)
+
+
+def _possessive(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """`Dana's typo`, `the release manager's fault`."""
+    token = s.tokens[i] if i < len(s.tokens) else None
+    if token is None or not token.possessive or s.negated_before(i, 3):
+        return False
+    return s.kind(i) in (PERSON, UNKNOWN_NAME)
+
+
+def _judgement(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """`careless`, `sloppy`, `negligent`: about a person, or about nobody in particular."""
+    if s.negated_before(i, 2):
+        return False
+    if s.has_person():
+        return True
+    actor = s.actor_before(i)
+    if actor in (OTHER, FIRST, NEGATED):
+        return False
+    following = s.tokens[i + 1] if i + 1 < len(s.tokens) else None
+    return following is None or following.low in ("mistake", "mistakes", "error", "work", "review")
+
+
+def _human_error(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    return not s.negated_before(i, 3)
+
+
+def _cleft(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """`It was the intern who deleted ...`, unless the person noticed or fixed something."""
+    who = s.index_at(m.end()) - 1
+    if who < 1 or s.kind(who - 1) != PERSON:
+        return False
+    verb = s.tokens[who + 1].low if who + 1 < len(s.tokens) else ""
+    return verb not in lexicon.CREDIT
+
+
+def _counterfactual(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """`Had the DBA read the runbook, ...`, `If the operator had been paying attention, ...`."""
+    if s.tokens[i].low == "had" and i > 0:
+        return False  # only a sentence that opens with "Had ..." is inverted
+    j = i + 1
+    while j < len(s.tokens) and s.kind(j) == SKIP and s.tokens[j].low not in ("had", "would"):
+        j += 1
+    return j < len(s.tokens) and s.kind(j) == PERSON
+
+
+def _t(pattern: str, judge: Callable[[Sentence, int, re.Match[str]], bool], hint: str) -> Trigger:
+    return Trigger(re.compile(pattern), judge, hint)
+
+
+TRIGGERS = (
+    # Only people do these; the subject decides.
+    _t(r"\bforg(?:o|e)t(?:s|ten)?\b", _loose, MISS),
+    _t(r"\bneglect(?:ed|s|ing)?\b", _loose, MISS),
+    _t(r"\bbotch(?:ed|es|ing)?\b", _loose, JUDGE),
+    _t(r"\bfat[- ]?finger(?:ed|s|ing)?\b", _loose, INPUT),
+    _t(
+        r"\b(?:messed|screwed|fouled|cocked|goofed) up\b|\b(?:goofed|blundered|bungled)\b",
+        _loose,
+        JUDGE,
+    ),
+    _t(r"\bdropped the ball\b|\basleep at the (?:wheel|switch)\b", _loose, JUDGE),
+    _t(r"\b(?:did ?n[o']?t|never) (?:even )?bother(?:ed)?\b", _loose, JUDGE),
+    _t(r"\bcut(?:ting)? corners\b|\bblindly\b|\bwent back to sleep\b", _loose, JUDGE),
+    _t(r"\brubber[- ]?stamp(?:ed|s)?\b|\brushed\b", _loose, PROCESS),
+    _t(r"\bmisread\b|(?:\bnot|n't|\bnever) paying attention\b|\bslept through\b", _loose, MISS),
+    _t(
+        r"\b(?:was|were|got|became) (?:too )?distracted\b|\bcould(?: not|n't) be bothered\b",
+        _loose,
+        JUDGE,
+    ),
+    _t(
+        r"\bshould(?: have been| be)? (?:more )?(?:careful|attentive|vigilant|cautious|diligent)\b"
+        r"|\bshould (?:know|have known) better\b|\bmade a (?:bad|poor|wrong|terrible|careless) "
+        r"(?:call|decision|choice|judg(?:e)?ment)\b|\bborked\b",
+        _loose,
+        HINDSIGHT,
+    ),
+    _t(
+        r"\bmade (?:a|an|another|the|this|that|one|two|several|multiple|some)(?: [a-z-]+)? "
+        r"(?:typo|mistake|error|blunder|slip|miscalculation)s?\b",
+        _loose,
+        INPUT,
+    ),
+    _t(r"\bclobber(?:ed|s)\b", _loose, JUDGE),
+    _t(r"\bshould(?: have)? known better\b|\bshould have known\b", _loose, HINDSIGHT),
+    # Systems do these too: a person must be the actor.
+    _t(r"\bfailed to (?!\w+ over\b)[a-z]+", _strict, PROCESS),
+    _t(r"\bignor(?:ed|es|ing)\b", _strict, MISS),
+    _t(r"\bmiss(?:ed|es)\b", _strict, MISS),
+    _t(r"\boverlook(?:ed|s)?\b", _strict, MISS),
+    _t(r"\bskipp(?:ed|ing)\b|\bskips\b", _strict, PROCESS),
+    _t(r"\bdisregard(?:ed|s)?\b|\bsilenced\b", _strict, PROCESS),
+    _t(
+        r"\b(?:chose|decided|opted|elected) to (?:ignore|skip|bypass|disable|override|silence)\b"
+        r"|\b(?:brushed|waved|shrugged) off\b|\bdismissed the (?:alert|page|warning|alarm)s?\b"
+        r"|\b(?:bypassed|overrode|circumvented|abused)\b|\b(?:was|were) supposed to\b"
+        r"|\bleft (?:the |a |an |it |them |their |our )?(?:[\w-]+ ){0,3}?(?:open|unlocked|public|"
+        r"exposed|unpatched|unprotected|unencrypted|world-readable)\b"
+        r"|\blet (?:the |a |an |it |its |their |our )?(?:[\w-]+ ){0,2}?(?:expire|lapse|slip)\b",
+        _strict,
+        PROCESS,
+    ),
+    _t(
+        rf"\b(?:did ?n[o']?t|didn't|never) (?:even |bother to |properly |actually )?(?:{_CHECK_VERBS})\b",
+        _strict,
+        MISS,
+    ),
+    _t(r"\b(?:too|was|were) slow to\b", _strict, PROCESS),
+    _t(
+        r"\b(?:not|never) (?:reading|checking|testing|following|noticing|verifying|looking|paying|"
+        r"reviewing|waiting|asking|bothering|escalating|responding)\b",
+        _person_just_before,
+        MISS,
+    ),
+    _t(
+        r"\bmis(?:configured|typed|judged|handled|managed|clicked|labell?ed|spelled|spelt|entered)\b",
+        _strict,
+        INPUT,
+    ),
+    _t(
+        r"\b(?:caused|broke|crashed|wiped|trashed|nuked|corrupted|blew away)\b"
+        r"|\b(?:took|brought|knocked) (?:[\w-]+ ){0,2}?down\b"
+        r"|\b(?:dropp?(?:ed)?|delet(?:e|ed)|truncat(?:e|ed)|destroy(?:ed)?|eras(?:e|ed)|purg(?:e|ed)"
+        r"|overwr(?:ite|ote)|wip(?:e|ed)) (?:the |all |every |our )?(?:of the )?"
+        r"(?:entire |whole |live |production |prod |primary |customer |customers' |staging )",
+        _strict,
+        CAUSE,
+    ),
+    _t(
+        r"\b(?:accidentally|mistakenly|inadvertently|erroneously|wrongly|by mistake|by accident)\b",
+        _adverb,
+        ACCIDENT,
+    ),
+    _t(
+        rf"\b(?:should|could|ought to|must)(?: not|n't| never)? have (?:been )?(?!(?:a|an|the|to|had|some|more|no|any)\b)"
+        rf"(?:{_PARTICIPLE})\b(?!-)",
+        _strict,
+        HINDSIGHT,
+    ),
+    _t(r"\b(?:the|a) wrong\b", _object, INPUT),
+    _t(
+        r"\b(?:pushed|deployed|merged|shipped|wrote|committed|applied|rolled out|released) "
+        r"(?:a |an |the |their |his |her )?(?:broken|bad|faulty|buggy|untested|incorrect|invalid)\b",
+        _strict,
+        PROCESS,
+    ),
+    _t(
+        r"\bwithout (?:first |actually |even |properly |really |carefully |so much as )?[a-z]+ing\b"
+        r"|\bwithout (?:approval|review|a second look|a review|sign-off|permission)\b",
+        _object,
+        PROCESS,
+    ),
+    # Cause and fault.
+    _t(
+        r"\b(?:is|was|are|were)(?: not| entirely| solely| partly| partially| clearly)? to blame\b"
+        r"|\b(?:is|was|are|were)(?: not| entirely| solely| partly| clearly)? at fault\b"
+        r"|\b(?:is|was|are|were)(?: not)? responsible for (?:the |this |that )?(?:outage|incident|"
+        r"failure|breach|problem|issue|mistake|error|bug|downtime|mess|leak|loss|data loss)\b",
+        _cause,
+        CAUSE,
+    ),
+    _t(
+        r"\b(?:caused|triggered|started) by\b|\b(?:because of|due to|thanks to|courtesy of|fault of)\b"
+        r"|\bit(?:'s| is| was) (?:all )?on\b|\b(?:comes|came|boils|boiled) down to\b|\b(?:traced|attributed|attributable) (?:back )?to\b"
+        r"|\b(?:blame|responsibility|fault)(?: for [^,;.]{0,40}?)? (?:lies|lay|rests|rested|falls|fell|"
+        r"is|was) (?:squarely |entirely )?(?:with|on)\b"
+        r"|\b(?:root cause|culprit|the cause)(?: of [^,;.]{0,40}?)? (?:was|is)\b",
+        _person_follows,
+        CAUSE,
+    ),
+    _t(r"\bblam(?:e|ed|es|ing)\b(?![- ](?:view|free|less|aware))", _blame_verb, CAUSE),
+    _t(
+        r"[\w@-]+['\u2019]s (?:[a-z-]+ )?(?:fault|mistake|error|typo|blunder|negligence|carelessness|"
+        r"laziness|incompetence|oversight|screw-?up|slip|sloppiness)s?\b",
+        _possessive,
+        CAUSE,
+    ),
+    _t(_JUDGEMENT, _judgement, JUDGE),
+    _t(
+        r"\b(?:human|operator|user|pilot|engineer|admin|driver|operator's) error\b|\bpebkac\b",
+        _human_error,
+        HUMAN,
+    ),
+    _t(r"\bit (?:was|is) (?:the |an? |our |their )?(?:[\w@-]+ ){0,2}?who\b", _cleft, CAUSE),
+    _t(
+        r"\bhad\b(?=[^.]*\bwould\b)|\bif\b(?=[^.]*\bhad\b[^.]*\bwould\b)",
+        _counterfactual,
+        HINDSIGHT,
+    ),
+)

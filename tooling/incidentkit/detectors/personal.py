@@ -1,0 +1,170 @@
+"""Personal data: email addresses and phone numbers, without the noise.
+
+Not an email: a git SSH remote (`git@github.com:org/repo.git`), the user of a
+URL (`postgres://app@db`), a file name (`logo@2x.png`), an address at a
+documentation domain (RFC 2606), a no-reply or bot address, a role mailbox
+(`support@`, RFC 2142) unless the repository says otherwise, and whatever
+`allow_emails` allows.
+
+A phone number is international (`+49 30 9018204`, `0049...`), or national
+in a shape numbers take: a North American `(415) 555-0199` / `415-555-0199`,
+or a trunk prefix `030 9018204`, `07700 900123`, `06 12 34 56 78`. Order
+numbers (`1234 5678 9012`), IDs, versions, dates, times and IP addresses have
+none of these shapes; near a word such as "phone" or "call" any digit group
+of phone length counts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from incidentkit.detectors.hits import EMAIL, PHONE, Hit, Options
+
+_EMAIL = re.compile(
+    r"(?<![\w.+%-])[A-Za-z0-9][A-Za-z0-9._%+-]*(?:\[bot\])?@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}(?![\w-])"
+)
+# Reserved for documentation (RFC 2606): never a real person's address.
+_SAFE_DOMAIN = re.compile(
+    r"@(?:[\w-]+\.)*(?:example\.(?:com|org|net)|[\w-]+\.(?:example|test|invalid|localhost))$", re.I
+)
+_FILE_SUFFIXES = {
+    "png", "jpg", "jpeg", "gif", "svg", "webp", "ico", "json", "yaml", "yml", "txt", "html",
+    "css", "js", "ts", "lock", "toml", "md", "py", "sh", "log", "csv", "xml", "zip", "gz",
+}  # fmt: skip
+_NO_REPLY = re.compile(r"(?i)no-?reply|do-?not-?reply|donotreply|do_not_reply|mailer-daemon")
+_AUTOMATION = {
+    "bot", "bots", "robot", "daemon", "dependabot", "renovate", "renovatebot", "github-actions",
+    "mergify", "jenkins", "buildkite", "circleci", "ci", "automation", "notifications",
+}  # fmt: skip
+# RFC 2142 and the mailboxes organisations share: they name a function, not a person.
+_ROLES = {
+    "postmaster", "hostmaster", "webmaster", "abuse", "security", "support", "info", "sales",
+    "noc", "admin", "billing", "help", "helpdesk", "privacy", "legal", "press", "media",
+    "marketing", "contact", "hello", "team", "office", "accounts", "ops", "operations",
+    "devops", "sre", "oncall", "on-call", "incidents", "incident", "alerts", "status",
+    "feedback", "careers", "jobs", "hr", "finance", "compliance", "dpo", "gdpr", "service",
+    "customerservice", "customer-service", "orders", "bookings", "reservations", "partners",
+    "enquiries", "inquiries", "it", "root", "mail", "newsletter", "news", "updates", "engineering",
+    "platform", "payments", "refunds", "care", "questions", "reception", "frontdesk",
+}  # fmt: skip
+
+
+def emails(text: str, options: Options) -> Iterator[Hit]:
+    if "@" not in text:
+        return
+    for m in _EMAIL.finditer(text):
+        if _personal(text, m, options):
+            yield Hit(EMAIL, "email address", m.start(), m.end())
+
+
+def _personal(text: str, m: re.Match[str], options: Options) -> bool:
+    address = m.group()
+    local, _, domain = address.rpartition("@")
+    if _SAFE_DOMAIN.search(address) or domain.rsplit(".", 1)[-1].lower() in _FILE_SUFFIXES:
+        return False
+    after = text[m.end() : m.end() + 2]
+    if after[:1] == ":" and after[1:2] not in ("", " ", "\t", "\n", "\r"):
+        return False  # `git@github.com:org/repo.git`, `deploy@host:/srv`: an SSH target
+    if _in_url_authority(text, m.start()):
+        return False
+    if _NO_REPLY.search(address) or local.lower().endswith("[bot]"):
+        return False
+    words = re.split(r"[._+-]", local.lower())
+    if any(word in _AUTOMATION for word in words) or local.lower() in _AUTOMATION:
+        return False
+    if options.allow_role_addresses and local.lower().split("+")[0] in _ROLES:
+        return False
+    return not options.allows(address)
+
+
+def _in_url_authority(text: str, start: int) -> bool:
+    """`scheme://user@host`: the user of a URL, not a mailbox."""
+    line_start = max(text.rfind("\n", 0, start), 0)
+    head = text[line_start:start]
+    for stop in (" ", "\t", "(", "<", "[", '"', "'", "`", ","):
+        head = head.rsplit(stop, 1)[-1]
+    return "://" in head
+
+
+# Digits in groups, as a number is written; validated by `_phone_shape`.
+_PHONE = re.compile(
+    r"(?:(?<=tel:)|(?<![\w@/#.+$€£,:-]))"
+    r"(?:\+|00(?=[1-9]))?(?:\(\d{1,5}\)|\d{1,15})(?:(?:[ ]?\(0\)[ ]?|[ .-])\(?\d{1,8}\)?){0,6}"
+    r"(?![\w@/-]|[.,:]\d)"
+)
+_PHONE_CORE = re.compile(r"\d[ .()-]{0,3}\d{2}")  # a cheap test: digits close together
+_PHONE_WORDS = re.compile(
+    r"(?i)\b(?:phone|tel|call|mobile|mobil|cell|fax|whatsapp|sms|text me|landline|number|"
+    r"t[ée]l[ée]phone|handy|ring)\W{0,3}(?:\w+\W{1,3}){0,3}$"
+)
+_NOT_PHONE_WORDS = re.compile(
+    r"(?i)\b(?:orders?|tickets?|case|invoice|ref(?:erence)?|id|build|isbn|account|acct|card|"
+    r"tracking|serial|sku|po|version|v|no\.|#)\W{0,3}(?:number\W{1,3})?$"
+)
+_NANP = re.compile(r"(?:\(\d{3}\)[ ]?|\d{3}([ .-]))\d{3}[ .-]\d{4}")
+
+
+def phones(text: str) -> Iterator[Hit]:
+    cursor = 0
+    for candidate in _PHONE_CORE.finditer(text):
+        if candidate.start() < cursor:
+            continue
+        window = max(cursor, candidate.start() - 6)
+        m = _PHONE.search(text, window, min(len(text), candidate.end() + 30))
+        if m is None or m.start() > candidate.start():
+            cursor = candidate.end()
+            continue
+        end = _phone_end(text, m.start(), m.end())
+        cursor = max(m.end(), candidate.end())
+        if end is not None:
+            yield Hit(PHONE, "phone number", m.start(), end)
+
+
+def _phone_end(text: str, start: int, end: int) -> int | None:
+    """Where the number from `start` ends, dropping trailing groups it cannot hold; None: no number."""
+    before = text[max(0, start - 40) : start]
+    if _NOT_PHONE_WORDS.search(before):
+        return None
+    context = bool(_PHONE_WORDS.search(before))
+    while end > start:
+        number = text[start:end]
+        if _phone_shape(number, context):
+            return end
+        cut = max(number.rfind(" "), number.rfind("-"), number.rfind("."))
+        if cut <= 0:
+            return None
+        end = start + cut
+    return None
+
+
+def _phone_shape(number: str, context: bool) -> bool:
+    digits = sum(c.isdigit() for c in number)
+    if number.startswith(("+", "00")):
+        return 8 <= digits - (2 if number.startswith("00") else 0) <= 15 and _grouped(number)
+    if digits < 7 or digits > 12 or _date_or_address(number):
+        return False
+    if _NANP.fullmatch(number) and number.lstrip("(")[0] in "23456789":
+        return True
+    national = number.lstrip("(")
+    if national.startswith("0") and national[1:2] != "0" and 9 <= digits <= 12:
+        return " " in number or "-" in number or ")" in number or digits <= 11
+    return context and _grouped(number) and digits >= 7
+
+
+def _grouped(number: str) -> bool:
+    """Separators of one kind (and a trunk `(0)`), no group longer than a number holds."""
+    body = number.replace("(0)", " ").lstrip("+")
+    kinds = {c for c in body if c in " .-"}
+    if "." in kinds and len(kinds) > 1:
+        return False
+    groups = [g for g in re.split(r"[ .()-]+", body) if g]
+    return all(len(g) <= 15 for g in groups)
+
+
+def _date_or_address(number: str) -> bool:
+    """`2026-03-04`, `10.12.144.201`, `1.4.0`: dates, IP addresses and versions."""
+    groups = re.split(r"[ .()-]+", number.strip("()"))
+    if "." in number and " " not in number and "-" not in number:
+        return not _NANP.fullmatch(number)
+    return len(groups) >= 3 and len(groups[0]) == 4 and groups[0][:2] in ("19", "20")

@@ -1,0 +1,336 @@
+"""Credentials: provider formats, key pairs, URLs with passwords and assignments.
+
+Three families, each behind a literal prefilter (most records hold none of
+the prefixes, and `in` is far cheaper than a regex scan):
+
+- provider tokens with a fixed prefix or shape (`ghp_`, `glpat-`, `AKIA`...),
+  the formats secret scanners such as gitleaks know;
+- context: the password of a URL, an `Authorization` header, the 40-character
+  AWS secret key next to its key ID;
+- assignments (`DB_PASSWORD=...`, `"client_secret": "..."`) whose key names a
+  credential and whose value looks like one: not a reference (`${VAR}`,
+  `{{ var }}`, `os.environ[...]`, a secret-manager name), not a placeholder
+  (`<redacted>`, `****`, `xxxx`, AWS's documented `...EXAMPLE` keys), and
+  random enough (an entropy check; letters-only passwords count too).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from incidentkit.detectors.hits import SECRET, Hit
+
+# Not part of a longer token on either side. `\b` does not do: `_` is a word
+# character, so `\b` fails in `AWS_SECRET_ACCESS_KEY` and after `TOKEN_`.
+_B = r"(?<![A-Za-z0-9])"
+_E = r"(?![A-Za-z0-9])"
+
+
+@dataclass(frozen=True)
+class _Format:
+    label: str
+    pattern: re.Pattern[str]
+    needles: tuple[str, ...]  # literal text the pattern cannot match without
+    random: bool = True  # the token must look random (not `xxxx`, not `...EXAMPLE`)
+
+
+def _f(label: str, pattern: str, needles: str, *, random: bool = True) -> _Format:
+    """A format; `needles`: the literals it cannot match without, space-separated."""
+    return _Format(label, re.compile(pattern), tuple(needles.split()), random)
+
+
+_FORMATS = (
+    _f(
+        "AWS access key ID", _B + r"(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}" + _E, "AKIA ASIA ABIA ACCA"
+    ),
+    _f("GitHub token", _B + r"gh[pousr]_[A-Za-z0-9]{36,255}" + _E, "ghp_ gho_ ghu_ ghs_ ghr_"),
+    _f("GitHub fine-grained token", _B + r"github_pat_[A-Za-z0-9_]{40,255}" + _E, "github_pat_"),
+    _f(
+        "GitLab token",
+        _B + r"gl(?:pat|dt|rt|ptt|cbt|imt|oas|ft|soat|ffct|agent)-[A-Za-z0-9_.-]{20,}",
+        "glpat- gldt- glrt- glptt- glcbt- glimt- gloas- glft- glsoat- glffct- glagent-",
+    ),
+    _f("GitLab runner token", _B + r"GR1348941[A-Za-z0-9_-]{20,}", "GR1348941"),
+    _f("Slack token", _B + r"xox[abposre]-(?:[0-9]+-)+[A-Za-z0-9-]{8,}", "xox"),
+    _f("Slack app token", _B + r"xapp-\d-[A-Z0-9]+-\d+-[A-Za-z0-9]+", "xapp-"),
+    _f(
+        "Slack webhook",
+        r"https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/_-]{20,}",
+        "hooks.slack.com",
+    ),
+    _f(
+        "Discord webhook",
+        r"https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/\d+/[A-Za-z0-9_-]{30,}",
+        "/api/webhooks/",
+    ),
+    _f(
+        "Stripe secret key",
+        _B + r"(?:sk|rk)_(?:live|test|prod)_[A-Za-z0-9]{10,}" + _E,
+        "k_live_ k_test_ k_prod_",
+    ),
+    _f("Stripe webhook secret", _B + r"whsec_[A-Za-z0-9]{24,}" + _E, "whsec_"),
+    _f("Anthropic API key", _B + r"sk-ant-[a-z]+\d*-[A-Za-z0-9_-]{20,}", "sk-ant-"),
+    _f(
+        "OpenAI API key",
+        _B + r"sk-(?!ant-)(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_-]{20,}",
+        "sk-",
+    ),
+    _f("Google API key", _B + r"AIza[0-9A-Za-z_-]{35}" + _E, "AIza"),
+    _f("Google OAuth client secret", _B + r"GOCSPX-[A-Za-z0-9_-]{24,}", "GOCSPX-"),
+    _f("Google OAuth access token", _B + r"ya29\.[A-Za-z0-9_-]{30,}", "ya29."),
+    _f("Hugging Face token", _B + r"(?:hf_|api_org_)[A-Za-z0-9]{30,}" + _E, "hf_ api_org_"),
+    _f("npm token", _B + r"npm_[A-Za-z0-9]{36}" + _E, "npm_"),
+    _f("PyPI token", _B + r"pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{40,}", "pypi-AgEIcHlwaS5vcmc"),
+    _f("Docker Hub token", _B + r"dckr_pat_[A-Za-z0-9_-]{24,}", "dckr_pat_"),
+    _f("SendGrid API key", _B + r"SG\.[A-Za-z0-9_-]{16,32}\.[A-Za-z0-9_-]{30,64}", "SG."),
+    _f("Twilio API key", _B + r"SK[0-9a-fA-F]{32}" + _E, "SK"),
+    _f("Mailgun API key", _B + r"key-[0-9a-f]{32}" + _E, "key-"),
+    _f("Mailchimp API key", _B + r"[0-9a-f]{32}-us\d{1,2}" + _E, "-us"),
+    _f(
+        "Azure storage key",
+        r"(?i:AccountKey|SharedAccessKey)=(?P<value>[A-Za-z0-9+/]{40,}={0,2})",
+        "ccountKey= ccessKey=",
+    ),
+    _f("Azure SAS signature", r"[?&]sig=(?P<value>[A-Za-z0-9%+/]{30,}(?:%3D|=){0,2})", "sig="),
+    _f("Azure AD client secret", _B + r"[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34}" + _E, "Q~"),
+    _f(
+        "JSON Web Token",
+        _B + r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",
+        "eyJ",
+    ),
+    _f("Shopify token", _B + r"shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}" + _E, "shp"),
+    _f("DigitalOcean token", _B + r"do[por]_v1_[a-f0-9]{64}" + _E, "_v1_"),
+    _f("HashiCorp Vault token", _B + r"hv[sbr]\.[A-Za-z0-9_-]{24,}", "hvs. hvb. hvr."),
+    _f("Terraform Cloud token", _B + r"[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,}", ".atlasv1."),
+    _f("Telegram bot token", r"(?<!\d)\d{8,10}:AA[A-Za-z0-9_-]{33}" + _E, ":AA"),
+    _f("Groq API key", _B + r"gsk_[A-Za-z0-9]{48,}" + _E, "gsk_"),
+    _f("xAI API key", _B + r"xai-[A-Za-z0-9]{70,}" + _E, "xai-"),
+    _f("Perplexity API key", _B + r"pplx-[A-Za-z0-9]{40,}" + _E, "pplx-"),
+    _f("Replicate API token", _B + r"r8_[A-Za-z0-9]{37}" + _E, "r8_"),
+    _f("Databricks token", _B + r"dapi[a-f0-9]{32}(?:-\d)?" + _E, "dapi"),
+    _f("Atlassian API token", _B + r"ATATT3[A-Za-z0-9_=-]{150,}", "ATATT3"),
+    _f("Square token", _B + r"sq0(?:atp|csp)-[A-Za-z0-9_-]{22,}", "sq0"),
+    _f("Linear API key", _B + r"lin_api_[A-Za-z0-9]{40}" + _E, "lin_api_"),
+    _f("Postman API key", _B + r"PMAK-[a-f0-9]{24}-[a-f0-9]{34}" + _E, "PMAK-"),
+    _f("New Relic key", _B + r"NR(?:AK|AA|II)-[A-Z0-9]{27}" + _E, "NRAK- NRAA- NRII-"),
+    _f(
+        "Grafana token",
+        _B + r"(?:glc_[A-Za-z0-9+/]{32,}={0,2}|glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8})",
+        "glc_ glsa_",
+    ),
+    _f("Heroku API key", _B + r"HRKU-[A-Za-z0-9_-]{40,}", "HRKU-"),
+    _f("Doppler token", _B + r"dp\.(?:st|ct|sa|scim|audit|pt)\.[A-Za-z0-9_-]{40,}", "dp."),
+    _f("Pulumi token", _B + r"pul-[a-f0-9]{40}" + _E, "pul-"),
+    _f(
+        "age secret key",
+        r"AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}",
+        "AGE-SECRET-KEY-",
+    ),
+    # The whole block when it is closed, so redaction removes the key material
+    # too; an unclosed one up to the end of its base64 lines.
+    _f(
+        "private key",
+        r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"
+        r"(?:[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"
+        r"|(?:\r?\n[ \t]*(?:[A-Za-z0-9+/=]{16,}|[A-Za-z-]+: [^\r\n]*))*)",
+        "-----BEGIN ",
+        random=False,
+    ),
+    _f(
+        "HTTP authorization header",
+        r"(?i:authorization|proxy-authorization)[\"']?\s*[:=]\s*[\"']?(?i:basic|bearer|token|digest)\s+"
+        r"(?P<value>[A-Za-z0-9+/=._~-]{8,})",
+        "uthorization UTHORIZATION",
+    ),
+    _f("bearer token", r"\bBearer\s+(?P<value>[A-Za-z0-9._~+/-]{20,}=*)", "Bearer"),
+)
+
+# Context: a URL's password; the AWS secret key beside its key ID.
+_URL_PASSWORD = re.compile(
+    r"(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{1,30}://[^\s:/?#@\[\]\"'`<>]*:"
+    r"(?P<value>[^\s/?#@\"'`<>]+)@[A-Za-z0-9\[]"
+)
+_AWS_SECRET = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
+_AWS_PAIR_WINDOW = 300  # characters around a key ID searched for its secret key
+
+# Assignments: a key naming a credential, an operator, a value.
+_KEY_NEEDLES = ("pass", "pwd", "secret", "token", "key", "credential")
+_KEY_CHARS = re.compile(r"[A-Za-z0-9_.-]*\Z")
+_ASSIGNMENT = re.compile(
+    r"(?P<dash>--?)?(?P<key>[A-Za-z][A-Za-z0-9_.-]*)[\"']?"
+    r"(?:[ \t]*(?::=|=>|[:=])|(?(dash)[ \t](?=[^\s:=-])|(?!)))[ \t]*"
+    r"(?:(?P<q>[\"'])(?P<quoted>[^\"'\n]{1,400})(?P=q)|(?P<bare>[^\s\"'`;&]{1,400}))"
+)
+_WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
+_PASSWORD_WORDS = {"password", "passwd", "pwd", "passphrase", "passcode", "pass"}
+_SECRET_WORDS = {"secret", "token", "credential", "credentials", "apikey", "secretkey", "accesskey"}
+_KEY_QUALIFIERS = {
+    "api", "access", "secret", "private", "client", "signing", "encryption", "master",
+    "account", "shared", "auth", "subscription", "app", "service", "admin", "license", "write",
+}  # fmt: skip
+_NOT_A_CREDENTIAL = {
+    "max", "min", "num", "count", "limit", "ttl", "expiry", "expires", "expiration", "length",
+    "len", "size", "type", "name", "id", "file", "path", "url", "uri", "endpoint", "arn",
+    "ref", "env", "policy", "rotation", "header", "field", "prompt", "budget", "usage",
+    "used", "total", "public", "publishable", "hash", "hashed", "reset", "timeout", "per",
+}  # fmt: skip
+# Values that fill a slot in documentation or configuration, not a credential.
+_STOP_VALUES = {
+    "true", "false", "null", "none", "nil", "yes", "no", "on", "off", "required", "optional",
+    "enabled", "disabled", "redacted", "removed", "rotated", "revoked", "hidden", "masked",
+    "omitted", "provided", "missing", "expired", "invalid", "unknown", "default", "changeme",
+    "password", "passwd", "secret", "token", "example", "placeholder", "undefined", "empty",
+    "string", "sensitive", "encrypted", "notset", "unset", "value", "dummy", "sample", "test",
+}  # fmt: skip
+_PLACEHOLDER = re.compile(
+    r"(?i)example|x{5,}|\*{3,}|\.{3}|…|<[^>]*>|\$\{|\{\{|%\(|your[_-]?|placeholder|redacted|"
+    r"changeme|dummy|^\$[A-Z_]|^%[A-Z_]+%$|^\[.*\]$"
+)
+_REFERENCE = re.compile(
+    r"^(?:[A-Za-z_][\w.]*[(\[]|arn:|projects/|op://|vault:|ref\+|sm://|secretsmanager:|"
+    r"/|\./|~/|file:|!|env:|ENV\[|process\.env|os\.environ)|://|/secrets/"
+)
+# After an unquoted value: the end of the line, a comment, another field.
+_VALUE_END = re.compile(r"[ \t]*(?:$|[#,;})&`|]|//|--?[A-Za-z]|[A-Za-z_][A-Za-z0-9_.-]*[:=])", re.M)
+
+
+def secrets(text: str) -> list[Hit]:
+    """Every credential in `text` (possibly overlapping; `find_hits` resolves that)."""
+    hits = [hit for fmt in _FORMATS for hit in _format_hits(fmt, text)]
+    hits.extend(_url_passwords(text))
+    hits.extend(_aws_secret_keys(text, hits))
+    hits.extend(_assignments(text))
+    return hits
+
+
+def _format_hits(fmt: _Format, text: str) -> Iterator[Hit]:
+    if not any(needle in text for needle in fmt.needles):
+        return
+    for m in fmt.pattern.finditer(text):
+        start, end = m.span("value") if "value" in fmt.pattern.groupindex else m.span()
+        if fmt.random and not _random_enough(text[start:end]):
+            continue
+        yield Hit(SECRET, fmt.label, start, end)
+
+
+def _url_passwords(text: str) -> Iterator[Hit]:
+    if "://" not in text or "@" not in text:
+        return
+    for m in _URL_PASSWORD.finditer(text):
+        value = m.group("value")
+        if value.lower() in _STOP_VALUES | {"pass", "pw", "pwd", "x", "p"}:
+            continue
+        if value.startswith(("$", "%", "{")) or _PLACEHOLDER.search(value):
+            continue
+        yield Hit(SECRET, "password in a URL", m.start("value"), m.end("value"))
+
+
+def _aws_secret_keys(text: str, found: list[Hit]) -> Iterator[Hit]:
+    """The 40-character secret key near an AWS key ID: a pair is redacted whole."""
+    for key_id in (h for h in found if h.label == "AWS access key ID"):
+        window_start = max(0, key_id.start - _AWS_PAIR_WINDOW)
+        window_end = min(len(text), key_id.end + _AWS_PAIR_WINDOW)
+        for m in _AWS_SECRET.finditer(text, window_start, window_end):
+            value = m.group()
+            if _mixed(value) and not _hex(value) and _random_enough(value):
+                yield Hit(SECRET, "AWS secret access key", m.start(), m.end())
+
+
+def _assignments(text: str) -> Iterator[Hit]:
+    lowered = text.lower()
+    if not any(needle in lowered for needle in _KEY_NEEDLES):
+        return
+    starts: set[int] = set()
+    for needle in _KEY_NEEDLES:
+        index = lowered.find(needle)
+        while index >= 0:
+            starts.add(_key_start(text, index))
+            index = lowered.find(needle, index + 1)
+    done = -1
+    for start in sorted(starts):
+        if start < done or (start > 0 and text[start - 1] in ":/.@$"):
+            continue  # `arn:...:secret:name`, `/secrets/x`: a path or name, not a key
+        m = _ASSIGNMENT.match(text, start)
+        if m is None or not _credential_key(m.group("key")):
+            continue
+        quoted = m.group("quoted")
+        value = quoted if quoted is not None else m.group("bare").rstrip(".,;:)]}")
+        group = "quoted" if quoted is not None else "bare"
+        if quoted is None and not _ends_value(text, m.start(group) + len(value), value):
+            continue
+        if _credible(value, m.group("key")):
+            done = m.end()
+            yield Hit(SECRET, "credential assignment", m.start(group), m.start(group) + len(value))
+
+
+def _key_start(text: str, index: int) -> int:
+    """Where the identifier holding `text[index]` starts."""
+    head = _KEY_CHARS.search(text, max(0, index - 60), index)
+    return head.start() if head else index
+
+
+def _key_words(key: str) -> list[str]:
+    return [w.lower() for w in _WORDS.findall(key)]
+
+
+def _credential_key(key: str) -> bool:
+    """`DB_PASSWORD`, `client_secret`, `apiKey`: the key's last word names a credential."""
+    words = _key_words(key.lstrip("-"))
+    if not words or any(w in _NOT_A_CREDENTIAL for w in words):
+        return False
+    last = words[-1]
+    if last in _PASSWORD_WORDS:
+        return last != "pass" or len(words) > 1  # `pass: 3` counts test passes
+    if last in _SECRET_WORDS:
+        return True
+    return last == "key" and len(words) > 1 and words[-2] in _KEY_QUALIFIERS
+
+
+def _ends_value(text: str, end: int, value: str) -> bool:
+    """A bare value ends its field; prose after `password:` is not a password."""
+    if _VALUE_END.match(text, end):
+        return True
+    return len(value) >= 16 and _random_enough(value) and _mixed(value)
+
+
+def _credible(value: str, key: str) -> bool:
+    if len(value) < 6 or value.lower() in _STOP_VALUES:
+        return False
+    if _PLACEHOLDER.search(value) or _REFERENCE.search(value):
+        return False
+    if value.isdigit() or len(set(value)) < 4:
+        return False
+    password = _key_words(key)[-1] in _PASSWORD_WORDS
+    if value.isalpha():
+        # letters only: a passphrase for a password; tokens are mixed-case at least
+        if password:
+            return len(value) >= 8 and _entropy(value) >= 2.5
+        return len(value) >= 16 and _mixed(value)
+    if password:
+        return True
+    return len(value) >= 12 and _entropy(value) >= 3.0
+
+
+def _random_enough(token: str) -> bool:
+    """Not a placeholder: no `EXAMPLE`, no run of `x` or `*`, more than a few distinct characters."""
+    if _PLACEHOLDER.search(token):
+        return False
+    return len(set(token)) >= min(8, len(token) // 2)
+
+
+def _mixed(value: str) -> bool:
+    classes = (str.isupper, str.islower, str.isdigit)
+    return sum(any(test(c) for c in value) for test in classes) >= 2
+
+
+def _hex(value: str) -> bool:
+    return all(c in "0123456789abcdefABCDEF" for c in value)
+
+
+def _entropy(value: str) -> float:
+    counts = Counter(value)
+    return -sum(n / len(value) * math.log2(n / len(value)) for n in counts.values())

@@ -1,0 +1,470 @@
+"""Marked Python tests under `evals/`, and whether pytest would really run them.
+
+Tests are found by reading the source's AST for `@pytest.mark.incident(...)`
+and `@pytest.mark.tier(...)` marks (on the function, its class, or
+`pytestmark`); user code is never imported. Each case also records what
+pytest would do with it, as far as the source says:
+
+- not collected: the file, class or function name does not match the
+  repository's `python_files` / `python_classes` / `python_functions`, the
+  file sits in a folder pytest does not recurse into, `__test__ = False`, a
+  class with `__init__`, a function redefined later in the file;
+- never run: `@pytest.mark.skip`, `skipif`/`xfail` with no condition or a
+  constant true one (as a decorator or in `pytestmark`), a module-level
+  `pytest.skip(..., allow_module_level=True)`, a test whose body is empty or
+  starts by skipping itself;
+- conditional (it counts, and coverage says so): `skipif`/`xfail` with a
+  condition, a module-level `pytest.importorskip` or a skip under an `if`,
+  an `async def` test (it needs an async plugin).
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from incidentkit.findings import Finding, Level
+from incidentkit.records.model import EvalCase
+from incidentkit.records.pytest_config import Collection
+
+_ALIAS_DEPTH = 5
+
+
+@dataclass(frozen=True)
+class _Mark:
+    name: str
+    args: tuple[ast.expr, ...] = ()
+    keywords: tuple[ast.keyword, ...] = ()
+
+    def text_value(self, keyword: str) -> list[str]:
+        values = [a for a in self.args if isinstance(a, ast.Constant)]
+        values += [
+            k.value for k in self.keywords if k.arg == keyword and isinstance(k.value, ast.Constant)
+        ]
+        return [v.value for v in values if isinstance(v, ast.Constant) and isinstance(v.value, str)]
+
+
+@dataclass
+class _Runs:
+    """What stops a test from running, or makes its running conditional."""
+
+    never: str | None = None
+    conditions: list[str] = field(default_factory=list)
+
+    def add(self, other: _Runs) -> _Runs:
+        return _Runs(self.never or other.never, [*self.conditions, *other.conditions])
+
+
+def scan_python(
+    root: Path, file: Path, collection: Collection | None = None, evals_dir: str = "evals"
+) -> tuple[list[EvalCase], Finding | None]:
+    """Marked tests of one Python file, or the reason its markers cannot be read."""
+    rel = file.relative_to(root).as_posix()
+    try:
+        source = file.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return [], _problem(
+            rel, 1, 1, f"byte {exc.start} is not valid UTF-8", "save the file as UTF-8"
+        )
+    except OSError as exc:
+        return [], _problem(rel, 1, 1, f"cannot read file: {exc.strerror}", "check the file")
+    try:
+        tree = ast.parse(source, filename=str(file))
+    except SyntaxError as exc:
+        return [], _problem(
+            rel,
+            exc.lineno or 1,
+            exc.offset or 1,
+            f"Python syntax error: {exc.msg}",
+            "fix the syntax: until then its @pytest.mark.incident markers are not seen as coverage",
+        )
+    except (ValueError, RecursionError, MemoryError) as exc:  # a NUL byte, absurd nesting
+        return [], _problem(
+            rel,
+            1,
+            1,
+            # MemoryError and RecursionError from the parser say nothing useful themselves
+            f"not Python source pytest can read: {exc}"
+            if isinstance(exc, ValueError)
+            else "not Python source pytest can read: nested too deeply for Python's parser",
+            "fix or remove the file",
+        )
+    scanner = _Scanner(tree, rel, collection or Collection(), evals_dir)
+    try:
+        return list(scanner.cases()), None
+    except RecursionError:
+        return [], _problem(rel, 1, 1, "the source nests too deeply to read", "flatten the code")
+
+
+def python_cases(root: Path, file: Path) -> list[EvalCase]:
+    """Marked test functions of one Python file; a file that does not parse has none."""
+    return scan_python(root, file)[0]
+
+
+def _problem(rel: str, line: int, column: int, message: str, hint: str) -> Finding:
+    return Finding(rel, max(line, 1), max(column, 1), "python-syntax", Level.ERROR, message, hint)
+
+
+class _Scanner:
+    def __init__(self, tree: ast.Module, rel: str, collection: Collection, evals_dir: str) -> None:
+        self.tree = tree
+        self.rel = rel
+        self.collection = collection
+        self.evals_dir = evals_dir
+        self.aliases = _aliases(tree.body)
+
+    def cases(self) -> Iterator[EvalCase]:
+        module = self._module_runs()
+        module_marks = self._pytestmark(self.tree.body)
+        module = module.add(_mark_runs(module_marks))
+        last = _last_bindings(self.tree.body)
+        for node in self.tree.body:
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                runs = module.add(self._binding_runs(node, last, "function"))
+                if not self.collection.collects_function(node.name):
+                    runs = runs.add(_Runs(self._name_rule("function", node.name)))
+                yield from self._case(node, node.name, module_marks, runs)
+            elif isinstance(node, ast.ClassDef):
+                yield from self._class(node, module_marks, module, last)
+
+    def _class(
+        self, node: ast.ClassDef, inherited: list[_Mark], module: _Runs, last: dict[str, int]
+    ) -> Iterator[EvalCase]:
+        marks = inherited + self._marks(node.decorator_list) + self._pytestmark(node.body)
+        runs = module.add(_mark_runs(marks[len(inherited) :])).add(
+            self._binding_runs(node, last, "class")
+        )
+        if not self.collection.collects_class(node.name):
+            runs = runs.add(_Runs(self._name_rule("class", node.name)))
+        if any(isinstance(s, ast.FunctionDef) and s.name == "__init__" for s in node.body):
+            runs = runs.add(
+                _Runs(f"class {node.name} has an __init__, so pytest does not collect it")
+            )
+        if _test_false(node.body):
+            runs = runs.add(_Runs(f"class {node.name} sets __test__ = False"))
+        inner_last = _last_bindings(node.body)
+        for item in node.body:
+            if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
+                item_runs = runs.add(self._binding_runs(item, inner_last, "method"))
+                if not self.collection.collects_function(item.name):
+                    item_runs = item_runs.add(_Runs(self._name_rule("function", item.name)))
+                yield from self._case(item, f"{node.name}::{item.name}", marks, item_runs)
+
+    def _case(
+        self,
+        fn: ast.FunctionDef | ast.AsyncFunctionDef,
+        name: str,
+        inherited: list[_Mark],
+        runs: _Runs,
+    ) -> Iterator[EvalCase]:
+        own = self._marks(fn.decorator_list)
+        marks = inherited + own
+        incidents = tuple(
+            dict.fromkeys(v for m in marks if m.name == "incident" for v in m.text_value("id"))
+        )
+        if not incidents:
+            return
+        tiers = [v for m in marks if m.name == "tier" for v in m.text_value("name")]
+        runs = runs.add(_mark_runs(own)).add(_body_runs(fn, self.aliases))
+        if isinstance(fn, ast.AsyncFunctionDef):
+            runs = runs.add(
+                _Runs(None, ["async: runs only with an async plugin (pytest-asyncio, anyio)"])
+            )
+        line = min([fn.lineno, *(d.lineno for d in fn.decorator_list)])
+        yield EvalCase(
+            id=f"{self.rel}::{name}",
+            incidents=incidents,
+            tier=tiers[-1] if tiers else None,
+            gap=None,
+            agent=None,
+            path=self.rel,
+            line=line,
+            source="python",
+            not_run=runs.never,
+            conditional="; ".join(dict.fromkeys(runs.conditions)) or None,
+        )
+
+    # -- the file ------------------------------------------------------------
+
+    def _module_runs(self) -> _Runs:
+        runs = _Runs()
+        below = PurePosixPath(self.rel).parent
+        evals = PurePosixPath(self.evals_dir)
+        parts = below.relative_to(evals).parts if below.is_relative_to(evals) else below.parts
+        folder = self.collection.skipped_folder(parts)
+        if folder is not None:
+            runs.never = f"pytest does not look in folder '{folder}' (norecursedirs)"
+        elif not self.collection.collects_file(self.rel):
+            runs.never = (
+                f"pytest does not collect {PurePosixPath(self.rel).name}: the name matches no "
+                f"python_files pattern ({' '.join(self.collection.python_files)}; "
+                f"{self.collection.source})"
+            )
+        if _test_false(self.tree.body):
+            runs.never = runs.never or "the module sets __test__ = False"
+        for stmt in self.tree.body:
+            call = _call_of(stmt, self.aliases)
+            if call == "skip":
+                runs.never = (
+                    runs.never or f"the module is skipped by pytest.skip() on line {stmt.lineno}"
+                )
+            elif call == "importorskip":
+                runs.conditions.append(f"pytest.importorskip on line {stmt.lineno}")
+            elif not isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                for inner in ast.walk(stmt):
+                    if (
+                        isinstance(inner, ast.stmt)
+                        and inner is not stmt
+                        and _call_of(inner, self.aliases) in ("skip", "importorskip")
+                    ):
+                        runs.conditions.append(f"the module may skip itself (line {inner.lineno})")
+        return runs
+
+    def _name_rule(self, kind: str, name: str) -> str:
+        option = {
+            "function": self.collection.python_functions,
+            "class": self.collection.python_classes,
+        }[kind]
+        return f"pytest does not collect {kind} {name}: the name matches no python_{kind}{'es' if kind == 'class' else 's'} pattern ({' '.join(option)})"
+
+    def _binding_runs(self, node: ast.stmt, last: dict[str, int], what: str) -> _Runs:
+        name = getattr(node, "name", "")
+        later = last.get(name)
+        if later is not None and later != node.lineno:
+            return _Runs(
+                f"the {what} {name} is defined again on line {later}; pytest only sees the last one"
+            )
+        return _Runs()
+
+    # -- marks ---------------------------------------------------------------
+
+    def _pytestmark(self, body: list[ast.stmt]) -> list[_Mark]:
+        found: list[_Mark] = []
+        for stmt in body:
+            value: ast.expr | None = None
+            if (
+                isinstance(stmt, ast.Assign)
+                and any(isinstance(t, ast.Name) and t.id == "pytestmark" for t in stmt.targets)
+            ) or (
+                isinstance(stmt, ast.AnnAssign)
+                and isinstance(stmt.target, ast.Name)
+                and stmt.target.id == "pytestmark"
+            ):
+                value = stmt.value
+            if value is not None:
+                items = value.elts if isinstance(value, ast.List | ast.Tuple) else [value]
+                found = self._marks(items)  # the last assignment is the one pytest sees
+        return found
+
+    def _marks(self, exprs: Iterable[ast.expr]) -> list[_Mark]:
+        found: list[_Mark] = []
+        for expr in exprs:
+            mark = self._mark(expr, 0)
+            if mark is not None:
+                found.append(mark)
+        return found
+
+    def _mark(self, expr: ast.expr, depth: int) -> _Mark | None:
+        if depth > _ALIAS_DEPTH:
+            return None
+        if isinstance(expr, ast.Name) and expr.id in self.aliases.marks:
+            return self._mark(self.aliases.marks[expr.id], depth + 1)
+        if isinstance(expr, ast.Call):
+            base = self._mark(expr.func, depth + 1)
+            if base is None:
+                return None
+            return _Mark(base.name, (*base.args, *expr.args), (*base.keywords, *expr.keywords))
+        name = _mark_name(expr)
+        return _Mark(name) if name else None
+
+
+@dataclass
+class _Aliases:
+    marks: dict[str, ast.expr] = field(default_factory=dict)  # module-level names bound to marks
+    functions: dict[str, str] = field(default_factory=dict)  # local name -> pytest.skip/xfail/...
+    modules: set[str] = field(default_factory=lambda: {"pytest"})
+
+
+def _aliases(body: list[ast.stmt]) -> _Aliases:
+    found = _Aliases()
+    for stmt in body:
+        if isinstance(stmt, ast.Import):
+            found.modules.update(a.asname or a.name for a in stmt.names if a.name == "pytest")
+        elif isinstance(stmt, ast.ImportFrom) and stmt.module in ("pytest", "_pytest.outcomes"):
+            for a in stmt.names:
+                if a.name in ("skip", "xfail", "importorskip", "fail"):
+                    found.functions[a.asname or a.name] = a.name
+        elif (
+            isinstance(stmt, ast.Assign)
+            and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], ast.Name)
+        ):
+            value = stmt.value
+            func = value.func if isinstance(value, ast.Call) else value
+            if _mark_name(func) is not None:
+                found.marks[stmt.targets[0].id] = value
+    return found
+
+
+def _mark_name(func: ast.expr) -> str | None:
+    # pytest.mark.X / mark.X / anything.mark.X, however `mark` was imported
+    if isinstance(func, ast.Attribute):
+        owner = func.value
+        if (isinstance(owner, ast.Attribute) and owner.attr == "mark") or (
+            isinstance(owner, ast.Name) and owner.id == "mark"
+        ):
+            return func.attr
+    return None
+
+
+def _mark_runs(marks: list[_Mark]) -> _Runs:
+    runs = _Runs()
+    for mark in marks:
+        if mark.name == "skip":
+            runs.never = runs.never or "skipped by @pytest.mark.skip"
+        elif mark.name in ("skipif", "xfail"):
+            conditions = [k.value for k in mark.keywords if k.arg == "condition"] or list(mark.args)
+            what = "skipped" if mark.name == "skipif" else "expected to fail (xfail)"
+            if not conditions:
+                runs.never = runs.never or f"{what}: @pytest.mark.{mark.name} without a condition"
+                continue
+            for condition in conditions:
+                value = _constant(condition)
+                if value is True:
+                    runs.never = (
+                        runs.never or f"{what}: @pytest.mark.{mark.name}({ast.unparse(condition)})"
+                    )
+                elif value is None:
+                    runs.conditions.append(f"@pytest.mark.{mark.name}({ast.unparse(condition)})")
+    return runs
+
+
+def _constant(expr: ast.expr, depth: int = 0) -> bool | None:
+    """A condition's truth when the source fixes it (`True`, `1 == 1`, `"not False"`);
+    None when it depends on something only a run knows."""
+    if depth > _ALIAS_DEPTH:
+        return None
+    if isinstance(expr, ast.Constant):
+        if isinstance(expr.value, str):  # pytest evaluates a string condition as Python
+            try:
+                parsed = ast.parse(expr.value.strip(), mode="eval").body
+            except (SyntaxError, ValueError, MemoryError, RecursionError):
+                return None
+            return _constant(parsed, depth + 1)
+        return bool(expr.value)
+    if isinstance(expr, ast.UnaryOp) and isinstance(expr.op, ast.Not):
+        inner = _constant(expr.operand, depth + 1)
+        return None if inner is None else not inner
+    if isinstance(expr, ast.BoolOp):
+        values = [_constant(v, depth + 1) for v in expr.values]
+        if isinstance(expr.op, ast.And):
+            return False if False in values else (None if None in values else True)
+        return True if True in values else (None if None in values else False)
+    if isinstance(expr, ast.Compare | ast.BinOp | ast.Tuple | ast.List):
+        try:  # only literals reach eval: literal_eval refuses names and calls
+            return (
+                bool(ast.literal_eval(expr))
+                if not isinstance(expr, ast.Compare)
+                else _compare(expr)
+            )
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+            return None
+    return None
+
+
+def _compare(expr: ast.Compare) -> bool | None:
+    ops = {
+        ast.Eq: operator.eq,
+        ast.NotEq: operator.ne,
+        ast.Lt: operator.lt,
+        ast.LtE: operator.le,
+        ast.Gt: operator.gt,
+        ast.GtE: operator.ge,
+        ast.Is: operator.is_,
+        ast.IsNot: operator.is_not,
+    }
+    left = ast.literal_eval(expr.left)
+    for op, right_node in zip(expr.ops, expr.comparators, strict=True):
+        fn = ops.get(type(op))
+        if fn is None:
+            return None
+        right = ast.literal_eval(right_node)
+        if not fn(left, right):
+            return False
+        left = right
+    return True
+
+
+def _call_of(stmt: ast.stmt, aliases: _Aliases) -> str | None:
+    """'skip', 'xfail', 'importorskip' or 'fail' when `stmt` is a call to that pytest function."""
+    value = stmt.value if isinstance(stmt, ast.Expr | ast.Assign) else None
+    if not isinstance(value, ast.Call):
+        return None
+    func = value.func
+    if isinstance(func, ast.Name):
+        return aliases.functions.get(func.id)
+    if (
+        isinstance(func, ast.Attribute)
+        and isinstance(func.value, ast.Name)
+        and func.value.id in aliases.modules
+    ):
+        return func.attr if func.attr in ("skip", "xfail", "importorskip", "fail") else None
+    return None
+
+
+def _body_runs(fn: ast.FunctionDef | ast.AsyncFunctionDef, aliases: _Aliases) -> _Runs:
+    body = list(fn.body)
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]  # the docstring
+    if all(
+        isinstance(s, ast.Pass) or (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))
+        for s in body
+    ):
+        return _Runs("the test body is empty: it checks nothing")
+    runs = _Runs()
+    for stmt in body:
+        call = _call_of(stmt, aliases)
+        if call in ("skip", "xfail"):
+            return _Runs(
+                f"the test calls pytest.{call}() on line {stmt.lineno} before it checks anything"
+            )
+        if isinstance(stmt, ast.Return | ast.Raise):
+            break
+        for inner in ast.walk(stmt):
+            if (
+                isinstance(inner, ast.stmt)
+                and inner is not stmt
+                and _call_of(inner, aliases) in ("skip", "xfail", "importorskip")
+            ):
+                runs.conditions.append(f"the test may skip itself (line {inner.lineno})")
+                break
+    return runs
+
+
+def _last_bindings(body: list[ast.stmt]) -> dict[str, int]:
+    """Name -> line of the last statement in `body` that binds it (def, class, assignment)."""
+    last: dict[str, int] = {}
+    for stmt in body:
+        if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            last[stmt.name] = stmt.lineno
+        elif isinstance(stmt, ast.Assign):
+            for target in stmt.targets:
+                if isinstance(target, ast.Name):
+                    last[target.id] = stmt.lineno
+        elif isinstance(stmt, ast.AnnAssign | ast.AugAssign) and isinstance(stmt.target, ast.Name):
+            last[stmt.target.id] = stmt.lineno
+    return last
+
+
+def _test_false(body: list[ast.stmt]) -> bool:
+    for stmt in body:
+        if (
+            isinstance(stmt, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == "__test__" for t in stmt.targets)
+            and _constant(stmt.value) is False
+        ):
+            return True
+    return False
