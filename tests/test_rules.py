@@ -421,6 +421,23 @@ PASSES = [
         },
     ),
     Case(
+        "blaming-language",
+        {
+            PM: postmortem_text(
+                extra='sources: ["Ops Weekly: the engineer forgot the flag"]\n',
+                body=postmortem_text().split("---\n")[2]
+                + "\n> The on-call engineer ignored three pages, the ticket says.\n"
+                + '\nThe customer wrote "your operator botched it" in the ticket.\n'
+                + "\n```\nerror: operator forgot to pass -n\n```\n"
+                + "\n`git blame` shows the fault handler changed; nobody is blamed.\n",
+            ).replace(
+                "title: Superseded refund window quoted by the support agent",
+                "title: The engineer forgot the dry-run flag",
+            )
+        },
+        name="front-matter-quotes-and-code",
+    ),
+    Case(
         "suppression-reason",
         {
             INC: incident_text(

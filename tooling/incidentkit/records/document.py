@@ -40,6 +40,8 @@ class Document:
 
     def release(self) -> None:
         """Drop the text and data; the few findings that need lines read the file again."""
+        if self._released:
+            return  # released twice (a document from the lint cache comes released)
         self._was_readable = isinstance(self.data, dict)
         self.text = ""
         self.data = None

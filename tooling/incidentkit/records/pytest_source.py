@@ -165,7 +165,14 @@ def scan_python(
         )
     except ValueError as exc:  # e.g. a NUL byte in the source
         return [], _problem(
-            rel, 1, 1, f"not Python source pytest can read: {exc}", "fix or remove the file"
+            rel,
+            1,
+            1,
+            # MemoryError and RecursionError from the parser say nothing useful themselves
+            f"not Python source pytest can read: {exc}"
+            if isinstance(exc, ValueError)
+            else "not Python source pytest can read: nested too deeply for Python's parser",
+            "fix or remove the file",
         )
     except (RecursionError, MemoryError):
         # Python's parser gives up on expressions nested thousands deep (`x = ---...1`)

@@ -6,7 +6,7 @@ import gc
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 
 from incidentkit.config import Config
@@ -15,9 +15,12 @@ from incidentkit.records.cases import link_graph, yaml_cases
 from incidentkit.records.document import Document, Kind, read_document
 from incidentkit.records.folders import scan_folders
 from incidentkit.records.model import EvalCase, Incident, Postmortem
-from incidentkit.records.placeholders import markers_for
-from incidentkit.records.pytest_config import pytest_collection
-from incidentkit.records.pytest_source import conftest_effects, scan_python
+from incidentkit.records.placeholders import Markers, markers_for
+from incidentkit.records.pytest_config import Collection, pytest_collection
+from incidentkit.records.pytest_source import Imposed, conftest_effects, scan_python
+
+# (file, kind, read) -> the file's unit: `read()` itself, or the same answer from a cache.
+ReadThrough = Callable[[Path, str, Callable[[], "RecordSet"]], "RecordSet"]
 
 
 @dataclass
@@ -118,6 +121,7 @@ def load_repository(
     on_unit: Callable[[RecordSet], None] | None = None,
     release: bool = False,
     for_process: bool = False,
+    read_through: ReadThrough | None = None,
 ) -> RecordSet:
     """Read every record file.
 
@@ -126,10 +130,12 @@ def load_repository(
     and data are dropped after that, so a whole repository fits in little memory.
     Python eval files come last, one unit per file. `for_process` says the
     records live until the process exits (a CLI command, not `mkdocs serve`),
-    so the garbage collector may stop scanning them.
+    so the garbage collector may stop scanning them. `read_through(file, kind,
+    read)` may answer a file from elsewhere (the lint cache) instead of calling
+    `read()`; kind is "python" for Python eval files.
     """
     with _without_cyclic_gc(for_process):
-        return _load(config, files, on_unit, release)
+        return _load(config, files, on_unit, release, read_through)
 
 
 def _load(
@@ -137,26 +143,20 @@ def _load(
     files: Iterable[tuple[Path, Kind]] | None,
     on_unit: Callable[[RecordSet], None] | None,
     release: bool,
+    read_through: ReadThrough | None,
 ) -> RecordSet:
     records = RecordSet(config=config)
     markers = markers_for(config)
     scan = scan_folders(config) if files is None else None
     for file, kind in scan.records if scan is not None else files or ():
-        unit = RecordSet(config=config)
-        doc = read_document(config.root, file, kind, config.max_file_bytes)
-        unit.documents.append(doc)
-        if doc.readable:
-            if kind == "incident":
-                unit.incidents.append(Incident.from_document(doc))
-            elif kind == "postmortem":
-                unit.postmortems.append(Postmortem.from_document(doc))
-            else:
-                unit.cases.extend(yaml_cases(doc, markers))
+        read = partial(_read_record, config, file, kind, markers)
+        unit = read() if read_through is None else read_through(file, kind, read)
         if on_unit is not None:
             on_unit(unit)
         if release:
-            doc.release()
-            unit.cases = [replace(case, data={}) for case in unit.cases]
+            for doc in unit.documents:
+                doc.release()
+            unit.cases = [replace(case, data={}) if case.data else case for case in unit.cases]
         records.add(unit)
     if scan is not None:
         for stray in scan.strays:
@@ -167,13 +167,36 @@ def _load(
         collection = pytest_collection(config.settings, config.evals_dir)
         effects = conftest_effects(config.root, scan.python)
         for file in scan.python:
-            cases, problem = scan_python(
-                config.root, file, collection, config.evals_dir, effects.get(file)
-            )
-            unit = RecordSet(config=config, cases=cases)
-            if problem is not None:
-                unit.python_problems.append(problem)
+            imposed = effects.get(file)
+            read = partial(_read_python, config, file, collection, imposed)
+            # What a conftest.py imposes is not in the file's bytes: never cache it.
+            cached = read_through is not None and imposed is None
+            unit = read_through(file, "python", read) if cached and read_through else read()
             if on_unit is not None:
                 on_unit(unit)
             records.add(unit)
     return records
+
+
+def _read_record(config: Config, file: Path, kind: Kind, markers: Markers) -> RecordSet:
+    unit = RecordSet(config=config)
+    doc = read_document(config.root, file, kind, config.max_file_bytes)
+    unit.documents.append(doc)
+    if doc.readable:
+        if kind == "incident":
+            unit.incidents.append(Incident.from_document(doc))
+        elif kind == "postmortem":
+            unit.postmortems.append(Postmortem.from_document(doc))
+        else:
+            unit.cases.extend(yaml_cases(doc, markers))
+    return unit
+
+
+def _read_python(
+    config: Config, file: Path, collection: Collection, imposed: Imposed | None
+) -> RecordSet:
+    cases, problem = scan_python(config.root, file, collection, config.evals_dir, imposed)
+    unit = RecordSet(config=config, cases=cases)
+    if problem is not None:
+        unit.python_problems.append(problem)
+    return unit
