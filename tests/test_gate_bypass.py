@@ -663,3 +663,20 @@ def test_incident_repository_inside_a_monorepo(
     mono.commit("its case", "2026-03-05T11:00:00Z")
     gate(run_cli, mono.root / "ops" / "incidents", expect=0)
     mono.close()
+
+
+def test_coverage_sees_a_new_conftest_through_the_cache(repo: GitRepo, run_cli: RunCli) -> None:
+    repo.write(INC2, s1())
+    repo.write("evals/regression/test_approval.py", python_case())
+    repo.commit("S1 with its test", "2026-03-05T10:00:00Z")
+
+    def counts() -> bool:
+        coverage = json.loads(run_cli("-C", repo.root, "coverage", "--format", "json").stdout)
+        (inc,) = [i for i in coverage["incidents"] if i["id"] == "INC-2026-0002"]
+        return bool(inc["cases"][0]["counts"])
+
+    assert counts() and counts()  # the second run may come from the lint cache
+    repo.write("evals/conftest.py", 'collect_ignore = ["regression/test_approval.py"]\n')
+    assert not counts()
+    (repo.root / "evals" / "conftest.py").unlink()
+    assert counts()
