@@ -138,7 +138,11 @@ class _Run:
         return found
 
     def file_phase(self, unit: RecordSet) -> None:
-        paths = {d.path for d in unit.documents} | {c.path for c in unit.cases}
+        paths = (
+            {d.path for d in unit.documents}
+            | {c.path for c in unit.cases}
+            | {f.path for f in unit.strays}
+        )
         cached = self.cache.cached(unit) if self.cache is not None else None
         if cached is not None and cached.findings is not None:
             self.files += self.wanted is None or bool(paths & self.wanted)

@@ -15,7 +15,7 @@ from incidentkit.clock import now
 from incidentkit.config import Config
 from incidentkit.lint import LintResult, lint_repository
 from incidentkit.precommit import hook_scope
-from incidentkit.records.repository import python_test_files, record_files
+from incidentkit.records.folders import scan_folders
 from incidentkit.report import REPORTERS
 
 
@@ -94,8 +94,9 @@ def lint(
 def _selected(config: Config, wanted: list[str]) -> set[str]:
     """The record files at or under the paths given on the command line."""
     prefixes = [w.rstrip("/") for w in wanted]
-    files = [f for f, _ in record_files(config)] + python_test_files(config)
-    known = [f.relative_to(config.root).as_posix() for f in files]
+    scan = scan_folders(config)
+    files = [f for f, _ in scan.records] + scan.python
+    known = [f.relative_to(config.root).as_posix() for f in files] + [s.path for s in scan.strays]
     return {p for p in known if any(p == w or p.startswith(w + "/") or w == "." for w in prefixes)}
 
 

@@ -44,6 +44,7 @@ from incidentkit.rules import (
     python_syntax,
     schema,
     secrets,
+    stray_file,
     tier_folder,
     timestamp_order,
     unique_id,
@@ -54,6 +55,7 @@ from incidentkit.rules.context import LintContext
 
 _MODULES: tuple[ModuleType, ...] = (
     file_size,
+    stray_file,
     encoding,
     front_matter,
     yaml_syntax,
