@@ -9,6 +9,8 @@ figures beside detect-secrets' (tests/labelled/compare.py).
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from incidentkit.blame import anchored, find_blame, find_blame_whole
@@ -99,3 +101,24 @@ def test_a_finding_names_the_words_and_says_what_to_write_instead() -> None:
     [blame] = find_blame(text)
     assert text[blame.start : blame.end] == blame.phrase == "forgot"
     assert "e.g." in blame.hint and "operator" not in blame.hint
+
+
+def test_crlf_bodies_are_read_like_lf_ones() -> None:
+    data = load("blame")
+    for text in [*data["blaming"][:60], *data["blameless"][:60]]:
+        body = f"## Root cause\n\n{text}\n\nAfter that, the deploy finished.\n"
+        crlf = body.replace("\n", "\r\n")
+        assert [b.phrase for b in find_blame(crlf)] == [b.phrase for b in find_blame(body)]
+
+
+def test_the_paragraph_shortcut_holds_in_whole_post_mortems() -> None:
+    """Labelled sentences mixed into bodies with lists, quotes, code and sections."""
+    data = load("blame")
+    texts = [*data["blaming"], *data["blameless"]]
+    rng = random.Random(15)
+    shapes = ("{}", "- {}", "> {}", "```\n{}\n```", "## Sources\n\n- {}", "| 10:00 | {} |", "`{}`")
+    for _ in range(150):
+        parts = [rng.choice(shapes).format(rng.choice(texts)) for _ in range(rng.randint(2, 8))]
+        glue = rng.choice(["\n\n", "\n", " "])
+        body = "## Timeline\n\n" + glue.join(parts) + "\n"
+        assert find_blame(body) == find_blame_whole(body), body

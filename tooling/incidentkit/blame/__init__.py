@@ -48,14 +48,14 @@ def find_blame(text: str) -> list[Blame]:
     """
     raw = _lower(text)
     candidates = [(t, m) for t in TRIGGERS for m in anchored(t, raw)]
-    if not candidates or not _a_paragraph_blames(text, candidates):
+    if not candidates or not _a_paragraph_blames(text.replace("\r", " "), candidates):
         return []
     return find_blame_whole(text)
 
 
 def find_blame_whole(text: str) -> list[Blame]:
     """`find_blame` without the shortcut: mask the whole body, judge every match."""
-    masked = prose_mask(text)
+    masked = prose_mask(text.replace("\r", " "))  # CRLF files: same offsets, no \r to trip on
     low = _lower(masked)
     spans = list(sentences(masked))
     starts = [start for start, _ in spans]
