@@ -15,6 +15,7 @@ def _words(text: str) -> frozenset[str]:
 
 ROLES = _words(
     """
+    guy guys folks individual individuals member members
     captain captains shepherd steward coordinator coordinators scribe dispatcher supervisor
     supervisors specialist specialists officer officers expert experts admin administrator
     administrators admins analyst analysts approver approvers architect architects author
@@ -53,7 +54,7 @@ TRANSPARENT = _words(
     obviously on our probably quickly really repeatedly responsible rotation senior shift
     shouldn't simply some still subsequently that the their themselves then these this those
     ultimately unfortunately was wasn't were weren't who whom wouldn't your managed tried
-    proceeded went too
+    proceeded went too only
     """
 )
 
