@@ -85,6 +85,7 @@ NOT_NAMES = _words(
 
 FIRST_NAMES = _words(
     """
+    li wu xu hu ma lu bo al ed ty jo ali ari avi eun hae ji ye su yi mo kai ken rui sol
     aaron abdul adam adriana ahmed aisha akira alan alberto alex alexander alexandra alice
     alicia amanda amir amy ana andre andrea andrew andy angela anil anita ann anna anne
     anthony antonio arjun ashley bea ben benjamin beth bill bob brandon brian bruno carl
@@ -121,6 +122,7 @@ IRREGULAR_PAST = _words(
 # subject ("Danny ignored the linter warnings") is taken for a name.
 HUMAN_OBJECTS = _words(
     """
+    team teams engineer engineers people someone manager managers customer customers
     runbook runbooks warning warnings alert alerts page pages pager checklist review
     reviews reviewer advice feedback process procedure procedures policy freeze linter
     instructions docs documentation notes guide plan ticket tickets message messages

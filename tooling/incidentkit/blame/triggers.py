@@ -258,7 +258,12 @@ TRIGGERS = (
     _t(r"\bforg(?:o|e)t(?:s|ten)?\b", _loose, MISS, "forg"),
     _t(r"\bneglect(?:ed|s|ing)?\b", _loose, MISS, "neglect"),
     _t(r"\bbotch(?:ed|es|ing)?\b", _loose, JUDGE, "botch"),
-    _t(r"\bfat[- ]?finger(?:ed|s|ing)?\b", _idiom, INPUT, "fat"),
+    _t(
+        r"\bfat[- ]?finger(?:ed|ing)\b|\bfat[- ]?fingers? (?:the|a|an|it|his|her|their|one)\b",
+        _idiom,
+        INPUT,
+        "fat",
+    ),
     _t(
         r"\b(?:messed|screwed|fouled|cocked|goofed) up\b|\b(?:goofed|blundered|bungled)\b",
         _loose,
