@@ -20,14 +20,14 @@ tests/labelled/blame.yaml measures precision and recall.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from incidentkit.blame.prose import prose_mask, sentences
 from incidentkit.blame.sentence import Sentence
 from incidentkit.blame.triggers import TRIGGERS, Trigger
 
-__all__ = ["Blame", "find_blame", "find_blame_whole"]
+__all__ = ["Blame", "anchored", "find_blame", "find_blame_whole", "words_of"]
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,8 @@ def find_blame(text: str) -> list[Blame]:
     which decides), so most post-mortems cost a few string searches.
     """
     raw = _lower(text)
-    candidates = [(t, m) for t in TRIGGERS for m in anchored(t, raw)]
+    words = words_of(raw)
+    candidates = [(t, m) for t in TRIGGERS for m in anchored(t, raw, words)]
     if not candidates or not _a_paragraph_blames(text.replace("\r", " "), candidates):
         return []
     return find_blame_whole(text)
@@ -79,10 +80,16 @@ def find_blame_whole(text: str) -> list[Blame]:
     return sorted(found.values(), key=lambda b: b.start)
 
 
-def anchored(trigger: Trigger, low: str) -> list[re.Match[str]]:
-    """The trigger's matches in `low`, tried only where one of its anchors occurs."""
+def anchored(trigger: Trigger, low: str, words: list[str] | None = None) -> list[re.Match[str]]:
+    """The trigger's matches in `low`, tried only where one of its anchors occurs.
+
+    `words`: the sorted words of `low`; an anchor that starts a word is looked
+    for in the text only when some word starts like it (a bisection, not a scan).
+    """
     found: dict[int, re.Match[str]] = {}
     for anchor in trigger.anchors:
+        if words is not None and not _some_word_starts(words, anchor):
+            continue
         index = low.find(anchor)
         while index >= 0:
             if index not in found:
@@ -119,6 +126,22 @@ def _a_paragraph_blames(text: str, candidates: list[tuple[Trigger, re.Match[str]
                     return True
                 break
     return False
+
+
+_WORD = re.compile(r"[a-z0-9@][a-z0-9@'-]*")
+
+
+def words_of(low: str) -> list[str]:
+    """The distinct words of lower-cased text, sorted: what `anchored` bisects."""
+    return sorted(set(_WORD.findall(low)))
+
+
+def _some_word_starts(words: list[str], anchor: str) -> bool:
+    head = anchor.split(" ", 1)[0]
+    if not head or "'" in head or not head[0].isalnum():
+        return True  # "'s ", "n't": inside a word, look for them in the text
+    k = bisect_left(words, head)
+    return k < len(words) and words[k].startswith(head)
 
 
 def _lower(text: str) -> str:

@@ -45,6 +45,7 @@ _CHECK_VERBS = (
     r"|answer(?:ed)?|react(?:ed)?|care|plan(?:ned)?|prepar(?:e|ed)|coordinat(?:e|ed)"
     r"|announc(?:e|ed)|renew(?:ed)?|rotat(?:e|ed)|lock(?:ed)?|follow up|do (?:their|his|her) job"
 )
+_IRREGULAR = "|".join(sorted(lexicon.IRREGULAR_PAST))
 _PARTICIPLE = (
     r"[a-z]+(?:-[a-z]+)*(?:ed|en|wn|ne|ght|ck|un|ad|id|nt|ot|de|ept|et|ut|ld|ng)"
     r"|caught|seen|done|run|read|set|put|kept|let|sent|built|found|told|held|hit|cut|led|paid"
@@ -441,7 +442,9 @@ TRIGGERS = (
         "it was | it is",
     ),
     _t(
-        r"\bhad\b|\bif\b(?=[^.]*\bhad\b[^.]*(?:\bwould|'d|\bcould|\bmight)\b)",
+        # "had" + its subject (a word or three) + a past participle: an inversion
+        rf"\bhad(?= (?:[\w@'-]+ ){{1,3}}(?:[a-z]+(?:ed|en|wn|ght)|{_IRREGULAR})\b)"
+        r"|\bif\b(?=[^.]*\bhad\b[^.]*(?:\bwould|'d|\bcould|\bmight)\b)",
         _counterfactual,
         HINDSIGHT,
         "had | if",
