@@ -47,8 +47,8 @@ def find_blame(text: str) -> list[Blame]:
     which decides), so most post-mortems cost a few string searches.
     """
     raw = _lower(text)
-    words = words_of(raw)
-    candidates = [(t, m) for t in TRIGGERS for m in anchored(t, raw, words)]
+    present = _present_heads(words_of(raw))
+    candidates = [(t, m) for t in TRIGGERS for m in anchored(t, raw, present)]
     if not candidates or not _a_paragraph_blames(text.replace("\r", " "), candidates):
         return []
     return find_blame_whole(text)
@@ -80,15 +80,17 @@ def find_blame_whole(text: str) -> list[Blame]:
     return sorted(found.values(), key=lambda b: b.start)
 
 
-def anchored(trigger: Trigger, low: str, words: list[str] | None = None) -> list[re.Match[str]]:
+def anchored(
+    trigger: Trigger, low: str, present: frozenset[str] | None = None
+) -> list[re.Match[str]]:
     """The trigger's matches in `low`, tried only where one of its anchors occurs.
 
-    `words`: the sorted words of `low`; an anchor that starts a word is looked
-    for in the text only when some word starts like it (a bisection, not a scan).
+    `present`: the anchor heads some word of `low` starts with (`_present_heads`);
+    an anchor whose head is absent is not looked for at all.
     """
     found: dict[int, re.Match[str]] = {}
     for anchor in trigger.anchors:
-        if words is not None and not _some_word_starts(words, anchor):
+        if present is not None and _HEAD[anchor] not in present:
             continue
         index = low.find(anchor)
         while index >= 0:
@@ -132,16 +134,28 @@ _WORD = re.compile(r"[a-z0-9@][a-z0-9@'-]*")
 
 
 def words_of(low: str) -> list[str]:
-    """The distinct words of lower-cased text, sorted: what `anchored` bisects."""
+    """The distinct words of lower-cased text, sorted."""
     return sorted(set(_WORD.findall(low)))
 
 
-def _some_word_starts(words: list[str], anchor: str) -> bool:
+def _head(anchor: str) -> str:
+    """The part of an anchor a word starts with; "" for "'s ", "n't" (inside a word)."""
     head = anchor.split(" ", 1)[0]
-    if not head or "'" in head or not head[0].isalnum():
-        return True  # "'s ", "n't": inside a word, look for them in the text
-    k = bisect_left(words, head)
-    return k < len(words) and words[k].startswith(head)
+    return "" if not head or "'" in head or not head[0].isalnum() else head
+
+
+_HEAD = {anchor: _head(anchor) for trigger in TRIGGERS for anchor in trigger.anchors}
+_HEADS = sorted(set(_HEAD.values()) - {""})
+
+
+def _present_heads(words: list[str]) -> frozenset[str]:
+    """The anchor heads some word starts with, by one bisection each; "" always."""
+    present = {""}
+    for head in _HEADS:
+        k = bisect_left(words, head)
+        if k < len(words) and words[k].startswith(head):
+            present.add(head)
+    return frozenset(present)
 
 
 def _lower(text: str) -> str:
