@@ -9,12 +9,16 @@ figures beside detect-secrets' (tests/labelled/compare.py).
 
 from __future__ import annotations
 
+import itertools
 import random
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from incidentkit.blame import _present_heads, anchored, find_blame, find_blame_whole, words_of
 from incidentkit.blame.triggers import TRIGGERS
+from incidentkit.detectors import find_hits
 from labelled.scoring import (
     Score,
     load,
@@ -124,3 +128,26 @@ def test_the_paragraph_shortcut_holds_in_whole_post_mortems() -> None:
         glue = rng.choice(["\n\n", "\n", " "])
         body = "## Timeline\n\n" + glue.join(parts) + "\n"
         assert find_blame(body) == find_blame_whole(body), body
+
+
+_PIECES = st.sampled_from(
+    [
+        "The engineer", "forgot", " ", "\n\n", "\r\n", "`", '"', "> ", "- ", "## Sources\n",
+        "```\n", "had", "Bob's", " fault", ",", ".", "who", "failed to", "n't", "'s ", "by",
+        "@x", "AKIA", "sk-", "password: ", "=", "://", "@", "+49 30 ", "9018204", "(0)",
+        "\u2019", "\u201c", "|", "nobody", "the wrong", "if", "would", "Team B", "was",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_PIECES, st.text(max_size=8)), max_size=40).map("".join))
+def test_the_finders_take_any_text(text: str) -> None:
+    blames = find_blame(text)
+    assert blames == find_blame_whole(text)
+    for blame in blames:
+        assert 0 <= blame.start < blame.end <= len(text)
+        assert text[blame.start : blame.end] == blame.phrase
+    hits = find_hits(text)
+    assert all(0 <= h.start < h.end <= len(text) for h in hits)
+    assert all(a.end <= b.start for a, b in itertools.pairwise(hits))
