@@ -277,7 +277,12 @@ TRIGGERS = (
         JUDGE,
         "dropped the ball | asleep at",
     ),
-    _t(r"\b(?:did ?n[o']?t|never) (?:even )?bother(?:ed)?\b", _loose, JUDGE, "did | never"),
+    _t(
+        r"\b(?:(?:did|had|has) ?n[o']?t|never) (?:even )?bother(?:ed)?\b",
+        _loose,
+        JUDGE,
+        "did | had | has | never",
+    ),
     _t(
         r"\bcut(?:ting)? corners\b|\bblindly\b|\bwent back to sleep\b",
         _idiom,
@@ -339,11 +344,12 @@ TRIGGERS = (
         "chose | decided | opted | elected | brushed | waved | shrugged | dismissed | bypassed | overrode | circumvented | abused | supposed to | left | let",
     ),
     _t(
-        rf"\b(?:(?:did|does|do) ?n[o']?t|didn't|doesn't|don't|never|won't|will not) "
+        rf"\b(?:(?:did|does|do|had|has|have) ?n[o']?t|didn't|doesn't|don't|hadn't|hasn't|haven't"
+        rf"|never|won't|will not) "
         rf"(?:even |bother to |properly |actually |ever |always )?(?:{_CHECK_VERBS})\b",
         _strict,
         MISS,
-        "did | does | do | never | won't | will",
+        "did | does | do | had | has | have | never | won't | will",
     ),
     _t(r"\bslow to\b", _strict, PROCESS, "slow to"),
     _t(
