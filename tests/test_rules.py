@@ -310,6 +310,18 @@ TRIGGERS = [
         [(INC, 15, Level.ERROR)],
         "five-whys",
     ),
+    Case(
+        "stray-file",
+        {"incidents/INC-2026-0002-upper.MD": incident_text(id="INC-2026-0002", severity="S1")},
+        [("incidents/INC-2026-0002-upper.MD", 1, Level.ERROR)],
+        "upper-case-extension",
+    ),
+    Case(
+        "stray-file",
+        {"evals/regression/_draft.yaml": case_text(id="_draft")},
+        [("evals/regression/_draft.yaml", 1, Level.ERROR)],
+        "leading-underscore",
+    ),
 ]
 
 PASSES = [
@@ -441,6 +453,15 @@ PASSES = [
             )
         },
         name="guidance-kept-above-real-text",
+    ),
+    Case(
+        "stray-file",
+        {
+            "incidents/2026/INC-2026-0002-nested.md": incident_text(id="INC-2026-0002"),
+            "incidents/README.md": "# Incidents\n",
+            "incidents/.gitkeep": "",
+        },
+        name="nested-record-readme-gitkeep",
     ),
 ]
 
