@@ -202,3 +202,18 @@ def test_the_example_is_left_for_the_first_pull_request(run_cli: RunCli, tmp_pat
     # Without --example, none of it is laid out.
     run_cli("init", tmp_path / "plain")
     assert not any((tmp_path / "plain" / rel).exists() for rel in example_files())
+
+
+def test_the_first_commit_holds_only_what_init_laid_out(run_cli: RunCli, tmp_path: Path) -> None:
+    """A folder's other files are the user's to add: init never commits them."""
+    root = tmp_path / "team"
+    root.mkdir()
+    (root / "notes.txt").write_text("private\n", encoding="utf-8")
+    (root / "incidents").mkdir()
+    (root / "incidents" / "draft.md").write_text("not yet\n", encoding="utf-8")
+    result = run_cli("init", root)
+    assert "with the layout committed" in result.stderr
+    tracked = set(_git(root, "ls-files").splitlines())
+    assert "notes.txt" not in tracked and "incidents/draft.md" not in tracked
+    assert {"pyproject.toml", ".gitignore", "schemas/incident.schema.json"} <= tracked
+    assert "?? notes.txt" in _git(root, "status", "--porcelain")

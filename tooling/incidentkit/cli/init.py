@@ -83,7 +83,9 @@ def init(
     elif enclosing is not None:
         git = GitSetup("inside", str(enclosing))
     else:
-        git = make_repository(root, leave_out=examples)
+        laid_out = [*result.created, *result.replaced, *result.merged, *result.unchanged]
+        to_commit = [r for r in laid_out if r not in examples and (root / r).is_file()]
+        git = make_repository(root, to_commit)
     click.echo(_summary(root, base, git, examples), err=True)
 
 
