@@ -217,3 +217,15 @@ def test_the_first_commit_holds_only_what_init_laid_out(run_cli: RunCli, tmp_pat
     assert "notes.txt" not in tracked and "incidents/draft.md" not in tracked
     assert {"pyproject.toml", ".gitignore", "schemas/incident.schema.json"} <= tracked
     assert "?? notes.txt" in _git(root, "status", "--porcelain")
+
+
+def test_outside_git_the_gate_and_new_say_how_to_make_a_repository(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    root = tmp_path / "plain"
+    run_cli("init", root, "--no-git")
+    assert "git init -b main" in run_cli("-C", root, "gate", "--base", "main", expect=2).stderr
+    made = run_cli("-C", root, "new", "incident", "--title", "x", "--severity", "S4",
+                   "--failure-mode", "tool-misuse", "--detection", "other",
+                   "--agent", "a", "--started-at", "2026-11-20T08:00:00Z")  # fmt: skip
+    assert "git init -b main" in made.stderr
