@@ -93,11 +93,12 @@ def _trace_request(options: dict[str, Any]) -> TraceRequest | None:
 def _report_trace(trace: FromTrace) -> None:
     """What was taken from the trace and what was redacted, on stderr."""
     conversation = trace.conversation
-    source = conversation.provenance
-    where = f" span {source.span_id}" if source.span_id else ""
+    source = trace.data["source"]  # as written: redacted like the rest
+    where = f" span {source['span_id']}" if source.get("span_id") else ""
     click.echo(
-        f"read {source.format} trace {source.file}: {len(conversation.messages)} message(s) "
-        f"up to the failing reply{where}, {len(conversation.tool_results)} tool result(s)",
+        f"read {source['format']} trace {source.get('file')}: {len(conversation.messages)} "
+        f"message(s) up to the failing reply{where}, {len(conversation.tool_results)} tool "
+        "result(s)",
         err=True,
     )
     if not trace.redacted:
@@ -312,7 +313,7 @@ def eval_case(
     if made.suggestion is not None:
         ((kind, value),) = made.suggestion.items()
         click.echo(
-            f"suggested check (it fails on the observed reply): - {kind}: {json.dumps(value)}",
+            f"suggested check (it fails on the observed reply): - {kind}: {json.dumps(value, ensure_ascii=False)}",
             err=True,
         )
     if as_json:
