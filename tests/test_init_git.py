@@ -48,6 +48,7 @@ def test_the_gitignore_keeps_site_venvs_and_caches_out(run_cli: RunCli, tmp_path
         ".mypy_cache/x",
         ".ruff_cache/x",
         ".incidentkit/cache/x",
+        ".incidentkit-cache/lint.db",
     ]
     for rel in ignored:
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
