@@ -445,3 +445,17 @@ def test_a_last_call_that_errored_without_a_reply_is_not_the_failing_reply(tmp_p
 
     conversation = read_trace(_otlp_file(tmp_path, build))
     assert conversation.observed.output == "Yes, all of it."
+
+
+def test_a_first_value_too_big_for_the_head_is_recognised_by_its_keys(tmp_path: Path) -> None:
+    long_text = "word " * 20_000  # past the 64 KB head
+    request = {
+        "messages": [{"role": "user", "content": long_text}, {"role": "assistant", "content": "ok"}]
+    }
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps(request, indent=1), encoding="utf-8")
+    assert read_trace(path).provenance.format == "chat"
+    spans = (FIXTURES / "support-refund.otlp-protobuf.json").read_text(encoding="utf-8")
+    padded = tmp_path / "padded.json"
+    padded.write_text(spans.replace('"resourceSpans": [', '"resourceSpans": [' + " " * 70_000, 1))
+    assert read_trace(padded).provenance.format == "otlp-json"
