@@ -287,6 +287,13 @@ def eval_case(
             f"suggested check (it fails on the observed reply): - {kind}: {json.dumps(value, ensure_ascii=False)}",
             err=True,
         )
+    version = made.trace.data.get("agent_version")
+    click.echo(
+        "next: replace the placeholder in `expected` with a check, then "
+        f"`incidentkit reproduce {made.created.path}"
+        + (f" --agent-version {version}`" if version else "`"),
+        err=True,
+    )
     if as_json:
         click.echo(
             json.dumps(
