@@ -317,9 +317,12 @@ def eval_case(
             err=True,
         )
     version = made.trace.data.get("agent_version")
+    where = made.created.path
+    if where.is_relative_to(Path.cwd()):
+        where = where.relative_to(Path.cwd())
     click.echo(
         "next: replace the placeholder in `expected` with a check, then "
-        f"`incidentkit reproduce {made.created.path}"
+        f"`incidentkit reproduce {where}"
         + (f" --agent-version {version}`" if version else "`"),
         err=True,
     )
