@@ -322,8 +322,7 @@ def eval_case(
         where = where.relative_to(Path.cwd())
     click.echo(
         "next: replace the placeholder in `expected` with a check, then "
-        f"`incidentkit reproduce {where}"
-        + (f" --agent-version {version}`" if version else "`"),
+        f"`incidentkit reproduce {where}" + (f" --agent-version {version}`" if version else "`"),
         err=True,
     )
     if as_json:
