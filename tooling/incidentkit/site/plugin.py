@@ -39,7 +39,7 @@ from incidentkit.lint import run_lint
 from incidentkit.records.repository import RecordSet, load_repository
 from incidentkit.site import urls
 from incidentkit.site.context import build_site_data
-from incidentkit.site.generated import GeneratedPage, Placeholders
+from incidentkit.site.generated import GeneratedPage, Placeholders, page_meta
 from incidentkit.site.pages import PAGES
 from incidentkit.site.pages.trends import chart_files
 from incidentkit.site.site_dir import unsafe_site_dir
@@ -89,6 +89,7 @@ class IncidentkitPlugin(BasePlugin[IncidentkitPluginConfig]):
         self.placeholders = Placeholders()
         self.blocks: dict[str, dict[str, Markup]] = {}  # page source path -> its HTML blocks
         self.dates: dict[str, date] = {}  # page source path -> its record's last commit
+        self.meta: dict[str, dict[str, object]] = {}  # page source path -> its page.meta
 
     def on_config(self, config: Any) -> Any:
         if not self.config.enabled:
@@ -158,6 +159,7 @@ class IncidentkitPlugin(BasePlugin[IncidentkitPluginConfig]):
         self.placeholders = Placeholders()
         self.blocks = {}
         self.dates = {}
+        self.meta = {}
         record_dates = self._record_dates() if self.config.history else {}
         docs_dir = Path(config["docs_dir"]).resolve()
         count = 0
@@ -195,6 +197,7 @@ class IncidentkitPlugin(BasePlugin[IncidentkitPluginConfig]):
         if not added:
             return 0
         self.blocks[path] = blocks
+        self.meta[path] = page_meta(page)
         if page.record is not None:
             file = files.get_file_from_path(path)
             assert file is not None
@@ -223,8 +226,13 @@ class IncidentkitPlugin(BasePlugin[IncidentkitPluginConfig]):
         return 1
 
     def on_page_markdown(self, markdown: str, /, *, page: Any, config: Any, files: Files) -> str:
-        day = self.dates.get(page.file.src_uri)
-        if day is not None and page.file.generated_by is not None:
+        # Before Material's tags plugin reads page.meta (it runs at priority -50).
+        src = page.file.src_uri
+        if page.file.generated_by is None or src not in self.meta:
+            return markdown
+        page.meta.update(self.meta[src])
+        day = self.dates.get(src)
+        if day is not None:
             page.meta["revision_date"] = day.isoformat()  # Material's "Last update"
             page.update_date = day.isoformat()  # the sitemap's lastmod
         return markdown
