@@ -125,6 +125,8 @@ def test_never_overwrites_an_existing_file(
     import incidentkit.ids
 
     monkeypatch.setattr(incidentkit.ids, "scan", lambda config: incidentkit.ids.IdScan({}))
+    # ...and not under the allocation lock either: a writer that is not incidentkit
+    monkeypatch.setattr(incidentkit.ids, "working_tree_ids", lambda config: {})
     target = root / "incidents" / "INC-2026-0001-retro-refund.md"
     target.write_text("precious", encoding="utf-8")
     result = run_cli("-C", root, "new", "incident", *FLAGS, "--slug", "retro-refund", expect=1)

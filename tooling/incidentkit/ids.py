@@ -10,17 +10,29 @@ merges.
 Numbers count per year and are never reused: the next one follows the highest
 taken, even when an earlier number is free (a deleted record may still be
 referred to).
+
+Allocation and file creation are one step (`reserve`): a file lock in the
+repository's git folder (or, outside git, in the temporary folder) is held
+from reading the working tree's IDs until the new file exists, so twenty
+`incidentkit new incident` started at once get twenty numbers. The lock is
+an OS lock (`filelock`): a process killed while holding it releases it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Mapping
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
+from filelock import FileLock, Timeout
+
 from incidentkit.config import Config
-from incidentkit.errors import GitError
+from incidentkit.errors import GitError, UsageError
 
 Kind = Literal["incident", "postmortem"]
 
@@ -33,19 +45,69 @@ class IdScan:
     warnings: tuple[str, ...] = ()
 
 
+# How long `new` waits for another `new` in the same repository to finish.
+LOCK_TIMEOUT_SECONDS = 60.0
+
+
+def working_tree_ids(config: Config) -> dict[str, str]:
+    """IDs taken by record files in the working tree: ID -> path."""
+    pattern = _id_pattern(config)
+    taken: dict[str, str] = {}
+    for folder in (config.incidents_dir, config.postmortems_dir):
+        base = config.root / folder
+        if not base.is_dir():
+            continue
+        # records are found recursively (incidents/2026/...), so their IDs are too
+        for file in sorted(base.rglob("*")):
+            match = pattern.match(file.name)
+            if match:
+                taken.setdefault(match.group(1), file.relative_to(config.root).as_posix())
+    return taken
+
+
+@contextmanager
+def reserve(
+    config: Config, kind: Kind, year: int, *, taken: Mapping[str, str] | None = None
+) -> Iterator[str]:
+    """The next free ID, held while the caller creates its file (see the module doc).
+
+    `taken` (from `scan`, with the branches) is merged with the working tree
+    as it is once the lock is held, so a file another process created a
+    moment ago is seen.
+    """
+    lock = FileLock(str(lock_path(config)), timeout=LOCK_TIMEOUT_SECONDS)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise UsageError(
+            f"another `incidentkit new` in this repository has held {lock.lock_file} for "
+            f"{LOCK_TIMEOUT_SECONDS:.0f} s; wait for it to finish and run again"
+        ) from None
+    try:
+        current = {**(taken or {}), **working_tree_ids(config)}
+        yield next_id(config, kind, year, taken=current)
+    finally:
+        lock.release()
+
+
+def lock_path(config: Config) -> Path:
+    """The allocation lock: inside the git folder, so it is never a file in the working tree."""
+    git = config.root / ".git"
+    if git.is_file():  # a linked worktree or submodule: `gitdir: <path>`
+        text = git.read_text(encoding="utf-8", errors="replace").strip()
+        if text.startswith("gitdir:"):
+            git = (config.root / text.removeprefix("gitdir:").strip()).resolve()
+    if git.is_dir():
+        return git / "incidentkit-ids.lock"
+    key = hashlib.sha256(str(config.root.resolve()).encode("utf-8", "surrogateescape")).hexdigest()
+    return Path(tempfile.gettempdir()) / f"incidentkit-ids-{key[:16]}.lock"
+
+
 def scan(config: Config) -> IdScan:
     """IDs taken in the working tree and on every local and remote-tracking branch."""
     pattern = _id_pattern(config)
     folders = (config.incidents_dir, config.postmortems_dir)
-    taken: dict[str, str] = {}
-    for folder in folders:
-        base = config.root / folder
-        if not base.is_dir():
-            continue
-        for file in sorted(base.iterdir()):
-            match = pattern.match(file.name)
-            if match:
-                taken.setdefault(match.group(1), f"{folder}/{file.name}")
+    taken = working_tree_ids(config)
     try:
         from incidentkit.git.refs import files_on_branches
 

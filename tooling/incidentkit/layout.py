@@ -13,6 +13,7 @@ all. Making the git repository is `git/init.py`'s, after the files are down.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import string
@@ -26,6 +27,7 @@ from incidentkit import __version__
 from incidentkit.atomic import atomic_write_text
 from incidentkit.config import TIERS
 from incidentkit.errors import ConfigError, UsageError, WriteRefused
+from incidentkit.output_guard import kind_of
 from incidentkit.resources import data_dir, scaffold_dir
 
 PYPROJECT = "pyproject.toml"
@@ -129,8 +131,20 @@ def init_repository(root: Path, force: Iterable[str] = (), example: bool = False
     """Lay out an incident repository in `root`, replacing only the files in `force`.
 
     Raises `WriteRefused` (listing the files) when any other file would be
-    overwritten, before writing anything.
+    overwritten, or any target cannot be written, before writing anything; a
+    write that fails half-way removes what this run created.
     """
+    created_root = not root.exists()
+    try:
+        return _lay_out(root, force, example)
+    except BaseException:
+        if created_root:  # nothing of this run may stay, not even the empty folder
+            with contextlib.suppress(OSError):
+                root.rmdir()
+        raise
+
+
+def _lay_out(root: Path, force: Iterable[str], example: bool) -> InitResult:
     root.mkdir(parents=True, exist_ok=True)
     files = planned_files(example)
     known = {f.rel for f in files}
@@ -146,6 +160,12 @@ def init_repository(root: Path, force: Iterable[str] = (), example: bool = False
     result = InitResult(root)
     to_write: list[tuple[Planned, bool]] = []
     conflicts: list[str] = []
+    blocked = [b for b in (_blocked(root, rel) for rel in [*known, PYPROJECT]) if b]
+    if blocked:
+        raise WriteRefused(
+            "init cannot write: " + "; ".join(sorted(set(blocked))) + ". Nothing was written; "
+            "move those out of the way and run init again."
+        )
     for planned in files:
         path = root / planned.rel
         if planned.rel.endswith("/.gitkeep") and path.parent.is_dir():
@@ -175,19 +195,69 @@ def init_repository(root: Path, force: Iterable[str] = (), example: bool = False
             + ", ".join(conflicts)
             + ". Nothing was written; pass --force FILE for each file it may replace."
         )
-    for planned, overwrite in to_write:
-        atomic_write_text(root / planned.rel, planned.text, overwrite=overwrite)
-        merged = overwrite and planned.rel not in forced
-        (result.merged if merged else result.replaced if overwrite else result.created).append(
-            planned.rel
-        )
-    if pyproject is None:
-        result.unchanged.append(PYPROJECT)
-    else:
-        text, existed = pyproject
-        atomic_write_text(root / PYPROJECT, text, overwrite=existed)
-        (result.merged if existed else result.created).append(PYPROJECT)
+    folders_before = _missing_folders(root, [p.rel for p, _ in to_write])
+    try:
+        for planned, overwrite in to_write:
+            atomic_write_text(root / planned.rel, planned.text, overwrite=overwrite)
+            merged = overwrite and planned.rel not in forced
+            (result.merged if merged else result.replaced if overwrite else result.created).append(
+                planned.rel
+            )
+        if pyproject is None:
+            result.unchanged.append(PYPROJECT)
+        else:
+            text, existed = pyproject
+            atomic_write_text(root / PYPROJECT, text, overwrite=existed)
+            (result.merged if existed else result.created).append(PYPROJECT)
+    except BaseException:
+        # all or nothing: what this run created goes again (a full disk, Ctrl+C)
+        _undo(root, result.created, folders_before)
+        raise
     return result
+
+
+def _blocked(root: Path, rel: str) -> str | None:
+    """Why `rel` cannot be written under `root`, found before anything is written; or None.
+
+    A folder on the way that is a file or a dangling symlink, or a target that
+    is a folder, a dangling symlink, a named pipe or a device, would otherwise
+    stop init half-way, after other files were written.
+    """
+    path = root
+    for part in PurePosixPath(rel).parts[:-1]:
+        path = path / part
+        if path.is_symlink() and not path.exists():
+            return f"{path.relative_to(root).as_posix()} is a dangling symlink, not a folder"
+        if path.exists() and not path.is_dir():
+            return f"{path.relative_to(root).as_posix()} is a file, not a folder"
+    target = root / rel
+    if target.is_symlink() and not target.exists():
+        return f"{rel} is a dangling symlink"
+    odd = kind_of(target)
+    if odd is not None:
+        return f"{rel} is {odd}"
+    if target.is_dir():
+        return f"{rel} is a folder"
+    return None
+
+
+def _missing_folders(root: Path, rels: list[str]) -> list[Path]:
+    """The folders that writing `rels` will create, deepest first."""
+    missing = {
+        folder
+        for rel in rels
+        for folder in (root / rel).parents
+        if folder.is_relative_to(root) and folder != root and not folder.exists()
+    }
+    return sorted(missing, key=lambda f: len(f.parts), reverse=True)
+
+
+def _undo(root: Path, created: list[str], folders: list[Path]) -> None:
+    for rel in created:
+        (root / rel).unlink(missing_ok=True)
+    for folder in folders:
+        with contextlib.suppress(OSError):  # not empty: something else is in it now
+            folder.rmdir()
 
 
 def _has_codeowners(root: Path) -> bool:

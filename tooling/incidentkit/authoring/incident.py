@@ -25,7 +25,7 @@ from incidentkit.authoring.render import (
 )
 from incidentkit.config import Config
 from incidentkit.errors import UsageError
-from incidentkit.ids import next_id
+from incidentkit.ids import reserve
 from incidentkit.records.markdown import fences
 from incidentkit.records.timestamps import parse_timestamp, timestamp_problem, utc
 
@@ -150,30 +150,31 @@ def create_incident(
     slug = check_slug(draft.slug) if draft.slug else slugify(title)
     # The ID's year is detected_at's year in UTC, like every other calendar bucket
     # (quarters), and as the id-filename rule reads it.
-    record_id = next_id(config, "incident", utc(detected).year, taken=taken)
-    text = fill_template(
-        config,
-        TEMPLATE,
-        {
-            "id": record_id,
-            "title": in_quotes(title),
-            "status": status,
-            "severity": severity,
-            "failure_modes": flow_list(dict.fromkeys(failure_modes)),
-            "started_at": in_quotes((draft.started_at or "").strip()),
-            "detected_at": in_quotes(detected_text),
-            "resolved_at": resolved_line,
-            "detection": detection,
-            "agent": in_quotes(agent),
-            "agent_version": version_line,
-            "tags": flow_list(
-                dict.fromkeys(t.strip() for t in draft.tags if t.strip()), quote=True
-            ),
-        },
-    )
-    if draft.reproduction:
-        text = with_reproduction(text, draft.reproduction)
-    return write_new(config, f"{config.incidents_dir}/{record_id}-{slug}.md", text, record_id)
+    # one step with the write: a concurrent `new` cannot take the same number
+    with reserve(config, "incident", utc(detected).year, taken=taken) as record_id:
+        text = fill_template(
+            config,
+            TEMPLATE,
+            {
+                "id": record_id,
+                "title": in_quotes(title),
+                "status": status,
+                "severity": severity,
+                "failure_modes": flow_list(dict.fromkeys(failure_modes)),
+                "started_at": in_quotes((draft.started_at or "").strip()),
+                "detected_at": in_quotes(detected_text),
+                "resolved_at": resolved_line,
+                "detection": detection,
+                "agent": in_quotes(agent),
+                "agent_version": version_line,
+                "tags": flow_list(
+                    dict.fromkeys(t.strip() for t in draft.tags if t.strip()), quote=True
+                ),
+            },
+        )
+        if draft.reproduction:
+            text = with_reproduction(text, draft.reproduction)
+        return write_new(config, f"{config.incidents_dir}/{record_id}-{slug}.md", text, record_id)
 
 
 def with_reproduction(text: str, reproduction: str) -> str:

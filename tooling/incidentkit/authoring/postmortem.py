@@ -23,7 +23,7 @@ from incidentkit.authoring.render import (
 )
 from incidentkit.config import Config
 from incidentkit.errors import UsageError
-from incidentkit.ids import next_id
+from incidentkit.ids import reserve
 from incidentkit.records.model import Incident
 from incidentkit.records.repository import load_repository
 
@@ -63,19 +63,20 @@ def create_postmortem(
     slug = check_slug(slug) if slug else slugify(heading)
     today = clock.today()
     # A post-mortem's ID year is the year it was written.
-    record_id = next_id(config, "postmortem", today.year, taken=taken)
-    text = fill_template(
-        config,
-        LIGHTWEIGHT_TEMPLATE if lightweight else FULL_TEMPLATE,
-        {
-            "id": record_id,
-            "title": in_quotes(heading),
-            "incidents": flow_list(i.id for i in incidents),
-            "authors": flow_list(handles, quote=True),
-            "today": today.isoformat(),
-        },
-    )
-    return write_new(config, f"{config.postmortems_dir}/{record_id}-{slug}.md", text, record_id)
+    # one step with the write: a concurrent `new` cannot take the same number
+    with reserve(config, "postmortem", today.year, taken=taken) as record_id:
+        text = fill_template(
+            config,
+            LIGHTWEIGHT_TEMPLATE if lightweight else FULL_TEMPLATE,
+            {
+                "id": record_id,
+                "title": in_quotes(heading),
+                "incidents": flow_list(i.id for i in incidents),
+                "authors": flow_list(handles, quote=True),
+                "today": today.isoformat(),
+            },
+        )
+        return write_new(config, f"{config.postmortems_dir}/{record_id}-{slug}.md", text, record_id)
 
 
 def _incidents(config: Config, ids: list[str]) -> list[Incident]:
