@@ -221,3 +221,28 @@ def test_any_title_reaches_the_page_title_intact(
     assert f"<title>INC-2026-0001: {escaped} - " in html
     assert f"<h1>INC-2026-0001: {escaped}</h1>" in html
     assert "<hr" not in html and 'href="javascript' not in html
+
+
+def test_the_repositorys_allowances_apply_as_in_lint(
+    tmp_path: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An address lint allows (`allow_emails`) is published as written, on the site and in
+    exports; one it flags is not."""
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    root = tmp_path / "repo"
+    body = "## What happened\n\nEscalated to jane.roe@ourco-payments.com by the agent.\n"
+    write(root, "incidents/INC-2026-0001-allowed.md", incident_text(body=body))
+    write(root, "evals/regression/refund-window.yaml", case_text())
+    write(
+        root,
+        "pyproject.toml",
+        '[tool.incidentkit.personal_data]\nallow_emails = ["*@ourco-payments.com"]\n',
+    )
+    run_cli("-C", root, "lint")
+    out = tmp_path / "site"
+    run_cli("-C", root, "build", "--site-dir", out)
+    html = (out / "incidents" / "INC-2026-0001" / "index.html").read_text(encoding="utf-8")
+    assert "jane.roe@ourco-payments.com" in html
+    export = tmp_path / "export.json"
+    run_cli("-C", root, "export", "--format", "json", "--output", export)
+    assert "[REDACTED-EMAIL]" not in export.read_text(encoding="utf-8")

@@ -32,10 +32,12 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from incidentkit.clock import now
 from incidentkit.config import Config, load_config
+from incidentkit.detectors import Options
 from incidentkit.errors import IncidentkitError
 from incidentkit.findings import Finding, Level
 from incidentkit.git.dates import last_commit_dates
 from incidentkit.lint import run_lint
+from incidentkit.publishing import allowing
 from incidentkit.records.repository import RecordSet, load_repository
 from incidentkit.site import urls
 from incidentkit.site.context import build_site_data
@@ -163,9 +165,10 @@ class IncidentkitPlugin(BasePlugin[IncidentkitPluginConfig]):
         record_dates = self._record_dates() if self.config.history else {}
         docs_dir = Path(config["docs_dir"]).resolve()
         count = 0
-        for family in PAGES.values():
-            for path, page in family(site):
-                count += self._add_page(files, config, path, page, docs_dir, record_dates)
+        with allowing(Options.from_config(self.repo)):  # lint's allowances, while pages are made
+            for family in PAGES.values():
+                for path, page in family(site):
+                    count += self._add_page(files, config, path, page, docs_dir, record_dates)
         for path, data in chart_files(site):
             self._add(files, config, path, data)
         for asset in sorted(ASSETS_DIR.iterdir()):
