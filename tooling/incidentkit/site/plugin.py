@@ -1,7 +1,7 @@
 """The MkDocs plugin: generates the incident database's pages at build time.
 
 Pages are virtual files (`File.generated`) added in `on_files`; nothing is
-written to the repository. Their Markdown holds only front matter, fixed
+written to the repository. Their Markdown holds only fixed section
 headings and placeholder words; `on_page_content` swaps in the HTML built
 from the records (see `generated.py`), so they render with any
 `markdown_extensions`.
@@ -40,7 +40,7 @@ from incidentkit.lint import run_lint
 from incidentkit.publishing import allowing
 from incidentkit.records.repository import RecordSet, load_repository
 from incidentkit.site import urls
-from incidentkit.site.context import build_site_data
+from incidentkit.site.context import SiteData, build_site_data
 from incidentkit.site.generated import GeneratedPage, Placeholders, page_meta
 from incidentkit.site.pages import PAGES
 from incidentkit.site.pages.trends import chart_files
@@ -138,26 +138,7 @@ class IncidentkitPlugin(BasePlugin[IncidentkitPluginConfig]):
         if not self.config.enabled or self.repo is None:
             return files
         started = time.perf_counter()
-        try:
-            moment = now()
-            records = load_repository(self.repo)
-            findings = run_lint(records, moment).findings
-        except IncidentkitError as exc:
-            raise PluginError(f"incidentkit: {exc}") from exc
-        errors = [f for f in findings if f.level is Level.ERROR]
-        if errors and config["strict"]:
-            raise PluginError(lint_failure(errors))
-        published, left_out = publishable(records, errors)
-        for line in left_out:
-            log.warning(f"not published: {line}")
-        site = build_site_data(
-            published,
-            moment,
-            self.home,
-            self.config.history,
-            directory_urls=bool(config["use_directory_urls"]),
-            left_out=left_out,
-        )
+        site = self._site_data(config)
         self.placeholders = Placeholders()
         self.blocks = {}
         self.dates = {}
@@ -176,6 +157,30 @@ class IncidentkitPlugin(BasePlugin[IncidentkitPluginConfig]):
                 self._add(files, config, f"{urls.ASSETS}/{asset.name}", asset.read_bytes())
         log.debug(f"generated {count} pages in {time.perf_counter() - started:.2f} s")
         return files
+
+    def _site_data(self, config: Any) -> SiteData:
+        """The records, linted: a strict build stops on errors, another leaves them out."""
+        assert self.repo is not None
+        try:
+            moment = now()
+            records = load_repository(self.repo)
+            findings = run_lint(records, moment).findings
+        except IncidentkitError as exc:
+            raise PluginError(f"incidentkit: {exc}") from exc
+        errors = [f for f in findings if f.level is Level.ERROR]
+        if errors and config["strict"]:
+            raise PluginError(lint_failure(errors))
+        published, left_out = publishable(records, errors)
+        for line in left_out:
+            log.warning(f"not published: {line}")
+        return build_site_data(
+            published,
+            moment,
+            self.home,
+            self.config.history,
+            directory_urls=bool(config["use_directory_urls"]),
+            left_out=left_out,
+        )
 
     def _record_dates(self) -> dict[str, date]:
         assert self.repo is not None
