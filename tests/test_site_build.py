@@ -399,3 +399,10 @@ def test_sanitiser_keeps_nothing_the_theme_would_run() -> None:
     assert "__search" not in body and "style=" not in body and "data-md" not in body
     assert "<img" not in body and "evil.example" not in body
     assert '<div class="highlight">' in body and '<span class="nb">print</span>' in body
+
+
+def test_home_page_title_is_the_site_name(site_repo: tuple[Path, Path]) -> None:
+    home = page(site_repo[1], "")
+    title = re.search(r"<title>(.*?)</title>", home, re.S)
+    assert title and title.group(1).strip() == "Incident database"
+    assert "<h1>Incident database</h1>" in home

@@ -239,6 +239,9 @@ class IncidentkitPlugin(BasePlugin[IncidentkitPluginConfig]):
         if page.file.generated_by is None or src not in self.meta:
             return markdown
         page.meta.update(self.meta[src])
+        if page.is_homepage:
+            # The theme titles the home page with site_name alone ("X - X" otherwise).
+            page.meta.pop("title", None)
         day = self.dates.get(src)
         if day is not None:
             page.meta["revision_date"] = day.isoformat()  # Material's "Last update"
