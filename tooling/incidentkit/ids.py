@@ -57,10 +57,11 @@ def working_tree_ids(config: Config) -> dict[str, str]:
         base = config.root / folder
         if not base.is_dir():
             continue
-        for file in sorted(base.iterdir()):
+        # records are found recursively (incidents/2026/...), so their IDs are too
+        for file in sorted(base.rglob("*")):
             match = pattern.match(file.name)
             if match:
-                taken.setdefault(match.group(1), f"{folder}/{file.name}")
+                taken.setdefault(match.group(1), file.relative_to(config.root).as_posix())
     return taken
 
 
