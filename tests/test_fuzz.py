@@ -16,7 +16,7 @@ The normal suite runs a fixed budget (`INCIDENTKIT_FUZZ_EXAMPLES`, default
 `INCIDENTKIT_FUZZ_EXAMPLES=500 pytest tests/test_fuzz.py -s`.
 The budget and the number of cases run are printed. A failure prints the
 repository that caused it; `INCIDENTKIT_FUZZ_SHRINK=1` also shrinks it to a
-minimal one (slow).
+minimal one (slow); `INCIDENTKIT_FUZZ_BUILD=1` adds the site build.
 """
 
 from __future__ import annotations
@@ -123,6 +123,8 @@ def test_random_yaml_records_never_raise(
 EXAMPLES = int(os.environ.get("INCIDENTKIT_FUZZ_EXAMPLES", "12"))
 # Shrinking a failing repository takes minutes; the failing example is printed either way.
 SHRINK = os.environ.get("INCIDENTKIT_FUZZ_SHRINK") == "1"
+# The site build takes seconds a repository: only in long runs.
+BUILD = os.environ.get("INCIDENTKIT_FUZZ_BUILD") == "1"
 # Per command: far above a normal run on a tiny repository, far below a hang.
 COMMAND_SECONDS = 30.0
 # Named pipes and devices named like records: on once the record walk never opens them.
@@ -294,6 +296,7 @@ RAW_YAML = [
     "id: INC-2026-0001\nid: INC-2026-0002\n",
     'title: "\\ud800"\n',
     "affected_users: " + "9" * 5000 + "\n",
+    "affected_users: 0x" + "f" * 4000 + "\n",
     "x: " + "[" * 300 + "]" * 300 + "\n",
     "\tbad: indent\n",
     "? [complex, key]\n: value\n",
@@ -430,6 +433,7 @@ def read_only_commands(out: Path) -> list[list[str]]:
         ["export", "--format", "csv", "-o", str(out / "csv")],
         ["export", "--format", "sqlite", "-o", str(out / "db.sqlite")],
         ["gate", "--base", "main", "--worktree"],
+        *([["build", "--no-strict", "--site-dir", str(out / "site")]] if BUILD else []),
     ]
 
 
@@ -466,7 +470,16 @@ def git_base(root: Path) -> None:
         subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
 
 
-PYPROJECT = "[tool.incidentkit.policy]\nregression_severities = ['S1', 'S2']\n"
+PYPROJECTS = [
+    "[tool.incidentkit.policy]\nregression_severities = ['S1', 'S2']\n",
+    "[tool.incidentkit.policy]\nverification_severities = ['S1', 'S2', 'S3']\nsince = 2026-01-01\n",
+    "[tool.incidentkit.policy]\nturnaround_hours = 1e400\n",
+    "[tool.incidentkit]\nmax_file_bytes = 0x" + "f" * 4000 + "\n",
+    "[tool.incidentkit]\nmax_file_bytes = 10\n",
+    "[tool.incidentkit.policy]\nsince = 0001-01-01\npostmortem_deadline_hours = 0.001\n",
+    "[tool.incidentkit.rules]\nno-such-rule = 'off'\n",
+    "[tool.incidentkit\n",
+]
 
 
 def fuzz(tally: Tally, examples: int) -> Callable[[], None]:
@@ -477,13 +490,13 @@ def fuzz(tally: Tally, examples: int) -> Callable[[], None]:
         phases=[Phase.explicit, Phase.generate, *([Phase.shrink] if SHRINK else [])],
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     )
-    @given(trees())
-    def every_command(tree: Tree) -> None:
+    @given(trees(), st.sampled_from(PYPROJECTS))
+    def every_command(tree: Tree, pyproject: str) -> None:
         with tempfile.TemporaryDirectory(prefix="incidentkit-fuzz-") as tmp:
             base = Path(tmp)
             root = base / "repo"
             root.mkdir()
-            (root / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
+            (root / "pyproject.toml").write_text(pyproject, encoding="utf-8")
             outside = base / "outside.md"
             outside.write_text("---\nid: INC-2026-0001\n---\nsecret@acme-travel.io\n", "utf-8")
             git_base(root)
