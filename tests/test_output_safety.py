@@ -299,3 +299,19 @@ def test_redact_never_reads_a_named_pipe(make_repo: MakeRepo, run_cli: RunCli) -
     os.mkfifo(fifo)
     result = run_cli("-C", root, "redact", "--write", fifo, expect=1)  # would block if opened
     assert "named pipe" in result.stderr
+
+
+def test_plain_mkdocs_never_empties_the_home_folder(
+    repo: Path, home: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """`mkdocs build -d ~` is stopped by the plugin before MkDocs empties the folder."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config as load_mkdocs
+    from mkdocs.exceptions import Abort
+
+    before = snapshot(home)
+    config = load_mkdocs(str(repo / "mkdocs.yml"), site_dir=str(home), strict=True)
+    with pytest.raises(Abort):
+        build(config)
+    assert "home folder" in caplog.text
+    assert snapshot(home) == before
