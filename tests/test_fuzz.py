@@ -22,6 +22,7 @@ minimal one (slow); `INCIDENTKIT_FUZZ_BUILD=1` adds the site build.
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import subprocess
 import tempfile
@@ -127,6 +128,9 @@ SHRINK = os.environ.get("INCIDENTKIT_FUZZ_SHRINK") == "1"
 BUILD = os.environ.get("INCIDENTKIT_FUZZ_BUILD") == "1"
 # Per command: far above a normal run on a tiny repository, far below a hang.
 COMMAND_SECONDS = 30.0
+# The test process's peak memory: a few hundred MB normally; an alias bomb or an
+# unbounded regex expansion would blow far past it.
+PEAK_MEMORY_MB = 2048
 # Named pipes and devices named like records: on once the record walk never opens them.
 SPECIAL_FILES = False
 
@@ -533,3 +537,5 @@ def test_no_random_repository_reaches_an_internal_error(
             print(f"fuzz: exit 2 x{count}: {kind}")
     assert tally.repositories >= min(EXAMPLES, 1)
     assert 3 not in tally.exit_codes
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    assert peak_mb < PEAK_MEMORY_MB, f"peak memory {peak_mb:.0f} MB"
