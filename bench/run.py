@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -69,6 +70,10 @@ class Figure:
     samples: list[Sample] = field(default_factory=list)
     available: bool = True
     error: str = ""
+    env: dict[str, str] = field(default_factory=dict)  # on top of ENV
+    prepare: Callable[[], None] | None = None  # before each run, not timed
+    prime: bool = False  # one untimed run first (a warm cache)
+    max_runs: int | None = None  # fewer runs than the others (the 10k site builds)
 
     @property
     def seconds(self) -> float | None:
@@ -82,7 +87,7 @@ class Figure:
 # -- measuring one run ---------------------------------------------------------
 
 
-def _run_once(command: Command, cwd: Path) -> Sample:
+def _run_once(command: Command, cwd: Path, env: dict[str, str] | None = None) -> Sample:
     """Wall time and peak RSS of one whole process (and its children)."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
         if TIME.exists():
@@ -101,7 +106,11 @@ def _run_once(command: Command, cwd: Path) -> Sample:
             ]
         start = time.perf_counter()
         result = subprocess.run(
-            wrapped, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+            wrapped,
+            cwd=cwd,
+            env={**ENV, **(env or {})},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
         )
         seconds = time.perf_counter() - start
         text = Path(report.name).read_text()
@@ -117,12 +126,46 @@ def _run_once(command: Command, cwd: Path) -> Sample:
 def _measure(figure: Figure) -> None:
     if not figure.available or figure.error:
         return
+    if figure.max_runs is not None and len(figure.samples) >= figure.max_runs:
+        return
     try:
-        parts = [_run_once(c, figure.cwd) for c in figure.commands]
+        if figure.prepare is not None:
+            figure.prepare()
+        parts = [_run_once(c, figure.cwd, figure.env) for c in figure.commands]
     except RuntimeError as exc:
         figure.error = str(exc)
         return
     figure.samples.append(Sample(sum(p.seconds for p in parts), max(p.peak_kb for p in parts)))
+
+
+def _measure_all(figs: list[Figure], runs: int, seed: int) -> None:
+    """Every figure `runs` times, interleaved; warm figures primed first."""
+    for f in figs:
+        if f.prime:
+            print(f"bench: priming {f.name} ({f.size or '-'})", flush=True)
+            _prime(f)
+    for run in range(runs):
+        for f in figs:
+            if f.name.startswith("floor S") and not f.samples:
+                site_out = BENCH / f"site-s{seed}-n{f.size}"
+                if site_out.is_dir():
+                    pages = match_pages(site_out, f.cwd)
+                    print(f"bench: floor S has {pages} pages, as the incidentkit site", flush=True)
+            if f.max_runs is not None and run >= f.max_runs:
+                continue
+            print(f"bench: run {run + 1}/{runs}: {f.name} ({f.size or '-'})", flush=True)
+            _measure(f)
+
+
+def _prime(figure: Figure) -> None:
+    """One untimed run, so that a warm figure starts from a cache of the repository."""
+    if not figure.prime or not figure.available or figure.error:
+        return
+    try:
+        for command in figure.commands:
+            _run_once(command, figure.cwd, figure.env)
+    except RuntimeError as exc:
+        figure.error = str(exc)
 
 
 # -- the repositories ----------------------------------------------------------
@@ -227,15 +270,87 @@ def available_commands() -> set[str]:
     return {line.split()[0] for line in section.splitlines() if line.startswith("  ")}
 
 
-def figures_for(n: int, seed: int, commands: set[str], with_site: bool) -> list[Figure]:
+class OneFileEdit:
+    """Before each run of a warm figure, one record gets bytes it never had (as a person edits).
+
+    New content every time, so the cache cannot have seen it; `restore` puts
+    the original back when the benchmark ends.
+    """
+
+    def __init__(self, file: Path) -> None:
+        self.file = file
+        self.original = file.read_bytes()
+        self.count = 0
+        EDITED.append(self)
+
+    def __call__(self) -> None:
+        self.count += 1
+        note = f"\nEdited for the benchmark, change {self.count}.\n"
+        self.file.write_bytes(self.original + note.encode())
+
+    def restore(self) -> None:
+        self.file.write_bytes(self.original)
+
+
+EDITED: list[OneFileEdit] = []
+
+
+def figures_for(n: int, seed: int, commands: set[str], site_runs: int | None) -> list[Figure]:
     repo, _ = repository(n, seed)
     peer = peer_files(repo, n, seed)
     schemas = repo / "schemas"
     check = str(BIN / "check-jsonschema")
     floor_l: Command = [PYTHON, str(ROOT / "bench/floor_lint.py"), str(repo)]
     git_log: Command = ["git", "-C", str(repo), "log", "--name-status", "--", "evals/"]
+    cold = {"INCIDENTKIT_NO_CACHE": "1"}
+    cache = BENCH / f"cache-s{seed}-n{n}"
+    shutil.rmtree(cache, ignore_errors=True)  # warm figures start from this run's own priming
+    warm = {"INCIDENTKIT_CACHE_DIR": str(cache)}
+    first_cache = BENCH / f"cache-first-s{seed}-n{n}"
+    edited = sorted((repo / "incidents").glob("INC-*.md"))[0]
+    edit = OneFileEdit(edited)
+    hook: Command = [INCIDENTKIT, "lint", "--pre-commit", edited.relative_to(repo).as_posix()]
+    lint_on = "lint" in commands
     figs = [
-        Figure("lint", n, [[INCIDENTKIT, "lint"]], repo, available="lint" in commands),
+        Figure("lint", n, [[INCIDENTKIT, "lint", "--no-cache"]], repo, available=lint_on, env=cold),
+        Figure(
+            "lint, first run (writes the cache)",
+            n,
+            [[INCIDENTKIT, "lint"]],
+            repo,
+            available=lint_on,
+            env={"INCIDENTKIT_CACHE_DIR": str(first_cache)},
+            prepare=lambda: shutil.rmtree(first_cache, ignore_errors=True),
+        ),
+        Figure(
+            "lint, warm, no change",
+            n,
+            [[INCIDENTKIT, "lint"]],
+            repo,
+            available=lint_on,
+            env=warm,
+            prime=True,
+        ),
+        Figure(
+            "lint, warm, one file changed",
+            n,
+            [[INCIDENTKIT, "lint"]],
+            repo,
+            available=lint_on,
+            env=warm,
+            prime=True,
+            prepare=edit,
+        ),
+        Figure(
+            "pre-commit hook, one file changed",
+            n,
+            [hook],
+            repo,
+            available=lint_on,
+            env=warm,
+            prime=True,
+            prepare=edit,
+        ),
         Figure("floor L", n, [floor_l], repo),
         Figure(
             "peer check-jsonschema",
@@ -252,7 +367,23 @@ def figures_for(n: int, seed: int, commands: set[str], with_site: bool) -> list[
             ],
             peer,
         ),
-        Figure("coverage", n, [[INCIDENTKIT, "coverage"]], repo, available="coverage" in commands),
+        Figure(
+            "coverage",
+            n,
+            [[INCIDENTKIT, "coverage"]],
+            repo,
+            available="coverage" in commands,
+            env=cold,
+        ),
+        Figure(
+            "coverage, warm",
+            n,
+            [[INCIDENTKIT, "coverage"]],
+            repo,
+            available="coverage" in commands,
+            env=warm,
+            prime=True,
+        ),
         Figure("git log", n, [git_log], repo),
         Figure(
             "gate (5 files)",
@@ -260,21 +391,37 @@ def figures_for(n: int, seed: int, commands: set[str], with_site: bool) -> list[
             [[INCIDENTKIT, "gate", "--base", "main"]],
             repo,
             available="gate" in commands,
+            env=cold,
+        ),
+        Figure(
+            "gate (5 files), warm",
+            n,
+            [[INCIDENTKIT, "gate", "--base", "main"]],
+            repo,
+            available="gate" in commands,
+            env=warm,
+            prime=True,
         ),
     ]
-    if with_site:
-        site = floor_site(repo, n, seed)
-        out = BENCH / f"site-s{seed}-n{n}"
-        figs += [
-            Figure(
-                "site build",
-                n,
-                [[INCIDENTKIT, "build", "--site-dir", str(out)]],
-                repo,
-                available="build" in commands,
-            ),
-            Figure("floor S (mkdocs build)", n, [[str(BIN / "mkdocs"), "build", "-q"]], site),
-        ]
+    site = floor_site(repo, n, seed)
+    out = BENCH / f"site-s{seed}-n{n}"
+    figs += [
+        Figure(
+            "site build",
+            n,
+            [[INCIDENTKIT, "build", "--site-dir", str(out)]],
+            repo,
+            available="build" in commands,
+            max_runs=site_runs,
+        ),
+        Figure(
+            "floor S (mkdocs build)",
+            n,
+            [[str(BIN / "mkdocs"), "build", "-q"]],
+            site,
+            max_runs=site_runs,
+        ),
+    ]
     return figs
 
 
@@ -410,13 +557,40 @@ def rows(figs: dict[tuple[str, int | None], Figure], sizes: list[int]) -> list[R
         met = None if ratio is None else (ratio >= limit if inverse else ratio <= limit)
         out.append(Row(label, va, f"{b[0]} ({b[1] or '-'})", vb, ratio, target, met, why(a, b)))
 
+    def under(label: str, key: tuple[str, int | None], limit: float) -> None:
+        """An absolute target: what a person waits for."""
+        seconds = secs(*key)
+        met = None if seconds is None else seconds < limit
+        out.append(Row(label, seconds, "-", None, None, f"< {limit:g} s", met, why(key)))
+
     for size in sorted(sizes):
         tag = f" ({size})"
-        add("lint" + tag, ("lint", size), ("floor L", size), 1.5)
-        add("lint vs peer" + tag, ("lint", size), ("peer check-jsonschema", size), 2, inverse=True)
-        add("lint peak memory" + tag, ("lint", size), ("floor L", size), 3, mem=True)
+        lint = ("lint", size)
+        add("lint" + tag, lint, ("floor L", size), 1.5)
+        add("lint vs peer" + tag, lint, ("peer check-jsonschema", size), 2, inverse=True)
+        add("lint peak memory" + tag, lint, ("floor L", size), 3, mem=True)
+        add("lint, warm, no change" + tag, ("lint, warm, no change", size), lint, 0.05)
+        add("lint, warm, one file changed" + tag, ("lint, warm, one file changed", size), lint, 0.1)
+        under(
+            "pre-commit hook, one file changed, warm" + tag,
+            ("pre-commit hook, one file changed", size),
+            1,
+        )
+        add(
+            "lint, first run (writes the cache)" + tag,
+            ("lint, first run (writes the cache)", size),
+            lint,
+            1.2,
+        )
         add("coverage" + tag, ("coverage", size), ("floor L + git log", size), 1.5)
-        add("gate, 5 files" + tag, ("gate (5 files)", size), ("lint", size), 1.2)
+        add("coverage, warm" + tag, ("coverage, warm", size), ("coverage", size), 1.0)
+        add("gate, 5 files" + tag, ("gate (5 files)", size), lint, 1.2)
+        add(
+            "gate, 5 files, warm" + tag,
+            ("gate (5 files), warm", size),
+            ("gate (5 files)", size),
+            1.0,
+        )
         if ("site build", size) in figs:
             add("site build" + tag, ("site build", size), ("floor S (mkdocs build)", size), 1.3)
     add("start-up", ("start-up", None), ("import floor", None), 2)
@@ -427,7 +601,14 @@ def rows(figs: dict[tuple[str, int | None], Figure], sizes: list[int]) -> list[R
         add(TRACE_READ + " peak memory", (TRACE_READ, None), (TRACE_FLOOR, None), 2, mem=True)
         add(TRACE_READ + " time", (TRACE_READ, None), (TRACE_FLOOR, None), 10)
     if big != small:
-        for name in ("lint", "coverage", "gate (5 files)"):
+        for name in (
+            "lint",
+            "coverage",
+            "coverage, warm",
+            "gate (5 files)",
+            "gate (5 files), warm",
+            "site build",
+        ):
             a, b = secs(name, big), secs(name, small)
             ratio = _ratio(a, b)
             out.append(
@@ -443,7 +624,7 @@ def rows(figs: dict[tuple[str, int | None], Figure], sizes: list[int]) -> list[R
                 )
             )
     for row in out:  # the issue's targets are at the largest size; smaller sizes inform
-        if re.search(rf"\({small}\)$", row.figure) and big != small and "site" not in row.figure:
+        if re.search(rf"\({small}\)$", row.figure) and big != small:
             row.target += " (info)"
     return out
 
@@ -562,7 +743,19 @@ def write_report(
         "",
         "## What each figure runs",
         "",
-        "- **lint**: `incidentkit lint` on the whole repository.",
+        "- **lint**: `incidentkit lint --no-cache` on the whole repository: a cold run, "
+        "every file read and checked (the figure the floors and the warm runs are compared with).",
+        "- **lint, first run (writes the cache)**: `incidentkit lint` with an empty cache "
+        "folder (emptied before each run, not timed): what the first run after a clone costs.",
+        "- **lint, warm, no change**: `incidentkit lint` again over a cache the previous run "
+        "wrote (primed once before the timed runs).",
+        "- **lint, warm, one file changed**: the same after one incident file got bytes the "
+        "cache has never seen (a line appended before each run, not timed; restored at the end).",
+        "- **pre-commit hook, one file changed**: `incidentkit lint --pre-commit incidents/<that file>`, "
+        "what the pre-commit hook runs on a commit of that one file, warm; the one absolute "
+        "target (under 1 s on the machine below), because it is what a person waits for.",
+        "- **coverage, warm** and **gate, warm**: the same commands with the cache primed; "
+        "the plain figures run with `INCIDENTKIT_NO_CACHE=1`.",
         "- **floor L**: `bench/floor_lint.py`: reads the same files, splits the front matter, "
         "parses it with `yaml.CSafeLoader` (timestamps kept as strings) and validates it with "
         "the same compiled validators (`incidentkit.records.schemas.validators`); no "
@@ -575,7 +768,8 @@ def write_report(
         "two new cases, an edited incident and an edited post-mortem) vs the full lint.",
         "- **site build**: `incidentkit build` vs floor S: `mkdocs build` with the same theme, "
         "plugins (search, tags) and Markdown extensions minus incidentkit, over as many "
-        "plain pre-written pages (one per incident and post-mortem, plus summary pages).",
+        "plain pre-written pages (one per incident and post-mortem, plus summary pages); "
+        "at the largest size each runs `BENCH_SITE_RUNS` times (default 1: minutes a run).",
         '- **start-up**: `incidentkit --version` vs `python -c "import click, yaml, jsonschema"`.',
         "- **--version / --help (lazy imports)**: `incidentkit --version` and `incidentkit --help` "
         'vs `python -c "import click"`: the help lists every command without importing one.',
@@ -712,23 +906,22 @@ def main() -> int:
         if took is not None:
             generation[n] = took
     figs = startup_figures(commands) + trace_figures()
+    # A site build at 10k takes minutes: the largest size's site figures run
+    # BENCH_SITE_RUNS times (default 1), the others as often as every figure.
+    site_runs = int(os.environ.get("BENCH_SITE_RUNS", "1"))
     for n in sorted(sizes):
-        figs += figures_for(n, seed, commands, with_site=n == min(sizes))
+        figs += figures_for(n, seed, commands, site_runs if n == max(sizes) != min(sizes) else None)
     # Re-check: commands written concurrently may have appeared meanwhile.
     commands = available_commands()
     for f in figs:
         if f.commands[0][:1] == [INCIDENTKIT] and len(f.commands[0]) > 1:
             f.available = f.commands[0][1] in commands or f.commands[0][1] == "--version"
     measure_start = time.perf_counter()
-    for run in range(runs):
-        for f in figs:
-            if f.name.startswith("floor S") and not f.samples:
-                site_out = BENCH / f"site-s{seed}-n{f.size}"
-                if site_out.is_dir():
-                    pages = match_pages(site_out, f.cwd)
-                    print(f"bench: floor S has {pages} pages, as the incidentkit site", flush=True)
-            print(f"bench: run {run + 1}/{runs}: {f.name} ({f.size or '-'})", flush=True)
-            _measure(f)
+    try:
+        _measure_all(figs, runs, seed)
+    finally:
+        for edit in EDITED:
+            edit.restore()
     figs = _with_coverage_floor(figs)
     by_key = {(f.name, f.size): f for f in figs}
     report_rows = rows(by_key, sizes)

@@ -48,6 +48,15 @@ def _pinned_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _private_lint_cache(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Each test has its own lint cache: none is written into this checkout's .git."""
+    monkeypatch.delenv("INCIDENTKIT_NO_CACHE", raising=False)
+    monkeypatch.setenv("INCIDENTKIT_CACHE_DIR", str(tmp_path_factory.mktemp("lint-cache")))
+
+
 @pytest.fixture
 def run_cli() -> RunCli:
     """Invoke the CLI in-process; on an unexpected exit code, show what it printed."""

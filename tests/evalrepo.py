@@ -9,11 +9,15 @@ with what the plugin passed; `replies` maps a version to a different reply.
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 from typing import Any
 
-from conftest import incident_text
+from conftest import REPO_ROOT, incident_text
 
 ECHO_AGENT = '''
 """A scriptable agent for tests: it says what the case's context tells it to."""
@@ -99,3 +103,53 @@ def eval_repo(
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text) if rel.endswith(".py") else text, encoding="utf-8")
     return root
+
+
+def without_block(text: str, key: str = "verification:") -> str:
+    """`text` minus each `verification:` block (the key line and its deeper-indented lines)."""
+    out: list[str] = []
+    lines = text.split("\n")
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if line.strip() == key:
+            indent = len(line) - len(line.lstrip())
+            i += 1
+            while (
+                i < len(lines)
+                and lines[i].strip()
+                and len(lines[i]) - len(lines[i].lstrip()) > indent
+            ):
+                i += 1
+            continue
+        out.append(line)
+        i += 1
+    return "\n".join(out)
+
+
+# The example repository's INC-2026-0005 cases: verified by `make demo` (3 runs a side).
+EXAMPLE_CASE_FILES = (
+    "evals/regression/refund-policy-cases.yaml",
+    "evals/regression/refund-policy-no-retroactive-promise.yaml",
+)
+
+
+def example_repo(dest: Path) -> Path:
+    """A copy of this repository's records and example agent, INC-2026-0005's evidence removed."""
+    for folder in ("incidents", "postmortems", "evals", "examples"):
+        shutil.copytree(REPO_ROOT / folder, dest / folder)
+    shutil.copy(REPO_ROOT / "pyproject.toml", dest / "pyproject.toml")
+    for rel in EXAMPLE_CASE_FILES:
+        path = dest / rel
+        path.write_text(without_block(path.read_text(encoding="utf-8")), encoding="utf-8")
+    return dest
+
+
+def pytest_route(root: Path, version: str, junit: Path, *args: str) -> None:
+    """The regression tier of `root` against `version`, 3 runs (pytest-repeat), as a user runs it."""
+    subprocess.run(
+        [sys.executable, "-m", "pytest", "evals", "-p", "no:cacheprovider", "-q", "--tier",
+         "regression", "--agent-version", version, "--count", "3", "--junitxml", str(junit),
+         *args],
+        cwd=root, check=False, capture_output=True, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+    )  # fmt: skip

@@ -195,3 +195,36 @@ def test_the_demo_recipe_hides_no_failure() -> None:
     assert not [line for line in recipe.splitlines() if line.startswith("\t-")]
     assert "|| true" not in recipe
     assert "EXPECTED" in recipe
+
+
+def test_a_command_without_a_summary_still_lists_its_own(
+    run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A command registered without a SUMMARIES entry is imported for its help, not dropped."""
+    import incidentkit.cli as cli_module
+
+    monkeypatch.setitem(cli_module.COMMANDS, "rules-again", "incidentkit.cli.rules:rules")
+    out = run_cli("--help").stdout
+    assert "rules-again" in out
+    assert "List the lint rules: ID, default level and what each checks." in " ".join(out.split())
+
+
+def test_help_without_enum_descriptions_lists_the_values(run_cli: RunCli, tmp_path: Path) -> None:
+    """A repository laid out before enumDescriptions existed still gets the values listed."""
+    import json
+
+    run_cli("init", tmp_path / "old", "--no-git")
+    path = tmp_path / "old" / "schemas" / "incident.schema.json"
+    text = json.loads(path.read_text(encoding="utf-8"))
+
+    def strip(node: object) -> None:
+        if isinstance(node, dict):
+            node.pop("enumDescriptions", None)
+            for value in node.values():
+                strip(value)
+
+    strip(text)
+    path.write_text(json.dumps(text), encoding="utf-8")
+    out = run_cli("-C", tmp_path / "old", "new", "incident", "--help").stdout
+    assert "data-exposure" in out and "user-report" in out
+    assert "Severity (--severity):" in out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from incidentkit.detectors import EMAIL, PHONE, SECRET, find_hits, redact
+from incidentkit.detectors import EMAIL, PHONE, SECRET, Options, find_hits, redact
 
 PEM = (
     "-----BEGIN RSA PRIVATE KEY-----\n"
@@ -57,3 +57,74 @@ def test_detected_and_redacted_whole(text: str, kind: str, secret_part: str) -> 
 )
 def test_ordinary_record_text_is_not_flagged(text: str) -> None:
     assert find_hits(text) == []
+
+
+AWS_ID = "AKIAB3SKCZTKMBF6JDPY"
+AWS_SECRET = "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"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"AWS_ACCESS_KEY_ID: {AWS_ID}\nAWS_SECRET_ACCESS_KEY: {AWS_SECRET}\n",
+        f"[default]\naws_access_key_id = {AWS_ID}\naws_secret_access_key = {AWS_SECRET}\n",
+        f"keys: {AWS_ID} / {AWS_SECRET}",
+        f'{{"AccessKeyId": "{AWS_ID}", "SecretAccessKey": "{AWS_SECRET}"}}',
+    ],
+)
+def test_an_aws_key_pair_is_redacted_whole(text: str) -> None:
+    redacted, hits = redact(text)
+    assert AWS_ID not in redacted and AWS_SECRET not in redacted
+    assert sorted(text[h.start : h.end] for h in hits) == sorted([AWS_ID, AWS_SECRET])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "DATABASE_URL=postgres://app:Pa55!word@db.internal:5432/orders",
+            "DATABASE_URL=postgres://app:[REDACTED-SECRET]@db.internal:5432/orders",
+        ),
+        (
+            "Run `password: S3cretPass!` again",  # the closing backtick stays
+            "Run `password: [REDACTED-SECRET]` again",
+        ),
+        ('token = "a8f5f167f44f4964e6c998dee827110c";', 'token = "[REDACTED-SECRET]";'),
+        (
+            "AccountName=x;AccountKey=YfDqAkXkzpmLpHSrlm+eDoQRrVb/iR7oMs3bJ4O7wd7BmqvUgbm5e6dI8Vx+vXSg==;End=y",
+            "AccountName=x;AccountKey=[REDACTED-SECRET];End=y",
+        ),
+    ],
+)
+def test_redaction_removes_the_secret_and_nothing_around_it(text: str, expected: str) -> None:
+    assert redact(text)[0] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "git@github.com:acme/agent-config.git",
+        "postgres://app@db.internal:5432/orders",
+        "49699333+dependabot[bot]@users.noreply.github.com",
+        "Orders 1234 5678 9012 were refunded",
+        "password: ${DB_PASSWORD}",
+        "AKIAIOSFODNN7EXAMPLE",
+        "secret: projects/acme/secrets/db-password/versions/latest",
+        "max_tokens: 4096",
+    ],
+)
+def test_look_alikes_are_left_alone(text: str) -> None:
+    assert find_hits(text) == []
+
+
+def test_configured_addresses_are_allowed() -> None:
+    text = "Escalate to oncall-vendor@partner.io, cc support@acme.io and jane@acme.io"
+    assert [text[h.start : h.end] for h in find_hits(text)] == [
+        "oncall-vendor@partner.io",
+        "jane@acme.io",
+    ]
+    allowed = Options(allow_emails=("*@partner.io",))
+    assert [text[h.start : h.end] for h in find_hits(text, allowed)] == ["jane@acme.io"]
+    strict = Options(allow_role_addresses=False)
+    found = [text[h.start : h.end] for h in find_hits(text, strict)]
+    assert found == ["oncall-vendor@partner.io", "support@acme.io", "jane@acme.io"]

@@ -84,15 +84,17 @@ def test_a_crashed_agent_is_inconclusive_never_a_failure(
     pytester: pytest.Pytester, run_cli: RunCli
 ) -> None:
     root = _repo(pytester.path, {"evals/regression/crash.yaml": _case("crash", "crash")})
-    before = _run(pytester, "1.0", "before.xml", "--count", "3")
-    before.assert_outcomes(errors=3)  # errors, not failures: no reply was judged
+    # rerun once (pytest-rerunfailures): a rerun crash is inconclusive too, never "failed"
+    before = _run(pytester, "1.0", "before.xml", "--count", "3", "--reruns", "1")
+    assert before.parseoutcomes() == {"errors": 3, "rerun": 3}  # errors: no reply was judged
     assert "incidentkit: inconclusive runs" in before.stdout.str()
     assert "model endpoint returned 502" in before.stdout.str()
     _run(pytester, "1.1", "after.xml", "--count", "3").assert_outcomes(passed=3)
     result = _verify(run_cli, root, "--write", expect=1)
     assert "inconclusive: no judged run on a side (every run errored) (1):" in result.stdout
-    assert "before: no judged run; 3 inconclusive; after: 0% failed (0/3 runs)" in result.stdout
-    assert "inconclusive before (3x): " in result.stdout and "[agent-error]" in result.stdout
+    assert "before: no judged run; 6 inconclusive; after: 0% failed (0/3 runs)" in result.stdout
+    assert "inconclusive before (3x): agent-error" in result.stdout  # the reruns
+    assert "inconclusive before (3x): [agent-error]" in result.stdout  # the final attempts
     assert "RuntimeError: model endpoint returned 502" in result.stdout
     assert "1 case(s) have no judged run on a side" in result.stderr
     assert "verification" not in (root / "evals/regression/crash.yaml").read_text()
@@ -234,16 +236,19 @@ def test_xdist_workers_report_cases_awaiting_a_judge(pytester: pytest.Pytester) 
         for i in range(4)
     }
     files["evals/regression/only.yaml"] = _case("only", expected=[{"criteria": "Alone."}])
+    files["evals/regression/bad.yaml"] = _case("bad", expected=[{"mentions": "x"}])
     _repo(pytester.path, files)
     result = pytester.runpytest_subprocess(
         "evals", "-p", "no:cacheprovider", "-n", "2", "--agent-version", "1.1"
     )
-    result.assert_outcomes(passed=4, skipped=1)
+    result.assert_outcomes(passed=4, skipped=1, errors=1)
     out = result.stdout.str()
     assert "incidentkit: criteria awaiting a judge" in out
     for i in range(4):
         assert f"c{i}: Rubric {i}." in out
     assert "only: Alone." in out
+    assert "incidentkit: inconclusive runs" in out
+    assert "bad: [case-invalid] evals/regression/bad.yaml" in out
 
 
 def test_reproduce_and_minimize_use_the_judge(tmp_path: Path, run_cli: RunCli) -> None:

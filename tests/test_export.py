@@ -151,7 +151,11 @@ def test_sqlite_refuses_to_overwrite_without_force(
     assert out.read_bytes() == b"precious"
     export(run_cli, db, "sqlite", out, "--force")
     assert query(out, "SELECT COUNT(*) FROM incidents") == [(6,)]
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "repo") == ["db.sqlite"]
+    # No temporary file left behind; the Datasette metadata sits beside the database.
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "repo") == [
+        "db.metadata.json",
+        "db.sqlite",
+    ]
 
 
 def test_csv_one_file_per_table(run_cli: RunCli, db: Path, tmp_path: Path) -> None:

@@ -508,3 +508,55 @@ def test_changed_waiver_is_listed(covered: GitRepo, run_cli: RunCli) -> None:
     (changed,) = doc["waivers_changed"]
     assert changed["change"] == "changed"
     assert changed["before"]["approved_by"] == "@maria-k"
+
+
+# -- every file in a record folder is a record or a finding ----------------------
+
+
+def test_nested_incident_is_judged(repo: GitRepo, run_cli: RunCli) -> None:
+    nested = "incidents/2026/INC-2026-0002-refund-without-approval.md"
+    repo.write(nested, s1())
+    repo.commit("S1 filed by year, without a case", "2026-03-05T10:00:00Z")
+    doc = gate(run_cli, repo.root, expect=1)
+    assert [(f["rule"], f["path"]) for f in doc["findings"]] == [("gate-no-case", nested)]
+    repo.write(CASE2, case_text(id="approval", incidents="[INC-2026-0002]"))
+    repo.commit("and its case", "2026-03-05T11:00:00Z")
+    gate(run_cli, repo.root, expect=0)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "INC-2026-0002-refund-without-approval.MD",
+        "INC-2026-0002-refund-without-approval.markdown",
+        "_INC-2026-0002-refund-without-approval.md",
+        "INC-2026-0002-refund-without-approval.md.txt",
+        ".drafts/INC-2026-0002-refund-without-approval.md",
+    ],
+)
+def test_incident_hidden_by_its_name_blocks(repo: GitRepo, run_cli: RunCli, name: str) -> None:
+    repo.write(f"incidents/{name}", s1())
+    repo.commit("S1 under a name nothing reads", "2026-03-05T10:00:00Z")
+    doc = gate(run_cli, repo.root, expect=1)
+    (finding,) = doc["findings"]
+    assert (finding["rule"], finding["path"]) == ("stray-file", f"incidents/{name}")
+    assert finding["hint"]
+
+
+def test_committed_symlink_loop_is_a_finding(repo: GitRepo, run_cli: RunCli) -> None:
+    loop = repo.root / "incidents" / "INC-2026-0002-loop.md"
+    loop.symlink_to(loop.name)
+    repo.commit("a record that is a loop", "2026-03-05T10:00:00Z")
+    doc = gate(run_cli, repo.root, expect=1)
+    assert messages(doc, "stray-file").startswith("a symlink loop")
+
+
+def test_committed_symlink_out_of_the_repository_is_a_finding(
+    repo: GitRepo, run_cli: RunCli, tmp_path: Path
+) -> None:
+    outside = tmp_path / "outside.md"
+    outside.write_text(s1(), encoding="utf-8")
+    (repo.root / "incidents" / "INC-2026-0002-elsewhere.md").symlink_to(outside)
+    repo.commit("a record that lives elsewhere", "2026-03-05T10:00:00Z")
+    doc = gate(run_cli, repo.root, expect=1)
+    assert "outside the repository" in json.dumps(doc["findings"])

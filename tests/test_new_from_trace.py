@@ -46,7 +46,8 @@ def test_new_incident_from_a_trace_prefills_agent_version_start_and_reproduction
     assert reproduction["context"]["tool_responses"]["lookup_booking"]["booked_days_ago"] == 45
     assert find_hits(text) == []
     assert "redacted: email 2, phone 1, secret 1" in made.stderr
-    run_cli("-C", root, "lint", expect=0)
+    # only the sections a person writes are left to do
+    assert _rules_found(run_cli, root) == {"placeholder"}
 
 
 def test_flags_win_over_the_trace(run_cli: RunCli, make_repo: Callable[..., Path]) -> None:
@@ -145,7 +146,13 @@ def test_a_credential_under_a_telling_key_is_redacted_whole(
     assert case["input"]["messages"][1]["tool_calls"][0]["arguments"]["q"] == "QX7"
     assert case["observed"]["output"] == "It is on its way to [REDACTED-EMAIL]."
     assert case["source"] == {"format": "chat", "file": "chat.json"}
-    run_cli("-C", root, "lint", path, expect=0)
+    # the template's guidance (the case's description and check) is left to write
+    assert _rules_found(run_cli, root, path) == {"placeholder"}
+
+
+def _rules_found(run_cli: RunCli, root: Path, *paths: Path) -> set[str]:
+    out = run_cli("-C", root, "lint", *paths, "--format", "json", expect=1).stdout
+    return {f["rule"] for f in json.loads(out)["findings"]}
 
 
 def test_trace_options_need_from_trace(run_cli: RunCli, make_repo: Callable[..., Path]) -> None:

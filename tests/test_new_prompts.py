@@ -179,3 +179,29 @@ def test_slugs_keep_the_meaning(title: str, slug: str) -> None:
 def test_a_long_title_keeps_its_negation() -> None:
     title = "The agent does not ask for confirmation before it cancels the booking of a customer"
     assert "not" in slugify(title).split("-")
+
+
+def test_eval_help_lists_the_tiers_from_the_schema(run_cli: RunCli, root: Path) -> None:
+    out = " ".join(run_cli("-C", root, "new", "eval", "--help").stdout.split())
+    schema = json.loads((root / "schemas" / "eval-case.schema.json").read_text(encoding="utf-8"))
+    tier = schema["properties"]["tier"]
+    for value, meaning in zip(tier["enum"], tier["enumDescriptions"], strict=True):
+        assert f"{value} {meaning}" in out
+
+
+def test_eval_and_postmortem_ask_for_their_incident_on_a_terminal(
+    run_cli: RunCli, root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run_cli("-C", root, "new", "incident", *FLAGS, "--severity", "S3", "--failure-mode",
+            "tool-misuse", "--detection", "red-team")  # fmt: skip
+    # Without a terminal: exit 2 naming what is missing, nothing written.
+    assert "--incident" in run_cli("-C", root, "new", "eval", expect=2).stderr
+    assert "INC-..." in run_cli("-C", root, "new", "postmortem", "--author", "@a", expect=2).stderr
+    assert not list((root / "evals").rglob("*.yaml"))
+    monkeypatch.setattr(incidentkit.cli.new, "_interactive", lambda: True)
+    made = run_cli("-C", root, "new", "eval", input="INC-2026-0001\n")
+    assert "Incident it guards against" in made.stderr
+    assert "INC-2026-0001" in _created(root, made.stdout).read_text(encoding="utf-8")
+    pm = run_cli("-C", root, "new", "postmortem", input="INC-2026-0001\n@asha-r\n")
+    text = _created(root, pm.stdout).read_text(encoding="utf-8")
+    assert "incidents: [INC-2026-0001]" in text and "@asha-r" in text

@@ -214,3 +214,48 @@ def test_a_private_key_block_is_removed_whole(run_cli: RunCli, tmp_path: Path) -
     assert not any(line in text for line in key_lines)
     assert "[REDACTED-SECRET]" in text
     assert _lint_rules(run_cli, root) == []
+
+
+def test_the_repository_allows_addresses_for_lint_and_redact(
+    run_cli: RunCli, make_repo: Callable[..., Path]
+) -> None:
+    body = "The vendor wrote from escalations@partner.io; the customer from jane.doe@gmail.com.\n"
+    root = make_repo(
+        {"incidents/INC-2026-0001-stale-refund-window.md": incident_text(body=body)},
+        pyproject='[tool.incidentkit.personal_data]\nallow_emails = ["*@PARTNER.io"]\n',
+    )
+    incident = root / "incidents" / "INC-2026-0001-stale-refund-window.md"
+    findings = json.loads(run_cli("-C", root, "lint", "--format", "json", expect=1).stdout)
+    assert [f["message"] for f in findings["findings"] if f["rule"] == "personal-data"] == [
+        "email address in published text"
+    ]
+    run_cli("-C", root, "redact", "--write", incident)
+    text = incident.read_text(encoding="utf-8")
+    assert "escalations@partner.io" in text
+    assert "jane.doe@gmail.com" not in text
+
+
+def test_a_bad_personal_data_setting_is_a_configuration_error(
+    run_cli: RunCli, make_repo: Callable[..., Path]
+) -> None:
+    root = make_repo(pyproject='[tool.incidentkit.personal_data]\nallow_emails = "*@x.io"\n')
+    result = run_cli("-C", root, "lint", expect=2)
+    assert "personal_data" in result.stderr
+
+
+def test_a_key_pair_and_a_url_password_are_redacted_in_yaml(tmp_path: Path) -> None:
+    text = (
+        "context:\n"
+        "  aws_access_key_id: AKIAB3SKCZTKMBF6JDPY\n"
+        "  aws_secret_access_key: cBfS83Cedu3QlYJJJbgIQrBc5O+x2A7CzMp1GAaw\n"
+        "  dsn: postgres://app:Pa55!word@db.internal:5432/orders\n"
+    )
+    redacted, hits = redact_text(text, yaml_file=True)
+    assert len(hits) == 3
+    assert yaml.safe_load(redacted) == {
+        "context": {
+            "aws_access_key_id": "[REDACTED-SECRET]",
+            "aws_secret_access_key": "[REDACTED-SECRET]",
+            "dsn": "postgres://app:[REDACTED-SECRET]@db.internal:5432/orders",
+        }
+    }

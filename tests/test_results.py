@@ -176,3 +176,128 @@ def test_bad_results_files_are_usage_errors(
     with pytest.raises(UsageError) as info:
         read_run(_write(tmp_path, name, text))
     assert says in str(info.value)
+
+
+def test_promptfoo_outcomes_providers_and_versions(tmp_path: Path) -> None:
+    """failureReason 2 is inconclusive; the version comes by the documented precedence."""
+
+    def entry(reason: int, label: str, **extra: object) -> dict[str, object]:
+        return {
+            "success": reason == 0,
+            "failureReason": reason,
+            "provider": {"id": "file://p.py", "label": label},
+            "testCase": {"description": "c", "metadata": extra.pop("meta", {})},
+            **extra,
+        }
+
+    document = {
+        "results": {
+            "results": [
+                entry(0, "support-agent@1.4.1"),
+                entry(1, "support-agent@1.4.1", error="Expected output to contain '24 hours'"),
+                entry(2, "plain", error="Error: upstream 503\n  at ..."),
+                entry(0, "plain", meta={"agent_version": "9.9"}),
+                entry(0, "plain", metadata={"agent_version": "8.8"}),
+            ]
+        },
+        "config": {
+            "providers": [
+                {"id": "file://p.py", "label": "plain", "config": {"agent_version": "7.7"}}
+            ]
+        },
+    }
+    run = read_run(_write(tmp_path, "pf.json", json.dumps(document)))
+    assert [(r.status, r.agent_version, r.provider) for r in run.results] == [
+        ("passed", "1.4.1", "support-agent@1.4.1"),  # from the label
+        ("failed", "1.4.1", "support-agent@1.4.1"),
+        ("inconclusive", "7.7", "plain"),  # from the provider's config
+        ("passed", "9.9", "plain"),  # the test's metadata first
+        ("passed", "8.8", "plain"),  # then what the provider returned
+    ]
+    assert run.results[2].reason == "Error: upstream 503"
+    assert run.providers == ("support-agent@1.4.1", "plain")
+    assert [r.status for r in run.only("file://p.py").results] == [r.status for r in run.results]
+    # older promptfoo: no failureReason; an error without grading is not a judged failure
+    old = {"results": [{"success": False, "error": "timeout", "testCase": {}}]}
+    assert read_run(_write(tmp_path, "old2.json", json.dumps(old))).results[0].status == (
+        "inconclusive"
+    )
+
+
+def test_reruns_and_repeats_in_junit(tmp_path: Path) -> None:
+    text = """<testsuites><testsuite>
+      <testcase classname="m" name="a"/>
+      <testcase classname="m" name="a"/>
+      <testcase classname="m" name="a"/>
+      <testcase classname="m" name="b"><rerunFailure message="first"/><flakyError message="x"/></testcase>
+      <testcase classname="m" name="test_x[case-one-2-3]"/>
+      <testcase classname="m" name="case-one[1-3]"><failure/></testcase>
+    </testsuite></testsuites>"""
+    run = read_run(_write(tmp_path, "r.xml", text))
+    # pytest-rerunfailures/flaky: the earlier duplicates were rerun because they failed
+    assert [(r.name, r.status) for r in run.results][:3] == [
+        ("a", "failed"),
+        ("a", "failed"),
+        ("a", "passed"),
+    ]
+    assert [r.status for r in run.results[3:6]] == ["failed", "inconclusive", "passed"]
+    known = {"case-one"}
+    assert [r.case_id(known) for r in run.results[6:]] == ["case-one", "case-one"]
+    assert TestResult("test_x[case-one-4-3]", "passed").case_id(known) is None
+
+
+def test_promptfoo_junit_and_xml_export(tmp_path: Path) -> None:
+    junit = """<testsuites name="promptfoo"><testsuite name="[agent@2.0] prompt 1">
+      <testcase classname="[agent@2.0] prompt 1" name="test 1: case-one"/>
+      <testcase classname="[agent@2.0] prompt 1" name="test 2: case-one">
+        <error message="Evaluation error" type="error"/></testcase>
+    </testsuite></testsuites>"""
+    run = read_run(_write(tmp_path, "pf.junit.xml", junit))
+    assert [
+        (r.case_id({"case-one"}), r.status, r.provider, r.agent_version) for r in run.results
+    ] == [
+        ("case-one", "passed", "agent@2.0", "2.0"),
+        ("case-one", "inconclusive", "agent@2.0", "2.0"),
+    ]
+    with pytest.raises(UsageError, match="promptfoo's XML export, not JUnit"):
+        read_run(_write(tmp_path, "pf.xml", "<promptfoo><evalId>x</evalId></promptfoo>"))
+
+
+def test_inspect_logs_json_and_eval(tmp_path: Path) -> None:
+    import zipfile
+
+    def sample(epoch: int, **extra: object) -> dict[str, object]:
+        return {"id": "case-one", "epoch": epoch, "metadata": {"case": "case-one"}, **extra}
+
+    samples = [
+        sample(1, scores={"s": {"value": "C"}}),
+        sample(2, scores={"s": {"value": "I", "explanation": "missing '24 hours'"}}),
+        sample(3, error={"message": "RuntimeError: 503"}),
+        sample(
+            4,
+            scores={
+                "s": {"value": "N", "metadata": {"outcome": "inconclusive", "reason": "agent"}}
+            },
+        ),
+        sample(5, scores={"s": {"value": "N"}}),
+        sample(6, score={"value": 1.0}),
+    ]
+    log = {
+        "version": 2,
+        "status": "success",
+        "eval": {"task": "t", "task_args": {"agent_version": "1.2"}},
+    }
+    statuses = ["passed", "failed", "inconclusive", "inconclusive", "skipped", "passed"]
+    run = read_run(_write(tmp_path, "log.json", json.dumps({**log, "samples": samples})))
+    assert [r.status for r in run.results] == statuses
+    assert run.agent_versions == {"1.2"}
+    archive = tmp_path / "log.eval"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("header.json", json.dumps(log))
+        for s in samples:
+            zf.writestr(f"samples/case-one_epoch_{s['epoch']}.json", json.dumps(s))
+    assert [r.status for r in read_run(archive).results] == statuses
+    with pytest.raises(UsageError, match=r"not an Inspect \.eval log"):
+        with zipfile.ZipFile(tmp_path / "other.zip", "w") as zf:
+            zf.writestr("x.txt", "x")
+        read_run(tmp_path / "other.zip")

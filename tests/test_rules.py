@@ -310,6 +310,18 @@ TRIGGERS = [
         [(INC, 15, Level.ERROR)],
         "five-whys",
     ),
+    Case(
+        "stray-file",
+        {"incidents/INC-2026-0002-upper.MD": incident_text(id="INC-2026-0002", severity="S1")},
+        [("incidents/INC-2026-0002-upper.MD", 1, Level.ERROR)],
+        "upper-case-extension",
+    ),
+    Case(
+        "stray-file",
+        {"evals/regression/_draft.yaml": case_text(id="_draft")},
+        [("evals/regression/_draft.yaml", 1, Level.ERROR)],
+        "leading-underscore",
+    ),
 ]
 
 PASSES = [
@@ -409,6 +421,23 @@ PASSES = [
         },
     ),
     Case(
+        "blaming-language",
+        {
+            PM: postmortem_text(
+                extra='sources: ["Ops Weekly: the engineer forgot the flag"]\n',
+                body=postmortem_text().split("---\n")[2]
+                + "\n> The on-call engineer ignored three pages, the ticket says.\n"
+                + '\nThe customer wrote "your operator botched it" in the ticket.\n'
+                + "\n```\nerror: operator forgot to pass -n\n```\n"
+                + "\n`git blame` shows the fault handler changed; nobody is blamed.\n",
+            ).replace(
+                "title: Superseded refund window quoted by the support agent",
+                "title: The engineer forgot the dry-run flag",
+            )
+        },
+        name="front-matter-quotes-and-code",
+    ),
+    Case(
         "suppression-reason",
         {
             INC: incident_text(
@@ -424,6 +453,15 @@ PASSES = [
             )
         },
         name="guidance-kept-above-real-text",
+    ),
+    Case(
+        "stray-file",
+        {
+            "incidents/2026/INC-2026-0002-nested.md": incident_text(id="INC-2026-0002"),
+            "incidents/README.md": "# Incidents\n",
+            "incidents/.gitkeep": "",
+        },
+        name="nested-record-readme-gitkeep",
     ),
 ]
 

@@ -291,3 +291,65 @@ def test_pages_render_with_any_markdown_extensions(
     incident = page(out, "incidents/INC-2026-0001")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in incident
     assert "<script>alert" not in incident
+
+
+def test_record_pages_have_edit_links_git_dates_and_tags(
+    tmp_path: Path, run_cli: RunCli, git_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Generated pages link to their record's source, show its last commit's date (also the
+    sitemap's lastmod, not the build time) and hand their tags to Material's tags plugin."""
+    from gitrepo import GitRepo
+
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    root = make_site_repo(tmp_path / "repo")
+    repo = GitRepo(root, pyproject=None)
+    repo.commit("records", "2026-04-01T10:00:00Z")
+    incident = next((root / "incidents").glob("INC-2026-0002-*.md"))
+    incident.write_text(incident.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
+    repo.commit("edit one incident", "2026-06-15T10:00:00Z")
+    repo.close()
+    config = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "content.action.edit" in config
+    (root / "mkdocs.yml").write_text(
+        config
+        + "site_url: https://incidents.example/\n"
+        + "repo_url: https://git.example/team/incidents\nedit_uri: edit/main/docs/\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    run_cli("-C", root, "build", "--site-dir", out)
+    second = page(out, "incidents/INC-2026-0002")
+    assert (
+        f'href="https://git.example/team/incidents/edit/main/incidents/{incident.name}"' in second
+    )
+    assert "2026-06-15" in second and "2026-04-01" not in second  # Material's "Last update"
+    first = page(out, "incidents/INC-2026-0001")
+    assert "2026-04-01" in first and "/edit/main/incidents/INC-2026-0001-xss.md" in first
+    sitemap = (out / "sitemap.xml").read_text(encoding="utf-8")
+    entry = re.search(r"incidents/INC-2026-0002/</loc>\s*<lastmod>([^<]+)<", sitemap)
+    assert entry and entry.group(1) == "2026-06-15"
+    # Tags: Material's chips, its search index, escaped (its templates print names raw).
+    assert '<span class="md-tag">payments</span>' in first
+    assert "<img src=x onerror=alert(4)>" not in first
+    assert "&lt;img src=x onerror=alert(4)&gt;" in first
+    # No global template filter is replaced for the theme (the plugin used to swap striptags).
+    from jinja2.filters import FILTERS
+    from mkdocs.config import load_config as load_mkdocs
+    from mkdocs.structure.files import Files
+
+    mk = load_mkdocs(str(root / "mkdocs.yml"))
+    env = mk.plugins.on_env(mk.theme.get_env(), config=mk, files=Files([]))
+    assert env.filters["striptags"] is FILTERS["striptags"]
+
+
+def test_search_entries_are_readable(site_repo: tuple[Path, Path]) -> None:
+    """Labelled fields and table cells are separated in the search index, not glued together."""
+    index = json.loads((site_repo[1] / "search" / "search_index.json").read_text(encoding="utf-8"))
+    entry = next(d for d in index["docs"] if d["location"] == "incidents/INC-2026-0003/")
+    text = " ".join(entry["text"].split())
+    assert "Severity: S3 · Status: closed · Near miss: no ·" in text
+    cases = next(d for d in index["docs"] if d["location"] == "incidents/INC-2026-0001/#eval-cases")
+    assert "Case Tier File Verification" in " ".join(cases["text"].split())
+    # The filter controls list every value: they are no page text.
+    listing = next(d for d in index["docs"] if d["location"] == "incidents/")
+    assert "all" not in listing["text"].split()

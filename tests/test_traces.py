@@ -7,10 +7,13 @@ opentelemetry-sdk and its OTLP JSON file exporter.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import importlib.util
 import io
 import json
+import os
+import random
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -191,6 +194,12 @@ def test_binary_and_missing_files(tmp_path: Path) -> None:
         read_trace(binary)
     with pytest.raises(TraceError, match="no such file"):
         read_trace(tmp_path / "missing.json")
+    with pytest.raises(TraceError, match="not a regular file"):
+        read_trace(tmp_path)
+    fifo = tmp_path / "trace.fifo"
+    os.mkfifo(fifo)
+    with pytest.raises(TraceError, match="not a regular file"):
+        read_trace(fifo)  # never opened: it would block
 
 
 def test_gzip_files_are_read(tmp_path: Path) -> None:
@@ -293,3 +302,132 @@ def test_the_cli_lists_the_known_formats_for_an_unknown_file(
     assert "known formats: otlp-json" in result.stderr
     assert not list((root / "evals" / "regression").glob("inc-*.yaml"))
     assert "Traceback" not in result.output
+
+
+WEIRD: list[Any] = [None, 0, -1, 1.5, True, "", "x", [], {}, [1], {"a": 1}, "{", "[1,2]", 10**30]
+
+
+def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [prefix]
+    items = (
+        value.items()
+        if isinstance(value, dict)
+        else enumerate(value)
+        if isinstance(value, list)
+        else []
+    )
+    for key, item in items:
+        found += _paths(item, (*prefix, key))
+    return found
+
+
+def _mutate(value: Any, rng: random.Random) -> Any:
+    """`value` with one node replaced by a value of the wrong type; JSON strings mutated inside."""
+    path = rng.choice(_paths(value))
+    if not path:
+        return rng.choice(WEIRD)
+    node = value
+    for key in path[:-1]:
+        node = node[key]
+    old = node[path[-1]]
+    if isinstance(old, str) and old[:1] in "[{" and rng.random() < 0.5:
+        try:
+            node[path[-1]] = json.dumps(_mutate(json.loads(old), rng))
+            return value
+        except ValueError:
+            pass
+    node[path[-1]] = json.loads(json.dumps(rng.choice(WEIRD)))
+    return value
+
+
+@pytest.mark.parametrize("name", sorted(set(REFUND_FILES) - {"support-refund.console.json"}))
+def test_malformed_traces_give_a_trace_error_never_a_crash(tmp_path: Path, name: str) -> None:
+    text = (FIXTURES / name).read_text(encoding="utf-8")
+    lines = text.splitlines() if name.endswith(".jsonl") else [text]
+    rng = random.Random(name)
+    for trial in range(25):
+        docs = [json.loads(line) for line in lines if line.strip()]
+        for _ in range(rng.randint(1, 3)):
+            index = rng.randrange(len(docs))
+            docs[index] = _mutate(docs[index], rng)
+        path = tmp_path / f"{trial}-{name}"
+        path.write_text("".join(json.dumps(d) + "\n" for d in docs), encoding="utf-8")
+        for selection in (Selection(), Selection(span_id="00f067aa0ba903b5")):
+            with contextlib.suppress(TraceError):  # anything else fails the test
+                read_trace(path, selection=selection)
+
+
+def test_langfuse_sdk_spans_sent_over_otlp(tmp_path: Path) -> None:
+    """The Langfuse SDK traces with OpenTelemetry under its own attribute names."""
+    from langfuse._client.attributes import LangfuseOtelSpanAttributes as Lf
+
+    def build(tracer: Any) -> None:
+        with tracer.start_as_current_span("support-agent") as root:
+            root.set_attribute(Lf.TRACE_NAME, "support-agent")
+            root.set_attribute(Lf.RELEASE, "1.4.0")
+            root.set_attribute(Lf.TRACE_SESSION_ID, "conv-9")
+            root.set_attribute(Lf.OBSERVATION_TYPE, "span")
+            with tracer.start_as_current_span("order_lookup") as tool:
+                tool.set_attribute(Lf.OBSERVATION_TYPE, "tool")
+                tool.set_attribute(Lf.OBSERVATION_INPUT, json.dumps({"order": "QX7-4821"}))
+                tool.set_attribute(Lf.OBSERVATION_OUTPUT, json.dumps({"error": "timeout"}))
+            with tracer.start_as_current_span("chat") as chat:
+                chat.set_attribute(Lf.OBSERVATION_TYPE, "generation")
+                chat.set_attribute(Lf.OBSERVATION_MODEL, "gpt-4o-mini")
+                chat.set_attribute(
+                    Lf.OBSERVATION_INPUT,
+                    json.dumps([{"role": "user", "content": "Where is my order QX7-4821?"}]),
+                )
+                chat.set_attribute(
+                    Lf.OBSERVATION_OUTPUT,
+                    json.dumps({"role": "assistant", "content": "No such order."}),
+                )
+
+    conversation = read_trace(_otlp_file(tmp_path, build))
+    assert conversation.messages[-1].content == "Where is my order QX7-4821?"
+    assert conversation.observed.output == "No such order."
+    assert conversation.observed.model == "gpt-4o-mini"
+    assert (conversation.agent, conversation.agent_version) == ("support-agent", "1.4.0")
+    assert conversation.provenance.conversation_id == "conv-9"
+    assert [(t.name, t.result) for t in conversation.tool_results] == [
+        ("order_lookup", {"error": "timeout"})
+    ]
+
+
+def test_a_last_call_that_errored_without_a_reply_is_not_the_failing_reply(tmp_path: Path) -> None:
+    from opentelemetry.trace import Status, StatusCode
+
+    def build(tracer: Any) -> None:
+        with tracer.start_as_current_span("invoke_agent support-agent") as agent:
+            agent.set_attribute("gen_ai.operation.name", "invoke_agent")
+            with tracer.start_as_current_span("chat gpt-4o") as chat:
+                chat.set_attribute("gen_ai.operation.name", "chat")
+                chat.set_attribute(
+                    "gen_ai.input.messages",
+                    json.dumps(
+                        [{"role": "user", "parts": [{"type": "text", "content": "Refund?"}]}]
+                    ),
+                )
+                chat.set_attribute(
+                    "gen_ai.output.messages",
+                    json.dumps(
+                        [
+                            {
+                                "role": "assistant",
+                                "parts": [{"type": "text", "content": "Yes, all of it."}],
+                            }
+                        ]
+                    ),
+                )
+            with tracer.start_as_current_span("chat gpt-4o") as retry:
+                retry.set_attribute("gen_ai.operation.name", "chat")
+                retry.set_attribute(
+                    "gen_ai.input.messages",
+                    json.dumps(
+                        [{"role": "user", "parts": [{"type": "text", "content": "Refund?"}]}]
+                    ),
+                )
+                retry.set_status(Status(StatusCode.ERROR, "rate limited"))
+
+    conversation = read_trace(_otlp_file(tmp_path, build))
+    assert conversation.observed.output == "Yes, all of it."

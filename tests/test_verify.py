@@ -10,6 +10,7 @@ import yaml
 
 from conftest import RunCli
 from evalrepo import PYTEST_SETTINGS, case_yaml, eval_repo
+from evalrepo import without_block as _without_block
 
 pytest_plugins = ["pytester"]
 
@@ -76,28 +77,6 @@ VERIFIED = {
     "failure_rate_before": 1.0,
     "failure_rate_after": 0.0,
 }
-
-
-def _without_block(text: str, key: str = "verification:") -> str:
-    """`text` minus each `verification:` block (the key line and its deeper-indented lines)."""
-    out: list[str] = []
-    lines = text.split("\n")
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        if line.strip() == key:
-            indent = len(line) - len(line.lstrip())
-            i += 1
-            while (
-                i < len(lines)
-                and lines[i].strip()
-                and len(lines[i]) - len(lines[i].lstrip()) > indent
-            ):
-                i += 1
-            continue
-        out.append(line)
-        i += 1
-    return "\n".join(out)
 
 
 @pytest.fixture

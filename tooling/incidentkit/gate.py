@@ -40,6 +40,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
+from incidentkit.cache.store import LintCache
 from incidentkit.config import Config, Policy, load_config_at
 from incidentkit.counts import case_count, counting_cases
 from incidentkit.coverage import IncidentCoverage, incident_coverage, needs_cases
@@ -49,7 +50,7 @@ from incidentkit.gate_settings import PYPROJECT, PYTEST_FILES, settings_changes
 from incidentkit.git.diff import Change, changed_files, list_files, merge_base, uncommitted
 from incidentkit.git.repo import GitRepo, open_repo
 from incidentkit.git.tree import export_tree
-from incidentkit.lint import run_lint
+from incidentkit.lint import LintResult, lint_and_load, run_lint
 from incidentkit.records.cases import link_graph
 from incidentkit.records.document import Kind
 from incidentkit.records.model import EvalCase, Incident, Postmortem
@@ -152,8 +153,11 @@ def run_gate(
         if not worktree and head_ref == "HEAD":
             notices += _uncommitted(repo, folders)
         view = _base_view(repo, judged, base_sha, fork, changes, scratch / "merge-base")
-        records = load_repository(judged)
-        findings, touched = _evaluate(records, changes, view, now)
+        # One lint pass, through the lint cache of this repository (an exported
+        # head is answered from it by content), hands over the records too.
+        cache = LintCache.open(judged, home=config.root)
+        records, lint = lint_and_load(judged, now, cache=cache)
+        findings, touched = _evaluate(records, changes, view, now, lint)
         waivers = waiver_changes(records, view.incidents_at_merge_base, changes)
         findings += waiver_findings(waivers, os.environ) + broken
     return GateResult(
@@ -292,7 +296,11 @@ def _ids_by_name(paths: Iterable[str], config: Config) -> dict[str, str]:
 
 
 def _evaluate(
-    records: RecordSet, changes: list[Change], view: _BaseView, now: datetime
+    records: RecordSet,
+    changes: list[Change],
+    view: _BaseView,
+    now: datetime,
+    lint: LintResult | None = None,
 ) -> tuple[list[Finding], list[TouchedIncident]]:
     config = records.config
     policy = config.policy
@@ -387,7 +395,7 @@ def _evaluate(
 
     findings += _collisions(records, changes, view, blocked)
 
-    for finding in run_lint(records, now).findings:
+    for finding in (lint or run_lint(records, now)).findings:
         # one lint pass; filtering afterwards is what run_lint(only=...) does
         if finding.level is Level.ERROR and (
             finding.path in touched_paths or finding.rule in WHOLE_REPOSITORY_RULES

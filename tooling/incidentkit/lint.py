@@ -3,6 +3,12 @@
 Returns findings; never prints. The CLI uses `lint_repository`, which reads
 and checks each file in one pass; the gate, which has the records loaded for
 other questions too, uses `run_lint`.
+
+With a `LintCache`, a file the cache answers brings its records and its
+file-rule findings along and is not read; repository-wide rules run at the
+end over all records as always, and rules that read the clock (`CLOCK =
+True`) run again on the answered files, so the findings are the same with or
+without the cache.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from incidentkit.cache.store import LintCache
 from incidentkit.config import Config
 from incidentkit.errors import ConfigError
 from incidentkit.findings import Finding, Level
@@ -51,20 +58,49 @@ def rule_levels(config: Config) -> dict[str, Level | None]:
 
 
 def lint_repository(
-    config: Config, now: datetime, only: Iterable[str] | None = None, *, for_process: bool = False
+    config: Config,
+    now: datetime,
+    only: Iterable[str] | None = None,
+    *,
+    for_process: bool = False,
+    cache: LintCache | None = None,
 ) -> LintResult:
     """Read and lint the repository in one pass, keeping little of each file in memory.
 
     `for_process`: see `load_repository` (the CLI passes it; a long-lived caller must not).
+    `cache`: answer unchanged files from it, store the others in it (closed here).
     """
-    run = _Run(config, now, only)
-    records = load_repository(config, on_unit=run.file_phase, release=True, for_process=for_process)
-    return run.finish(records)
+    return lint_and_load(config, now, only, for_process=for_process, cache=cache)[1]
+
+
+def lint_and_load(
+    config: Config,
+    now: datetime,
+    only: Iterable[str] | None = None,
+    *,
+    for_process: bool = False,
+    cache: LintCache | None = None,
+) -> tuple[RecordSet, LintResult]:
+    """`lint_repository`, and the records it read (released: typed records, no text)."""
+    run = _Run(config, now, only, cache)
+    try:
+        records = load_repository(
+            config,
+            on_unit=run.file_phase,
+            release=True,
+            for_process=for_process,
+            read_through=cache.read_through if cache is not None else None,
+        )
+        result = run.finish(records)
+    finally:
+        if cache is not None:
+            cache.close()
+    return records, result
 
 
 def run_lint(records: RecordSet, now: datetime, only: Iterable[str] | None = None) -> LintResult:
     """Lint records already loaded; with `only`, report only findings in those files."""
-    run = _Run(records.config, now, only)
+    run = _Run(records.config, now, only, None)
     for unit in records.units():
         run.file_phase(unit)
     return run.finish(records)
@@ -73,48 +109,76 @@ def run_lint(records: RecordSet, now: datetime, only: Iterable[str] | None = Non
 class _Run:
     """One lint run: file rules on each file as it comes, repository rules at the end."""
 
-    def __init__(self, config: Config, now: datetime, only: Iterable[str] | None) -> None:
+    def __init__(
+        self, config: Config, now: datetime, only: Iterable[str] | None, cache: LintCache | None
+    ) -> None:
         self.now = now
+        self.cache = cache
         self.levels = rule_levels(config)
         self.wanted = set(only) if only is not None else None
         enabled = [r for r in RULES.values() if self.levels[r.id] is not None and r.check]
         self.file_rules = [r for r in enabled if r.scope == "file"]
         self.repository_rules = [r for r in enabled if r.scope == "repository"]
+        # A clock rule's findings are never kept in the cache: it runs again,
+        # at the end, on the files the cache answered.
+        self.clock_rules = [r for r in self.file_rules if r.clock]
+        self.from_cache = RecordSet(config)
         self.findings: list[Finding] = []
         self.suppressed: dict[str, dict[int, set[str]]] = {}
         self.files = 0
 
-    def _rules(self, rules: list[Rule], records: RecordSet) -> None:
+    def _rules(self, rules: list[Rule], records: RecordSet) -> list[Finding]:
         ctx = LintContext(records=records, now=self.now)
+        found: list[Finding] = []
         for rule in rules:
             level = self.levels[rule.id]
             assert rule.check is not None and level is not None
             for finding in rule.check(ctx):
-                if self.wanted is None or finding.path in self.wanted:
-                    self.findings.append(
-                        finding if finding.level is level else finding.with_level(level)
-                    )
+                found.append(finding if finding.level is level else finding.with_level(level))
+        return found
 
     def file_phase(self, unit: RecordSet) -> None:
-        paths = {d.path for d in unit.documents} | {c.path for c in unit.cases}
-        if self.wanted is not None and not paths & self.wanted:
+        paths = (
+            {d.path for d in unit.documents}
+            | {c.path for c in unit.cases}
+            | {f.path for f in unit.strays}
+        )
+        cached = self.cache.cached(unit) if self.cache is not None else None
+        if cached is not None and cached.findings is not None:
+            self.files += self.wanted is None or bool(paths & self.wanted)
+            self.findings += cached.findings
+            self.from_cache.add(unit)
+            if cached.suppressed:
+                self.suppressed[cached.path] = cached.suppressed
             return
-        self.files += 1
-        self._rules(self.file_rules, unit)
+        if self.wanted is not None and not paths & self.wanted and self.cache is None:
+            return  # not reported and nothing to store: skip the file rules
+        self.files += self.wanted is None or bool(paths & self.wanted)
+        found = self._rules(self.file_rules, unit)
+        suppressed: dict[int, set[str]] = {}
         for doc in unit.documents:
             if "incidentkit:" in doc.text:
-                self.suppressed[doc.path] = self._suppressions(doc.path, doc.text)
+                suppressed = self.suppressed[doc.path] = self._suppressions(
+                    doc.path, doc.text, found
+                )
+        self.findings += found
+        if self.cache is not None:
+            clock = {r.id for r in self.clock_rules}
+            kept = [f for f in found if f.rule not in clock]
+            self.cache.remember_findings(unit, kept, suppressed)
 
     def finish(self, records: RecordSet) -> LintResult:
-        self._rules(self.repository_rules, records)
+        self.findings += self._rules(self.clock_rules, self.from_cache)
+        self.findings += self._rules(self.repository_rules, records)
         kept = [
             f
             for f in self.findings
-            if f.rule not in self.suppressed.get(f.path, {}).get(f.line, set())
+            if (self.wanted is None or f.path in self.wanted)
+            and f.rule not in self.suppressed.get(f.path, {}).get(f.line, set())
         ]
         return LintResult(sorted(set(kept)), self.files)
 
-    def _suppressions(self, path: str, text: str) -> dict[int, set[str]]:
+    def _suppressions(self, path: str, text: str, found: list[Finding]) -> dict[int, set[str]]:
         """Line -> rule IDs suppressed there; a suppression without a reason is itself a finding."""
         table: dict[int, set[str]] = {}
         level = self.levels.get(SUPPRESSION_RULE_ID)
@@ -124,8 +188,8 @@ class _Run:
                 continue
             reason = match.group(2).replace("-->", "").strip(" -:#")
             if not reason:
-                if level is not None and (self.wanted is None or path in self.wanted):
-                    self.findings.append(
+                if level is not None:
+                    found.append(
                         Finding(
                             path,
                             number,

@@ -21,6 +21,7 @@ from incidentkit.authoring.eval_case import create_eval, dump_yaml
 from incidentkit.authoring.incident import IncidentDraft
 from incidentkit.authoring.render import Created
 from incidentkit.config import Config
+from incidentkit.detectors import Options
 from incidentkit.evals.agent import AgentReply
 from incidentkit.evals.checks import Outcome, evaluate
 from incidentkit.traces import Conversation, Selection, ToolResult, read_trace
@@ -67,7 +68,7 @@ def load(config: Config, request: TraceRequest) -> FromTrace:
     data = case_data(conversation)
     report = RedactionReport()
     if request.redact:
-        data = redact_data(data, report)
+        data = redact_data(data, report, Options.from_config(config))
     return FromTrace(conversation, data, report, request.redact)
 
 

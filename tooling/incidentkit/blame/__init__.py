@@ -19,14 +19,15 @@ tests/labelled/blame.yaml measures precision and recall.
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
-from incidentkit.blame import lexicon
 from incidentkit.blame.prose import prose_mask, sentences
 from incidentkit.blame.sentence import Sentence
-from incidentkit.blame.triggers import TRIGGERS
+from incidentkit.blame.triggers import TRIGGERS, Trigger
 
-__all__ = ["Blame", "find_blame"]
+__all__ = ["Blame", "find_blame", "find_blame_whole"]
 
 
 @dataclass(frozen=True)
@@ -38,28 +39,87 @@ class Blame:
 
 
 def find_blame(text: str) -> list[Blame]:
-    """The blaming sentences of a Markdown body (no front matter), one finding each."""
-    lowered = text.lower()
-    if not any(needle in lowered for needle in lexicon.NEEDLES):
+    """The blaming sentences of a Markdown body (no front matter), one finding each.
+
+    Cheap first: each trigger is tried only where one of its anchors occurs,
+    and a candidate is judged within its own paragraph. Only a body where
+    some paragraph blames is masked, split and judged whole (`find_blame_whole`,
+    which decides), so most post-mortems cost a few string searches.
+    """
+    raw = _lower(text)
+    candidates = [(t, m) for t in TRIGGERS for m in anchored(t, raw)]
+    if not candidates or not _a_paragraph_blames(text, candidates):
         return []
+    return find_blame_whole(text)
+
+
+def find_blame_whole(text: str) -> list[Blame]:
+    """`find_blame` without the shortcut: mask the whole body, judge every match."""
     masked = prose_mask(text)
-    low = masked.lower().replace("\u2019", "'")
+    low = _lower(masked)
+    spans = list(sentences(masked))
+    starts = [start for start, _ in spans]
+    parsed: dict[int, Sentence] = {}
     found: dict[int, Blame] = {}
-    for start, end in sentences(masked):
-        segment = low[start:end]
-        if not any(needle in segment for needle in lexicon.NEEDLES):
-            continue
-        sentence: Sentence | None = None
-        for trigger in TRIGGERS:
-            for m in trigger.pattern.finditer(low, start, end):
-                sentence = sentence or Sentence(masked, start, end)
-                i = sentence.index_at(m.start())
-                if i >= len(sentence.tokens) or not trigger.judge(sentence, i, m):
-                    continue
-                previous = found.get(start)
-                if previous is None or m.start() < previous.start:
-                    found[start] = Blame(
-                        m.start(), m.end(), text[m.start() : m.end()], trigger.hint
-                    )
-                break
+    for trigger in TRIGGERS:
+        for m in anchored(trigger, low):
+            k = bisect_right(starts, m.start()) - 1
+            if k < 0 or m.start() >= spans[k][1]:
+                continue
+            start, end = spans[k]
+            previous = found.get(start)
+            if previous is not None and previous.start <= m.start():
+                continue
+            sentence = parsed.get(start)
+            if sentence is None:
+                sentence = parsed[start] = Sentence(masked, start, end)
+            i = sentence.index_at(m.start())
+            if i < len(sentence.tokens) and trigger.judge(sentence, i, m):
+                found[start] = Blame(m.start(), m.end(), text[m.start() : m.end()], trigger.hint)
     return sorted(found.values(), key=lambda b: b.start)
+
+
+def anchored(trigger: Trigger, low: str) -> list[re.Match[str]]:
+    """The trigger's matches in `low`, tried only where one of its anchors occurs."""
+    found: dict[int, re.Match[str]] = {}
+    for anchor in trigger.anchors:
+        index = low.find(anchor)
+        while index >= 0:
+            if index not in found:
+                m = trigger.pattern.match(low, index)
+                if m is not None:
+                    found[index] = m
+            index = low.find(anchor, index + 1)
+    kept: list[re.Match[str]] = []
+    for index in sorted(found):  # as `finditer` would: leftmost first, no overlaps
+        if not kept or index >= kept[-1].end():
+            kept.append(found[index])
+    return kept
+
+
+def _a_paragraph_blames(text: str, candidates: list[tuple[Trigger, re.Match[str]]]) -> bool:
+    masked_paragraphs: dict[int, str] = {}
+    for trigger, m in candidates:
+        first = text.rfind("\n\n", 0, m.start())
+        first = 0 if first < 0 else first + 2
+        last = text.find("\n\n", m.end())
+        local = masked_paragraphs.get(first)
+        if local is None:
+            local = masked_paragraphs[first] = prose_mask(
+                text[first : len(text) if last < 0 else last]
+            )
+        again = trigger.pattern.match(_lower(local), m.start() - first)
+        if again is None:
+            continue
+        for start, end in sentences(local):
+            if start <= again.start() < end:
+                sentence = Sentence(local, start, end)
+                i = sentence.index_at(again.start())
+                if i < len(sentence.tokens) and trigger.judge(sentence, i, again):
+                    return True
+                break
+    return False
+
+
+def _lower(text: str) -> str:
+    return text.lower().replace("\u2019", "'")

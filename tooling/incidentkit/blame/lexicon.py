@@ -15,17 +15,19 @@ def _words(text: str) -> frozenset[str]:
 
 ROLES = _words(
     """
-    admin administrator administrators admins analyst analysts approver approvers architect
-    architects author authors ceo coder coders colleague colleagues commander committer
-    committers consultant consultants contractor contractors crew cto customer customers dba
-    dbas designer designers dev developer developers devops devs director directors employee
-    employees engineer engineers executive executives founder he him hire hires human humans
-    intern interns junior lead leads maintainer maintainers management manager managers
-    newbie newcomer on-call on-caller on-callers oncall operator operators ops owner owners
-    people person pm pms programmer programmers qa rep representative representatives reps
-    responder responders reviewer reviewers senior seniors she somebody someone squad sre
-    sres staff staffer staffers sysadmin sysadmins team teammate teammates teams technician
-    technicians tester testers user users vp whoever
+    captain captains shepherd steward coordinator coordinators scribe dispatcher supervisor
+    supervisors specialist specialists officer officers expert experts admin administrator
+    administrators admins analyst analysts approver approvers architect architects author
+    authors ceo coder coders colleague colleagues commander committer committers consultant
+    consultants contractor contractors crew cto dba dbas designer designers dev developer
+    developers devops devs director directors employee employees engineer engineers
+    executive executives founder he him hire hires human humans intern interns junior lead
+    leads maintainer maintainers management manager managers newbie newcomer on-call
+    on-caller on-callers oncall operator operators ops owner owners people person pm pms
+    programmer programmers qa rep representative representatives reps responder responders
+    reviewer reviewers senior seniors she somebody someone squad sre sres staff staffer
+    staffers sysadmin sysadmins team teammate teammates teams technician technicians tester
+    testers vp whoever
     """
 )
 
@@ -51,7 +53,7 @@ TRANSPARENT = _words(
     obviously on our probably quickly really repeatedly responsible rotation senior shift
     shouldn't simply some still subsequently that the their themselves then these this those
     ultimately unfortunately was wasn't were weren't who whom wouldn't your managed tried
-    proceeded went
+    proceeded went too
     """
 )
 
@@ -125,6 +127,14 @@ HUMAN_OBJECTS = _words(
     """
 )
 
+# Before "agent", words that make it a person rather than the AI agent under test.
+HUMAN_SERVICE = _words(
+    """
+    helpdesk help-desk human live call-center call-centre desk service-desk field travel
+    insurance booking
+    """
+)
+
 # Words after a capitalised first word that make it the subject ("Dave forgot").
 AUXILIARIES = _words(
     """
@@ -154,26 +164,3 @@ CREDIT = _words(
     recovered reported resolved restored saved spotted
     """
 )
-
-# Text every trigger contains one of: a sentence with none skips the parse.
-NEEDLES = (
-    "forg", "neglect", "botch", "finger", "ed up", "ball", "asleep", "bother", "corner",
-    "blindly", "sleep", "stamp", "rushed", "misread", "attention", "made a", "made an",
-    "made the", "made one", "made two", "made this", "made that", "made another", "made several",
-    "made multiple", "made some", "clobber", "known", "failed to", "ignor", "miss", "overlook",
-    "skip", "disregard", "silenced", "n't", "never", "did not", "slow to", "mis", "caus",
-    "broke", "down", "crash", "wiped", "trash", "nuked", "corrupt", "blew", "accident",
-    "mistake", "wrong", "erroneous", "should", "could", "ought", "must", "pushed", "deployed",
-    "merged", "shipped", "wrote", "committed", "applied", "rolled out", "released", "without",
-    "blam", "fault", "responsib", "due to", "thanks to", "courtesy", "because of", "lies",
-    "lay ", "rests", "rested", "falls", "fell", "culprit", "cause", "careless", "negligen",
-    "incompeten", "sloppy", "sloppi", "laz", "stupid", "dumb", "idiot", "reckless",
-    "clueless", "rookie", "error", "pebkac", " who", "had ", "distracted", "careful",
-    "attentive", "vigilant", "cautious", "diligent", "borked", "chose", "decided", "opted",
-    "elected", " off", "dismissed", "bypass", "overrode", "circumvent", "supposed", "left ",
-    "let ", "drop", "delet", "truncat", "destroy", "eras", "purg", "overwr", "wipe",
-    "down to", "traced", "attribut", "not ", "abused", "switch", " on ",
-    "inattenti", "complacen", "inexperienc", "irresponsib", "unprofessional", "inept",
-    "foolish", "thoughtless", "judg", "lack of", "held ", "typo", "slept", "goof", "blunder",
-    "bungl", "inadvertent", "triggered by", "started by", "oversight", "screw", "slip",
-)  # fmt: skip

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 from incidentkit.records.markdown import fences
 
+_NOT_NEWLINE = re.compile(r"[^\n]")
 _CODE_SPAN = re.compile(r"(`+)(?!`)[\s\S]*?(?<!`)\1(?!`)")
 _COMMENT = re.compile(r"<!--[\s\S]*?(?:-->|\Z)")
 _BLOCK_QUOTE = re.compile(r"^[ \t]{0,3}>.*$", re.M)
@@ -62,25 +63,43 @@ _SENTENCE_END = re.compile(
 
 def prose_mask(text: str) -> str:
     """`text` with everything that is not the author's own prose replaced by spaces."""
-    chars = list(text)
-    spans: list[tuple[int, int]] = []
-    for block in fences(text):
-        spans.append((block.start, block.end))
-    for pattern in (_COMMENT, _CODE_SPAN, _BLOCK_QUOTE, _URL):
-        spans.extend(m.span() for m in pattern.finditer(text))
-    spans.extend(_source_sections(text))
-    for start, end in spans:
-        _blank(chars, start, end)
-    masked = "".join(chars)
-    # Quotation marks pair up only in what is left (an apostrophe in code is no quote).
-    chars = list(masked)
-    for m in _QUOTED.finditer(masked):
-        _blank(chars, m.start(), m.end())
-    masked = "".join(chars)
-    for start, end in sentences(masked):
-        if _CITATION.search(masked, start, end):
-            _blank(chars, start, end)
-    return "".join(chars)
+    # In phases, each on what the last left: a backtick inside a fenced block opens
+    # no code span, and an apostrophe inside code is no quotation mark.
+    masked = _blank(text, [(b.start, b.end) for b in fences(text)] + _spans(_COMMENT, text))
+    masked = _blank(
+        masked,
+        _spans(_CODE_SPAN, masked)
+        + _spans(_BLOCK_QUOTE, masked)
+        + _spans(_URL, masked)
+        + list(_source_sections(masked)),
+    )
+    masked = _blank(masked, _spans(_QUOTED, masked))
+    citations = [m.start() for m in _CITATION.finditer(masked)]
+    if citations:
+        cited = [(s, e) for s, e in sentences(masked) if any(s <= c < e for c in citations)]
+        masked = _blank(masked, cited)
+    return masked
+
+
+def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in pattern.finditer(text)]
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    """`text` with each span's characters but newlines replaced by spaces."""
+    if not spans:
+        return text
+    out: list[str] = []
+    cursor = 0
+    for start, end in sorted(spans):
+        start = max(start, cursor)
+        if end <= start:
+            continue
+        out.append(text[cursor:start])
+        out.append(_NOT_NEWLINE.sub(" ", text[start:end]))
+        cursor = end
+    out.append(text[cursor:])
+    return "".join(out)
 
 
 def sentences(text: str) -> Iterator[tuple[int, int]]:
@@ -107,9 +126,3 @@ def _source_sections(text: str) -> Iterator[tuple[int, int]]:
                 end = later.start()
                 break
         yield heading.start(), end
-
-
-def _blank(chars: list[str], start: int, end: int) -> None:
-    for i in range(start, end):
-        if chars[i] != "\n":
-            chars[i] = " "

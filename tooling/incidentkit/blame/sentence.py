@@ -75,6 +75,8 @@ class Sentence:
             return FIRST
         if low in lexicon.ROLES:
             return PERSON
+        if low in ("agent", "agents") and previous in lexicon.HUMAN_SERVICE:
+            return PERSON  # "the helpdesk agent"; a bare "agent" is the AI under test
         if previous == "team" and (token.text[:1].isupper() or token.text.isdigit()):
             return PERSON  # "team B", "Team 7"
         if low in lexicon.TRANSPARENT or low.isdigit() or low in ("no", "any"):
@@ -128,11 +130,9 @@ class Sentence:
                 passed_verb = self._verb(token.low)
                 j -= 1
                 continue
-            if token.low in _COORDINATORS:
-                # "acknowledged the page but ignored ...": the subject is before the first verb
-                passed_verb = False
-                j -= 1
-                continue
+            if token.low in _COORDINATORS and passed_verb:
+                # "assumed it was the network and never checked ...": the clause's subject
+                return self._clause_subject(j)
             if token.low in lexicon.PREPOSITIONS or (
                 _VERBISH.match(token.low)
                 and j + 1 < i
@@ -160,6 +160,22 @@ class Sentence:
             or low in lexicon.IRREGULAR_PAST
             or low in ("was", "were", "is", "are", "did", "had", "has")
         )
+
+    def _clause_subject(self, j: int) -> str:
+        """The first actor of the clause holding `tokens[j]`, read from its start."""
+        start = j
+        while start > 0 and not self.tokens[start - 1].punct:
+            start -= 1
+        for k in range(start, j):
+            token = self.tokens[k]
+            if token.low in lexicon.PREPOSITIONS or token.low.isdigit():
+                continue
+            kind = self.kind(k)
+            if kind == OTHER and self._inside_phrase(k):
+                continue
+            if kind != SKIP:
+                return kind
+        return NONE
 
     def _parenthetical_start(self, j: int) -> int | None:
         """The comma opening a short aside that ends with the comma at `j`, if any."""

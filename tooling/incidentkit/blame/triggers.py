@@ -66,6 +66,7 @@ class Trigger:
     pattern: re.Pattern[str]
     judge: Callable[[Sentence, int, re.Match[str]], bool]
     hint: str
+    anchors: tuple[str, ...]  # lower-case text every match starts with one of
 
 
 def _nothing_after(s: Sentence, m: re.Match[str]) -> bool:
@@ -80,12 +81,47 @@ def _strict(s: Sentence, i: int, m: re.Match[str]) -> bool:
     An unknown capitalised subject counts when what it acts on is a human
     process ("Danny ignored the linter warnings", not "Envoy ignored the header").
     """
-    if _nothing_after(s, m):
+    if _nothing_after(s, m) or _passive(s, i, m) or _explained(s, m):
         return False
+    if not NEGATION.search(m.group()) and s.negated_before(i, 1):
+        return False  # "never ignored an alert"
     actor = s.actor_before(i)
     if actor == UNKNOWN_NAME:
         return s.human_object(i)
     return actor == PERSON or s.by_person(i)
+
+
+def _passive(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """ "was never told", "was paged by mistake": the person is acted on, not acting."""
+    before = s.tokens[i - 1].low if i > 0 else ""
+    if before in _BE and m.group().startswith(("never", "not")):
+        return True
+    return (
+        i > 1
+        and s.tokens[i - 2].low in _BE
+        and bool(re.fullmatch(r"[a-z]+(?:ed|en|wn|ght)", before))
+        and m.group().startswith("by ")
+    )
+
+
+def _explained(s: Sentence, m: re.Match[str]) -> bool:
+    """ "did not follow the runbook because it had been replaced": a system reason follows."""
+    j = s.index_at(m.end())
+    for k in range(j, len(s.tokens)):
+        if s.tokens[k].low in ("because", "since"):
+            for n in range(k + 1, min(len(s.tokens), k + 6)):
+                kind = s.kind(n)
+                if kind == SKIP:
+                    continue
+                return kind in (OTHER, NONE) and s.tokens[n].low not in ("he", "she", "they")
+            return False
+        if s.tokens[k].punct and s.tokens[k].text != ",":
+            return False
+    return False
+
+
+_REFLEXIVE = frozenset(("themselves", "himself", "herself", "ourselves", "myself", "yourself"))
+_BE = frozenset(("was", "were", "is", "are", "be", "been", "being", "wasn't", "weren't"))
 
 
 def _person_just_before(s: Sentence, i: int, m: re.Match[str]) -> bool:
@@ -100,6 +136,8 @@ def _object(s: Sentence, i: int, m: re.Match[str]) -> bool:
 
 def _adverb(s: Sentence, i: int, m: re.Match[str]) -> bool:
     """`Chen accidentally truncated ...`, `deleted the volume by mistake`."""
+    if _passive(s, i, m):
+        return False
     return _strict(s, i, m) or _object(s, i, m)
 
 
@@ -113,11 +151,28 @@ def _loose(s: Sentence, i: int, m: re.Match[str]) -> bool:
     return s.by_person(i)
 
 
+def _idiom(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """ "Asleep at the wheel", "dropped the ball": said of people whatever the subject."""
+    return s.actor_before(i) not in (FIRST, NEGATED) and not s.negated_before(i, 2)
+
+
 def _cause(s: Sentence, i: int, m: re.Match[str]) -> bool:
-    """`is to blame`, `was at fault`, `was responsible for the outage`, not negated."""
-    if NEGATION.search(m.group()) or s.negated_before(i, 2):
+    """`is to blame`, `was at fault`, `was responsible for the outage`, not negated.
+
+    Only after a copula: "the node at fault" names a node, it judges nobody.
+    """
+    j = i - 1
+    while j >= 0 and s.tokens[j].low in _DEGREE:
+        j -= 1
+    if j < 0 or s.tokens[j].low not in _COPULAS or s.negated_before(i, 3):
         return False
     return s.actor_before(i) == PERSON
+
+
+_COPULAS = frozenset(("is", "was", "are", "were", "be", "been", "being", "'s"))
+_DEGREE = frozenset(
+    ("not", "entirely", "solely", "partly", "partially", "clearly", "fully", "largely", "also")
+)
 
 
 def _person_follows(s: Sentence, i: int, m: re.Match[str]) -> bool:
@@ -131,6 +186,9 @@ def _blame_verb(s: Sentence, i: int, m: re.Match[str]) -> bool:
     before = s.tokens[i - 1].low if i > 0 else ""
     if before in ("git", "no", "without") or s.negated_before(i, 3):
         return False
+    after = s.index_at(m.end())
+    if after < len(s.tokens) and s.tokens[after].low in _REFLEXIVE:
+        return False  # "engineers blamed themselves": about blame, not blaming
     actor = s.actor_before(i)
     if actor == NEGATED:
         return False
@@ -181,30 +239,50 @@ def _counterfactual(s: Sentence, i: int, m: re.Match[str]) -> bool:
     return j < len(s.tokens) and s.kind(j) == PERSON
 
 
-def _t(pattern: str, judge: Callable[[Sentence, int, re.Match[str]], bool], hint: str) -> Trigger:
-    return Trigger(re.compile(pattern), judge, hint)
+def _t(
+    pattern: str, judge: Callable[[Sentence, int, re.Match[str]], bool], hint: str, anchors: str
+) -> Trigger:
+    """A trigger; `anchors`: " | "-separated text every match starts with one of."""
+    return Trigger(re.compile(pattern), judge, hint, tuple(anchors.split(" | ")))
 
 
 TRIGGERS = (
     # Only people do these; the subject decides.
-    _t(r"\bforg(?:o|e)t(?:s|ten)?\b", _loose, MISS),
-    _t(r"\bneglect(?:ed|s|ing)?\b", _loose, MISS),
-    _t(r"\bbotch(?:ed|es|ing)?\b", _loose, JUDGE),
-    _t(r"\bfat[- ]?finger(?:ed|s|ing)?\b", _loose, INPUT),
+    _t(r"\bforg(?:o|e)t(?:s|ten)?\b", _loose, MISS, "forg"),
+    _t(r"\bneglect(?:ed|s|ing)?\b", _loose, MISS, "neglect"),
+    _t(r"\bbotch(?:ed|es|ing)?\b", _loose, JUDGE, "botch"),
+    _t(r"\bfat[- ]?finger(?:ed|s|ing)?\b", _idiom, INPUT, "fat"),
     _t(
         r"\b(?:messed|screwed|fouled|cocked|goofed) up\b|\b(?:goofed|blundered|bungled)\b",
         _loose,
         JUDGE,
+        "messed | screwed | fouled | cocked | goofed | blundered | bungled",
     ),
-    _t(r"\bdropped the ball\b|\basleep at the (?:wheel|switch)\b", _loose, JUDGE),
-    _t(r"\b(?:did ?n[o']?t|never) (?:even )?bother(?:ed)?\b", _loose, JUDGE),
-    _t(r"\bcut(?:ting)? corners\b|\bblindly\b|\bwent back to sleep\b", _loose, JUDGE),
-    _t(r"\brubber[- ]?stamp(?:ed|s)?\b|\brushed\b", _loose, PROCESS),
-    _t(r"\bmisread\b|(?:\bnot|n't|\bnever) paying attention\b|\bslept through\b", _loose, MISS),
     _t(
-        r"\b(?:was|were|got|became) (?:too )?distracted\b|\bcould(?: not|n't) be bothered\b",
+        r"\bdropped the ball\b|\basleep at the (?:wheel|switch)\b",
+        _idiom,
+        JUDGE,
+        "dropped the ball | asleep at",
+    ),
+    _t(r"\b(?:did ?n[o']?t|never) (?:even )?bother(?:ed)?\b", _loose, JUDGE, "did | never"),
+    _t(
+        r"\bcut(?:ting)? corners\b|\bblindly\b|\bwent back to sleep\b",
+        _idiom,
+        JUDGE,
+        "cut | blindly | went back",
+    ),
+    _t(r"\brubber[- ]?stamp(?:ed|s)?\b|\brushed\b", _loose, PROCESS, "rubber | rushed"),
+    _t(
+        r"\bmisread\b|(?:\bnot|n't|\bnever) paying attention\b|\bslept through\b",
+        _loose,
+        MISS,
+        "misread | not | n't | never | slept",
+    ),
+    _t(
+        r"\bdistracted\b|\bcould(?: not|n't) be bothered\b",
         _loose,
         JUDGE,
+        "distracted | could",
     ),
     _t(
         r"\bshould(?: have been| be)? (?:more )?(?:careful|attentive|vigilant|cautious|diligent)\b"
@@ -212,48 +290,54 @@ TRIGGERS = (
         r"(?:call|decision|choice|judg(?:e)?ment)\b|\bborked\b",
         _loose,
         HINDSIGHT,
+        "should | made a | borked",
     ),
     _t(
         r"\bmade (?:a|an|another|the|this|that|one|two|several|multiple|some)(?: [a-z-]+)? "
         r"(?:typo|mistake|error|blunder|slip|miscalculation)s?\b",
         _loose,
         INPUT,
+        "made",
     ),
-    _t(r"\bclobber(?:ed|s)\b", _loose, JUDGE),
-    _t(r"\bshould(?: have)? known better\b|\bshould have known\b", _loose, HINDSIGHT),
+    _t(r"\bclobber(?:ed|s)\b", _loose, JUDGE, "clobber"),
+    _t(r"\bshould(?: have)? known better\b|\bshould have known\b", _loose, HINDSIGHT, "should"),
     # Systems do these too: a person must be the actor.
-    _t(r"\bfailed to (?!\w+ over\b)[a-z]+", _strict, PROCESS),
-    _t(r"\bignor(?:ed|es|ing)\b", _strict, MISS),
-    _t(r"\bmiss(?:ed|es)\b", _strict, MISS),
-    _t(r"\boverlook(?:ed|s)?\b", _strict, MISS),
-    _t(r"\bskipp(?:ed|ing)\b|\bskips\b", _strict, PROCESS),
-    _t(r"\bdisregard(?:ed|s)?\b|\bsilenced\b", _strict, PROCESS),
+    _t(r"\bfailed to (?!\w+ over\b)[a-z]+", _strict, PROCESS, "failed to"),
+    _t(r"\bignor(?:ed|es|ing)\b", _strict, MISS, "ignor"),
+    _t(r"\bmiss(?:ed|es)\b", _strict, MISS, "miss"),
+    _t(r"\boverlook(?:ed|s)?\b", _strict, MISS, "overlook"),
+    _t(r"\bskipp(?:ed|ing)\b|\bskips\b", _strict, PROCESS, "skip"),
+    _t(r"\bdisregard(?:ed|s)?\b|\bsilenced\b", _strict, PROCESS, "disregard | silenced"),
     _t(
         r"\b(?:chose|decided|opted|elected) to (?:ignore|skip|bypass|disable|override|silence)\b"
         r"|\b(?:brushed|waved|shrugged) off\b|\bdismissed the (?:alert|page|warning|alarm)s?\b"
-        r"|\b(?:bypassed|overrode|circumvented|abused)\b|\b(?:was|were) supposed to\b"
+        r"|\b(?:bypassed|overrode|circumvented|abused)\b|\bsupposed to\b"
         r"|\bleft (?:the |a |an |it |them |their |our )?(?:[\w-]+ ){0,3}?(?:open|unlocked|public|"
         r"exposed|unpatched|unprotected|unencrypted|world-readable)\b"
         r"|\blet (?:the |a |an |it |its |their |our )?(?:[\w-]+ ){0,2}?(?:expire|lapse|slip)\b",
         _strict,
         PROCESS,
+        "chose | decided | opted | elected | brushed | waved | shrugged | dismissed | bypassed | overrode | circumvented | abused | supposed to | left | let",
     ),
     _t(
         rf"\b(?:did ?n[o']?t|didn't|never) (?:even |bother to |properly |actually )?(?:{_CHECK_VERBS})\b",
         _strict,
         MISS,
+        "did | never",
     ),
-    _t(r"\b(?:too|was|were) slow to\b", _strict, PROCESS),
+    _t(r"\bslow to\b", _strict, PROCESS, "slow to"),
     _t(
         r"\b(?:not|never) (?:reading|checking|testing|following|noticing|verifying|looking|paying|"
         r"reviewing|waiting|asking|bothering|escalating|responding)\b",
         _person_just_before,
         MISS,
+        "not | never",
     ),
     _t(
         r"\bmis(?:configured|typed|judged|handled|managed|clicked|labell?ed|spelled|spelt|entered)\b",
         _strict,
         INPUT,
+        "mis",
     ),
     _t(
         r"\b(?:caused|broke|crashed|wiped|trashed|nuked|corrupted|blew away)\b"
@@ -263,39 +347,43 @@ TRIGGERS = (
         r"(?:entire |whole |live |production |prod |primary |customer |customers' |staging )",
         _strict,
         CAUSE,
+        "caused | broke | crashed | wiped | trashed | nuked | corrupted | blew | took | brought | knocked | drop | delet | truncat | destroy | eras | purg | overwr | wip",
     ),
     _t(
         r"\b(?:accidentally|mistakenly|inadvertently|erroneously|wrongly|by mistake|by accident)\b",
         _adverb,
         ACCIDENT,
+        "accidentally | mistakenly | inadvertently | erroneously | wrongly | by mistake | by accident",
     ),
     _t(
-        rf"\b(?:should|could|ought to|must)(?: not|n't| never)? have (?:been )?(?!(?:a|an|the|to|had|some|more|no|any)\b)"
+        rf"\b(?:(?:should|ought to|must)(?: not|n't| never)?|could) have (?!(?:a|an|the|to|had|some|more|no|any|been)\b)"
         rf"(?:{_PARTICIPLE})\b(?!-)",
         _strict,
         HINDSIGHT,
+        "should | could | ought | must",
     ),
-    _t(r"\b(?:the|a) wrong\b", _object, INPUT),
+    _t(r"\b(?:the|a) wrong\b", _object, INPUT, "the wrong | a wrong"),
     _t(
         r"\b(?:pushed|deployed|merged|shipped|wrote|committed|applied|rolled out|released) "
         r"(?:a |an |the |their |his |her )?(?:broken|bad|faulty|buggy|untested|incorrect|invalid)\b",
         _strict,
         PROCESS,
+        "pushed | deployed | merged | shipped | wrote | committed | applied | rolled out | released",
     ),
     _t(
         r"\bwithout (?:first |actually |even |properly |really |carefully |so much as )?[a-z]+ing\b"
         r"|\bwithout (?:approval|review|a second look|a review|sign-off|permission)\b",
         _object,
         PROCESS,
+        "without",
     ),
     # Cause and fault.
     _t(
-        r"\b(?:is|was|are|were)(?: not| entirely| solely| partly| partially| clearly)? to blame\b"
-        r"|\b(?:is|was|are|were)(?: not| entirely| solely| partly| clearly)? at fault\b"
-        r"|\b(?:is|was|are|were)(?: not)? responsible for (?:the |this |that )?(?:outage|incident|"
+        r"\bto blame\b|\bat fault\b|\bresponsible for (?:the |this |that )?(?:outage|incident|"
         r"failure|breach|problem|issue|mistake|error|bug|downtime|mess|leak|loss|data loss)\b",
         _cause,
         CAUSE,
+        "to blame | at fault | responsible for",
     ),
     _t(
         r"\b(?:caused|triggered|started) by\b|\b(?:because of|due to|thanks to|courtesy of|fault of)\b"
@@ -305,24 +393,38 @@ TRIGGERS = (
         r"|\b(?:root cause|culprit|the cause)(?: of [^,;.]{0,40}?)? (?:was|is)\b",
         _person_follows,
         CAUSE,
+        "caused by | triggered by | started by | because of | due to | thanks to | courtesy of | fault of | it's | it is | it was | comes down | came down | boils down | boiled down | traced | attributed | attributable | blame | responsibility | fault | root cause | culprit | the cause",
     ),
-    _t(r"\bblam(?:e|ed|es|ing)\b(?![- ](?:view|free|less|aware))", _blame_verb, CAUSE),
+    _t(r"\bblam(?:e|ed|es|ing)\b(?![- ](?:view|free|less|aware))", _blame_verb, CAUSE, "blam"),
     _t(
-        r"[\w@-]+['\u2019]s (?:[a-z-]+ )?(?:fault|mistake|error|typo|blunder|negligence|carelessness|"
+        r"['\u2019]s (?:[a-z-]+ )?(?:fault|mistake|error|typo|blunder|negligence|carelessness|"
         r"laziness|incompetence|oversight|screw-?up|slip|sloppiness)s?\b",
         _possessive,
         CAUSE,
+        "'s ",
     ),
-    _t(_JUDGEMENT, _judgement, JUDGE),
+    _t(
+        _JUDGEMENT,
+        _judgement,
+        JUDGE,
+        "careless | negligen | incompeten | sloppy | sloppi | laz | stupid | dumb | idiot | reckless | clueless | out of | rookie | inattenti | complacen | inexperienc | irresponsib | unprofessional | inept | foolish | thoughtless | poor judg | bad judg | lack of | held",
+    ),
     _t(
         r"\b(?:human|operator|user|pilot|engineer|admin|driver|operator's) error\b|\bpebkac\b",
         _human_error,
         HUMAN,
+        "human | operator | user | pilot | engineer | admin | driver | pebkac",
     ),
-    _t(r"\bit (?:was|is) (?:the |an? |our |their )?(?:[\w@-]+ ){0,2}?who\b", _cleft, CAUSE),
+    _t(
+        r"\bit (?:was|is) (?:the |an? |our |their )?(?:[\w@-]+ ){0,2}?who\b",
+        _cleft,
+        CAUSE,
+        "it was | it is",
+    ),
     _t(
         r"\bhad\b(?=[^.]*\bwould\b)|\bif\b(?=[^.]*\bhad\b[^.]*\bwould\b)",
         _counterfactual,
         HINDSIGHT,
+        "had | if",
     ),
 )

@@ -49,6 +49,7 @@ SUMMARIES: dict[str, str] = {
     "build": "Build the incident database site (MkDocs Material) from the records.",
     "coverage": "Which incidents have which eval cases, per tier, and which have none.",
     "export": "Export incidents, post-mortems, action items and eval cases for other tools.",
+    "export-cases": "Write the YAML eval cases as a promptfoo config or an Inspect AI task.",
     "gate": "Block a PR that leaves an incident without the regression coverage policy demands.",
     "init": "Lay out an incident repository in DIRECTORY (default: the current one).",
     "lint": "Check records against the schemas and the repository-wide rules.",

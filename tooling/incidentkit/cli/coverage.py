@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import click
 
+from incidentkit.cache.history import first_case_times
+from incidentkit.cache.store import LintCache
 from incidentkit.cli.common import config_from, warn_unreadable
 from incidentkit.clock import now
 from incidentkit.coverage import coverage_report
 from incidentkit.errors import GitError
-from incidentkit.git.history import first_case_times
 from incidentkit.records.repository import load_repository
 from incidentkit.report.coverage_report import FORMATS, render
 
@@ -44,14 +45,25 @@ def coverage(ctx: click.Context, fmt: str, check: bool) -> None:
     Outside a git repository the turnaround is unknown and the report says so.
     """
     config = config_from(ctx)
-    # coverage needs no record text: release it as files are read
-    records = load_repository(config, release=True, for_process=True)
-    warn_unreadable(records)
-    note = ""
+    # coverage needs no record text: release it as files are read; unchanged
+    # files and the history up to a known HEAD come from the lint cache
+    cache = LintCache.open(config, lint=False)
     try:
-        times = first_case_times(config)
-    except GitError as exc:
-        times, note = None, str(exc)
+        records = load_repository(
+            config,
+            release=True,
+            for_process=True,
+            read_through=cache.read_through if cache is not None else None,
+        )
+        note = ""
+        try:
+            times = first_case_times(config, cache)
+        except GitError as exc:
+            times, note = None, str(exc)
+    finally:
+        if cache is not None:
+            cache.close()
+    warn_unreadable(records)
     report = coverage_report(records, times, now())
     click.echo(render(report, fmt, config.policy, note), nl=False)
     failed = bool(report.unmet) or (config.policy.gaps_must_close and bool(report.failing_gaps))

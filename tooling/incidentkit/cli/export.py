@@ -22,7 +22,8 @@ from incidentkit.records.repository import load_repository
     type=click.Choice(sorted(EXPORTERS)),
     required=True,
     help="json: one document (docs/reference/export.md); csv: a folder with one file per table; "
-    "sqlite: one database file with keys and indexes.",
+    "sqlite: one database file with keys, indexes and UTC timestamp columns, and "
+    "NAME.metadata.json beside it for Datasette.",
 )
 @click.option(
     "--output",
@@ -40,7 +41,9 @@ def export(ctx: click.Context, fmt: str, output: Path, force: bool) -> None:
     related_incidents, postmortems, postmortem_incidents, action_items,
     root_causes, evaluation_gaps, leading_indicators, eval_cases and
     case_links, with derived columns (quarter, ttd_hours, ttr_hours,
-    overdue). The SQLite file opens in Datasette and any SQL client. The
+    overdue). The SQLite file opens in Datasette (`datasette db.sqlite
+    --metadata db.metadata.json`: column descriptions and facets) and any
+    SQL client. The
     output is written to a temporary path and renamed into place; an
     existing output is never replaced without --force.
     """

@@ -9,12 +9,13 @@ from pathlib import Path
 import click
 
 from incidentkit.atomic import atomic_write_text
+from incidentkit.cache.store import LintCache
 from incidentkit.cli.common import config_from, in_github_actions, repo_relative
 from incidentkit.clock import now
 from incidentkit.config import Config
 from incidentkit.lint import LintResult, lint_repository
 from incidentkit.precommit import hook_scope
-from incidentkit.records.repository import python_test_files, record_files
+from incidentkit.records.folders import scan_folders
 from incidentkit.report import REPORTERS
 
 
@@ -36,6 +37,12 @@ from incidentkit.report import REPORTERS
 )
 @click.option("--force", is_flag=True, help="With --output, replace an existing FILE.")
 @click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Read and check every file, neither using nor updating the lint cache "
+    "(also: INCIDENTKIT_NO_CACHE=1).",
+)
+@click.option(
     "--pre-commit",
     "pre_commit",
     is_flag=True,
@@ -50,6 +57,7 @@ def lint(
     fmt: str | None,
     output: Path | None,
     force: bool,
+    no_cache: bool,
     pre_commit: bool,
 ) -> None:
     """Check records against the schemas and the repository-wide rules.
@@ -61,6 +69,11 @@ def lint(
 
     Switch a rule off or change its level in [tool.incidentkit.rules]; see
     `incidentkit rules` for the list.
+
+    Files whose bytes are unchanged since the last run are answered from a
+    cache keyed by their content, the configuration, the schemas and the
+    tool version (in .git/incidentkit/, or .incidentkit-cache/ outside git;
+    INCIDENTKIT_CACHE_DIR moves it). The findings are the same without it.
     """
     config = config_from(ctx)
     if pre_commit:
@@ -72,7 +85,8 @@ def lint(
         only = None if scope.files is None else set(scope.files)
     else:
         only = _selected(config, repo_relative(config, paths)) if paths else None
-    result = lint_repository(config, now(), only, for_process=True)
+    cache = None if no_cache else LintCache.open(config)
+    result = lint_repository(config, now(), only, for_process=True, cache=cache)
     _report(result, fmt or ("github" if in_github_actions() else "text"), output, force)
     ctx.exit(1 if result.errors else 0)
 
@@ -80,8 +94,9 @@ def lint(
 def _selected(config: Config, wanted: list[str]) -> set[str]:
     """The record files at or under the paths given on the command line."""
     prefixes = [w.rstrip("/") for w in wanted]
-    files = [f for f, _ in record_files(config)] + python_test_files(config)
-    known = [f.relative_to(config.root).as_posix() for f in files]
+    scan = scan_folders(config)
+    files = [f for f, _ in scan.records] + scan.python
+    known = [f.relative_to(config.root).as_posix() for f in files] + [s.path for s in scan.strays]
     return {p for p in known if any(p == w or p.startswith(w + "/") or w == "." for w in prefixes)}
 
 

@@ -26,7 +26,7 @@ from incidentkit.authoring.incident import (
     missing_fields,
 )
 from incidentkit.authoring.postmortem import create_postmortem
-from incidentkit.authoring.render import Created, check_choice
+from incidentkit.authoring.render import Created, check_choice, schema_enum_meanings
 from incidentkit.cli import SuggestingGroup
 from incidentkit.cli.common import config_from
 from incidentkit.config import Config
@@ -93,11 +93,12 @@ def _trace_request(options: dict[str, Any]) -> TraceRequest | None:
 def _report_trace(trace: FromTrace) -> None:
     """What was taken from the trace and what was redacted, on stderr."""
     conversation = trace.conversation
-    source = conversation.provenance
-    where = f" span {source.span_id}" if source.span_id else ""
+    source = trace.data["source"]  # as written: redacted like the rest
+    where = f" span {source['span_id']}" if source.get("span_id") else ""
     click.echo(
-        f"read {source.format} trace {source.file}: {len(conversation.messages)} message(s) "
-        f"up to the failing reply{where}, {len(conversation.tool_results)} tool result(s)",
+        f"read {source['format']} trace {source.get('file')}: {len(conversation.messages)} "
+        f"message(s) up to the failing reply{where}, {len(conversation.tool_results)} tool "
+        "result(s)",
         err=True,
     )
     if not trace.redacted:
@@ -118,7 +119,17 @@ class _IncidentCommand(click.Command):
         super().format_epilog(ctx, formatter)
         for field, values in choice_meanings(_help_config(ctx)).items():
             with formatter.section(f"{_LABELS[field]} ({_flag(field)})"):
-                formatter.write_dl([(value, meaning or "-") for value, meaning in values])
+                formatter.write_dl([(value, meaning) for value, meaning in values])
+
+
+class _EvalCommand(click.Command):
+    """`new eval`, whose help lists the tiers of the repository's eval-case schema."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        super().format_epilog(ctx, formatter)
+        tiers = schema_enum_meanings(_help_config(ctx), "eval", "properties", "tier")
+        with formatter.section("Tiers (--tier), one folder each under evals/"):
+            formatter.write_dl(list(tiers))
 
 
 def _help_config(ctx: click.Context) -> Config:
@@ -202,7 +213,7 @@ def incident(ctx: click.Context, as_json: bool, **fields: Any) -> None:
 
 
 @new.command("postmortem")
-@click.argument("incident_ids", metavar="INC-...", nargs=-1, required=True)
+@click.argument("incident_ids", metavar="INC-...", nargs=-1)
 @click.option("--author", "authors", multiple=True, help="An author's handle; repeat for several.")
 @click.option("--lightweight", is_flag=True, help="One-paragraph format, for S3/S4 incidents only.")
 @click.option("--title", help="One-line title (default: the first incident's title).")
@@ -222,8 +233,14 @@ def postmortem(
 
     Prefilled with the incidents, the six required sections with guidance and
     one action item whose owner and due date lint reports until filled in.
+    The incident IDs and an author are asked for on a terminal when missing.
     """
     config = config_from(ctx)
+    if not incident_ids:
+        if not _interactive():
+            raise UsageError(_missing_message(["INC-... (the incident IDs)"]))
+        answer = click.prompt("Incidents it analyses (IDs such as INC-2026-0001)", err=True)
+        incident_ids = tuple(answer.replace(",", " ").split())
     if not authors:
         if not _interactive():
             raise UsageError(_missing_message(["--author"]))
@@ -241,18 +258,25 @@ def postmortem(
     _report(created, as_json)
 
 
-@new.command("eval")
+@new.command("eval", cls=_EvalCommand)
 @click.option(
-    "--incident", "incident_id", required=True, help="The incident the case guards against."
+    "--incident",
+    "incident_id",
+    help="The incident the case guards against (required; asked on a terminal when missing).",
 )
-@click.option("--tier", default="regression", show_default=True, help="Tier folder under evals/.")
+@click.option(
+    "--tier",
+    default="regression",
+    show_default=True,
+    help="Tier folder under evals/ (listed below; any case).",
+)
 @click.option("--id", "case_id", help="Case id and file name (default: the incident's slug).")
 @_trace_options
 @click.option("--json", "as_json", is_flag=True, help=_JSON_HELP)
 @click.pass_context
 def eval_case(
     ctx: click.Context,
-    incident_id: str,
+    incident_id: str | None,
     tier: str,
     case_id: str | None,
     as_json: bool,
@@ -274,6 +298,12 @@ def eval_case(
     own.
     """
     config = config_from(ctx)
+    if not incident_id:
+        if not _interactive():
+            raise UsageError(_missing_message(["--incident"]))
+        incident_id = click.prompt(
+            "Incident it guards against (an ID such as INC-2026-0001)", err=True
+        ).strip()
     request = _trace_request(trace_options)
     if request is None:
         _report(create_eval(config, incident_id, tier, case_id), as_json)
@@ -283,7 +313,7 @@ def eval_case(
     if made.suggestion is not None:
         ((kind, value),) = made.suggestion.items()
         click.echo(
-            f"suggested check (it fails on the observed reply): - {kind}: {json.dumps(value)}",
+            f"suggested check (it fails on the observed reply): - {kind}: {json.dumps(value, ensure_ascii=False)}",
             err=True,
         )
     if as_json:

@@ -125,7 +125,9 @@ def staged_site(target: Path) -> Iterator[Path]:
     "--strict/--no-strict",
     default=True,
     show_default=True,
-    help="Fail on any warning: a broken link, a record that cannot be shown.",
+    help="Fail on any warning and on any lint error (personal data and secrets "
+    "included). --no-strict leaves records with lint errors out, with a notice on "
+    "the index pages, and publishes flagged personal data and secrets redacted.",
 )
 @click.option(
     "--force",
@@ -143,8 +145,10 @@ def build(ctx: click.Context, site_dir: Path | None, strict: bool, force: bool) 
     when there is none; pages are generated from incidents/, postmortems/
     and evals/ and never written to the repository. The site is built in a
     temporary folder next to the site dir and replaces it only when the
-    build succeeds. Exit 1 when the build fails (in strict mode, on any
-    warning); exit 2 when the site dir is the repository, a record folder
+    build succeeds. The records are linted first: a strict build stops on
+    any error-level finding; what the secrets and personal-data rules flag
+    is never published (redacted when not strict). Exit 1 when the build
+    fails (in strict mode, on any warning or lint error); exit 2 when the site dir is the repository, a record folder
     or docs_dir, or an unrelated non-empty folder (without --force). Even
     with --force, a folder holding a .git, the home folder, / and the
     working directory or its parents are never emptied.

@@ -21,9 +21,9 @@ from collections.abc import Iterator
 
 from incidentkit.detectors.hits import EMAIL, PHONE, Hit, Options
 
-_EMAIL = re.compile(
-    r"(?<![\w.+%-])[A-Za-z0-9][A-Za-z0-9._%+-]*(?:\[bot\])?@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}(?![\w-])"
-)
+_DOMAIN = re.compile(r"@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}(?![\w-])")
+# The local part ends at the `@` (`\Z` at the search's end); not preceded by a local character.
+_LOCAL = re.compile(r"(?<![\w.+%-])[A-Za-z0-9][A-Za-z0-9._%+-]*(?:\[bot\])?\Z")
 # Reserved for documentation (RFC 2606): never a real person's address.
 _SAFE_DOMAIN = re.compile(
     r"@(?:[\w-]+\.)*(?:example\.(?:com|org|net)|[\w-]+\.(?:example|test|invalid|localhost))$", re.I
@@ -36,6 +36,8 @@ _NO_REPLY = re.compile(r"(?i)no-?reply|do-?not-?reply|donotreply|do_not_reply|ma
 _AUTOMATION = {
     "bot", "bots", "robot", "daemon", "dependabot", "renovate", "renovatebot", "github-actions",
     "mergify", "jenkins", "buildkite", "circleci", "ci", "automation", "notifications",
+    "build", "builds", "deploy", "deploys", "deployer", "release", "releases", "git", "system",
+    "monitoring", "alerting", "pager", "cron", "scheduler", "mailer", "postman",
 }  # fmt: skip
 # RFC 2142 and the mailboxes organisations share: they name a function, not a person.
 _ROLES = {
@@ -51,22 +53,25 @@ _ROLES = {
 
 
 def emails(text: str, options: Options) -> Iterator[Hit]:
-    if "@" not in text:
-        return
-    for m in _EMAIL.finditer(text):
-        if _personal(text, m, options):
-            yield Hit(EMAIL, "email address", m.start(), m.end())
+    """From each `@`: the domain after it, the local part before it (64 characters at most)."""
+    at = text.find("@")
+    while at >= 0:
+        domain = _DOMAIN.match(text, at)
+        local = _LOCAL.search(text, max(0, at - 64), at) if domain else None
+        if domain and local and _personal(text, local.start(), domain.end(), options):
+            yield Hit(EMAIL, "email address", local.start(), domain.end())
+        at = text.find("@", at + 1)
 
 
-def _personal(text: str, m: re.Match[str], options: Options) -> bool:
-    address = m.group()
+def _personal(text: str, start: int, end: int, options: Options) -> bool:
+    address = text[start:end]
     local, _, domain = address.rpartition("@")
     if _SAFE_DOMAIN.search(address) or domain.rsplit(".", 1)[-1].lower() in _FILE_SUFFIXES:
         return False
-    after = text[m.end() : m.end() + 2]
+    after = text[end : end + 2]
     if after[:1] == ":" and after[1:2] not in ("", " ", "\t", "\n", "\r"):
         return False  # `git@github.com:org/repo.git`, `deploy@host:/srv`: an SSH target
-    if _in_url_authority(text, m.start()):
+    if _in_url_authority(text, start):
         return False
     if _NO_REPLY.search(address) or local.lower().endswith("[bot]"):
         return False
@@ -93,7 +98,10 @@ _PHONE = re.compile(
     r"(?:\+|00(?=[1-9]))?(?:\(\d{1,5}\)|\d{1,15})(?:(?:[ ]?\(0\)[ ]?|[ .-])\(?\d{1,8}\)?){0,6}"
     r"(?![\w@/-]|[.,:]\d)"
 )
-_PHONE_CORE = re.compile(r"\d[ .()-]{0,3}\d{2}")  # a cheap test: digits close together
+# Starts with a character class, which the regex engine skips to quickly.
+_DIGIT_RUN = re.compile(r"[\d+(][\d ().-]{5,}\d\)?")
+_ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d(?: \d\d?)?\Z")  # a date, or a date and an hour
+_OPENERS = set("+(0123456789")
 _PHONE_WORDS = re.compile(
     r"(?i)\b(?:phone|tel|call|mobile|mobil|cell|fax|whatsapp|sms|text me|landline|number|"
     r"t[ée]l[ée]phone|handy|ring)\W{0,3}(?:\w+\W{1,3}){0,3}$"
@@ -106,19 +114,29 @@ _NANP = re.compile(r"(?:\(\d{3}\)[ ]?|\d{3}([ .-]))\d{3}[ .-]\d{4}")
 
 
 def phones(text: str) -> Iterator[Hit]:
-    cursor = 0
-    for candidate in _PHONE_CORE.finditer(text):
-        if candidate.start() < cursor:
-            continue
-        window = max(cursor, candidate.start() - 6)
-        m = _PHONE.search(text, window, min(len(text), candidate.end() + 30))
-        if m is None or m.start() > candidate.start():
-            cursor = candidate.end()
-            continue
-        end = _phone_end(text, m.start(), m.end())
-        cursor = max(m.end(), candidate.end())
-        if end is not None:
-            yield Hit(PHONE, "phone number", m.start(), end)
+    """Numbers in runs of digits and separators, tried from each group that opens one."""
+    done = 0
+    for run in _DIGIT_RUN.finditer(text):
+        if _ISO_DATE.match(run.group()):
+            continue  # the front matter's timestamps: most runs, never a number
+        # Inside a run, a number may start after a date ("2026-03-04 415-555-0142"),
+        # not after another group of the same reference ("2026 0304 1122").
+        group = run.group()
+        starts = [run.start()]
+        if " " in group:
+            starts += [
+                run.start() + k + 1
+                for k, c in enumerate(group)
+                if c == " " and group[k + 1 : k + 2] in _OPENERS and _date_or_address(group[:k])
+            ]
+        for start in starts:
+            if start < done:
+                continue
+            m = _PHONE.match(text, start)
+            end = _phone_end(text, start, m.end()) if m else None
+            if end is not None:
+                done = end
+                yield Hit(PHONE, "phone number", start, end)
 
 
 def _phone_end(text: str, start: int, end: int) -> int | None:

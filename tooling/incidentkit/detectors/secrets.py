@@ -149,11 +149,22 @@ _FORMATS = (
     _f("bearer token", r"\bBearer\s+(?P<value>[A-Za-z0-9._~+/-]{20,}=*)", "Bearer"),
 )
 
+# Each needle once per text, not once per format that shares it.
+_BY_NEEDLE: dict[str, list[int]] = {}
+for _index, _format in enumerate(_FORMATS):
+    for _needle in _format.needles:
+        _BY_NEEDLE.setdefault(_needle, []).append(_index)
+# Characters of a token, and the needles that need not lie in a run of them
+# (`-----BEGIN `, `Authorization:`, `Bearer `): those are looked for everywhere.
+_TOKEN_RUN = re.compile(r"[A-Za-z0-9_\-+/=.:~%]{16,}")
+_SPACED = ("private key", "HTTP authorization header", "bearer token")
+_ANYWHERE = tuple(n for f in _FORMATS if f.label in _SPACED for n in f.needles)
+_IN_RUNS = tuple(n for n in _BY_NEEDLE if n not in _ANYWHERE)
+
 # Context: a URL's password; the AWS secret key beside its key ID.
-_URL_PASSWORD = re.compile(
-    r"(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{1,30}://[^\s:/?#@\[\]\"'`<>]*:"
-    r"(?P<value>[^\s/?#@\"'`<>]+)@[A-Za-z0-9\[]"
-)
+# After `://`: user, `:`, the password, `@`, a host.
+# An unencoded `@` in the password is common: the host follows the last `@`.
+_URL_PASSWORD = re.compile(r"[^\s:/?#@\[\]\"'`<>]*:(?P<value>[^\s/?#\"'`<>]+)@[A-Za-z0-9\[]")
 _AWS_SECRET = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
 _AWS_PAIR_WINDOW = 300  # characters around a key ID searched for its secret key
 
@@ -163,6 +174,12 @@ _KEY_CHARS = re.compile(r"[A-Za-z0-9_.-]*\Z")
 _ASSIGNMENT = re.compile(
     r"(?P<dash>--?)?(?P<key>[A-Za-z][A-Za-z0-9_.-]*)[\"']?"
     r"(?:[ \t]*(?::=|=>|[:=])|(?(dash)[ \t](?=[^\s:=-])|(?!)))[ \t]*"
+    r"(?:(?P<q>[\"'])(?P<quoted>[^\"'\n]{1,400})(?P=q)|(?P<bare>[^\s\"'`;&]{1,400}))"
+)
+# A Kubernetes-style pair: `- name: DB_PASSWORD` then `value: ...` on the next line.
+_NAMED = re.compile(r"\bname[\"']?[ \t]*:[ \t]*[\"']?\Z")
+_ENV_PAIR = re.compile(
+    r"(?P<key>[A-Za-z][A-Za-z0-9_.-]*)[\"']?[ \t]*\r?\n[ \t]*-?[ \t]*value[\"']?[ \t]*:[ \t]*"
     r"(?:(?P<q>[\"'])(?P<quoted>[^\"'\n]{1,400})(?P=q)|(?P<bare>[^\s\"'`;&]{1,400}))"
 )
 _WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
@@ -200,7 +217,12 @@ _VALUE_END = re.compile(r"[ \t]*(?:$|[#,;})&`|]|//|--?[A-Za-z]|[A-Za-z_][A-Za-z0
 
 def secrets(text: str) -> list[Hit]:
     """Every credential in `text` (possibly overlapping; `find_hits` resolves that)."""
-    hits = [hit for fmt in _FORMATS for hit in _format_hits(fmt, text)]
+    # A token lies inside a run of token characters: look for the formats' needles
+    # in those few short runs instead of in the whole text, once per needle.
+    runs = "\n".join(_TOKEN_RUN.findall(text))
+    wanted = {i for needle in _ANYWHERE if needle in text for i in _BY_NEEDLE[needle]}
+    wanted.update(i for needle in _IN_RUNS if needle in runs for i in _BY_NEEDLE[needle])
+    hits = [hit for i in sorted(wanted) for hit in _format_hits(_FORMATS[i], text)]
     hits.extend(_url_passwords(text))
     hits.extend(_aws_secret_keys(text, hits))
     hits.extend(_assignments(text))
@@ -208,8 +230,6 @@ def secrets(text: str) -> list[Hit]:
 
 
 def _format_hits(fmt: _Format, text: str) -> Iterator[Hit]:
-    if not any(needle in text for needle in fmt.needles):
-        return
     for m in fmt.pattern.finditer(text):
         start, end = m.span("value") if "value" in fmt.pattern.groupindex else m.span()
         if fmt.random and not _random_enough(text[start:end]):
@@ -218,9 +238,12 @@ def _format_hits(fmt: _Format, text: str) -> Iterator[Hit]:
 
 
 def _url_passwords(text: str) -> Iterator[Hit]:
-    if "://" not in text or "@" not in text:
+    if "@" not in text:
         return
-    for m in _URL_PASSWORD.finditer(text):
+    for scheme_end in _occurrences(text, "://"):
+        m = _URL_PASSWORD.match(text, scheme_end + 3)
+        if m is None:
+            continue
         value = m.group("value")
         if value.lower() in _STOP_VALUES | {"pass", "pw", "pwd", "x", "p"}:
             continue
@@ -255,6 +278,8 @@ def _assignments(text: str) -> Iterator[Hit]:
         if start < done or (start > 0 and text[start - 1] in ":/.@$"):
             continue  # `arn:...:secret:name`, `/secrets/x`: a path or name, not a key
         m = _ASSIGNMENT.match(text, start)
+        if m is None and _NAMED.search(text, max(0, start - 20), start):
+            m = _ENV_PAIR.match(text, start)
         if m is None or not _credential_key(m.group("key")):
             continue
         quoted = m.group("quoted")
@@ -334,3 +359,10 @@ def _hex(value: str) -> bool:
 def _entropy(value: str) -> float:
     counts = Counter(value)
     return -sum(n / len(value) * math.log2(n / len(value)) for n in counts.values())
+
+
+def _occurrences(text: str, needle: str) -> Iterator[int]:
+    index = text.find(needle)
+    while index >= 0:
+        yield index
+        index = text.find(needle, index + 1)

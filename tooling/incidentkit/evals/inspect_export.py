@@ -114,6 +114,9 @@ def _load():
 
 @task
 def incidentkit_cases(agent_version: str | None = None) -> Task:
+    # `-T agent_version=1.0` arrives as the number 1.0 (Inspect reads -T values as YAML);
+    # quote versions such as 1.10 (-T agent_version="'1.10'") so no digit is lost.
+    agent_version = None if agent_version is None else str(agent_version)
     samples = [
         Sample(
             id=case["id"],

@@ -127,6 +127,8 @@ def _status(sample: dict[str, Any]) -> tuple[Status, str | None]:
         message = error.get("message") if isinstance(error, dict) else str(error)
         return "inconclusive", str(message or "the sample raised").strip().splitlines()[0][:300]
     scores = sample.get("scores")
+    if scores is None and isinstance(sample.get("score"), dict):  # logs of older Inspect versions
+        scores = {"score": sample["score"]}
     if not isinstance(scores, dict) or not scores:
         return "inconclusive", "the sample has no score"
     outcomes = [_score(s) for s in scores.values()]

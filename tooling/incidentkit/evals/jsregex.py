@@ -234,4 +234,4 @@ def _complement(ranges: list[list[int]]) -> list[list[int]]:
 
 def _escape(point: int) -> str:
     char = chr(point)
-    return char if _SAFE.fullmatch(char) and char != " " else f"\\u{{{point:X}}}"
+    return char if _SAFE.fullmatch(char) else f"\\u{{{point:X}}}"

@@ -83,9 +83,12 @@ def _status(path: Path, index: int, entry: dict[str, Any]) -> tuple[Status, str 
     message = (
         error.strip().splitlines()[0][:300] if isinstance(error, str) and error.strip() else None
     )
-    if reason == 2 or (
-        error and not entry.get("gradingResult") and entry.get("success") is not True
-    ):
+    if reason == 2:
+        return "inconclusive", message or "promptfoo reported an error"
+    if reason == 1:
+        return "failed", message
+    if reason is None and error and not entry.get("gradingResult") and not entry.get("success"):
+        # promptfoo before failureReason: an error that no assertion graded is the provider's
         return "inconclusive", message or "promptfoo reported an error"
     success = entry.get("success")
     if not isinstance(success, bool):
@@ -130,7 +133,8 @@ def _entry(
         else []
     )
     case = metadata.get("case")
-    config = configs.get(label or "", configs.get(provider_id or "", {}))
+    # by label: several providers may share one id (one file, one config per version)
+    config = configs.get(label, {}) if label else configs.get(provider_id or "", {})
     name = test_case.get("description") or entry.get("description") or f"result {index + 1}"
     return TestResult(
         name=str(name),

@@ -99,8 +99,12 @@ class TestResult:
             if param in known:
                 return param
             repeat = _REPEAT.match(param)
-            if repeat and _is_repetition(repeat) and repeat.group("param") in known:
-                return repeat.group("param")
+            if not repeat or not _is_repetition(repeat):
+                continue
+            # `test_x[CASE-2-3]`, or `CASE[2-3]` (a YAML case repeated by the plugin)
+            base = repeat.group("param") or name[: name.index("[")]
+            if base in known:
+                return base
         return None
 
     def provided_by(self, provider: str) -> bool:

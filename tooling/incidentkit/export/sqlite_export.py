@@ -1,6 +1,8 @@
 """The SQLite export: the tables of `tables.py` with primary keys, foreign keys and indexes.
 
-Opens in Datasette and any SQL client. The database is built in a temporary
+Opens in Datasette and any SQL client; `<name>.metadata.json` beside it
+describes the columns and facets for Datasette (`export/datasette.py`), and
+every `*_at` timestamp has a `*_at_utc` twin. The database is built in a temporary
 file next to the output and renamed into place. Foreign keys are declared
 but not enforced while loading: a link to a missing incident is a lint
 finding, not a reason to lose the export (`PRAGMA foreign_key_check` lists them).
@@ -10,13 +12,16 @@ from __future__ import annotations
 
 import sqlite3
 from contextlib import closing
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
+from incidentkit.atomic import atomic_write_text
+from incidentkit.export.datasette import metadata_path, write_metadata
 from incidentkit.export.output import publish_file, refuse_existing, temp_path
-from incidentkit.export.tables import Table, build_tables, utc_stamp
+from incidentkit.export.tables import Column, Table, Value, build_tables, utc_stamp
 from incidentkit.records.repository import RecordSet
-from incidentkit.records.timestamps import utc
+from incidentkit.records.timestamps import parse_timestamp, utc
 
 
 def create_sql(table: Table) -> list[str]:
@@ -39,9 +44,43 @@ def create_sql(table: Table) -> list[str]:
     return statements
 
 
+def with_utc_columns(table: Table) -> Table:
+    """The table with `<name>_utc` beside each timestamp column `<name>_at`.
+
+    The originals keep the offset they were written with (information about
+    where it happened); the UTC copies compare and sort as text, so
+    `?detected_at_utc__gte=2026-10-01` in Datasette means what it says.
+    """
+    stamps = [i for i, c in enumerate(table.columns) if c.name.endswith("_at")]
+    if not stamps:
+        return table
+    columns: list[Column] = []
+    for i, column in enumerate(table.columns):
+        columns.append(column)
+        if i in stamps:
+            columns.append(Column(f"{column.name}_utc", "TEXT"))
+    rows = [_row_with_utc(row, stamps) for row in table.rows]
+    indexes = (*table.indexes, *(f"{table.columns[i].name}_utc" for i in stamps))
+    return replace(table, columns=tuple(columns), rows=rows, indexes=indexes)
+
+
+def _row_with_utc(row: tuple[Value, ...], stamps: list[int]) -> tuple[Value, ...]:
+    out: list[Value] = []
+    for i, value in enumerate(row):
+        out.append(value)
+        if i in stamps:
+            moment = parse_timestamp(value) if isinstance(value, str) else None
+            out.append(utc_stamp(moment) if moment is not None else None)
+    return tuple(out)
+
+
 def write(records: RecordSet, path: Path, generated_at: datetime, overwrite: bool) -> None:
+    """The database at `path` and its Datasette metadata beside it (`datasette.metadata_path`)."""
+    meta_path = metadata_path(path)
     refuse_existing(path, overwrite)
-    tables = build_tables(records, utc(generated_at).date())
+    refuse_existing(meta_path, overwrite)
+    built = build_tables(records, utc(generated_at).date())
+    tables = {name: with_utc_columns(table) for name, table in built.items()}
     tmp = temp_path(path)
     try:
         with closing(sqlite3.connect(tmp)) as db:
@@ -61,3 +100,4 @@ def write(records: RecordSet, path: Path, generated_at: datetime, overwrite: boo
         tmp.unlink(missing_ok=True)
         raise
     publish_file(tmp, path, overwrite)
+    atomic_write_text(meta_path, write_metadata(records.config, path, tables), overwrite=overwrite)

@@ -81,7 +81,8 @@ def _schema() -> list[Table]:
         Table("incident_tags", (_c("incident_id", references=inc), _c("tag")),
               ("incident_id", "tag"), ("tag",)),
         Table("related_incidents",
-              (_c("incident_id", references=inc), _c("related_id", doc="an earlier incident")),
+              (_c("incident_id", references=inc),
+               _c("related_id", references=inc, doc="an earlier incident")),
               ("incident_id", "related_id"), ("related_id",)),
         Table(
             "postmortems",

@@ -48,7 +48,10 @@ def first_case_times(config: Config) -> dict[str, datetime]:
         return scan_history(repo, config.evals_dir, config.incident_prefix)
 
 
-def scan_history(repo: GitRepo, evals_dir: str, incident_prefix: str) -> dict[str, datetime]:
+def scan_history(
+    repo: GitRepo, evals_dir: str, incident_prefix: str, exclude: str | None = None
+) -> dict[str, datetime]:
+    """`first_case_times` over HEAD's history; with `exclude`, only commits not reachable from it."""
     if not repo.has_commits():
         return {}
     lines = repo.stream(
@@ -62,6 +65,7 @@ def scan_history(repo: GitRepo, evals_dir: str, incident_prefix: str) -> dict[st
         "-p",
         "--unified=0",
         "HEAD",
+        *([f"^{exclude}"] if exclude else []),
         "--",
         # A plain folder, not `:(glob)evals/**/*.yaml`: git matches glob
         # pathspecs entry by entry in every tree it diffs, which made this

@@ -6,7 +6,10 @@ front matter, YAML errors) becomes a `Finding` on the document; nothing raises.
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -37,6 +40,8 @@ class Document:
 
     def release(self) -> None:
         """Drop the text and data; the few findings that need lines read the file again."""
+        if self._released:
+            return  # released twice (a document from the lint cache comes released)
         self._was_readable = isinstance(self.data, dict)
         self.text = ""
         self.data = None
@@ -47,8 +52,8 @@ class Document:
         if not self._released or self.source is None:
             return self.text
         try:
-            return decode(self.source.read_bytes())
-        except (OSError, UnicodeDecodeError):
+            return decode(read_regular(self.source, 1 << 62))
+        except (OSError, UnreadableFile, UnicodeDecodeError):
             return ""
 
     @property
@@ -111,32 +116,98 @@ def decode(raw: bytes) -> str:
 def _links_outside(root: Path, file: Path) -> bool:
     if not file.is_symlink():
         return False
+    # realpath, not resolve(strict=True): a symlink loop must not raise here;
+    # reading the file reports it
+    target = os.path.realpath(file)
+    real_root = os.path.realpath(root)
+    return os.path.commonpath([target, real_root]) != real_root
+
+
+class UnreadableFile(Exception):
+    """A file that is not read: not a regular file, a symlink loop, or too big."""
+
+    def __init__(self, message: str, hint: str, size: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.size = size
+
+
+_KINDS = (
+    (stat.S_ISDIR, "a folder", "rename or remove the folder"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)", "remove it from the record folder"),
+    (stat.S_ISCHR, "a character device", "remove it from the record folder"),
+    (stat.S_ISBLK, "a block device", "remove it from the record folder"),
+    (stat.S_ISSOCK, "a socket", "remove it from the record folder"),
+)
+
+
+def read_regular(file: Path, max_bytes: int) -> bytes:
+    """The bytes of a regular file; `UnreadableFile` for anything else, never opened.
+
+    `stat` first, so a FIFO or device is never opened; then open without
+    blocking and check again on the open descriptor, in case the file was
+    swapped for one between the two.
+    """
     try:
-        file.resolve(strict=True).relative_to(root.resolve())
-    except ValueError:
-        return True
-    except OSError:
-        return False  # a broken or looping link: reading it reports why
-    return False
+        info = file.stat()
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise UnreadableFile(
+                "a symlink loop: the link points, in the end, at itself",
+                "replace the link with the file it should point at",
+            ) from None
+        raise
+    _check_kind(info)
+    if info.st_size > max_bytes:
+        raise UnreadableFile("too big", "", info.st_size)
+    fd = os.open(file, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        info = os.fstat(fd)
+        _check_kind(info)
+        if info.st_size > max_bytes:
+            raise UnreadableFile("too big", "", info.st_size)
+        chunks: list[bytes] = []
+        remaining = max_bytes + 1
+        while remaining > 0:
+            chunk = os.read(fd, min(remaining, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    if len(data) > max_bytes:
+        raise UnreadableFile("too big", "", len(data))
+    return data
+
+
+def _check_kind(info: os.stat_result) -> None:
+    for test, what, hint in _KINDS:
+        if test(info.st_mode):
+            message = (
+                "a folder is named like a record file"
+                if what == "a folder"
+                else f"{what} is named like a record file; it is never read"
+            )
+            raise UnreadableFile(message, hint)
 
 
 def _read_text(file: Path, doc: Document, max_bytes: int) -> str | None:
     try:
-        if file.is_dir():
-            doc.problem(
-                "file-size", "a folder is named like a record file", "rename or remove the folder"
-            )
-            return None
-        size = file.stat().st_size
-        if size > max_bytes:
+        raw = read_regular(file, max_bytes)
+    except UnreadableFile as exc:
+        if exc.size is not None:
             doc.problem(
                 "file-size",
-                f"file is {size:,} bytes, over the {max_bytes:,}-byte limit",
+                f"file is {exc.size:,} bytes, over the {max_bytes:,}-byte limit",
                 "split the record or move large attachments out (link them); "
                 "or raise max_file_bytes in [tool.incidentkit]",
             )
-            return None
-        raw = file.read_bytes()
+        else:
+            doc.problem("file-size", exc.message, exc.hint)
+        return None
     except OSError as exc:
         doc.problem(
             "file-size", f"cannot read file: {exc.strerror}", "check the file's permissions"

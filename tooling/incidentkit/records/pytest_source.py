@@ -27,10 +27,12 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from incidentkit.findings import Finding, Level
+from incidentkit.records.document import UnreadableFile, read_regular
 from incidentkit.records.model import EvalCase
 from incidentkit.records.pytest_config import Collection
 
 _ALIAS_DEPTH = 5
+_MAX_SOURCE_BYTES = 10 * 1024 * 1024  # a test module is never this big
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,10 @@ def scan_python(
     """Marked tests of one Python file, or the reason its markers cannot be read."""
     rel = file.relative_to(root).as_posix()
     try:
-        source = file.read_bytes().decode("utf-8-sig")
+        source = read_regular(file, _MAX_SOURCE_BYTES).decode("utf-8-sig")
+    except UnreadableFile as exc:
+        message = "file is over 10 MB" if exc.size is not None else exc.message
+        return [], _problem(rel, 1, 1, message, exc.hint or "split the file")
     except UnicodeDecodeError as exc:
         return [], _problem(
             rel, 1, 1, f"byte {exc.start} is not valid UTF-8", "save the file as UTF-8"
@@ -81,7 +86,7 @@ def scan_python(
             f"Python syntax error: {exc.msg}",
             "fix the syntax: until then its @pytest.mark.incident markers are not seen as coverage",
         )
-    except (ValueError, RecursionError, MemoryError) as exc:  # a NUL byte, absurd nesting
+    except ValueError as exc:  # e.g. a NUL byte in the source
         return [], _problem(
             rel,
             1,
@@ -91,6 +96,16 @@ def scan_python(
             if isinstance(exc, ValueError)
             else "not Python source pytest can read: nested too deeply for Python's parser",
             "fix or remove the file",
+        )
+    except (RecursionError, MemoryError):
+        # Python's parser gives up on expressions nested thousands deep (`x = ---...1`)
+        # with these rather than a SyntaxError; pytest could not import the file either.
+        return [], _problem(
+            rel,
+            1,
+            1,
+            "Python syntax error: nested too deeply for Python's parser",
+            "simplify the deeply nested expression: until then its markers are not seen as coverage",
         )
     scanner = _Scanner(tree, rel, collection or Collection(), evals_dir)
     try:

@@ -6,19 +6,21 @@ import gc
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 
 from incidentkit.config import Config
 from incidentkit.findings import Finding
 from incidentkit.records.cases import link_graph, yaml_cases
 from incidentkit.records.document import Document, Kind, read_document
+from incidentkit.records.folders import scan_folders
 from incidentkit.records.model import EvalCase, Incident, Postmortem
-from incidentkit.records.placeholders import markers_for
-from incidentkit.records.pytest_config import pytest_collection
+from incidentkit.records.placeholders import Markers, markers_for
+from incidentkit.records.pytest_config import Collection, pytest_collection
 from incidentkit.records.pytest_source import scan_python
 
-_SKIPPED_NAMES = {"readme.md", "index.md"}
+# (file, kind, read) -> the file's unit: `read()` itself, or the same answer from a cache.
+ReadThrough = Callable[[Path, str, Callable[[], "RecordSet"]], "RecordSet"]
 
 
 @dataclass
@@ -31,6 +33,9 @@ class RecordSet:
     postmortems: list[Postmortem] = field(default_factory=list)
     cases: list[EvalCase] = field(default_factory=list)
     python_problems: list[Finding] = field(default_factory=list)  # eval .py files that do not parse
+    strays: list[Finding] = field(
+        default_factory=list
+    )  # files in record folders that are not records
 
     def add(self, unit: RecordSet) -> None:
         self.documents.extend(unit.documents)
@@ -38,6 +43,7 @@ class RecordSet:
         self.postmortems.extend(unit.postmortems)
         self.cases.extend(unit.cases)
         self.python_problems.extend(unit.python_problems)
+        self.strays.extend(unit.strays)
 
     def units(self) -> Iterator[RecordSet]:
         """One `RecordSet` per file, as `load_repository` hands them to `on_unit`."""
@@ -52,6 +58,8 @@ class RecordSet:
             by_path.setdefault(case.path, RecordSet(self.config)).cases.append(case)
         for problem in self.python_problems:
             by_path.setdefault(problem.path, RecordSet(self.config)).python_problems.append(problem)
+        for stray in self.strays:
+            by_path.setdefault(stray.path, RecordSet(self.config)).strays.append(stray)
         yield from by_path.values()
 
     @cached_property
@@ -76,33 +84,12 @@ class RecordSet:
 
 
 def record_files(config: Config) -> Iterator[tuple[Path, Kind]]:
-    """Every record file in the repository, in a stable order."""
-    for folder, kind, pattern in (
-        (config.incidents_dir, "incident", "*.md"),
-        (config.postmortems_dir, "postmortem", "*.md"),
-    ):
-        base = config.root / folder
-        if base.is_dir():
-            for file in sorted(base.glob(pattern)):
-                # not is_file(): a folder or a broken symlink named like a record gets a finding
-                if _is_record_name(file):
-                    yield file, kind  # type: ignore[misc]
-    evals = config.root / config.evals_dir
-    if evals.is_dir():
-        for file in sorted(evals.rglob("*")):
-            if file.suffix in (".yaml", ".yml") and _is_record_name(file):
-                yield file, "eval"
-
-
-def _is_record_name(file: Path) -> bool:
-    return file.name.lower() not in _SKIPPED_NAMES and not file.name.startswith((".", "_"))
+    """Every record file in the repository, found recursively, in a stable order."""
+    yield from scan_folders(config).records
 
 
 def python_test_files(config: Config) -> list[Path]:
-    evals = config.root / config.evals_dir
-    if not evals.is_dir():
-        return []
-    return sorted(f for f in evals.rglob("*.py") if f.is_file() and "__pycache__" not in f.parts)
+    return scan_folders(config).python
 
 
 @contextmanager
@@ -134,6 +121,7 @@ def load_repository(
     on_unit: Callable[[RecordSet], None] | None = None,
     release: bool = False,
     for_process: bool = False,
+    read_through: ReadThrough | None = None,
 ) -> RecordSet:
     """Read every record file.
 
@@ -142,10 +130,12 @@ def load_repository(
     and data are dropped after that, so a whole repository fits in little memory.
     Python eval files come last, one unit per file. `for_process` says the
     records live until the process exits (a CLI command, not `mkdocs serve`),
-    so the garbage collector may stop scanning them.
+    so the garbage collector may stop scanning them. `read_through(file, kind,
+    read)` may answer a file from elsewhere (the lint cache) instead of calling
+    `read()`; kind is "python" for Python eval files.
     """
     with _without_cyclic_gc(for_process):
-        return _load(config, files, on_unit, release)
+        return _load(config, files, on_unit, release, read_through)
 
 
 def _load(
@@ -153,34 +143,54 @@ def _load(
     files: Iterable[tuple[Path, Kind]] | None,
     on_unit: Callable[[RecordSet], None] | None,
     release: bool,
+    read_through: ReadThrough | None,
 ) -> RecordSet:
     records = RecordSet(config=config)
     markers = markers_for(config)
-    for file, kind in record_files(config) if files is None else files:
-        unit = RecordSet(config=config)
-        doc = read_document(config.root, file, kind, config.max_file_bytes)
-        unit.documents.append(doc)
-        if doc.readable:
-            if kind == "incident":
-                unit.incidents.append(Incident.from_document(doc))
-            elif kind == "postmortem":
-                unit.postmortems.append(Postmortem.from_document(doc))
-            else:
-                unit.cases.extend(yaml_cases(doc, markers))
+    scan = scan_folders(config) if files is None else None
+    for file, kind in scan.records if scan is not None else files or ():
+        read = partial(_read_record, config, file, kind, markers)
+        unit = read() if read_through is None else read_through(file, kind, read)
         if on_unit is not None:
             on_unit(unit)
         if release:
-            doc.release()
-            unit.cases = [replace(case, data={}) for case in unit.cases]
+            for doc in unit.documents:
+                doc.release()
+            unit.cases = [replace(case, data={}) if case.data else case for case in unit.cases]
         records.add(unit)
-    if files is None:
+    if scan is not None:
+        for stray in scan.strays:
+            unit = RecordSet(config=config, strays=[stray])
+            if on_unit is not None:
+                on_unit(unit)
+            records.add(unit)
         collection = pytest_collection(config.settings, config.evals_dir)
-        for file in python_test_files(config):
-            cases, problem = scan_python(config.root, file, collection, config.evals_dir)
-            unit = RecordSet(config=config, cases=cases)
-            if problem is not None:
-                unit.python_problems.append(problem)
+        for file in scan.python:
+            read = partial(_read_python, config, file, collection)
+            unit = read() if read_through is None else read_through(file, "python", read)
             if on_unit is not None:
                 on_unit(unit)
             records.add(unit)
     return records
+
+
+def _read_record(config: Config, file: Path, kind: Kind, markers: Markers) -> RecordSet:
+    unit = RecordSet(config=config)
+    doc = read_document(config.root, file, kind, config.max_file_bytes)
+    unit.documents.append(doc)
+    if doc.readable:
+        if kind == "incident":
+            unit.incidents.append(Incident.from_document(doc))
+        elif kind == "postmortem":
+            unit.postmortems.append(Postmortem.from_document(doc))
+        else:
+            unit.cases.extend(yaml_cases(doc, markers))
+    return unit
+
+
+def _read_python(config: Config, file: Path, collection: Collection) -> RecordSet:
+    cases, problem = scan_python(config.root, file, collection, config.evals_dir)
+    unit = RecordSet(config=config, cases=cases)
+    if problem is not None:
+        unit.python_problems.append(problem)
+    return unit

@@ -9,6 +9,11 @@ read, with a `ctx.records` that holds just that file's records, so the text
 and data of ten thousand files need not stay in memory. A rule that needs
 every record (unique IDs, links) says `SCOPE = "repository"` and runs once
 at the end, over records whose text has been released.
+
+A file rule whose findings depend on the clock (not only on the file) says
+`CLOCK = True`: the lint cache cannot keep its findings, so on a cached run it
+runs at the end over the cache's index of typed records, like a repository
+rule (see `cache/index.py`).
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ from incidentkit.rules import (
     python_syntax,
     schema,
     secrets,
+    stray_file,
     tier_folder,
     timestamp_order,
     unique_id,
@@ -49,6 +55,7 @@ from incidentkit.rules.context import LintContext
 
 _MODULES: tuple[ModuleType, ...] = (
     file_size,
+    stray_file,
     encoding,
     front_matter,
     yaml_syntax,
@@ -93,6 +100,7 @@ class Rule:
     doc: str
     check: Callable[[LintContext], Iterable[Finding]] | None
     scope: str = "file"  # or "repository"
+    clock: bool = False  # findings depend on the current time, not only on the files
 
     @property
     def summary(self) -> str:
@@ -110,6 +118,7 @@ def _rule(module: ModuleType) -> Rule:
         module.__doc__ or "",
         module.check,
         getattr(module, "SCOPE", "file"),
+        getattr(module, "CLOCK", False),
     )
 
 

@@ -13,6 +13,7 @@ from incidentkit.rules.context import LintContext, at
 
 ID = "overdue-action-item"
 LEVEL = Level.WARNING
+CLOCK = True  # overdue as of today: cached findings would go stale overnight
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:

@@ -1,8 +1,15 @@
 """An email address or phone number in a record that will be published.
 
 Reproductions must keep the exact input, but not the customer's identity.
-Addresses at documentation domains (example.com, *.test) are allowed.
-`incidentkit redact --write` replaces every hit with a typed placeholder.
+Not personal data: addresses at documentation domains (example.com,
+*.test), no-reply and bot addresses, role mailboxes such as support@ or
+security@ (unless `allow_role_addresses = false`), git SSH remotes
+(`git@github.com:org/repo.git`), the user of a URL, and the addresses
+`[tool.incidentkit.personal_data] allow_emails` lists (`["*@vendor.com"]`).
+Phone numbers are found in international (`+49 30 9018204`) and common
+national formats (`(415) 555-0199`, `030 9018204`), not in order numbers,
+IDs, versions, dates or IP addresses. `incidentkit redact --write` replaces
+every hit with a typed placeholder.
 """
 
 from __future__ import annotations

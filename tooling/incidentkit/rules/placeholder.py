@@ -7,7 +7,7 @@ does"`, `"@TODO"`, `Why did TODO happen? Because TODO.`), date placeholders
 a section whose only content is still the template's `<!-- guidance -->`
 comment. Incidents, post-mortems and eval cases alike: a half-written record
 cannot merge, and a case holding placeholder text does not count toward
-policy.
+policy. YAML comments are guidance, not data, and are left alone.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from incidentkit.rules.context import LintContext, at, at_offset
 ID = "placeholder"
 LEVEL = Level.ERROR
 
-_COMMENTED_FIELD = re.compile(r"[ \t]*#[ \t]*[a-z_][a-z0-9_]*:[ \t]")
+_YAML_COMMENT = re.compile(r"[ \t]*#")
 _HINT = "replace the template's placeholder with the record's real content, or delete the line"
 
 
@@ -57,8 +57,8 @@ def _document(doc: Document, markers: Markers) -> Iterator[Finding]:
     # that merely mentions a TODO list is left alone.
     for offset, phrase in markers.in_text(doc.text):
         line_start = doc.text.rfind("\n", 0, offset) + 1
-        if _COMMENTED_FIELD.match(doc.text, line_start):
-            continue  # an optional field's commented-out hint (`# mitigated_at: "YYYY-..."`)
+        if _YAML_COMMENT.match(doc.text, line_start) and _in_yaml(doc, offset):
+            continue  # a YAML comment: guidance, never data; the fields are checked above
         finding = at_offset(
             doc, offset, ID, LEVEL, f"the template's placeholder {phrase!r} is still here", _HINT
         )
@@ -77,3 +77,8 @@ def _document(doc: Document, markers: Markers) -> Iterator[Finding]:
                 "write the section (the comment may stay), or delete the section if the "
                 "template allows it",
             )
+
+
+def _in_yaml(doc: Document, offset: int) -> bool:
+    """Whether `offset` lies in the YAML (a whole eval file, or a record's front matter)."""
+    return doc.kind == "eval" or doc.body_offset < 0 or offset < doc.body_offset

@@ -1,11 +1,20 @@
 """An API key, token, private key or password in a record.
 
 Records are published to the whole team and often beyond; a credential in
-one must be revoked and removed. Detected shapes: OpenAI/Anthropic, AWS,
-GitHub, Slack, Stripe and Google keys, JWTs, PEM private keys (the whole
-block), `Authorization: Basic/Bearer ...` headers, bearer tokens, passwords
-(`password: ...` with a digit or symbol) and `api_key = ...` style
-assignments.
+one must be revoked and removed. Detected: the provider formats secret
+scanners such as gitleaks know (AWS key pairs, the 40-character secret key
+included; GitHub classic and fine-grained; GitLab; Slack tokens and
+webhooks; Stripe; OpenAI; Anthropic; Google API keys and OAuth secrets;
+Hugging Face; npm; PyPI; Docker Hub; SendGrid; Twilio; Azure storage keys
+and SAS signatures; JWTs; Vault, DigitalOcean, Shopify and more), private-key
+blocks, the password of a URL (`postgres://app:...@db`), `Authorization`
+headers and bearer tokens, and `password`/`secret`/`token`/`api_key`
+assignments whose value is random enough (letters-only passwords count).
+Not secrets: references (`${DB_PASSWORD}`, `{{ vault_token }}`,
+`os.environ[...]`, secret-manager names and ARNs), placeholders
+(`<redacted>`, `****`, `xxxx`) and AWS's documented example keys. The
+finding is at the secret; `incidentkit redact` removes every part of it and
+nothing around it. docs/prose-rules.md shows how the rule is measured.
 """
 
 from __future__ import annotations

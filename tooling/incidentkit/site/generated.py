@@ -39,6 +39,7 @@ class GeneratedPage:
     blocks: list[Block] = field(default_factory=list)
     tags: tuple[str, ...] = ()  # for Material's tags plugin
     record: str | None = None  # the record file shown (repository-relative): edit link, date
+    wide: bool = False  # a wide table: hide the (empty) table of contents to give it room
 
     def add(self, *blocks: Block | str) -> GeneratedPage:
         """Append blocks; a plain string becomes an escaped paragraph."""
@@ -74,6 +75,8 @@ class Placeholders:
     def to_markdown(self, page: GeneratedPage) -> tuple[str, dict[str, Markup]]:
         """The page's Markdown source and the blocks its placeholders stand for."""
         meta: dict[str, object] = {"title": str(text(page.title))}
+        if page.wide:
+            meta["hide"] = ["toc"]  # Material's per-page switch
         if page.tags:
             # Material prints tag names unescaped: hand it escaped text.
             meta["tags"] = [str(text(t)) for t in page.tags]

@@ -275,7 +275,8 @@ def publishable(records: RecordSet, errors: list[Finding]) -> tuple[RecordSet, l
     """The records a non-strict build shows, and a line per file it leaves out.
 
     A file with an error-level finding is left out, unless its only errors are
-    personal data or secrets: those are published redacted.
+    personal data or secrets: those are published redacted. Incidents are
+    listed first, then post-mortems, then the rest.
     """
     reasons: dict[str, Finding] = {}
     for finding in errors:
@@ -291,7 +292,13 @@ def publishable(records: RecordSet, errors: list[Finding]) -> tuple[RecordSet, l
         cases=[c for c in records.cases if c.path not in reasons],
         python_problems=list(records.python_problems),
     )
+    folders = (f"{records.config.incidents_dir}/", f"{records.config.postmortems_dir}/")
+
+    def order(path: str) -> tuple[int, str]:
+        return (next((n for n, d in enumerate(folders) if path.startswith(d)), 2), path)
+
     lines = [
-        f"{path} (line {f.line}, {f.rule}: {f.message})" for path, f in sorted(reasons.items())
+        f"{path} (line {reasons[path].line}, {reasons[path].rule}: {reasons[path].message})"
+        for path in sorted(reasons, key=order)
     ]
     return kept, lines

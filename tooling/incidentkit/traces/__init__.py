@@ -58,15 +58,21 @@ def read_trace(
     (default: the path as given). Raises `TraceError` for a file it cannot
     read, an unknown format, no LLM call, or a selection naming nothing.
     """
-    if not path.is_file():
+    if not path.exists():
         raise TraceError(f"{path}: no such file")
+    if not path.is_file():
+        # a FIFO or a device could be read only once, and the file is read twice
+        raise TraceError(f"{path}: not a regular file; save the trace to a file first")
     chosen = by_name(format_name) if format_name else detect(path)
     source = shown_as or str(path)
     provenance = Provenance(format=chosen.name, file=source)
-    return read(
-        path,
-        chosen.steps,
-        selection or Selection(),
-        provenance,
-        trace_ids=chosen.has_trace_ids,
-    )
+    try:
+        return read(
+            path,
+            chosen.steps,
+            selection or Selection(),
+            provenance,
+            trace_ids=chosen.has_trace_ids,
+        )
+    except RecursionError:
+        raise TraceError(f"{source}: values nested too deeply to read") from None

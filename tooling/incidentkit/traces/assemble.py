@@ -331,7 +331,7 @@ def _failing(steps: list[Step], selection: Selection, by_id: dict[str | None, St
             return chosen
         below = [s for s in steps if replyable(s) and chosen in _ancestors(s, by_id)]
         if below:
-            return _last(below)
+            return _last(_preferred(below))
         if replyable(chosen):
             return chosen
         shown = [f"{s.span_id} ({s.name})" for s in steps if replyable(s)]
@@ -339,10 +339,14 @@ def _failing(steps: list[Step], selection: Selection, by_id: dict[str | None, St
             f"--span-id {selection.span_id} is a {chosen.kind} span ({chosen.name!r}) with no LLM "
             f"call under it; the LLM calls in its trace are: {_listed(shown[:LISTED], len(shown))}"
         )
-    calls = [s for s in steps if replyable(s) and s.kind == "llm"] or [
-        s for s in steps if replyable(s)
-    ]
-    return _last(calls)
+    return _last(_preferred([s for s in steps if replyable(s)]))
+
+
+def _preferred(calls: list[Step]) -> list[Step]:
+    """LLM calls that answered, else any LLM call, else agent spans: a last call that
+    errored without a reply is not the reply the user saw."""
+    answered = [s for s in calls if s.kind == "llm" and s.output_messages]
+    return answered or [s for s in calls if s.kind == "llm"] or calls
 
 
 def _last(steps: list[Step]) -> Step:

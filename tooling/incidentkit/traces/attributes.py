@@ -119,3 +119,13 @@ def number_value(value: Any) -> float | None:
         return float(value)
     except ValueError:
         return None
+
+
+def as_mapping(value: Any) -> Mapping[str, Any]:
+    """`value` when it is a mapping, else an empty one: trace files are not always well formed."""
+    return value if isinstance(value, Mapping) else {}
+
+
+def as_list(value: Any) -> list[Any]:
+    """`value` when it is a list, else an empty one."""
+    return value if isinstance(value, list) else []

@@ -39,7 +39,10 @@ def matches(value: Any) -> bool:
 
 
 def _is_message(value: Any) -> bool:
-    return isinstance(value, Mapping) and role_of(value.get("role")) is not None
+    return isinstance(value, Mapping) and (
+        role_of(value.get("role")) is not None
+        or value.get("type") in ("function_call", "function_call_output")
+    )
 
 
 def steps(path: Path, only: Set[str] | None = None, light: bool = False) -> Iterator[Step]:

@@ -17,7 +17,10 @@ are read, newest convention first, from:
   flattened as `gen_ai.prompt.0.role`, as OpenLLMetry writes them).
 
 Tool executions carry `gen_ai.tool.name`, `gen_ai.tool.call.id`,
-`gen_ai.tool.call.arguments` and `gen_ai.tool.call.result`.
+`gen_ai.tool.call.arguments` and `gen_ai.tool.call.result`. Spans from the
+Langfuse SDK, which traces with OpenTelemetry under its own names
+(`langfuse.observation.type`, `.input`, `.output`, `langfuse.trace.name`,
+`langfuse.release`), are read here too.
 """
 
 from __future__ import annotations
@@ -30,6 +33,9 @@ from incidentkit.traces.messages import maybe_json, messages_from, reply_message
 from incidentkit.traces.model import PRESENT, Message, Step, StepKind, ToolResult
 
 LLM_OPERATIONS = ("chat", "text_completion", "generate_content", "completion")
+# The Langfuse SDK (v3 and later) traces with OpenTelemetry under its own attribute names
+_LANGFUSE_TYPE = "langfuse.observation.type"
+_LANGFUSE_KINDS: dict[str, StepKind] = {"generation": "llm", "tool": "tool", "agent": "agent"}
 _EVENT_ROLES = {
     "gen_ai.system.message": "system",
     "gen_ai.user.message": "user",
@@ -58,18 +64,27 @@ def decode(span: RawSpan, light: bool = False) -> Step:
         output_messages=tuple(outputs),
         system_instructions=system,
         tool=tool,
-        agent_name=text_value(a.get("gen_ai.agent.name")),
-        agent_version=text_value(a.get("gen_ai.agent.version")),
+        agent_name=text_value(a.get("gen_ai.agent.name") or a.get("langfuse.trace.name")),
+        agent_version=text_value(
+            a.get("gen_ai.agent.version") or a.get("langfuse.release") or a.get("langfuse.version")
+        ),
         conversation_id=text_value(
             a.get("gen_ai.conversation.id") or a.get("session.id") or a.get("gen_ai.thread.id")
         ),
-        model=text_value(a.get("gen_ai.response.model") or a.get("gen_ai.request.model")),
+        model=text_value(
+            a.get("gen_ai.response.model")
+            or a.get("gen_ai.request.model")
+            or a.get("langfuse.observation.model.name")
+        ),
         cost_usd=number_value(a.get("gen_ai.usage.cost")),
         error=span.error,
     )
 
 
 def _kind(span: RawSpan) -> StepKind:
+    observation = span.attributes.get(_LANGFUSE_TYPE)
+    if isinstance(observation, str) and observation.lower() in _LANGFUSE_KINDS:
+        return _LANGFUSE_KINDS[observation.lower()]
     operation = span.attributes.get("gen_ai.operation.name")
     if not isinstance(operation, str):
         operation = span.name.split(" ", 1)[0] if span.name else ""
@@ -93,6 +108,10 @@ def _messages(span: RawSpan) -> tuple[list[Message], list[Message], str | None]:
     )
     if not inputs:
         inputs = messages_from(attr(a, "gen_ai.prompt"))
+    if not inputs and a.get(_LANGFUSE_TYPE):
+        inputs = _langfuse_input(a.get("langfuse.observation.input"))
+    if not outputs and a.get(_LANGFUSE_TYPE) and a.get("langfuse.observation.output"):
+        outputs = reply_messages(a.get("langfuse.observation.output"))
     if not outputs and _has(a, "gen_ai.completion"):
         outputs = reply_messages(attr(a, "gen_ai.completion"))
     event_inputs, event_outputs = _from_events(span.events)
@@ -104,12 +123,14 @@ def _present(span: RawSpan) -> tuple[list[Message], list[Message], str | None]:
     a = span.attributes
     names = {name for name, _ in span.events}
     has_in = (
-        _has(a, "gen_ai.input.messages")
+        bool(a.get("langfuse.observation.input"))
+        or _has(a, "gen_ai.input.messages")
         or _has(a, "gen_ai.prompt")
         or bool(names & {*_EVENT_ROLES, "gen_ai.content.prompt"})
     )
     has_out = (
-        _has(a, "gen_ai.output.messages")
+        bool(a.get("langfuse.observation.output"))
+        or _has(a, "gen_ai.output.messages")
         or _has(a, "gen_ai.completion")
         or bool(names & {"gen_ai.choice", "gen_ai.content.completion"})
     )
@@ -139,6 +160,14 @@ def _from_events(events: list[tuple[str, dict[str, Any]]]) -> tuple[list[Message
     return inputs, outputs
 
 
+def _langfuse_input(value: Any) -> list[Message]:
+    found = messages_from(value)
+    if found:
+        return found
+    decoded = maybe_json(value)
+    return [Message("user", decoded)] if isinstance(decoded, str) and decoded else []
+
+
 def _body(attributes: dict[str, Any]) -> dict[str, Any]:
     """An event's body: JSON in gen_ai.event.content (or `body`), else its attributes."""
     for key in ("gen_ai.event.content", "event.body", "body"):
@@ -155,10 +184,16 @@ def _tool(span: RawSpan) -> ToolResult:
     if name is None:
         first, _, rest = span.name.partition(" ")
         name = rest.strip() if first == "execute_tool" and rest.strip() else span.name
+    result, arguments = attr(a, "gen_ai.tool.call.result"), attr(a, "gen_ai.tool.call.arguments")
+    if result is None and a.get(_LANGFUSE_TYPE):
+        result, arguments = (
+            a.get("langfuse.observation.output"),
+            a.get("langfuse.observation.input"),
+        )
     return ToolResult(
         name=name,
-        result=maybe_json(attr(a, "gen_ai.tool.call.result")),
-        arguments=maybe_json(attr(a, "gen_ai.tool.call.arguments")),
+        result=maybe_json(result),
+        arguments=maybe_json(arguments),
         call_id=text_value(a.get("gen_ai.tool.call.id")),
     )
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from incidentkit.records.timestamps import parse_timestamp
 from incidentkit.traces import jsonstream
-from incidentkit.traces.attributes import number_value, text_value
+from incidentkit.traces.attributes import as_list, number_value, text_value
 from incidentkit.traces.messages import maybe_json, messages_from, reply_messages, text_of
 from incidentkit.traces.model import Message, Step, StepKind, ToolResult
 
@@ -62,7 +62,7 @@ def _tree(run: Mapping[str, Any], parent: Step | None, counter: list[int]) -> It
     step = _run(run, parent, counter[0])
     counter[0] += 1
     yield step
-    for child in run.get("child_runs") or []:
+    for child in as_list(run.get("child_runs")):
         if _is_run(child):
             yield from _tree(child, step, counter)
 

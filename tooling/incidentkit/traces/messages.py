@@ -51,7 +51,7 @@ def maybe_json(value: Any) -> Any:
         if stripped[:1] in ("{", "["):
             try:
                 return json.loads(stripped)
-            except ValueError:
+            except (ValueError, RecursionError):
                 return value
     return value
 
@@ -146,6 +146,16 @@ def message_from(item: Any) -> list[Message]:
     """One recorded message as one or more `Message`s (a GenAI or Anthropic message may hold several tool results)."""
     if not isinstance(item, Mapping):
         return []
+    kind = item.get("type")
+    if kind == "function_call" and item.get("name"):
+        # OpenAI Responses API items
+        call = ToolCall(
+            str(item["name"]), maybe_json(item.get("arguments")), _str(item.get("call_id"))
+        )
+        return [Message("assistant", "", (call,))]
+    if kind == "function_call_output":
+        output = item.get("output")
+        return [Message("tool", _result_text(output), tool_call_id=_str(item.get("call_id")))]
     if item.get("lc") is not None and isinstance(item.get("kwargs"), Mapping):
         return _langchain_serialised(item)
     role = role_of(item.get("role"))

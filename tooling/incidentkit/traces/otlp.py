@@ -20,7 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from incidentkit.traces import jsonstream
-from incidentkit.traces.attributes import RawSpan, flatten, timestamp_from_nanos
+from incidentkit.traces.attributes import (
+    RawSpan,
+    as_list,
+    as_mapping,
+    flatten,
+    timestamp_from_nanos,
+)
 from incidentkit.traces.model import Step
 from incidentkit.traces.spans import step_from_span
 
@@ -51,17 +57,17 @@ def raw_spans(path: Path, only: Set[str] | None = None) -> Iterator[RawSpan]:
 def _request_spans(request: Any, order: int, only: Set[str] | None) -> Iterator[RawSpan]:
     if not isinstance(request, Mapping):
         return
-    for resource_spans in _get(request, "resourceSpans") or []:
+    for resource_spans in as_list(_get(request, "resourceSpans")):
         if not isinstance(resource_spans, Mapping):
             continue
-        resource = _attributes((_get(resource_spans, "resource") or {}).get("attributes"))
+        resource = _attributes(as_mapping(_get(resource_spans, "resource")).get("attributes"))
         scopes = _get(resource_spans, "scopeSpans") or _get(
             resource_spans, "instrumentationLibrarySpans"
         )
-        for scope in scopes or []:
+        for scope in as_list(scopes):
             if not isinstance(scope, Mapping):
                 continue
-            for span in _get(scope, "spans") or []:
+            for span in as_list(_get(scope, "spans")):
                 if not isinstance(span, Mapping):
                     continue
                 # skipping before decoding keeps the second pass cheap
@@ -71,12 +77,12 @@ def _request_spans(request: Any, order: int, only: Set[str] | None) -> Iterator[
 
 
 def _span(span: Mapping[str, Any], resource: dict[str, Any], order: int) -> RawSpan:
-    status = _get(span, "status") or {}
+    status = as_mapping(_get(span, "status"))
     error = None
-    if isinstance(status, Mapping) and status.get("code") in _ERROR_CODES:
+    if status.get("code") in _ERROR_CODES:
         error = str(status.get("message") or "error")
     events = []
-    for event in _get(span, "events") or []:
+    for event in as_list(_get(span, "events")):
         if isinstance(event, Mapping):
             events.append((str(event.get("name") or ""), _attributes(event.get("attributes"))))
     return RawSpan(
@@ -121,7 +127,7 @@ def _attributes(items: Any) -> dict[str, Any]:
     if isinstance(items, Mapping):  # some writers use a plain map
         return flatten(items)
     nested: dict[str, Any] = {}
-    for item in items or []:
+    for item in as_list(items):
         if isinstance(item, Mapping) and isinstance(item.get("key"), str):
             nested[item["key"]] = any_value(item.get("value"))
     return flatten(nested)
@@ -148,12 +154,12 @@ def any_value(value: Any) -> Any:
                 return value[key]
     array = _get(value, "arrayValue")
     if isinstance(array, Mapping):
-        return [any_value(v) for v in array.get("values") or []]
+        return [any_value(v) for v in as_list(array.get("values"))]
     kvlist = _get(value, "kvlistValue")
     if isinstance(kvlist, Mapping):
         return {
             str(kv.get("key")): any_value(kv.get("value"))
-            for kv in kvlist.get("values") or []
+            for kv in as_list(kvlist.get("values"))
             if isinstance(kv, Mapping)
         }
     raw = _get(value, "bytesValue")

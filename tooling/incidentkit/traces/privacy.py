@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from incidentkit.detectors import PLACEHOLDERS, SECRET, redact
+from incidentkit.detectors import PLACEHOLDERS, SECRET, Options, redact
 from incidentkit.traces.messages import maybe_json
 
 _CREDENTIAL_KEY = re.compile(
@@ -52,38 +52,41 @@ class RedactionReport:
         return ", ".join(parts)
 
 
-def redact_data(value: Any, report: RedactionReport) -> Any:
-    """`value` (JSON-like data) with every sensitive string replaced by its placeholder."""
+def redact_data(value: Any, report: RedactionReport, options: Options | None = None) -> Any:
+    """`value` (JSON-like data) with every sensitive string replaced by its placeholder.
+
+    `options` are the repository's allowances (`Options.from_config`), the same lint uses.
+    """
     if isinstance(value, str):
-        return _text(value, report)
+        return _text(value, report, options)
     if isinstance(value, Mapping):
         out: dict[Any, Any] = {}
         for key, item in value.items():
-            clean_key = _text(key, report) if isinstance(key, str) else key
+            clean_key = _text(key, report, options) if isinstance(key, str) else key
             if isinstance(key, str) and _CREDENTIAL_KEY.match(key.strip()) and _secretish(item):
                 report.kinds[SECRET] += 1
                 report.labels[f"{SECRET}:value of {key.strip()!r}"] += 1
                 out[clean_key] = PLACEHOLDERS[SECRET]
             else:
-                out[clean_key] = redact_data(item, report)
+                out[clean_key] = redact_data(item, report, options)
         return out
     if isinstance(value, list | tuple):
-        return [redact_data(item, report) for item in value]
+        return [redact_data(item, report, options) for item in value]
     return value
 
 
-def _text(text: str, report: RedactionReport) -> str:
+def _text(text: str, report: RedactionReport, options: Options | None) -> str:
     if text.lstrip()[:1] in ("{", "["):
         # JSON held in a string (tool arguments and results often are): redact it as data,
         # so a credential under a telling key is caught there too
         decoded = maybe_json(text)
         if isinstance(decoded, dict | list):
             inner = RedactionReport()
-            cleaned_data = redact_data(decoded, inner)
+            cleaned_data = redact_data(decoded, inner, options)
             report.kinds.update(inner.kinds)
             report.labels.update(inner.labels)
             return json.dumps(cleaned_data, ensure_ascii=False) if inner.total else text
-    cleaned, hits = redact(text)
+    cleaned, hits = redact(text, options)
     for hit in hits:
         report.kinds[hit.kind] += 1
         report.labels[f"{hit.kind}:{hit.label}"] += 1

@@ -36,7 +36,7 @@ def page(site: SiteData) -> GeneratedPage:
     loads = metrics.action_items_by_owner(site.action_items, today)
     owners = sorted({i.owner or "(unowned)" for i in site.action_items})
     statuses = sorted({i.status for i in site.action_items if i.status})
-    return GeneratedPage("Action items").add(
+    return GeneratedPage("Action items", wide=True).add(
         left_out_notice(site),
         f"{len(site.action_items)} action items, {len(overdue)} overdue "
         f"(as of {today.isoformat()}). Overdue first, then open, by owner and due date.",

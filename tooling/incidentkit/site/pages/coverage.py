@@ -87,7 +87,7 @@ def page(site: SiteData) -> GeneratedPage:
         "for incidents past their target with no case."
     )
     unmet = [e for e in entries if not e.policy_met]
-    return GeneratedPage("Eval coverage").add(
+    return GeneratedPage("Eval coverage", wide=True).add(
         left_out_notice(site),
         f"Policy: {', '.join(policy.regression_severities) or 'no'} incidents need at "
         f"least one linked eval case that runs and checks something; turnaround target "

@@ -39,6 +39,7 @@ COLUMNS = (
     Column("Post-mortem", secondary=True),
 )
 SHORT = 6  # the first columns, for the dashboard and taxonomy pages
+NOTICE_LINES = 50  # files named in the left-out notice; `incidentkit lint` lists them all
 
 
 def pages(site: SiteData) -> Iterator[tuple[str, GeneratedPage]]:
@@ -49,9 +50,11 @@ def pages(site: SiteData) -> Iterator[tuple[str, GeneratedPage]]:
 
 def left_out_notice(site: SiteData) -> Markup:
     """The visible list of records a non-strict build leaves out."""
+    shown = site.left_out[:NOTICE_LINES]
+    more = len(site.left_out) - len(shown)
     return notice(
         f"{len(site.left_out)} records are not shown: they have lint errors (run incidentkit lint)",
-        site.left_out,
+        shown + ([f"... and {more} more"] if more > 0 else []),
     )
 
 
@@ -103,7 +106,7 @@ def index(site: SiteData) -> GeneratedPage:
     severities = [s for s in SEVERITIES if any(i.severity == s for i in site.incidents)]
     severities += sorted({i.severity for i in site.incidents if i.severity} - set(severities))
     statuses = [s for s in STATUSES if any(i.status == s for i in site.incidents)]
-    return GeneratedPage("Incidents").add(
+    return GeneratedPage("Incidents", wide=True).add(
         left_out_notice(site),
         f"{len(site.incidents)} incidents, newest first. Click a column heading to sort; "
         "durations marked ~ come from approximate timestamps.",

@@ -69,7 +69,7 @@ def index(site: SiteData) -> GeneratedPage:
         Column("Authors", secondary=True),
         Column("Open items", secondary=True),
     )
-    return GeneratedPage("Post-mortems").add(
+    return GeneratedPage("Post-mortems", wide=True).add(
         left_out_notice(site),
         f"{len(site.postmortems)} post-mortems, newest first.",
         table(columns, rows, table_id="postmortems"),

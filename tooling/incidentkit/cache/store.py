@@ -1,0 +1,455 @@
+"""The lint cache's database: one SQLite file per environment key, one row per file version.
+
+A row holds a file's path, the BLAKE2 hash of its bytes, what `stat` said
+when the bytes were hashed, and a payload (the file's records, and, once lint
+has run on it, its file-rule findings and suppressions) with a checksum.
+
+Trust is earned each time. A file is answered from a row only when its
+content hash matches; the hash is re-computed unless `stat` (size, times to
+the nanosecond, inode, device) matches the row's and the file last changed
+well before it was hashed (the "racy git" rule: a change within the file
+system's timestamp granularity of the hashing could leave `stat` unchanged).
+A payload whose checksum does not match, a database from another format or
+environment, or one SQLite cannot read is dropped and rebuilt; the run goes
+on as if there were no cache, and findings never differ.
+
+Writes happen once, at the end, in one transaction: SQLite makes them atomic
+and serialises concurrent runs (a run that cannot get the lock within a few
+seconds skips writing; the next one will).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sqlite3
+import stat
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from incidentkit.cache.index import (
+    Uncacheable,
+    decode_findings,
+    decode_unit,
+    encode_findings,
+    encode_unit,
+)
+from incidentkit.cache.location import (
+    FORMAT,
+    LOCAL_DIR,
+    cache_dir,
+    disabled_by_environment,
+    environment_key,
+)
+from incidentkit.config import Config
+from incidentkit.findings import Finding
+from incidentkit.records.repository import RecordSet
+
+RACY_NS = 2_000_000_000  # FAT's 2 s mtime is the coarsest granularity in common use
+KEEP_DATABASES = 4  # environments (configs, tool versions) kept side by side
+KEEP_VERSIONS = 3  # versions of one path kept (branch switches stay warm)
+LOCK_TIMEOUT = 5.0
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS entries (
+    path TEXT NOT NULL, hash BLOB NOT NULL,
+    size INTEGER NOT NULL, mtime INTEGER NOT NULL, ctime INTEGER NOT NULL,
+    ino INTEGER NOT NULL, dev INTEGER NOT NULL, checked INTEGER NOT NULL,
+    payload BLOB NOT NULL, digest BLOB NOT NULL,
+    PRIMARY KEY (path, hash)
+);
+CREATE TABLE IF NOT EXISTS history (
+    head TEXT NOT NULL, shallow TEXT NOT NULL, used INTEGER NOT NULL,
+    times TEXT NOT NULL, digest BLOB NOT NULL,
+    PRIMARY KEY (head, shallow)
+);
+"""
+KEEP_HISTORIES = 8  # first-case times of the last few HEADs (branches, rebases)
+
+Memo = tuple[int, int, int, int, int]  # size, mtime_ns, ctime_ns, inode, device
+
+
+# rowid, content hash, memo, checked (ns), payload, payload checksum; a plain
+# tuple because a warm run makes one per file of the repository
+_Row = tuple[int, bytes, Memo, int, bytes, bytes]
+
+
+@dataclass
+class Cached:
+    """A file answered from the cache: its file-rule findings, if lint has stored them."""
+
+    path: str
+    findings: list[Finding] | None
+    suppressed: dict[int, set[str]]
+
+
+@dataclass
+class _Pending:
+    """A file read this run, to be stored at the end."""
+
+    unit: RecordSet
+    path: str
+    hash: bytes
+    memo: Memo
+    checked: int
+    findings: list[Finding] | None = None
+    suppressed: dict[int, set[str]] = field(default_factory=dict)
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def _read_bytes(name: str) -> bytes:
+    # os.open on the str: a Path per file would cost more than the read at 45k files
+    fd = os.open(name, os.O_RDONLY)
+    try:
+        chunks = []
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _memo(st: os.stat_result) -> Memo:
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+
+
+class LintCache:
+    """One run's view of the cache: answers files, collects new rows, writes them at `close`."""
+
+    def __init__(self, config: Config, db: sqlite3.Connection, file: Path, *, lint: bool) -> None:
+        self.config = config
+        self.file = file
+        self.lint = lint  # a file answered for lint needs its findings too
+        self._db: sqlite3.Connection | None = db
+        self._root_parts = config.root.parts
+        self._depth = len(self._root_parts)
+        self._prefix = str(config.root).rstrip(os.sep) + os.sep
+        self._max_bytes = config.max_file_bytes
+        self._rows: dict[str, list[_Row]] = {}
+        self._seen: set[str] = set()
+        self._answered: dict[int, tuple[RecordSet, Cached]] = {}
+        self._pending: dict[int, _Pending] = {}
+        self._confirmed: list[tuple[Memo, int, int]] = []  # memo, checked, rowid
+        self._dropped: list[int] = []
+        self._history: tuple[str, str, str] | None = None  # head, shallow, times (JSON)
+        self._remember_stat = True
+        self.hits = 0
+        self.misses = 0
+
+    # -- opening --------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls, config: Config, *, lint: bool = True, home: Path | None = None
+    ) -> LintCache | None:
+        """The cache for `config`, or None when it is off or cannot be used here.
+
+        `home`: the repository whose cache to use when `config.root` is a copy
+        of its files elsewhere (the gate's export of a commit): answers come by
+        content, and the copy's `stat` is not remembered.
+        """
+        if disabled_by_environment():
+            return None
+        directory, chosen = cache_dir(config if home is None else replace(config, root=home))
+        try:
+            created = _prepare(directory, config)
+            file = directory / f"lint-v{FORMAT}-{environment_key(config, chosen)[:24]}.sqlite3"
+            if created or not file.exists():
+                _prune_databases(directory, keep=file)
+        except OSError:
+            return None  # a read-only checkout: lint without a cache
+        for _ in range(2):
+            try:
+                cache = cls(config, _connect(file), file, lint=lint)
+                cache._remember_stat = home is None or home == config.root
+                cache._load()
+                return cache
+            except sqlite3.DatabaseError:
+                _remove(file)  # corrupt or not ours: start again, once
+            except OSError:
+                return None
+        return None
+
+    def _load(self) -> None:
+        db = self._require()
+        meta = dict(db.execute("SELECT key, value FROM meta"))
+        if meta != {"format": str(FORMAT), "file": self.file.name}:
+            raise sqlite3.DatabaseError(f"not an incidentkit cache of this format: {meta}")
+        rows = db.execute(
+            "SELECT rowid, path, hash, size, mtime, ctime, ino, dev, checked, payload, digest"
+            " FROM entries"
+        )
+        found = self._rows
+        for rowid, path, content, size, mtime, ctime, ino, dev, checked, payload, check in rows:
+            row = (rowid, content, (size, mtime, ctime, ino, dev), checked, payload, check)
+            if path in found:
+                found[path].append(row)
+            else:
+                found[path] = [row]
+
+    def _require(self) -> sqlite3.Connection:
+        if self._db is None:
+            raise sqlite3.DatabaseError("the cache is closed")
+        return self._db
+
+    # -- answering files ------------------------------------------------------
+
+    def read_through(self, file: Path, kind: str, read: Callable[[], RecordSet]) -> RecordSet:
+        """`load_repository`'s hook: the file's unit from the cache, or `read()` and remember it."""
+        parts = file.parts
+        if parts[: self._depth] != self._root_parts or len(parts) <= self._depth:
+            return read()
+        # Joined here: a listed Path's str() costs more than everything else per hit.
+        path = "/".join(parts[self._depth :])
+        if not path.isascii() and not _is_utf8(path):
+            return read()  # a name that is not UTF-8 (surrogate-escaped): SQLite cannot key it
+        name = self._prefix + path
+        self._seen.add(path)
+        checked = time.time_ns()
+        try:
+            st = os.lstat(name)
+        except OSError:
+            return read()
+        # Symlinks, folders and devices are read (and reported) every time; a
+        # file over the size limit too: its finding needs no parsing.
+        if not stat.S_ISREG(st.st_mode) or st.st_size > self._max_bytes:
+            return read()
+        memo = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+        rows = self._rows.get(path, ())
+        changed = max(st.st_mtime_ns, st.st_ctime_ns) + RACY_NS
+        for row in rows:
+            if row[2] == memo and changed < row[3]:
+                unit = self._answer(row, path, file)
+                if unit is not None:
+                    return unit
+        try:
+            raw = _read_bytes(name)
+        except OSError:
+            return read()
+        content = _digest(raw)
+        for row in rows:
+            if row[1] == content:
+                unit = self._answer(row, path, file)
+                if unit is not None:
+                    if self._remember_stat:
+                        self._confirmed.append((memo, checked, row[0]))
+                    return unit
+        return self._read_and_remember(read, name, path, raw, content, memo, checked)
+
+    def _answer(self, row: _Row, path: str, file: Path) -> RecordSet | None:
+        rowid, _, _, _, payload, check = row
+        try:
+            if _digest(payload) != check:  # TypeError when not even bytes
+                raise ValueError("checksum mismatch")
+            findings, suppressed, index = json.loads(payload)
+            if findings is None and self.lint:
+                return None  # stored by a command that does not lint: lint this file
+            unit = decode_unit(index, path, file, RecordSet(config=self.config))
+            cached = Cached(
+                path,
+                None if findings is None else decode_findings(findings, path),
+                {line: set(ids) for line, ids in suppressed} if suppressed else {},
+            )
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+            self._dropped.append(rowid)  # damaged, or foreign content under a good checksum
+            return None
+        self.hits += 1
+        self._answered[id(unit)] = (unit, cached)
+        return unit
+
+    def _read_and_remember(
+        self,
+        read: Callable[[], RecordSet],
+        name: str,
+        path: str,
+        raw: bytes,
+        content: bytes,
+        memo: Memo,
+        checked: int,
+    ) -> RecordSet:
+        self.misses += 1
+        unit = read()
+        try:
+            after = _memo(os.lstat(name))
+            if after != memo:
+                return unit  # changed while being read: do not store what was parsed
+            racy = max(memo[1], memo[2]) >= checked - RACY_NS
+            if racy and _read_bytes(name) != raw:  # a change stat cannot see (same tick)
+                return unit
+        except OSError:
+            return unit
+        self._pending[id(unit)] = _Pending(unit, path, content, memo, checked)
+        return unit
+
+    def cached(self, unit: RecordSet) -> Cached | None:
+        """What the cache knew about `unit`, when `read_through` answered it from a row."""
+        found = self._answered.pop(id(unit), None)
+        return found[1] if found is not None and found[0] is unit else None
+
+    def remember_findings(
+        self, unit: RecordSet, findings: list[Finding], suppressed: dict[int, set[str]]
+    ) -> None:
+        """The file-rule findings of a unit read this run, to store with it."""
+        pending = self._pending.get(id(unit))
+        if pending is not None and pending.unit is unit:
+            pending.findings = findings
+            pending.suppressed = suppressed
+
+    # -- git history (coverage's turnaround) ----------------------------------
+
+    def histories(self, shallow: str) -> list[tuple[str, dict[str, int]]]:
+        """Cached first-case times by HEAD commit, most recently used first."""
+        try:
+            rows = self._require().execute(
+                "SELECT head, times, digest FROM history WHERE shallow=? ORDER BY used DESC",
+                (shallow,),
+            )
+            found = []
+            for head, times, check in rows:
+                if _digest(times.encode("ascii")) == check:
+                    decoded = json.loads(times)
+                    if isinstance(decoded, dict):
+                        found.append((str(head), decoded))
+            return found
+        except (sqlite3.DatabaseError, ValueError):
+            return []
+
+    def remember_history(self, head: str, shallow: str, times: dict[str, int]) -> None:
+        self._history = (head, shallow, json.dumps(times, sort_keys=True, ensure_ascii=True))
+
+    # -- writing --------------------------------------------------------------
+
+    def close(self) -> None:
+        """Store what this run learnt, in one transaction; never fails the command."""
+        db, self._db = self._db, None
+        if db is None:
+            return
+        try:
+            if self._pending or self._confirmed or self._dropped or self._history or self._stale():
+                self._write(db)
+        except sqlite3.DatabaseError as exc:
+            if not isinstance(exc, sqlite3.OperationalError) or "locked" not in str(exc):
+                db.close()
+                _remove(self.file)  # unreadable now: the next run starts afresh
+                return
+        finally:
+            self._answered.clear()
+            self._pending.clear()
+        db.close()
+
+    def _stale(self) -> list[str]:
+        """Paths in the cache that this run did not see, when they outnumber the seen ones."""
+        gone = [p for p in self._rows if p not in self._seen]
+        return gone if len(gone) > max(100, len(self._seen) // 2) else []
+
+    def _write(self, db: sqlite3.Connection) -> None:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.executemany(
+                "UPDATE entries SET size=?, mtime=?, ctime=?, ino=?, dev=?, checked=? WHERE rowid=?",
+                ((*memo, checked, rowid) for memo, checked, rowid in self._confirmed),
+            )
+            db.executemany("DELETE FROM entries WHERE rowid=?", ((r,) for r in self._dropped))
+            db.executemany("DELETE FROM entries WHERE path=?", ((p,) for p in self._stale()))
+            db.executemany(
+                "INSERT OR REPLACE INTO entries VALUES (?,?,?,?,?,?,?,?,?,?)", self._new_rows()
+            )
+            db.executemany(
+                "DELETE FROM entries WHERE path=? AND rowid NOT IN "
+                "(SELECT rowid FROM entries WHERE path=? ORDER BY checked DESC LIMIT ?)",
+                ((p, p, KEEP_VERSIONS) for p in {x.path for x in self._pending.values()}),
+            )
+            if self._history is not None:
+                head, shallow, times = self._history
+                db.execute(
+                    "INSERT OR REPLACE INTO history VALUES (?,?,?,?,?)",
+                    (head, shallow, time.time_ns(), times, _digest(times.encode("ascii"))),
+                )
+                db.execute(
+                    "DELETE FROM history WHERE rowid NOT IN "
+                    "(SELECT rowid FROM history ORDER BY used DESC LIMIT ?)",
+                    (KEEP_HISTORIES,),
+                )
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def _new_rows(self) -> Iterator[tuple[Any, ...]]:
+        for pending in self._pending.values():
+            if self.lint and pending.findings is None:
+                continue  # read but not linted (outside `lint PATHS`): nothing to keep
+            try:
+                payload = json.dumps(
+                    [
+                        None
+                        if pending.findings is None
+                        else encode_findings(pending.findings, pending.path),
+                        sorted([line, sorted(ids)] for line, ids in pending.suppressed.items()),
+                        encode_unit(pending.unit, pending.path),
+                    ],
+                    ensure_ascii=True,
+                    separators=(",", ":"),
+                )
+            except Uncacheable:
+                continue
+            data = payload.encode("ascii")
+            yield (pending.path, pending.hash, *pending.memo, pending.checked, data, _digest(data))
+
+
+def _connect(file: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(file, timeout=LOCK_TIMEOUT, isolation_level=None)
+    # No fsync: a cache need not survive a power cut, only never be trusted
+    # after one (SQLite's journal keeps it whole when a process dies; what a
+    # crashed OS leaves half-written fails SQLite's checks or a row checksum).
+    db.execute("PRAGMA synchronous=OFF")
+    if not dict(db.execute("SELECT name, 1 FROM sqlite_master WHERE name='meta'")):
+        meta = (
+            f"INSERT OR REPLACE INTO meta VALUES ('format', '{FORMAT}'), ('file', '{file.name}');"
+        )
+        db.executescript(f"BEGIN IMMEDIATE;{_SCHEMA}{meta}COMMIT;")
+    return db
+
+
+def _prepare(directory: Path, config: Config) -> bool:
+    """Create the cache folder; True when it is new."""
+    if directory.is_dir():
+        return False
+    directory.mkdir(parents=True, exist_ok=True)
+    if directory == config.root / LOCAL_DIR:
+        (directory / ".gitignore").write_text("# incidentkit's lint cache\n*\n", encoding="utf-8")
+    return True
+
+
+def _prune_databases(directory: Path, keep: Path) -> None:
+    """Keep the few most recently used databases (other configs, tool versions)."""
+    found = sorted(
+        (p for p in directory.glob("lint-v*.sqlite3") if p != keep),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    for old in found[KEEP_DATABASES - 1 :]:
+        _remove(old)
+
+
+def _remove(file: Path) -> None:
+    for path in (file, file.with_name(file.name + "-journal")):
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
