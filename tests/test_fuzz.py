@@ -5,8 +5,7 @@ third builds whole repositories: record files whose fields hold valid,
 huge, tiny, out-of-range and mistyped values (every schema field), raw YAML
 with tags, anchors and odd scalars, Python tests nested deep or not UTF-8,
 symlinks (inside, outside, dangling, looping), odd file names (non-UTF-8
-bytes, spaces, non-ASCII) and, once the record walk never opens them,
-named pipes. Then every read-only command runs on it in-process: lint in
+bytes, spaces, non-ASCII), named pipes and links to a device. Then every read-only command runs on it in-process: lint in
 each format, coverage, stats, review, export to a temporary file in each
 format, and the gate on a temporary git repository. No case may reach
 exit 3 (an internal error) or print a traceback.
@@ -131,8 +130,8 @@ COMMAND_SECONDS = 30.0
 # The test process's peak memory: a few hundred MB normally; an alias bomb or an
 # unbounded regex expansion would blow far past it.
 PEAK_MEMORY_MB = 2048
-# Named pipes and devices named like records: on once the record walk never opens them.
-SPECIAL_FILES = False
+# Named pipes and devices named like records (the record walk never opens them).
+SPECIAL_FILES = True
 
 # --- values for every schema field --------------------------------------------------------
 
@@ -371,7 +370,9 @@ def trees(draw: st.DrawFn) -> Tree:
     if draw(st.booleans()):
         tree.files.append(("incidents/INC-2026-0009-bytes.md", draw(st.binary(max_size=300))))
     for n in range(draw(st.integers(0, 2))):
-        kind = draw(st.sampled_from(["inside", "outside", "dangling", "loop", "dir-loop"]))
+        kind = draw(
+            st.sampled_from(["inside", "outside", "dangling", "loop", "dir-loop", "device"])
+        )
         where = draw(st.sampled_from(["incidents", "evals/regression", "postmortems"]))
         name = "INC-2026-0008-link.md" if where == "incidents" else f"link-{n}.yaml"
         if where == "postmortems":
@@ -403,6 +404,7 @@ def lay_out(tree: Tree, root: Path, outside: Path) -> None:
             "dangling": root / "nowhere.md",
             "loop": link,
             "dir-loop": link.parent,
+            "device": Path("/dev/zero"),  # read only by a broken reader; reading changes nothing
         }[kind]
         link.symlink_to(target)
     for rel in tree.fifos:
@@ -441,7 +443,7 @@ def read_only_commands(out: Path) -> list[list[str]]:
     ]
 
 
-def run_checked(root: Path, args: list[str], tally: Tally) -> None:
+def run_checked(root: Path, args: list[str], tally: Tally, *, valid_config: bool) -> None:
     started = time.monotonic()
     result = CliRunner().invoke(cli, ["-C", str(root), *args], catch_exceptions=True)
     elapsed = time.monotonic() - started
@@ -457,6 +459,8 @@ def run_checked(root: Path, args: list[str], tally: Tally) -> None:
         f"{where} raised {result.exception!r}"
     )
     assert result.exit_code in (0, 1, 2), f"{where} exited {result.exit_code}:\n{result.output}"
+    if valid_config:  # bad records are findings (exit 1), never a usage or configuration error
+        assert result.exit_code != 2, f"{where} exited 2:\n{result.output}"
     assert "Traceback" not in result.output, f"{where}:\n{result.output}"
     assert "internal error" not in result.output, f"{where}:\n{result.output}"
     assert elapsed < COMMAND_SECONDS, f"{where} took {elapsed:.1f} s"
@@ -474,9 +478,12 @@ def git_base(root: Path) -> None:
         subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
 
 
-PYPROJECTS = [
+VALID_PYPROJECTS = [
     "[tool.incidentkit.policy]\nregression_severities = ['S1', 'S2']\n",
     "[tool.incidentkit.policy]\nverification_severities = ['S1', 'S2', 'S3']\nsince = 2026-01-01\n",
+]
+PYPROJECTS = [
+    *VALID_PYPROJECTS,
     "[tool.incidentkit.policy]\nturnaround_hours = 1e400\n",
     "[tool.incidentkit]\nmax_file_bytes = 0x" + "f" * 4000 + "\n",
     "[tool.incidentkit]\nmax_file_bytes = 10\n",
@@ -509,7 +516,7 @@ def fuzz(tally: Tally, examples: int) -> Callable[[], None]:
             out.mkdir()
             tally.repositories += 1
             for args in read_only_commands(out):
-                run_checked(root, args, tally)
+                run_checked(root, args, tally, valid_config=pyproject in VALID_PYPROJECTS)
             shutil.rmtree(out)
 
     return every_command
