@@ -315,3 +315,22 @@ def test_plain_mkdocs_never_empties_the_home_folder(
         build(config)
     assert "home folder" in caplog.text
     assert snapshot(home) == before
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_export_cases_never_reads_or_replaces_a_named_pipe(
+    tmp_path: Path, run_cli: RunCli, force: bool
+) -> None:
+    """A FIFO where export-cases writes: refused, not opened (the read would block)."""
+    from evalrepo import case_yaml, eval_repo
+
+    root = eval_repo(
+        tmp_path / "cases", {"evals/regression/fine.yaml": case_yaml("fine", [{"regex": "ok"}])}
+    )
+    (root / "pf").mkdir()
+    fifo = root / "pf" / "promptfooconfig.yaml"
+    os.mkfifo(fifo)
+    args = ["-C", root, "export-cases", "--to", "promptfoo", "-o", "pf"]
+    result = run_cli(*args, *(["--force"] if force else []), expect=1)
+    assert "named pipe" in result.stderr
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
