@@ -8,6 +8,7 @@ the attack exits 1 with a message that names why, and its control passes.
 from __future__ import annotations
 
 import json
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -492,7 +493,9 @@ def test_waiver_approved_by_a_name_is_refused(repo: GitRepo, run_cli: RunCli) ->
     repo.write(INC2, s1(extra=WAIVER.replace('"@maria-k"', "Maria K.")))
     repo.commit("S1 waived by a name", "2026-03-05T10:00:00Z")
     doc = gate(run_cli, repo.root, expect=1)
-    assert "its approved_by 'Maria K.' is not a handle" in messages(doc, "gate-waiver-refused")
+    assert "its approved_by 'Maria K.' is not a valid handle" in messages(
+        doc, "gate-waiver-refused"
+    )
     assert doc["waivers_changed"][0]["change"] == "added"
 
 
@@ -680,3 +683,310 @@ def test_coverage_sees_a_new_conftest_through_the_cache(repo: GitRepo, run_cli: 
     assert not counts()
     (repo.root / "evals" / "conftest.py").unlink()
     assert counts()
+
+
+# -- Python tests that can never check anything (red-team 02) ----------------
+
+
+def _py_test(module: str = "", decorators: str = "", body: str = "", suffix: str = "") -> str:
+    body = body or '    assert "refund" not in "escalated"\n'
+    return (
+        f"import pytest\n{module}\n\n{decorators}\n"
+        '@pytest.mark.incident(id="INC-2026-0002")\n@pytest.mark.tier(name="regression")\n'
+        f"def test_no_refund():\n{body}\n{suffix}\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("source", "reason"),
+    [
+        (_py_test("from pytest import mark as m", "@m.skip"), "skipped by @pytest.mark.skip"),
+        (_py_test("from pytest import mark", "@mark.xfail"), "expected to fail (xfail)"),
+        (_py_test("import pytest as pt", "@pt.mark.skip"), "skipped by @pytest.mark.skip"),
+        (_py_test("m = pytest.mark", "@m.skip"), "skipped by @pytest.mark.skip"),
+        (
+            _py_test("from pytest import mark as m\nlater = m.skip", "@later"),
+            "skipped by @pytest.mark.skip",
+        ),
+        (_py_test("from pytest import mark as m\npytestmark = m.skip"), "skipped by"),
+        (_py_test(suffix="del test_no_refund"), "is deleted (`del`) on line"),
+        (_py_test(body="    if False:\n        assert 1 == 2\n"), "the test body cannot fail"),
+        (_py_test(body="    assert True\n"), "the test body cannot fail"),
+        (_py_test(body="    assert 1 == 1, 'x'\n    x = 3\n"), "the test body cannot fail"),
+        (_py_test(body="    assert (False, 'msg')\n"), "the test body cannot fail"),
+        (_py_test(body="    x = 1\n    x + 2\n"), "the test body cannot fail"),
+        (
+            _py_test(body="    while False:\n        raise ValueError\n    ...\n"),
+            "the test body cannot fail",
+        ),
+        (
+            _py_test(body="    pass\n")
+            .replace("def test_no_refund", "async def test_no_refund")
+            .replace("    pass\n", "    assert reply() == 'no'\n"),
+            "an async def test with no async plugin set to run it",
+        ),
+    ],
+)
+def test_python_test_that_cannot_check_anything_does_not_count(
+    repo: GitRepo, run_cli: RunCli, source: str, reason: str
+) -> None:
+    repo.write(INC2, s1())
+    repo.write("evals/regression/test_approval.py", source)
+    repo.commit("S1 with a test that checks nothing", "2026-03-05T10:00:00Z")
+    assert reason in messages(gate(run_cli, repo.root, expect=1), "gate-no-case")
+
+
+@pytest.mark.parametrize(
+    ("source", "conditional"),
+    [
+        (_py_test(body="    assert reply() != 'refund'\n"), None),
+        (_py_test(body="    if True:\n        assert reply()\n"), None),
+        (_py_test(body="    check_reply('x')\n"), None),
+        (_py_test(body="    del x\n    assert x\n", suffix="test_other = 1\ndel test_other"), None),
+        (
+            _py_test(suffix="del test_no_refund\n\n" + _py_test().split("\n\n", 1)[1]),
+            None,
+        ),
+        (
+            _py_test('pytest.importorskip("yaml")'),
+            "pytest.importorskip('yaml') on line 2: the whole module runs only where yaml imports"
+            ", which only a run can tell",
+        ),
+        (
+            _py_test(decorators="@pytest.mark.asyncio").replace("def test_", "async def test_"),
+            "async: runs only where pytest-asyncio is installed",
+        ),
+        (
+            _py_test("from pytest import mark as m", "@m.anyio").replace(
+                "def test_", "async def test_"
+            ),
+            "async: runs only where anyio is installed",
+        ),
+    ],
+)
+def test_python_tests_that_check_something_still_count(
+    repo: GitRepo, run_cli: RunCli, source: str, conditional: str | None
+) -> None:
+    repo.write(INC2, s1())
+    repo.write("evals/regression/test_approval.py", source)
+    repo.commit("S1 with a real test", "2026-03-05T10:00:00Z")
+    gate(run_cli, repo.root, expect=0)
+    coverage = json.loads(run_cli("-C", repo.root, "coverage", "--format", "json").stdout)
+    (inc,) = [i for i in coverage["incidents"] if i["id"] == "INC-2026-0002"]
+    (case,) = [c for c in inc["cases"] if c["counts"]]
+    assert case["conditional"] == conditional
+
+
+def test_async_test_counts_when_the_config_runs_every_async_test(
+    repo: GitRepo, run_cli: RunCli
+) -> None:
+    repo.write("pytest.ini", "[pytest]\nasyncio_mode = auto\n")
+    repo.commit("pytest-asyncio in auto mode", "2026-03-04T11:00:00Z")
+    repo.checkout("main")
+    repo.merge("pr", "2026-03-04T12:00:00Z")
+    repo.checkout("pr")
+    repo.write(INC2, s1())
+    repo.write(
+        "evals/regression/test_approval.py", _py_test().replace("def test_", "async def test_")
+    )
+    repo.commit("S1 with an async test", "2026-03-05T10:00:00Z")
+    gate(run_cli, repo.root, expect=0)
+
+
+# -- YAML checks that can never fail (red-team 01) ---------------------------
+
+
+def _yaml_case(checks: str) -> str:
+    return case_text(id="approval", incidents="[INC-2026-0002]").replace(
+        '  - contains: "24 hours"\n', checks
+    )
+
+
+@pytest.mark.parametrize(
+    ("checks", "reason"),
+    [
+        ("  - regex: '.*'\n", "regex '.*' matches the empty string, so it matches any reply"),
+        ("  - regex: '(?s)'\n", "regex '(?s)' matches the empty string"),
+        ("  - regex: 'a*'\n", "regex 'a*' matches the empty string"),
+        ("  - regex: '^'\n  - regex: 'x?'\n", "regex 'x?' matches the empty string"),
+        ("  - max-latency-ms: .inf\n", "max-latency-ms: inf is not a finite limit"),
+        ("  - max-cost-usd: .inf\n  - regex: '$'\n", "max-cost-usd: inf is not a finite limit"),
+        ("  - max-latency-ms: .nan\n", "cannot run"),
+    ],
+)
+def test_yaml_case_whose_checks_cannot_fail_does_not_count(
+    repo: GitRepo, run_cli: RunCli, checks: str, reason: str
+) -> None:
+    repo.write(INC2, s1())
+    repo.write(CASE2, _yaml_case(checks))
+    repo.commit("S1 with a case that checks nothing", "2026-03-05T10:00:00Z")
+    no_case = messages(gate(run_cli, repo.root, expect=1), "gate-no-case")
+    assert reason in no_case
+
+
+@pytest.mark.parametrize(
+    "checks",
+    [
+        "  - regex: '.*'\n  - tool-not-called: issue_refund\n",
+        "  - regex: 'escalat(e|ed|ing)'\n",
+        "  - regex: '(?i)^\\s*sorry'\n",
+        "  - max-latency-ms: 3000\n",
+        "  - max-cost-usd: .inf\n  - not-contains: refunded\n",
+    ],
+)
+def test_yaml_case_with_a_check_that_can_fail_counts(
+    repo: GitRepo, run_cli: RunCli, checks: str
+) -> None:
+    repo.write(INC2, s1())
+    repo.write(CASE2, _yaml_case(checks))
+    repo.commit("S1 with a real case", "2026-03-05T10:00:00Z")
+    gate(run_cli, repo.root, expect=0)
+
+
+# -- the pytest config of the base and of the head (red-team 03) -------------
+
+
+@pytest.mark.parametrize(
+    ("path", "text", "source"),
+    [
+        ("pytest.toml", '[pytest]\npython_files = ["nothing_*.py"]\n', "pytest.toml [pytest]"),
+        (".pytest.toml", '[pytest]\npython_files = ["nothing_*.py"]\n', ".pytest.toml [pytest]"),
+        ("evals/pytest.ini", "[pytest]\npython_files = nothing_*.py\n", "pytest.ini"),
+        ("evals/tox.ini", "[pytest]\npython_functions = nothing\n", "tox.ini"),
+        (
+            "evals/pyproject.toml",
+            '[tool.pytest]\npython_classes = ["Nothing"]\npython_functions = ["nothing"]\n',
+            "pyproject.toml [tool.pytest]",
+        ),
+    ],
+)
+def test_pr_pytest_config_that_drops_its_test_after_merge_blocks(
+    repo: GitRepo, run_cli: RunCli, path: str, text: str, source: str
+) -> None:
+    repo.write(INC2, s1())
+    repo.write("evals/regression/test_approval.py", _py_test())
+    repo.write(path, text)
+    repo.commit("S1 with a test, and a pytest config that drops it", "2026-03-05T10:00:00Z")
+    doc = gate(run_cli, repo.root, expect=1)
+    no_case = messages(doc, "gate-no-case")
+    assert "pytest does not collect" in no_case
+    assert f"this PR's {source}" in no_case
+    assert path in [f["path"] for f in doc["notices"] if f["rule"] == "gate-settings-changed"]
+
+
+def test_the_merge_bases_pytest_toml_judges_the_pr(repo: GitRepo, run_cli: RunCli) -> None:
+    repo.write("pytest.toml", '[pytest]\npython_files = ["check_*.py"]\n')
+    repo.commit("our tests are check_*.py", "2026-03-04T11:00:00Z")
+    repo.checkout("main")
+    repo.merge("pr", "2026-03-04T12:00:00Z")
+    repo.checkout("pr")
+    repo.write(INC2, s1())
+    repo.write("evals/regression/test_approval.py", _py_test())
+    repo.commit("S1 with a test_ file this repository does not collect", "2026-03-05T10:00:00Z")
+    assert "(check_*.py; pytest.toml [pytest])" in messages(
+        gate(run_cli, repo.root, expect=1), "gate-no-case"
+    )
+    repo.move("evals/regression/test_approval.py", "evals/regression/check_approval.py")
+    repo.commit("renamed", "2026-03-05T11:00:00Z")
+    gate(run_cli, repo.root, expect=0)
+
+
+def test_pr_pytest_config_that_keeps_collecting_its_test_passes(
+    repo: GitRepo, run_cli: RunCli
+) -> None:
+    repo.write(INC2, s1())
+    repo.write("evals/regression/test_approval.py", _py_test())
+    repo.write("pytest.toml", '[pytest]\npython_files = ["test_*.py"]\naddopts = ["-q"]\n')
+    repo.commit("S1 with a test and a pytest.toml", "2026-03-05T10:00:00Z")
+    doc = gate(run_cli, repo.root, expect=0)
+    assert "pytest.toml" in [
+        f["path"] for f in doc["notices"] if f["rule"] == "gate-settings-changed"
+    ]
+
+
+# -- a case for another agent, a case that asks nothing (red-team 06) --------
+
+
+def test_case_for_another_agent_does_not_count_for_the_incident(
+    repo: GitRepo, run_cli: RunCli
+) -> None:
+    repo.write(INC2, s1())  # agent: support-agent
+    repo.write(CASE2, _yaml_case("  - tool-not-called: issue_refund\n") + "agent: other-bot\n")
+    repo.commit("S1 with a case for another agent", "2026-03-05T10:00:00Z")
+    no_case = messages(gate(run_cli, repo.root, expect=1), "gate-no-case")
+    assert "it tests agent 'other-bot', and INC-2026-0002 happened to agent 'support-agent'" in (
+        no_case
+    )
+    repo.write(CASE2, _yaml_case("  - tool-not-called: issue_refund\n") + "agent: support-agent\n")
+    repo.commit("the incident's agent", "2026-03-05T11:00:00Z")
+    gate(run_cli, repo.root, expect=0)
+
+
+@pytest.mark.parametrize("content", ['""', "'   '", '"\\n"'])
+def test_case_whose_user_messages_are_empty_does_not_count(
+    repo: GitRepo, run_cli: RunCli, content: str
+) -> None:
+    text = _yaml_case("  - tool-not-called: issue_refund\n").replace(
+        "content: How long do I have to ask for a refund?",
+        f"content: {content}\n    - role: user\n      content: ''",
+    )
+    repo.write(INC2, s1())
+    repo.write(CASE2, text)
+    repo.commit("S1 with a case that asks nothing", "2026-03-05T10:00:00Z")
+    assert "no user message in `input` has text" in messages(
+        gate(run_cli, repo.root, expect=1), "gate-no-case"
+    )
+    repo.write(CASE2, text.replace("content: ''", "content: Refund me now"))
+    repo.commit("one message says something", "2026-03-05T11:00:00Z")
+    gate(run_cli, repo.root, expect=0)
+
+
+# -- waiver handles (red-team 07) --------------------------------------------
+
+
+@pytest.mark.parametrize("handle", ["@mallory-", "@-mallory", "@mal--lory", "@" + "m" * 40, "@m_k"])
+def test_waiver_approved_by_an_invalid_handle_is_refused(
+    repo: GitRepo, run_cli: RunCli, handle: str
+) -> None:
+    repo.write(INC2, s1(extra=WAIVER.replace("@maria-k", handle)))
+    repo.commit("S1 with a waiver", "2026-03-05T10:00:00Z")
+    refused = messages(gate(run_cli, repo.root, expect=1), "gate-waiver-refused")
+    assert "the regression_waiver this PR adds on INC-2026-0002 is refused: its approved_by " in (
+        refused
+    )
+    assert "is not a valid handle: @ and a GitHub login" in refused
+
+
+@pytest.mark.parametrize("handle", ["@maria-k", "@m", "@" + "m" * 39, "@a-b-c9"])
+def test_waiver_approved_by_a_valid_handle_passes(
+    repo: GitRepo, run_cli: RunCli, handle: str
+) -> None:
+    repo.write(INC2, s1(extra=WAIVER.replace("@maria-k", handle)))
+    repo.commit("S1 with a waiver", "2026-03-05T10:00:00Z")
+    gate(run_cli, repo.root, expect=0)
+
+
+# -- a submodule in a record folder (red-team 08) ----------------------------
+
+
+def test_submodule_in_a_record_folder_is_a_stray_file(
+    repo: GitRepo, run_cli: RunCli, tmp_path: Path
+) -> None:
+    other = GitRepo(tmp_path / "other")
+    other.write("INC-2026-0002-refund-without-approval.md", s1())
+    sha = other.commit("an incident elsewhere", "2026-03-05T09:00:00Z")
+    other.close()
+    # a gitlink, as `git submodule add` records it
+    git = ["git", "-C", str(repo.root)]
+    subprocess.run(
+        [*git, "update-index", "--add", "--cacheinfo", f"160000,{sha},incidents/2026"], check=True
+    )
+    subprocess.run([*git, "commit", "-qm", "S1 in a submodule"], check=True)
+    doc = gate(run_cli, repo.root, expect=1)
+    assert "incidents/2026" in [f["path"] for f in doc["findings"] if f["rule"] == "stray-file"]
+    assert "a git submodule" in messages(doc, "stray-file")
+    # lint in a work tree where it is checked out says the same
+    (repo.root / "incidents/2026").mkdir(exist_ok=True)
+    (repo.root / "incidents/2026/.git").write_text("gitdir: ../../.git/modules/x\n")
+    lint = run_cli("-C", repo.root, "lint", "--format", "json", expect=1)
+    assert "a git submodule" in lint.stdout

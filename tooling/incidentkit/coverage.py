@@ -93,7 +93,7 @@ def meets_policy(incident: Incident, cases: list[EvalCase], config: Config) -> b
     policy = config.policy
     if not needs_cases(incident, policy):
         return True
-    counting = counting_cases(cases, config)
+    counting = counting_cases(cases, config, incident)
     if not counting:
         return False
     return not policy.needs_verification(incident.severity) or all(c.verified for c in counting)
@@ -116,7 +116,9 @@ def incident_coverage(
     # Only an incident that has counting cases now gets a turnaround: a case added and
     # later deleted must not make an uncovered incident look on time.
     by_tier = dict(sorted(by_tier.items(), key=lambda kv: _tier_order(kv[0], policy)))
-    counted = [case_count(case, config) for tier_cases in by_tier.values() for case in tier_cases]
+    counted = [
+        case_count(case, config, incident) for tier_cases in by_tier.values() for case in tier_cases
+    ]
     counts = any(c.counts for c in counted)
     first = first_case_time if counts else None
     hours = turnaround_hours(incident, first)

@@ -38,7 +38,7 @@ import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from incidentkit.cache.store import LintCache
 from incidentkit.config import Config, Policy, load_config_at
@@ -46,7 +46,12 @@ from incidentkit.counts import case_count, counting_cases
 from incidentkit.coverage import IncidentCoverage, incident_coverage, needs_cases
 from incidentkit.errors import ConfigError, UsageError
 from incidentkit.findings import Finding, Level
-from incidentkit.gate_settings import PYPROJECT, PYTEST_FILES, settings_changes
+from incidentkit.gate_settings import (
+    PYPROJECT,
+    PYTEST_FILES,
+    pytest_config_paths,
+    settings_changes,
+)
 from incidentkit.git.diff import Change, changed_files, list_files, merge_base, uncommitted
 from incidentkit.git.repo import GitRepo, open_repo
 from incidentkit.git.tree import export_tree
@@ -141,7 +146,10 @@ def run_gate(
             judged = replace(judged, root=config.root)
             changes = changed_files(repo, fork, None, folders)
         else:
-            export_tree(repo, head_sha, folders, scratch / "head")
+            # The head's pytest config too: it takes over after merge, so a test
+            # must be collected under it as well as under the merge base's.
+            pytest_configs = [PYPROJECT, *pytest_config_paths(judged.evals_dir)]
+            export_tree(repo, head_sha, [*folders, *pytest_configs], scratch / "head")
             judged = replace(judged, root=scratch / "head")
             changes = changed_files(repo, fork, head_sha, folders)
         notices = settings_changes(repo, fork, None if worktree else head_sha, judged, config.root)
@@ -186,13 +194,7 @@ def _settings_at(repo: GitRepo, commit: str, dest: Path) -> Config:
             f"the merge base's [tool.incidentkit] cannot be read, and it is what judges this "
             f"PR: {str(exc).replace(str(dest), '<merge base>')}"
         ) from None
-    evals = PurePosixPath(config.evals_dir)
-    nested = [
-        f"{folder}/{name}"
-        for folder in (evals, *evals.parents)
-        if str(folder) != "."
-        for name in PYTEST_FILES
-    ]
+    nested = pytest_config_paths(config.evals_dir)
     export_tree(repo, commit, [config.schemas_dir, config.templates_dir, *nested], dest)
     return replace(config, settings_root=dest)
 
@@ -330,7 +332,7 @@ def _evaluate(
         if not needs_cases(incident, policy) and not (before and needs_cases(before, policy)):
             continue
         cases = links.get(incident.id, [])
-        counting = counting_cases(cases, config)
+        counting = counting_cases(cases, config, incident)
         if not counting:
             blocked.add(incident.id)
             findings.append(_no_case(incident, before, cases, config))
@@ -349,6 +351,7 @@ def _evaluate(
             linked = by_id.get(incident_id)
             if (
                 linked is None
+                or case_count(case, config, linked).reason is not None
                 or incident_id in direct
                 or linked.waiver
                 or not needs_cases(linked, policy)
@@ -384,8 +387,9 @@ def _evaluate(
         old = covered_before.get(incident_id)
         if old is None or old.waiver or not needs_cases(old, policy) or incident_id in blocked:
             continue
-        old_counting = counting_cases(old_cases, config)
-        if old_counting and not counting_cases(links.get(incident_id, []), config):
+        now_incident = by_id.get(incident_id) or old
+        old_counting = counting_cases(old_cases, config, old)
+        if old_counting and not counting_cases(links.get(incident_id, []), config, now_incident):
             blocked.add(incident_id)
             findings.append(
                 _last_case_removed(
@@ -453,7 +457,7 @@ def _no_case(
             f"; judged as at the merge base ({before.severity}, {before.status}, detected "
             f"{before.detected_at}): this PR takes it out of policy while it has no case that counts"
         )
-    reasons = [f"{c.id} ({c.path}): {case_count(c, config).reason}" for c in cases]
+    reasons = [f"{c.id} ({c.path}): {case_count(c, config, incident).reason}" for c in cases]
     elsewhere = f"; its linked cases do not count: {'; '.join(reasons)}" if reasons else ""
     return Finding(
         incident.path,
@@ -547,8 +551,12 @@ def _collisions(
                 column,
                 ID_COLLISION,
                 Level.ERROR,
-                f"{record.id} is already taken on the base branch by {other}, added there "
-                "after this branch was created",
+                f"{record.id} is already taken on the base branch by {other}, "
+                + (
+                    "which held it before this branch was created"
+                    if view.ids_at_merge_base.get(record.id) is not None
+                    else "added there after this branch was created"
+                ),
                 hint,
             )
         )

@@ -20,7 +20,23 @@ from incidentkit.git.repo import GitRepo
 
 SETTINGS_CHANGED = "gate-settings-changed"
 PYPROJECT = "pyproject.toml"
-PYTEST_FILES = ("pytest.ini", ".pytest.ini", "tox.ini", "setup.cfg")
+PYTEST_FILES = ("pytest.toml", ".pytest.toml", "pytest.ini", ".pytest.ini", "tox.ini", "setup.cfg")
+
+
+def pytest_config_paths(evals_dir: str) -> list[str]:
+    """Every file pytest may read its config from for the eval tests: the repository
+    root's and those in the evals folder and the folders between (a nested
+    `pyproject.toml` too: pytest stops at the first config it finds, going up)."""
+    evals = PurePosixPath(evals_dir)
+    nested = [
+        f"{folder}/{name}"
+        for folder in (evals, *evals.parents)
+        if str(folder) != "."
+        for name in (*PYTEST_FILES, PYPROJECT)
+    ]
+    return [*PYTEST_FILES, *nested]
+
+
 _EFFECT = "this PR is judged by the merge base's settings; the changes take effect after merge"
 _HINT = "nothing to fix here: have an owner review the change (CODEOWNERS)"
 
@@ -64,7 +80,7 @@ def settings_changes(
                 _HINT,
             )
         )
-    for name in (*PYTEST_FILES, "conftest.py"):
+    for name in (*pytest_config_paths(judged.evals_dir), "conftest.py"):
         before, after = _read(repo, fork, name, None), _read(repo, head, name, worktree)
         if before != after:
             found.append(

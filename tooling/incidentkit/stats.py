@@ -206,7 +206,7 @@ def compute_stats(
     series = metrics.quarter_series(incidents)
     # The one definition of a case that counts (coverage and the gate use it too).
     counting = {
-        i.id: counting_cases(records.cases_by_incident.get(i.id, []), records.config)
+        i.id: counting_cases(records.cases_by_incident.get(i.id, []), records.config, i)
         for i in incidents
     }
     linked = {case.id for cases in counting.values() for case in cases}

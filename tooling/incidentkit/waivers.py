@@ -3,7 +3,7 @@
 A `regression_waiver` exempts an incident from the regression policy, so the
 gate treats one as a change to review: it lists every waiver the PR adds or
 changes (in the job summary), refuses one whose `approved_by` is not a
-handle, and, under GitHub Actions, one approved by the PR's own author (read
+valid handle (`@` and a GitHub login), and, under GitHub Actions, one approved by the PR's own author (read
 from the event payload at `GITHUB_EVENT_PATH`: `pull_request.user.login`).
 """
 
@@ -22,7 +22,9 @@ from incidentkit.records.model import Incident, Waiver
 from incidentkit.records.repository import RecordSet
 
 WAIVER_REFUSED = "gate-waiver-refused"
-HANDLE = re.compile(r"@[A-Za-z0-9][A-Za-z0-9-]*")
+# A GitHub login after `@`: 1-39 letters, digits or single hyphens, no hyphen first or last.
+HANDLE = re.compile(r"@(?!.{40})[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9]))*")
+_VERB = {"added": "adds", "changed": "changes"}
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,8 @@ def waiver_findings(waivers: list[WaiverChange], env: Mapping[str, str]) -> list
         problem = None
         if not HANDLE.fullmatch(approver):
             problem = (
-                f"its approved_by {approver!r} is not a handle",
+                f"its approved_by {approver!r} is not a valid handle: @ and a GitHub login "
+                "(1-39 letters, digits or single hyphens, not starting or ending with a hyphen)",
                 'name the reviewer who approved it by handle: approved_by: "@maria-k"',
             )
         elif author is not None and approver[1:].lower() == author.lower():
@@ -90,7 +93,7 @@ def waiver_findings(waivers: list[WaiverChange], env: Mapping[str, str]) -> list
                     column,
                     WAIVER_REFUSED,
                     Level.ERROR,
-                    f"the regression_waiver this PR {w.change[:-1]}s on {w.incident.id} is "
+                    f"the regression_waiver this PR {_VERB[w.change]} on {w.incident.id} is "
                     f"refused: {problem[0]}",
                     problem[1],
                 )

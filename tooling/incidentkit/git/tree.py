@@ -3,7 +3,9 @@
 The loader reads one kind of tree, a folder; this module makes a folder of a
 commit (`export_tree`), read in bulk from git's object store: regular files
 as files, symlinks as symlinks (so one pointing out of the repository, or at
-itself, is a finding exactly as in a work tree), submodules as empty folders.
+itself, is a finding exactly as in a work tree), a submodule as a folder
+holding a `.git` file, as a checked-out submodule is (so the folder scan
+reports it as it would in a work tree).
 Every command that judges a commit (the gate) reads it this way; none has its
 own git reading.
 """
@@ -58,6 +60,7 @@ def export_tree(repo: GitRepo, commit: str, paths: Sequence[str], dest: Path) ->
     for rel, mode, _sha in entries:
         if mode == "160000" and _inside(root, root / rel):
             (root / rel).mkdir(parents=True, exist_ok=True)  # a submodule: a folder, not a record
+            (root / rel / ".git").write_text(f"gitdir: (submodule at commit {_sha})\n")
     return sorted(written)
 
 

@@ -9,7 +9,9 @@ records (`.gitkeep`) are left alone.
 
 Nothing here opens a file: entries are judged by `lstat`/`stat`, so a FIFO,
 a device or a socket in a record folder is a finding and is never read (a
-FIFO must not hang lint), and a symlink loop is a finding, not an error.
+FIFO must not hang lint), and a symlink loop is a finding, not an error. A
+git submodule (a folder holding `.git`, as checked out or as the gate lays a
+commit out) is a finding too: its files are another repository's.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ STRAY_FILE = "stray-file"
 _FOLDER_NOTES = {"readme.md", "index.md"}
 _MARKDOWN = (".md", ".markdown", ".mdown", ".mkd", ".mkdn")
 _YAML = (".yaml", ".yml")
-_PYTEST_CONFIG = {"pytest.ini", ".pytest.ini", "tox.ini", "setup.cfg"}
+_PYTEST_CONFIG = {"pytest.toml", "pytest.ini", "tox.ini", "setup.cfg", "pyproject.toml"}
 _NOT_REGULAR = (
     (stat.S_ISFIFO, "a FIFO (named pipe)"),
     (stat.S_ISCHR, "a character device"),
@@ -54,7 +56,9 @@ def scan_folders(config: Config) -> FolderScan:
         (config.evals_dir, "eval"),
     ):
         top = root / folder
-        if top.is_dir() and not top.is_symlink():
+        if top.is_dir() and not top.is_symlink() and os.path.lexists(top / ".git"):
+            scan.strays.append(_submodule(root, top))
+        elif top.is_dir() and not top.is_symlink():
             _walk(root, top, kind, scan)  # type: ignore[arg-type]
     return scan
 
@@ -68,6 +72,9 @@ def _walk(root: Path, top: Path, kind: Kind, scan: FolderScan) -> None:
             path = here / name
             if name == "__pycache__" and kind == "eval":
                 dirs.remove(name)
+            elif os.path.lexists(path / ".git") and not path.is_symlink():
+                dirs.remove(name)  # another repository's files: not this one's history
+                scan.strays.append(_submodule(root, path))
             elif name.endswith(".yaml" if kind == "eval" else ".md") and not path.is_symlink():
                 dirs.remove(name)  # read as a record, it is reported as a folder named like one
                 scan.records.append((path, kind))
@@ -215,6 +222,16 @@ def _classify_eval(root: Path, path: Path, name: str, suffix: str) -> str | Find
         path,
         f"'{name}' is neither an eval case (.yaml, .yml) nor a test module (.py)",
         "move it out of the evals folder, or rename it if it is a case",
+    )
+
+
+def _submodule(root: Path, path: Path) -> Finding:
+    return _stray(
+        root,
+        path,
+        "a git submodule (or a nested repository): its files are not part of this "
+        "repository, so they are not read as records",
+        "commit the records into this repository instead of a submodule",
     )
 
 

@@ -257,6 +257,7 @@ class EvalCase:
     placeholder: str | None = None  # template text a YAML field still holds
     not_run: str | None = None  # why pytest never runs it (Python tests)
     conditional: str | None = None  # runs only under a condition (skipif, importorskip...)
+    asks_nothing: bool = False  # no user message in `input` has text
 
     @classmethod
     def from_yaml(cls, doc: Document, data: dict[str, Any], key: Key) -> EvalCase:
@@ -277,6 +278,7 @@ class EvalCase:
             reproduction=rep if isinstance(rep, dict) else None,
             doc=doc,
             expected=tuple(exp) if isinstance(exp := data.get("expected"), list) else (),
+            asks_nothing=not _asks_something(data),
         )
 
     def at(self, field_name: str) -> tuple[int, int]:
@@ -289,6 +291,17 @@ class EvalCase:
     def verified(self) -> bool:
         v = self.verification
         return v is not None and bool(v.fails_on) and bool(v.passes_on)
+
+
+def _asks_something(data: dict[str, Any]) -> bool:
+    """Whether some user message of a case's input has text (the schema checks the shape;
+    an input that is not a message list is left to it)."""
+    source = data.get("input")
+    messages = source.get("messages") if isinstance(source, dict) else None
+    if not isinstance(messages, list):
+        return True
+    users = [m for m in messages if isinstance(m, dict) and m.get("role") == "user"]
+    return any(not isinstance(m.get("content"), str) or m["content"].strip() for m in users)
 
 
 def _verification(v: dict[str, Any]) -> Verification:

@@ -11,11 +11,20 @@ pytest would do with it, as far as the source says:
   class with `__init__`, a function redefined later in the file;
 - never run: `@pytest.mark.skip`, `skipif`/`xfail` with no condition or a
   constant true one (as a decorator or in `pytestmark`), a module-level
-  `pytest.skip(..., allow_module_level=True)`, a test whose body is empty or
-  starts by skipping itself;
+  `pytest.skip(..., allow_module_level=True)`, a test whose body is empty,
+  cannot fail (no assert that can be false, no call, no raise, once branches
+  like `if False:` are dropped) or starts by skipping itself, a test deleted
+  by a module-level `del`, an `async def` test no async plugin is told to run
+  (no `asyncio`/`anyio`/`trio` mark, no `asyncio_mode = auto` or
+  `trio_mode = true`): pytest itself skips those;
 - conditional (it counts, and coverage says so): `skipif`/`xfail` with a
-  condition, a module-level `pytest.importorskip` or a skip under an `if`,
-  an `async def` test (it needs an async plugin).
+  condition, a module-level `pytest.importorskip` (whether the module imports
+  only a run can tell) or a skip under an `if`, an `async def` test a plugin
+  is told to run (only a run knows the plugin is installed).
+
+Marks are recognised under every name pytest's `mark` is bound to:
+`pytest.mark.X`, `import pytest as pt; pt.mark.X`, `from pytest import mark
+as m; m.X`, `m = pytest.mark; m.X`, and names bound to a mark (`s = m.skip`).
 """
 
 from __future__ import annotations
@@ -33,6 +42,9 @@ from incidentkit.records.model import EvalCase
 from incidentkit.records.pytest_config import Collection
 
 _ALIAS_DEPTH = 5
+_ASYNC_PLUGINS = {"asyncio": "pytest-asyncio", "anyio": "anyio", "trio": "pytest-trio"}
+_ASYNC_MARKS = tuple(_ASYNC_PLUGINS)
+_PYTEST_MODULES = ("pytest", "_pytest.outcomes", "_pytest.mark")
 _MAX_SOURCE_BYTES = 10 * 1024 * 1024  # a test module is never this big
 
 
@@ -219,8 +231,7 @@ class _Scanner:
         for node in self.tree.body:
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
                 runs = module.add(self._binding_runs(node, last, "function"))
-                if not self.collection.collects_function(node.name):
-                    runs = runs.add(_Runs(self._name_rule("function", node.name)))
+                runs = runs.add(_Runs(self._name_rule("function", node.name)))
                 yield from self._case(node, node.name, module_marks, runs)
             elif isinstance(node, ast.ClassDef):
                 yield from self._class(node, module_marks, module, last)
@@ -233,8 +244,7 @@ class _Scanner:
             self._binding_runs(node, last, "class")
         )
         runs = runs.add(_unittest_runs(node.decorator_list))
-        if not self.collection.collects_class(node.name):
-            runs = runs.add(_Runs(self._name_rule("class", node.name)))
+        runs = runs.add(_Runs(self._name_rule("class", node.name)))
         if any(isinstance(s, ast.FunctionDef) and s.name == "__init__" for s in node.body):
             runs = runs.add(
                 _Runs(f"class {node.name} has an __init__, so pytest does not collect it")
@@ -245,8 +255,7 @@ class _Scanner:
         for item in node.body:
             if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
                 item_runs = runs.add(self._binding_runs(item, inner_last, "method"))
-                if not self.collection.collects_function(item.name):
-                    item_runs = item_runs.add(_Runs(self._name_rule("function", item.name)))
+                item_runs = item_runs.add(_Runs(self._name_rule("function", item.name)))
                 yield from self._case(item, f"{node.name}::{item.name}", marks, item_runs)
 
     def _case(
@@ -267,9 +276,7 @@ class _Scanner:
         runs = runs.add(_mark_runs(own)).add(_body_runs(fn, self.aliases))
         runs = runs.add(_unittest_runs(fn.decorator_list))
         if isinstance(fn, ast.AsyncFunctionDef):
-            runs = runs.add(
-                _Runs(None, ["async: runs only with an async plugin (pytest-asyncio, anyio)"])
-            )
+            runs = runs.add(self._async_runs(marks))
         line = min([fn.lineno, *(d.lineno for d in fn.decorator_list)])
         yield EvalCase(
             id=f"{self.rel}::{name}",
@@ -284,6 +291,22 @@ class _Scanner:
             conditional="; ".join(dict.fromkeys(runs.conditions)) or None,
         )
 
+    def _async_runs(self, marks: list[_Mark]) -> _Runs:
+        """pytest itself skips an `async def` test ("async def functions are not natively
+        supported"): it runs only when a plugin is told to run it, by a mark
+        (`asyncio`, `anyio`, `trio`) or by the config (`asyncio_mode = auto`,
+        `trio_mode = true`). Whether the plugin is installed only a run knows."""
+        plugin = next((m.name for m in marks if m.name in _ASYNC_MARKS), None)
+        if plugin is None:
+            plugin = self.collection.async_plugin()
+        if plugin is None:
+            return _Runs(
+                "an async def test with no async plugin set to run it: pytest skips it "
+                "(mark it @pytest.mark.asyncio or @pytest.mark.anyio, or set asyncio_mode = auto)"
+            )
+        plugin = _ASYNC_PLUGINS.get(plugin, plugin)
+        return _Runs(None, [f"async: runs only where {plugin} is installed"])
+
     # -- the file ------------------------------------------------------------
 
     def _module_runs(self) -> _Runs:
@@ -294,11 +317,10 @@ class _Scanner:
         folder = self.collection.skipped_folder(parts)
         if folder is not None:
             runs.never = f"pytest does not look in folder '{folder}' (norecursedirs)"
-        elif not self.collection.collects_file(self.rel):
+        elif (config := self.collection.rejecting(lambda c: c.collects_file(self.rel))) is not None:
             runs.never = (
                 f"pytest does not collect {PurePosixPath(self.rel).name}: the name matches no "
-                f"python_files pattern ({' '.join(self.collection.python_files)}; "
-                f"{self.collection.source})"
+                f"python_files pattern ({' '.join(config.python_files)}; {config.source})"
             )
         if _test_false(self.tree.body):
             runs.never = runs.never or "the module sets __test__ = False"
@@ -309,7 +331,7 @@ class _Scanner:
                     runs.never or f"the module is skipped by pytest.skip() on line {stmt.lineno}"
                 )
             elif call == "importorskip":
-                runs.conditions.append(f"pytest.importorskip on line {stmt.lineno}")
+                runs.conditions.append(_importorskip(stmt))
             elif not isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
                 for inner in ast.walk(stmt):
                     if (
@@ -320,16 +342,30 @@ class _Scanner:
                         runs.conditions.append(f"the module may skip itself (line {inner.lineno})")
         return runs
 
-    def _name_rule(self, kind: str, name: str) -> str:
-        option = {
-            "function": self.collection.python_functions,
-            "class": self.collection.python_classes,
-        }[kind]
-        return f"pytest does not collect {kind} {name}: the name matches no python_{kind}{'es' if kind == 'class' else 's'} pattern ({' '.join(option)})"
+    def _name_rule(self, kind: str, name: str) -> str | None:
+        """Why pytest does not collect the function or class `name`, or None when it does."""
+        if kind == "class":
+            config = self.collection.rejecting(lambda c: c.collects_class(name))
+        else:
+            config = self.collection.rejecting(lambda c: c.collects_function(name))
+        if config is None:
+            return None
+        option = config.python_classes if kind == "class" else config.python_functions
+        where = (
+            "" if config.after is not None or config is self.collection else f"; {config.source}"
+        )
+        return (
+            f"pytest does not collect {kind} {name}: the name matches no "
+            f"python_{kind}{'es' if kind == 'class' else 's'} pattern ({' '.join(option)}{where})"
+        )
 
     def _binding_runs(self, node: ast.stmt, last: dict[str, int], what: str) -> _Runs:
         name = getattr(node, "name", "")
         later = last.get(name)
+        if later is not None and later < 0:
+            return _Runs(
+                f"the {what} {name} is deleted (`del`) on line {-later}; pytest does not see it"
+            )
         if later is not None and later != node.lineno:
             return _Runs(
                 f"the {what} {name} is defined again on line {later}; pytest only sees the last one"
@@ -374,7 +410,7 @@ class _Scanner:
             if base is None:
                 return None
             return _Mark(base.name, (*base.args, *expr.args), (*base.keywords, *expr.keywords))
-        name = _mark_name(expr)
+        name = _mark_name(expr, self.aliases.mark_names)
         return _Mark(name) if name else None
 
 
@@ -383,6 +419,7 @@ class _Aliases:
     marks: dict[str, ast.expr] = field(default_factory=dict)  # module-level names bound to marks
     functions: dict[str, str] = field(default_factory=dict)  # local name -> pytest.skip/xfail/...
     modules: set[str] = field(default_factory=lambda: {"pytest"})
+    mark_names: set[str] = field(default_factory=lambda: {"mark"})  # names bound to pytest.mark
 
 
 def _aliases(body: list[ast.stmt]) -> _Aliases:
@@ -390,10 +427,12 @@ def _aliases(body: list[ast.stmt]) -> _Aliases:
     for stmt in body:
         if isinstance(stmt, ast.Import):
             found.modules.update(a.asname or a.name for a in stmt.names if a.name == "pytest")
-        elif isinstance(stmt, ast.ImportFrom) and stmt.module in ("pytest", "_pytest.outcomes"):
+        elif isinstance(stmt, ast.ImportFrom) and stmt.module in _PYTEST_MODULES:
             for a in stmt.names:
                 if a.name in ("skip", "xfail", "importorskip", "fail"):
                     found.functions[a.asname or a.name] = a.name
+                elif a.name in ("mark", "MARK_GEN"):  # `from pytest import mark as m`
+                    found.mark_names.add(a.asname or a.name)
         elif (
             isinstance(stmt, ast.Assign)
             and len(stmt.targets) == 1
@@ -401,20 +440,47 @@ def _aliases(body: list[ast.stmt]) -> _Aliases:
         ):
             value = stmt.value
             func = value.func if isinstance(value, ast.Call) else value
-            if _mark_name(func) is not None:
+            if _is_mark_namespace(value, found):  # `m = pytest.mark`, `m = mark`
+                found.mark_names.add(stmt.targets[0].id)
+            elif _mark_name(func, found.mark_names) is not None:
                 found.marks[stmt.targets[0].id] = value
     return found
 
 
-def _mark_name(func: ast.expr) -> str | None:
-    # pytest.mark.X / mark.X / anything.mark.X, however `mark` was imported
+def _is_mark_namespace(expr: ast.expr, aliases: _Aliases) -> bool:
+    """`pytest.mark` (under any name pytest was imported as) or a name bound to it."""
+    if isinstance(expr, ast.Name):
+        return expr.id in aliases.mark_names
+    return (
+        isinstance(expr, ast.Attribute)
+        and expr.attr == "mark"
+        and isinstance(expr.value, ast.Name)
+        and expr.value.id in aliases.modules
+    )
+
+
+def _mark_name(func: ast.expr, mark_names: set[str]) -> str | None:
+    # pytest.mark.X / anything.mark.X / m.X where `m` is bound to pytest.mark
     if isinstance(func, ast.Attribute):
         owner = func.value
         if (isinstance(owner, ast.Attribute) and owner.attr == "mark") or (
-            isinstance(owner, ast.Name) and owner.id == "mark"
+            isinstance(owner, ast.Name) and owner.id in mark_names
         ):
             return func.attr
     return None
+
+
+def _importorskip(stmt: ast.stmt) -> str:
+    """The condition a module-level `pytest.importorskip(...)` puts on every test."""
+    call = stmt.value if isinstance(stmt, ast.Expr | ast.Assign) else None
+    args = call.args if isinstance(call, ast.Call) else []
+    name = args[0].value if args and isinstance(args[0], ast.Constant) else None
+    if isinstance(name, str):
+        return (
+            f"pytest.importorskip({name!r}) on line {stmt.lineno}: the whole module runs only "
+            f"where {name} imports, which only a run can tell"
+        )
+    return f"pytest.importorskip on line {stmt.lineno}: the module runs only where it imports"
 
 
 def _mark_runs(marks: list[_Mark]) -> _Runs:
@@ -552,6 +618,10 @@ def _body_runs(fn: ast.FunctionDef | ast.AsyncFunctionDef, aliases: _Aliases) ->
         for s in body
     ):
         return _Runs("the test body is empty: it checks nothing")
+    if not any(_may_fail(s) for s in body):
+        return _Runs(
+            "the test body cannot fail: it has no assert that can be false, no call and no raise"
+        )
     runs = _Runs()
     for stmt in body:
         call = _call_of(stmt, aliases)
@@ -575,10 +645,41 @@ def _body_runs(fn: ast.FunctionDef | ast.AsyncFunctionDef, aliases: _Aliases) ->
     return runs
 
 
+def _may_fail(node: ast.AST) -> bool:
+    """Whether running `node` could make a test fail: an assert that is not always true, a
+    call, an await or a raise, outside branches the source rules out (`if False:`)."""
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda):
+        return False  # defining it runs nothing; calling it is a call
+    if isinstance(node, ast.Raise | ast.Call | ast.Await):
+        return True
+    if isinstance(node, ast.Assert):
+        test = node.test
+        always = _constant(test) is True or (
+            isinstance(test, ast.Tuple | ast.List | ast.Set | ast.Dict) and _nonempty(test)
+        )
+        return _may_fail(test) if always else True
+    if isinstance(node, ast.If | ast.While | ast.IfExp):
+        value = _constant(node.test)
+        if value is not None:
+            taken = node.body if value else node.orelse
+            branch = taken if isinstance(taken, list) else [taken]
+            return any(_may_fail(n) for n in branch)
+    return any(_may_fail(child) for child in ast.iter_child_nodes(node))
+
+
+def _nonempty(expr: ast.Tuple | ast.List | ast.Set | ast.Dict) -> bool:
+    return bool(expr.keys if isinstance(expr, ast.Dict) else expr.elts)
+
+
 def _last_bindings(body: list[ast.stmt]) -> dict[str, int]:
-    """Name -> line of the last statement in `body` that binds it (def, class, assignment)."""
+    """Name -> line of the last statement in `body` that binds it (def, class, assignment);
+    minus the line when the last such statement deletes it (`del name`)."""
     last: dict[str, int] = {}
     for stmt in body:
+        if isinstance(stmt, ast.Delete):
+            for target in stmt.targets:
+                if isinstance(target, ast.Name):
+                    last[target.id] = -stmt.lineno
         if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
             last[stmt.name] = stmt.lineno
         elif isinstance(stmt, ast.Assign):

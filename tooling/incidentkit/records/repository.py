@@ -164,13 +164,16 @@ def _load(
             if on_unit is not None:
                 on_unit(unit)
             records.add(unit)
-        collection = pytest_collection(config.settings, config.evals_dir)
+        # The gate judges by the merge base's settings; the head's pytest config
+        # takes over after merge, so a test must be collected under both.
+        collection = pytest_collection(config.settings, config.evals_dir, config.root)
         effects = conftest_effects(config.root, scan.python)
         for file in scan.python:
             imposed = effects.get(file)
             read = partial(_read_python, config, file, collection, imposed)
             # What a conftest.py imposes is not in the file's bytes: never cache it.
-            cached = read_through is not None and imposed is None
+            # Nor the head's config, which the cache key (the judging settings) leaves out.
+            cached = read_through is not None and imposed is None and collection.after is None
             unit = read_through(file, "python", read) if cached and read_through else read()
             if on_unit is not None:
                 on_unit(unit)
