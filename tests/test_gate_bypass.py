@@ -990,3 +990,54 @@ def test_submodule_in_a_record_folder_is_a_stray_file(
     (repo.root / "incidents/2026/.git").write_text("gitdir: ../../.git/modules/x\n")
     lint = run_cli("-C", repo.root, "lint", "--format", "json", expect=1)
     assert "a git submodule" in lint.stdout
+
+
+# -- the base branch moved on after the PR branched (red-team 04, 05) --------
+
+
+def test_incident_re_rated_on_the_base_after_branching_is_judged_by_that(
+    repo: GitRepo, run_cli: RunCli
+) -> None:
+    # main: INC2 as S3 with its case; pr branches; main re-rates it S1
+    repo.checkout("main")
+    repo.write(INC2, incident_text(id="INC-2026-0002"))
+    repo.write(CASE2, _yaml_case("  - tool-not-called: issue_refund\n"))
+    repo.commit("S3 and its case", "2026-03-05T09:00:00Z")
+    repo.checkout("pr")
+    repo.merge("main", "2026-03-05T09:30:00Z")
+    repo.checkout("main")
+    repo.write(INC2, s1())
+    repo.commit("re-rated S1", "2026-03-05T10:00:00Z")
+    repo.checkout("pr")
+    repo.remove(CASE2)
+    repo.commit("drop the case", "2026-03-05T11:00:00Z")
+    doc = gate(run_cli, repo.root, expect=1)
+    assert "the last eval case of INC-2026-0002 (S1)" in messages(doc, "gate-last-case-removed")
+    # control: had main left it at S3, dropping the case is fine
+    repo.checkout("main")
+    repo.write(INC2, incident_text(id="INC-2026-0002"))
+    repo.commit("back to S3", "2026-03-05T12:00:00Z")
+    repo.checkout("pr")
+    gate(run_cli, repo.root, expect=0)
+
+
+def test_policy_tightened_on_the_base_after_branching_applies(
+    repo: GitRepo, run_cli: RunCli
+) -> None:
+    repo.write(INC2, incident_text(id="INC-2026-0002"))  # S3, which the policy does not cover
+    repo.commit("an S3 without a case", "2026-03-05T10:00:00Z")
+    gate(run_cli, repo.root, expect=0)
+    repo.checkout("main")
+    pyproject = (repo.root / "pyproject.toml").read_text(encoding="utf-8")
+    repo.write(
+        "pyproject.toml",
+        pyproject.replace(
+            "[tool.incidentkit.policy]\n",
+            '[tool.incidentkit.policy]\nregression_severities = ["S1", "S2", "S3"]\n',
+        ),
+    )
+    repo.commit("S3 needs a case too", "2026-03-05T11:00:00Z")
+    repo.checkout("pr")
+    assert "INC-2026-0002 (S3, resolved) has no linked eval case" in messages(
+        gate(run_cli, repo.root, expect=1), "gate-no-case"
+    )

@@ -118,6 +118,10 @@ class _BaseView:
     ids_at_merge_base: dict[str, str]  # numbered ID -> file at the merge base
     cases_at_merge_base: list[EvalCase]  # from the eval files the PR changes or deletes
     incidents_at_merge_base: dict[str, Incident]  # merge-base path -> incident, changed files
+    # The base branch's tip may have moved on since the branch was made (an incident
+    # re-rated, the policy tightened): what merges is judged by that too.
+    incidents_at_base_tip: dict[str, Incident] = field(default_factory=dict)  # by ID
+    policy_at_base_tip: Policy | None = None
 
 
 def run_gate(
@@ -161,6 +165,8 @@ def run_gate(
         if not worktree and head_ref == "HEAD":
             notices += _uncommitted(repo, folders)
         view = _base_view(repo, judged, base_sha, fork, changes, scratch / "merge-base")
+        if base_sha != fork:
+            view = _with_base_tip(repo, judged, base_sha, view, changes, scratch / "base-tip")
         # One lint pass, through the lint cache of this repository (an exported
         # head is answered from it by content), hands over the records too.
         cache = LintCache.open(judged, home=config.root)
@@ -254,6 +260,29 @@ def _base_view(
     )
 
 
+def _with_base_tip(
+    repo: GitRepo, config: Config, base_sha: str, view: _BaseView, changes: list[Change], dest: Path
+) -> _BaseView:
+    """`view` with the base tip's versions of the incidents this PR touches (its incident
+    files, and those its changed cases linked at the merge base) and the tip's policy."""
+    try:
+        tip_policy: Policy | None = _settings_at(repo, base_sha, dest / "settings").policy
+    except ConfigError:
+        tip_policy = None  # the merge base's settings still judge; the tip cannot add to them
+    names = _ids_by_name([c.head_path or c.base_path or "" for c in changes], config)
+    ids = set(names) | {i for case in view.cases_at_merge_base for i in case.incidents}
+    paths = sorted({view.ids_on_base[i] for i in ids if i in view.ids_on_base})
+    (dest / "tree").mkdir(parents=True)
+    for start in range(0, len(paths), _CHUNK):
+        export_tree(repo, base_sha, paths[start : start + _CHUNK], dest / "tree")
+    tip = _records_at(replace(config, root=dest / "tree"), paths)
+    return replace(
+        view,
+        incidents_at_base_tip={i.id: i for i in tip.incidents if i.id},
+        policy_at_base_tip=tip_policy,
+    )
+
+
 def _records_at(config: Config, paths: list[str]) -> RecordSet:
     """The records of some files of a tree laid out at `config.root`."""
     kinds: list[tuple[Path, Kind]] = []
@@ -313,10 +342,26 @@ def _evaluate(
     base_path_of = {c.head_path: c.base_path for c in changes if c.head_path}
     findings: list[Finding] = []
     blocked: set[str] = set()
+    tip_policy = view.policy_at_base_tip
 
     def base_of(incident: Incident) -> Incident | None:
         old = base_path_of.get(incident.path)
         return view.incidents_at_merge_base.get(old) if old else None
+
+    def needs(incident: Incident | None) -> bool:
+        """Policy demands cases, by the merge base's policy or the base tip's."""
+        if incident is None:
+            return False
+        return needs_cases(incident, policy) or (
+            tip_policy is not None and needs_cases(incident, tip_policy)
+        )
+
+    def needs_verification(incident: Incident | None) -> bool:
+        if incident is None:
+            return False
+        return policy.needs_verification(incident.severity) or (
+            tip_policy is not None and tip_policy.needs_verification(incident.severity)
+        )
 
     direct: dict[str, tuple[Incident, str]] = {
         i.id: (i, status_of[i.path]) for i in records.incidents if i.id and i.path in touched_paths
@@ -329,16 +374,15 @@ def _evaluate(
         if moved is not None:
             blocked.add(incident.id)
             findings.append(moved)
-        if not needs_cases(incident, policy) and not (before and needs_cases(before, policy)):
+        tip = view.incidents_at_base_tip.get(incident.id)
+        if not needs(incident) and not needs(before) and not needs(tip):
             continue
         cases = links.get(incident.id, [])
         counting = counting_cases(cases, config, incident)
         if not counting:
             blocked.add(incident.id)
             findings.append(_no_case(incident, before, cases, config))
-        elif policy.needs_verification(incident.severity) or (
-            before is not None and policy.needs_verification(before.severity)
-        ):
+        elif needs_verification(incident) or needs_verification(before) or needs_verification(tip):
             for case in counting:
                 if not case.verified:
                     blocked.add(incident.id)
@@ -385,7 +429,10 @@ def _evaluate(
     deleted_paths = {c.path for c in changes if c.status == "deleted"}
     for incident_id, old_cases in removed.items():
         old = covered_before.get(incident_id)
-        if old is None or old.waiver or not needs_cases(old, policy) or incident_id in blocked:
+        tip = view.incidents_at_base_tip.get(incident_id)
+        if old is not None and not needs(old) and tip is not None and not tip.waiver:
+            old = tip  # the base branch re-rated it after this branch was made
+        if old is None or old.waiver or not needs(old) or incident_id in blocked:
             continue
         now_incident = by_id.get(incident_id) or old
         old_counting = counting_cases(old_cases, config, old)
@@ -393,7 +440,10 @@ def _evaluate(
             blocked.add(incident_id)
             findings.append(
                 _last_case_removed(
-                    by_id.get(incident_id) or old, old_counting, deleted_paths, config
+                    old if old is tip else (by_id.get(incident_id) or old),
+                    old_counting,
+                    deleted_paths,
+                    config,
                 )
             )
 
