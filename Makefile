@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test lint types unit workflows docs install browser bench clean
+.PHONY: demo test lint types unit workflows docs install browser bench clean fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -76,6 +76,10 @@ docs: $(STAMP)
 	$(BIN)/python -m incidentkit.docs
 
 test: lint types workflows unit
+
+# The property-based robustness test with a long budget (`make test` runs 12 repositories).
+fuzz: $(STAMP)
+	INCIDENTKIT_FUZZ_EXAMPLES=$${INCIDENTKIT_FUZZ_EXAMPLES:-500} $(BIN)/pytest tests/test_fuzz.py -s -p no:cacheprovider
 
 # Speed and memory at 1k and 10k incidents, as ratios to floors (docs/benchmarks.md).
 # Quick run: BENCH_SIZES=1000 BENCH_RUNS=3 make bench

@@ -560,3 +560,123 @@ def test_committed_symlink_out_of_the_repository_is_a_finding(
     repo.commit("a record that lives elsewhere", "2026-03-05T10:00:00Z")
     doc = gate(run_cli, repo.root, expect=1)
     assert "outside the repository" in json.dumps(doc["findings"])
+
+
+# -- more ways a test can look like coverage without running ------------------------
+
+
+@pytest.mark.parametrize(
+    ("decorators", "body", "reason"),
+    [
+        ("@pytest.mark.parametrize('x', [])", "", "parametrize with no values"),
+        ("", "    return\n", "returns on line"),
+    ],
+)
+def test_tests_that_never_check_do_not_count(
+    repo: GitRepo, run_cli: RunCli, decorators: str, body: str, reason: str
+) -> None:
+    source = python_case(decorators)
+    if body:
+        source = source.replace("    assert", body + "    assert")
+    repo.write(INC2, s1())
+    repo.write("evals/regression/test_approval.py", source)
+    repo.commit("S1 with a test that never checks", "2026-03-05T10:00:00Z")
+    assert reason in messages(gate(run_cli, repo.root, expect=1), "gate-no-case")
+
+
+def test_conftest_collect_ignore_is_read(repo: GitRepo, run_cli: RunCli) -> None:
+    repo.write(INC2, s1())
+    repo.write("evals/regression/test_approval.py", python_case())
+    repo.write("evals/conftest.py", 'collect_ignore = ["regression/test_approval.py"]\n')
+    repo.commit("S1 whose test conftest.py leaves out", "2026-03-05T10:00:00Z")
+    doc = gate(run_cli, repo.root, expect=1)
+    assert "evals/conftest.py leaves it out of collection" in messages(doc, "gate-no-case")
+    assert ("gate-settings-changed", "evals/conftest.py") in [
+        (n["rule"], n["path"]) for n in doc["notices"]
+    ]
+
+
+def test_conftest_hooks_make_tests_conditional(repo: GitRepo, run_cli: RunCli) -> None:
+    repo.write(INC2, s1())
+    repo.write("evals/regression/test_approval.py", python_case())
+    repo.write(
+        "evals/conftest.py",
+        "def pytest_collection_modifyitems(config, items):\n    items.clear()\n",
+    )
+    repo.commit("S1 and a hook", "2026-03-05T10:00:00Z")
+    doc = gate(run_cli, repo.root, expect=0)
+    assert any(n["path"] == "evals/conftest.py" for n in doc["notices"])
+    coverage = json.loads(run_cli("-C", repo.root, "coverage", "--format", "json").stdout)
+    (inc,) = [i for i in coverage["incidents"] if i["id"] == "INC-2026-0002"]
+    assert "defines pytest_collection_modifyitems" in inc["cases"][0]["conditional"]
+
+
+def test_case_without_input_messages_does_not_count(repo: GitRepo, run_cli: RunCli) -> None:
+    text = case_text(id="approval", incidents="[INC-2026-0002]")
+    text = text.replace(
+        "input:\n  messages:\n    - role: user\n      content: How long do I have to ask for a refund?\n",
+        "input:\n  messages: []\n",
+    )
+    repo.write(INC2, s1())
+    repo.write(CASE2, text)
+    repo.commit("S1 with a case that sends nothing", "2026-03-05T10:00:00Z")
+    assert "no `input.messages`" in messages(gate(run_cli, repo.root, expect=1), "gate-no-case")
+
+
+def test_unittest_skip_decorators_are_honoured(repo: GitRepo, run_cli: RunCli) -> None:
+    source = (
+        "import unittest\n\nimport pytest\n\n\n@unittest.skip('later')\n"
+        "class TestApproval(unittest.TestCase):\n"
+        "    @pytest.mark.incident(id='INC-2026-0002')\n"
+        "    @pytest.mark.tier(name='regression')\n"
+        "    def test_no_refund(self) -> None:\n        self.assertTrue(True)\n"
+    )
+    repo.write(INC2, s1())
+    repo.write("evals/regression/test_approval.py", source)
+    repo.commit("S1 with a unittest-skipped test", "2026-03-05T10:00:00Z")
+    assert "skipped by @unittest.skip" in messages(
+        gate(run_cli, repo.root, expect=1), "gate-no-case"
+    )
+
+
+def test_incident_repository_inside_a_monorepo(
+    tmp_path: Path, git_env: None, run_cli: RunCli
+) -> None:
+    mono = GitRepo(tmp_path / "mono", pyproject=None)
+    mono.write("README.md", "# many things\n")
+    mono.write(
+        "ops/incidents/pyproject.toml", "[tool.incidentkit.policy]\npostmortem_severities = []\n"
+    )
+    mono.write("ops/incidents/" + INC1, incident_text())
+    mono.commit("base", "2026-03-04T10:00:00Z")
+    mono.branch("pr")
+    mono.write(
+        "ops/incidents/pyproject.toml",
+        "[tool.incidentkit.policy]\npostmortem_severities = []\nregression_severities = []\n",
+    )
+    mono.write("ops/incidents/" + INC2, s1())
+    mono.commit("S1 and a relaxed policy", "2026-03-05T10:00:00Z")
+    doc = gate(run_cli, mono.root / "ops" / "incidents", expect=1)
+    assert "INC-2026-0002" in messages(doc, "gate-no-case")
+    assert doc["notices"][0]["path"] == "pyproject.toml"
+    mono.write("ops/incidents/" + CASE2, case_text(id="approval", incidents="[INC-2026-0002]"))
+    mono.commit("its case", "2026-03-05T11:00:00Z")
+    gate(run_cli, mono.root / "ops" / "incidents", expect=0)
+    mono.close()
+
+
+def test_coverage_sees_a_new_conftest_through_the_cache(repo: GitRepo, run_cli: RunCli) -> None:
+    repo.write(INC2, s1())
+    repo.write("evals/regression/test_approval.py", python_case())
+    repo.commit("S1 with its test", "2026-03-05T10:00:00Z")
+
+    def counts() -> bool:
+        coverage = json.loads(run_cli("-C", repo.root, "coverage", "--format", "json").stdout)
+        (inc,) = [i for i in coverage["incidents"] if i["id"] == "INC-2026-0002"]
+        return bool(inc["cases"][0]["counts"])
+
+    assert counts() and counts()  # the second run may come from the lint cache
+    repo.write("evals/conftest.py", 'collect_ignore = ["regression/test_approval.py"]\n')
+    assert not counts()
+    (repo.root / "evals" / "conftest.py").unlink()
+    assert counts()

@@ -359,3 +359,44 @@ def test_every_command_survives_all_of_them_at_once(
     )
     codes = run_every_command(run_cli, root, tmp_path)
     assert codes["lint"] == 1
+
+
+@pytest.mark.parametrize("literal", ["0x" + "f" * 4000, "0o" + "7" * 5000, "0b" + "1" * 20000])
+def test_an_int_literal_too_long_to_print_is_a_finding(
+    make_repo: MakeRepo, run_cli: RunCli, tmp_path: Path, literal: str
+) -> None:
+    """Hex, octal and binary literals escape Python's 4,300-digit limit until printed."""
+    root = make_repo({INC: incident_text(extra=f"affected_users: {literal}\ntags: [{literal}]\n")})
+    found = findings(run_cli, root)
+    assert [(f["rule"], f["line"]) for f in found] == [("schema", 12)], found
+    for fmt in ("text", "sarif", "github"):
+        run_cli("-C", root, "lint", "--format", fmt, expect=1)
+    run_every_command(run_cli, root, tmp_path)
+
+
+def test_a_config_int_too_long_to_print_is_a_configuration_error(
+    make_repo: MakeRepo, run_cli: RunCli
+) -> None:
+    root = make_repo(pyproject="[tool.incidentkit]\nmax_file_bytes = 0x" + "f" * 4000 + "\n")
+    result = run_cli("-C", root, "lint", expect=2)
+    assert "pyproject.toml" in result.stderr and "too large" in result.stderr
+
+
+def test_reports_name_a_file_that_is_not_utf8_under_a_utf8_locale(make_repo: MakeRepo) -> None:
+    """Standard output in a UTF-8 locale is strict: the name is escaped, not a crash."""
+    import subprocess
+    import sys
+
+    root = make_repo()
+    Path(os.fsdecode(os.fsencode(root / "incidents") + b"/INC-2026-0002-\xfe.md")).write_bytes(
+        b"no front matter\n"
+    )
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "LC_ALL": "C.UTF-8"}
+    for fmt in ("text", "json", "github", "sarif"):
+        done = subprocess.run(
+            [sys.executable, "-c", "from incidentkit.cli import main; main()", "-C", str(root),
+             "lint", "--format", fmt],
+            capture_output=True, env=env, timeout=120, check=False,
+        )  # fmt: skip
+        assert done.returncode == 1, done.stderr.decode("utf-8", "replace")
+        assert b"INC-2026-0002-" in done.stdout

@@ -48,6 +48,7 @@ def test_the_gitignore_keeps_site_venvs_and_caches_out(run_cli: RunCli, tmp_path
         ".mypy_cache/x",
         ".ruff_cache/x",
         ".incidentkit/cache/x",
+        ".incidentkit-cache/lint.db",
     ]
     for rel in ignored:
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -202,3 +203,30 @@ def test_the_example_is_left_for_the_first_pull_request(run_cli: RunCli, tmp_pat
     # Without --example, none of it is laid out.
     run_cli("init", tmp_path / "plain")
     assert not any((tmp_path / "plain" / rel).exists() for rel in example_files())
+
+
+def test_the_first_commit_holds_only_what_init_laid_out(run_cli: RunCli, tmp_path: Path) -> None:
+    """A folder's other files are the user's to add: init never commits them."""
+    root = tmp_path / "team"
+    root.mkdir()
+    (root / "notes.txt").write_text("private\n", encoding="utf-8")
+    (root / "incidents").mkdir()
+    (root / "incidents" / "draft.md").write_text("not yet\n", encoding="utf-8")
+    result = run_cli("init", root)
+    assert "with the layout committed" in result.stderr
+    tracked = set(_git(root, "ls-files").splitlines())
+    assert "notes.txt" not in tracked and "incidents/draft.md" not in tracked
+    assert {"pyproject.toml", ".gitignore", "schemas/incident.schema.json"} <= tracked
+    assert "?? notes.txt" in _git(root, "status", "--porcelain")
+
+
+def test_outside_git_the_gate_and_new_say_how_to_make_a_repository(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    root = tmp_path / "plain"
+    run_cli("init", root, "--no-git")
+    assert "git init -b main" in run_cli("-C", root, "gate", "--base", "main", expect=2).stderr
+    made = run_cli("-C", root, "new", "incident", "--title", "x", "--severity", "S4",
+                   "--failure-mode", "tool-misuse", "--detection", "other",
+                   "--agent", "a", "--started-at", "2026-11-20T08:00:00Z")  # fmt: skip
+    assert "git init -b main" in made.stderr

@@ -9,10 +9,16 @@ figures beside detect-secrets' (tests/labelled/compare.py).
 
 from __future__ import annotations
 
-import pytest
+import itertools
+import random
 
-from incidentkit.blame import anchored, find_blame, find_blame_whole
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from incidentkit.blame import _present_heads, anchored, find_blame, find_blame_whole, words_of
 from incidentkit.blame.triggers import TRIGGERS
+from incidentkit.detectors import find_hits
 from labelled.scoring import (
     Score,
     load,
@@ -81,6 +87,8 @@ def test_the_shortcuts_change_nothing() -> None:
             low = text.lower().replace("\u2019", "'")
             expected = [m.span() for m in trigger.pattern.finditer(low)]
             assert [m.span() for m in anchored(trigger, low)] == expected, trigger.pattern
+            present = _present_heads(words_of(low))
+            assert [m.span() for m in anchored(trigger, low, present)] == expected
     for text in texts:
         assert find_blame(text) == find_blame_whole(text), text
 
@@ -99,3 +107,47 @@ def test_a_finding_names_the_words_and_says_what_to_write_instead() -> None:
     [blame] = find_blame(text)
     assert text[blame.start : blame.end] == blame.phrase == "forgot"
     assert "e.g." in blame.hint and "operator" not in blame.hint
+
+
+def test_crlf_bodies_are_read_like_lf_ones() -> None:
+    data = load("blame")
+    for text in [*data["blaming"][:60], *data["blameless"][:60]]:
+        body = f"## Root cause\n\n{text}\n\nAfter that, the deploy finished.\n"
+        crlf = body.replace("\n", "\r\n")
+        assert [b.phrase for b in find_blame(crlf)] == [b.phrase for b in find_blame(body)]
+
+
+def test_the_paragraph_shortcut_holds_in_whole_post_mortems() -> None:
+    """Labelled sentences mixed into bodies with lists, quotes, code and sections."""
+    data = load("blame")
+    texts = [*data["blaming"], *data["blameless"]]
+    rng = random.Random(15)
+    shapes = ("{}", "- {}", "> {}", "```\n{}\n```", "## Sources\n\n- {}", "| 10:00 | {} |", "`{}`")
+    for _ in range(150):
+        parts = [rng.choice(shapes).format(rng.choice(texts)) for _ in range(rng.randint(2, 8))]
+        glue = rng.choice(["\n\n", "\n", " "])
+        body = "## Timeline\n\n" + glue.join(parts) + "\n"
+        assert find_blame(body) == find_blame_whole(body), body
+
+
+_PIECES = st.sampled_from(
+    [
+        "The engineer", "forgot", " ", "\n\n", "\r\n", "`", '"', "> ", "- ", "## Sources\n",
+        "```\n", "had", "Bob's", " fault", ",", ".", "who", "failed to", "n't", "'s ", "by",
+        "@x", "AKIA", "sk-", "password: ", "=", "://", "@", "+49 30 ", "9018204", "(0)",
+        "\u2019", "\u201c", "|", "nobody", "the wrong", "if", "would", "Team B", "was",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_PIECES, st.text(max_size=8)), max_size=40).map("".join))
+def test_the_finders_take_any_text(text: str) -> None:
+    blames = find_blame(text)
+    assert blames == find_blame_whole(text)
+    for blame in blames:
+        assert 0 <= blame.start < blame.end <= len(text)
+        assert text[blame.start : blame.end] == blame.phrase
+    hits = find_hits(text)
+    assert all(0 <= h.start < h.end <= len(text) for h in hits)
+    assert all(a.end <= b.start for a, b in itertools.pairwise(hits))

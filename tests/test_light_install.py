@@ -112,7 +112,9 @@ def test_the_core_environment_is_small_and_has_no_site_dependencies(light_venv: 
 
 @pytest.mark.usefixtures("git_env")
 def test_the_core_commands_work_without_the_site_extra(light_venv: Path, tmp_path: Path) -> None:
-    _run(light_venv, "init", "team", "--example", cwd=tmp_path)
+    laid_out = _run(light_venv, "init", "team", "--example", cwd=tmp_path)
+    # Its "Next" says what `serve` needs in a core install.
+    assert "pip install 'incidentkit[site]'" in laid_out.stderr
     repo = tmp_path / "team"
     subprocess.run(["git", "switch", "-q", "-c", "pr"], cwd=repo, check=True)
     subprocess.run(["git", "add", "-A"], cwd=repo, check=True)

@@ -550,3 +550,28 @@ def test_a_file_name_that_is_not_utf8_is_linted_every_time(repo: Repo) -> None:
     second, answered = repo.lint(cache=True)
     assert first == cold == second
     assert answered is not None and answered.misses == 0
+
+
+def test_the_environment_key_is_the_same_in_every_process(repo: Repo) -> None:
+    """Sets in the config or the templates' markers must not make each run a new cache."""
+    shutil.copytree(data_dir("templates"), repo.root / "templates")
+    (repo.root / "templates" / "extra.md").write_text(
+        "TODO: aaaa\nTODO: bbbb\nTODO: cccc\nTODO: dddd\nTODO: eeee\n", encoding="utf-8"
+    )
+    code = (
+        "import sys; from pathlib import Path\n"
+        "from incidentkit.config import load_config\n"
+        "from incidentkit.cache.location import environment_key\n"
+        "print(environment_key(load_config(Path(sys.argv[1])), False))\n"
+    )
+    keys = {
+        subprocess.run(
+            [sys.executable, "-c", code, str(repo.root)],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("0", "1", "2", "3", "4", "5", "6", "7", "8", "9")
+    }
+    assert len(keys) == 1

@@ -185,3 +185,23 @@ def test_a_missing_incident_or_trace_writes_nothing(
     )
     assert "INC-2026-0099 does not exist" in unknown.stderr
     assert sorted(p.name for p in (root / "evals" / "regression").iterdir()) == before
+
+
+def test_text_json_can_spell_but_yaml_cannot_hold_is_made_writable(
+    tmp_path: Path, run_cli: RunCli, make_repo: Callable[..., Path]
+) -> None:
+    root = make_repo()
+    trace = tmp_path / "odd.json"
+    trace.write_text(
+        '[{"role": "user", "content": "refund? \\ud800 \\u0000 \\u001b[31m"},'
+        ' {"role": "assistant", "content": "ok \\ud83d\\ude00"}]',
+        encoding="utf-8",
+    )
+    made = run_cli(
+        "-C", root, "new", "eval", "--incident", "INC-2026-0001", "--from-trace", trace, "--json"
+    )
+    path = Path(json.loads(made.stdout)["path"])
+    case = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert case["input"]["messages"][0]["content"] == "refund? \ufffd \x00 \x1b[31m"
+    assert case["observed"]["output"] == "ok \U0001f600"
+    assert _rules_found(run_cli, root, path) == {"placeholder"}  # it parses

@@ -299,3 +299,38 @@ def test_redact_never_reads_a_named_pipe(make_repo: MakeRepo, run_cli: RunCli) -
     os.mkfifo(fifo)
     result = run_cli("-C", root, "redact", "--write", fifo, expect=1)  # would block if opened
     assert "named pipe" in result.stderr
+
+
+def test_plain_mkdocs_never_empties_the_home_folder(
+    repo: Path, home: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """`mkdocs build -d ~` is stopped by the plugin before MkDocs empties the folder."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config as load_mkdocs
+    from mkdocs.exceptions import Abort
+
+    before = snapshot(home)
+    config = load_mkdocs(str(repo / "mkdocs.yml"), site_dir=str(home), strict=True)
+    with pytest.raises(Abort):
+        build(config)
+    assert "home folder" in caplog.text
+    assert snapshot(home) == before
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_export_cases_never_reads_or_replaces_a_named_pipe(
+    tmp_path: Path, run_cli: RunCli, force: bool
+) -> None:
+    """A FIFO where export-cases writes: refused, not opened (the read would block)."""
+    from evalrepo import case_yaml, eval_repo
+
+    root = eval_repo(
+        tmp_path / "cases", {"evals/regression/fine.yaml": case_yaml("fine", [{"regex": "ok"}])}
+    )
+    (root / "pf").mkdir()
+    fifo = root / "pf" / "promptfooconfig.yaml"
+    os.mkfifo(fifo)
+    args = ["-C", root, "export-cases", "--to", "promptfoo", "-o", "pf"]
+    result = run_cli(*args, *(["--force"] if force else []), expect=1)
+    assert "named pipe" in result.stderr
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)

@@ -65,3 +65,32 @@ def test_init_from_the_wheel_lints_clean(wheel: Path, tmp_path: Path) -> None:
     assert (target / "schemas" / "incident.schema.json").read_bytes() == (
         REPO_ROOT / "schemas" / "incident.schema.json"
     ).read_bytes()
+
+
+def test_wheel_metadata_for_the_package_index(wheel: Path) -> None:
+    """Project URLs, classifiers, py.typed, a light core and the site extra."""
+    import email
+    import re
+
+    archive = zipfile.ZipFile(wheel)
+    names = set(archive.namelist())
+    assert "incidentkit/py.typed" in names
+    (meta_name,) = [n for n in names if n.endswith(".dist-info/METADATA")]
+    meta = email.message_from_bytes(archive.read(meta_name))
+    urls = dict(u.split(", ", 1) for u in meta.get_all("Project-URL") or [])
+    assert {"Homepage", "Source", "Issues", "Changelog"} <= set(urls)
+    assert all(u.startswith("https://") for u in urls.values())
+    classifiers = meta.get_all("Classifier") or []
+    assert "Typing :: Typed" in classifiers
+    assert any(c.startswith("Programming Language :: Python :: 3.11") for c in classifiers)
+    requires = meta.get_all("Requires-Dist") or []
+    core = [r for r in requires if "extra ==" not in r]
+    site = [r for r in requires if "extra == 'site'" in r or 'extra == "site"' in r]
+    for heavy in ("mkdocs", "mkdocs-material", "nh3", "matplotlib"):
+        assert not any(r.lower().startswith(heavy) for r in core), f"{heavy} is in the core"
+        assert any(r.lower().startswith(heavy) for r in site), f"{heavy} is not in [site]"
+    # The README is the package index page: its links must not be relative.
+    readme = meta.get_payload()
+    assert isinstance(readme, str) and "Start your own incident repository" in readme
+    relative = re.findall(r"\]\((?!https?://|#)([^)]+)\)", readme)
+    assert relative == [], f"relative links break on the package index: {relative}"

@@ -22,7 +22,7 @@ from incidentkit.cli import cli
 from incidentkit.config import load_config
 from incidentkit.records.repository import RecordSet, load_repository
 from incidentkit.site import charts
-from incidentkit.site.html import fmt_hours, render_body, text
+from incidentkit.site.html import fmt_hours, render_body, safe_url, text
 from site_fixture import QUOTE_TITLE, SEARCH_WORD, XSS_TITLE, make_site_repo
 
 
@@ -353,3 +353,56 @@ def test_search_entries_are_readable(site_repo: tuple[Path, Path]) -> None:
     # The filter controls list every value: they are no page text.
     listing = next(d for d in index["docs"] if d["location"] == "incidents/")
     assert "all" not in listing["text"].split()
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://ok.example/a?b=c#d", "https://ok.example/a?b=c#d"),
+        ("HTTP://ok.example/", "HTTP://ok.example/"),
+        ("mailto:oncall@example.com", "mailto:oncall@example.com"),
+        ("../evals/regression/case.yaml", "../evals/regression/case.yaml"),
+        ("/runbooks/refunds", "/runbooks/refunds"),
+        ("#timeline", "#timeline"),
+        (
+            "https://ok.example/|[x](javascript:alert(1))",
+            "https://ok.example/|[x](javascript:alert(1))",
+        ),
+        ("javascript:alert(1)", None),
+        ("JaVaScRiPt:alert(1)", None),
+        (" javascript:alert(1)", None),
+        ("\x01javascript:alert(1)", None),
+        ("java\tscript:alert(1)", None),
+        ("java\nscript:alert(1)", None),
+        ("&#106;avascript:alert(1)", None),
+        ("data:text/html;base64,PHNjcmlwdD4=", None),
+        ("vbscript:msgbox(1)", None),
+        ("file:///etc/passwd", None),
+        ("//evil.example/x", None),
+        ("https://ok.example/ [x](javascript:alert(1))", None),  # prose, not a URL
+        ("PagerDuty incident 4711", None),
+        ("", None),
+    ],
+)
+def test_url_allow_list(url: str, expected: str | None) -> None:
+    assert safe_url(url) == expected
+
+
+def test_sanitiser_keeps_nothing_the_theme_would_run() -> None:
+    body = render_body(
+        '<pre class="mermaid">graph TD; A-->B</pre>\n\n'
+        '<div class="arithmatex annotate md-typeset" id="__search" style="x" data-md-color="y">'
+        "x</div>\n\n<img src=https://evil.example/x.png>\n\n"
+        "```python\nprint('hi')\n```\n"
+    )
+    assert "mermaid" not in body and "arithmatex" not in body and "annotate" not in body
+    assert "__search" not in body and "style=" not in body and "data-md" not in body
+    assert "<img" not in body and "evil.example" not in body
+    assert '<div class="highlight">' in body and '<span class="nb">print</span>' in body
+
+
+def test_home_page_title_is_the_site_name(site_repo: tuple[Path, Path]) -> None:
+    home = page(site_repo[1], "")
+    title = re.search(r"<title>(.*?)</title>", home, re.S)
+    assert title and title.group(1).strip() == "Incident database"
+    assert "<h1>Incident database</h1>" in home

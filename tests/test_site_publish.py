@@ -193,3 +193,56 @@ def test_plain_mkdocs_strict_build_fails_on_lint_errors(
     build(relaxed)
     assert (tmp_path / "b" / "incidents" / "INC-2026-0001" / "index.html").is_file()
     assert not (tmp_path / "b" / "incidents" / "INC-2026-0002").exists()
+
+
+def test_any_title_reaches_the_page_title_intact(
+    tmp_path: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Titles go into page.meta directly: YAML front matter split astral characters into
+    surrogates and, failing to parse, showed the whole front matter as page text."""
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    root = tmp_path / "repo"
+    title = "Emoji \U0001f600, line sep \u2028, NEL \x85, [x](javascript:alert(1)) & <b>"
+    write(
+        root,
+        "incidents/INC-2026-0001-title.md",
+        incident_text().replace(
+            "title: Support agent quoted a superseded refund window",
+            'title: "Emoji \\U0001F600, line sep \\u2028, NEL \\x85, '
+            '[x](javascript:alert(1)) & <b>"',
+        ),
+    )
+    write(root, "evals/regression/refund-window.yaml", case_text())
+    write(root, "pyproject.toml", "[tool.incidentkit]\n")
+    out = tmp_path / "site"
+    run_cli("-C", root, "build", "--site-dir", out)
+    html = (out / "incidents" / "INC-2026-0001" / "index.html").read_text(encoding="utf-8")
+    escaped = title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    assert f"<title>INC-2026-0001: {escaped} - " in html
+    assert f"<h1>INC-2026-0001: {escaped}</h1>" in html
+    assert "<hr" not in html and 'href="javascript' not in html
+
+
+def test_the_repositorys_allowances_apply_as_in_lint(
+    tmp_path: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An address lint allows (`allow_emails`) is published as written, on the site and in
+    exports; one it flags is not."""
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    root = tmp_path / "repo"
+    body = "## What happened\n\nEscalated to jane.roe@ourco-payments.com by the agent.\n"
+    write(root, "incidents/INC-2026-0001-allowed.md", incident_text(body=body))
+    write(root, "evals/regression/refund-window.yaml", case_text())
+    write(
+        root,
+        "pyproject.toml",
+        '[tool.incidentkit.personal_data]\nallow_emails = ["*@ourco-payments.com"]\n',
+    )
+    run_cli("-C", root, "lint")
+    out = tmp_path / "site"
+    run_cli("-C", root, "build", "--site-dir", out)
+    html = (out / "incidents" / "INC-2026-0001" / "index.html").read_text(encoding="utf-8")
+    assert "jane.roe@ourco-payments.com" in html
+    export = tmp_path / "export.json"
+    run_cli("-C", root, "export", "--format", "json", "--output", export)
+    assert "[REDACTED-EMAIL]" not in export.read_text(encoding="utf-8")

@@ -16,6 +16,7 @@ import os
 import random
 import sys
 from collections.abc import Callable
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +74,19 @@ def test_ids_are_hex_whether_the_file_wrote_hex_or_base64() -> None:
 
 
 def test_the_fixtures_are_what_the_libraries_write_today() -> None:
+    """Regenerated with the libraries installed, the fixtures come out byte for byte the same.
+
+    A newer library may write differently: then the fixtures are for the versions
+    their README names, and the test says to regenerate them instead of failing.
+    """
+    recorded = dict(
+        line[2:].split(" ", 1)
+        for line in (FIXTURES / "README.md").read_text(encoding="utf-8").splitlines()
+        if line.startswith("- ")
+    )
+    moved = {n: (v, version(n)) for n, v in recorded.items() if version(n) != v}
+    if moved:
+        pytest.skip(f"fixtures made with other versions {moved}: run tests/traces/make_fixtures.py")
     spec = importlib.util.spec_from_file_location(
         "make_fixtures", Path(__file__).parent / "traces" / "make_fixtures.py"
     )
@@ -431,3 +445,17 @@ def test_a_last_call_that_errored_without_a_reply_is_not_the_failing_reply(tmp_p
 
     conversation = read_trace(_otlp_file(tmp_path, build))
     assert conversation.observed.output == "Yes, all of it."
+
+
+def test_a_first_value_too_big_for_the_head_is_recognised_by_its_keys(tmp_path: Path) -> None:
+    long_text = "word " * 20_000  # past the 64 KB head
+    request = {
+        "messages": [{"role": "user", "content": long_text}, {"role": "assistant", "content": "ok"}]
+    }
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps(request, indent=1), encoding="utf-8")
+    assert read_trace(path).provenance.format == "chat"
+    spans = (FIXTURES / "support-refund.otlp-protobuf.json").read_text(encoding="utf-8")
+    padded = tmp_path / "padded.json"
+    padded.write_text(spans.replace('"resourceSpans": [', '"resourceSpans": [' + " " * 70_000, 1))
+    assert read_trace(padded).provenance.format == "otlp-json"

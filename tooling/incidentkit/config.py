@@ -197,7 +197,13 @@ def _config_validator() -> jsonschema.protocols.Validator:
 
 
 def _validate(table: dict[str, Any], source: Path) -> None:
-    errors = sorted(_config_validator().iter_errors(table), key=lambda e: list(e.absolute_path))
+    try:
+        found = list(_config_validator().iter_errors(table))
+    except ValueError as exc:  # an int too long to print in the message (0xfff... in TOML)
+        raise ConfigError(
+            f"{source}: [tool.incidentkit]: a number is far too large ({exc})"
+        ) from None
+    errors = sorted(found, key=lambda e: list(e.absolute_path))
     if errors:
         where = ".".join(["tool.incidentkit", *(str(p) for p in errors[0].absolute_path)])
         raise ConfigError(f"{source}: [{where}]: {errors[0].message}")

@@ -56,7 +56,7 @@ def _why_not(case: EvalCase, config: Config) -> str | None:
         return (
             f"{what}: only the tiers {', '.join(tiers) or '(none)'} count (policy.counting_tiers)"
         )
-    if case.source == "python":
+    if case.source == "python" or case.not_run:
         return case.not_run
     if case.placeholder:
         return f"not finished: {case.placeholder}"

@@ -463,7 +463,8 @@ def _no_case(
         Level.ERROR,
         f"{incident.id} ({incident.severity}, {incident.status}) has no linked eval case that "
         f"counts{elsewhere}{lowered}; policy requires one that runs and checks something",
-        f"add a case under {config.evals_dir}/<tier>/ with `incidents: [{incident.id}]` in this "
+        ("make a linked case count (the reasons above), or " if reasons else "")
+        + f"add a case under {config.evals_dir}/<tier>/ with `incidents: [{incident.id}]` in this "
         "PR, or a reviewed `regression_waiver: {reason, approved_by}` on the incident",
     )
 

@@ -10,7 +10,7 @@ not surprised.
 from __future__ import annotations
 
 import tomllib
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from incidentkit.config import Config
@@ -46,7 +46,25 @@ def settings_changes(
                 _HINT,
             )
         )
-    for name in PYTEST_FILES:
+    conftests = [
+        c
+        for c in changed_files(repo, fork, head, [judged.evals_dir])
+        if PurePosixPath(c.path).name == "conftest.py"
+    ]
+    for change in conftests:
+        found.append(
+            Finding(
+                change.path,
+                1,
+                1,
+                SETTINGS_CHANGED,
+                Level.WARNING,
+                f"this PR changes a conftest.py ({change.status}): its hooks and collect_ignore "
+                "decide which eval tests pytest runs; review it like the policy",
+                _HINT,
+            )
+        )
+    for name in (*PYTEST_FILES, "conftest.py"):
         before, after = _read(repo, fork, name, None), _read(repo, head, name, worktree)
         if before != after:
             found.append(
@@ -56,8 +74,7 @@ def settings_changes(
                     1,
                     SETTINGS_CHANGED,
                     Level.WARNING,
-                    f"this PR changes {name}, whose pytest options decide which tests count; "
-                    + _EFFECT,
+                    f"this PR changes {name}, which decides which tests pytest runs; " + _EFFECT,
                     _HINT,
                 )
             )

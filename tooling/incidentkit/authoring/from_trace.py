@@ -65,7 +65,7 @@ def load(config: Config, request: TraceRequest) -> FromTrace:
     conversation = read_trace(
         request.path, request.format_name, request.selection, shown_as=_shown(config, request.path)
     )
-    data = case_data(conversation)
+    data = _writable(case_data(conversation))
     report = RedactionReport()
     if request.redact:
         data = redact_data(data, report, Options.from_config(config))
@@ -201,6 +201,18 @@ def _message(message: Any) -> dict[str, Any]:
     if message.name:
         out["name"] = message.name
     return out
+
+
+def _writable(value: Any) -> Any:
+    """JSON-like data whose strings can be written as UTF-8 YAML and read back: a lone
+    surrogate (which JSON can spell, `\\ud800`) becomes U+FFFD."""
+    if isinstance(value, str):
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    if isinstance(value, dict):
+        return {_writable(k): _writable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_writable(v) for v in value]
+    return value
 
 
 def _shown(config: Config, path: Path) -> str:

@@ -20,14 +20,14 @@ tests/labelled/blame.yaml measures precision and recall.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from incidentkit.blame.prose import prose_mask, sentences
 from incidentkit.blame.sentence import Sentence
 from incidentkit.blame.triggers import TRIGGERS, Trigger
 
-__all__ = ["Blame", "find_blame", "find_blame_whole"]
+__all__ = ["Blame", "anchored", "find_blame", "find_blame_whole", "words_of"]
 
 
 @dataclass(frozen=True)
@@ -47,15 +47,16 @@ def find_blame(text: str) -> list[Blame]:
     which decides), so most post-mortems cost a few string searches.
     """
     raw = _lower(text)
-    candidates = [(t, m) for t in TRIGGERS for m in anchored(t, raw)]
-    if not candidates or not _a_paragraph_blames(text, candidates):
+    present = _present_heads(words_of(raw))
+    candidates = [(t, m) for t in TRIGGERS for m in anchored(t, raw, present)]
+    if not candidates or not _a_paragraph_blames(text.replace("\r", " "), candidates):
         return []
     return find_blame_whole(text)
 
 
 def find_blame_whole(text: str) -> list[Blame]:
     """`find_blame` without the shortcut: mask the whole body, judge every match."""
-    masked = prose_mask(text)
+    masked = prose_mask(text.replace("\r", " "))  # CRLF files: same offsets, no \r to trip on
     low = _lower(masked)
     spans = list(sentences(masked))
     starts = [start for start, _ in spans]
@@ -79,10 +80,18 @@ def find_blame_whole(text: str) -> list[Blame]:
     return sorted(found.values(), key=lambda b: b.start)
 
 
-def anchored(trigger: Trigger, low: str) -> list[re.Match[str]]:
-    """The trigger's matches in `low`, tried only where one of its anchors occurs."""
+def anchored(
+    trigger: Trigger, low: str, present: frozenset[str] | None = None
+) -> list[re.Match[str]]:
+    """The trigger's matches in `low`, tried only where one of its anchors occurs.
+
+    `present`: the anchor heads some word of `low` starts with (`_present_heads`);
+    an anchor whose head is absent is not looked for at all.
+    """
     found: dict[int, re.Match[str]] = {}
     for anchor in trigger.anchors:
+        if present is not None and _HEAD[anchor] not in present:
+            continue
         index = low.find(anchor)
         while index >= 0:
             if index not in found:
@@ -119,6 +128,34 @@ def _a_paragraph_blames(text: str, candidates: list[tuple[Trigger, re.Match[str]
                     return True
                 break
     return False
+
+
+_WORD = re.compile(r"[a-z0-9@][a-z0-9@'-]*")
+
+
+def words_of(low: str) -> list[str]:
+    """The distinct words of lower-cased text, sorted."""
+    return sorted(set(_WORD.findall(low)))
+
+
+def _head(anchor: str) -> str:
+    """The part of an anchor a word starts with; "" for "'s ", "n't" (inside a word)."""
+    head = anchor.split(" ", 1)[0]
+    return "" if not head or "'" in head or not head[0].isalnum() else head
+
+
+_HEAD = {anchor: _head(anchor) for trigger in TRIGGERS for anchor in trigger.anchors}
+_HEADS = sorted(set(_HEAD.values()) - {""})
+
+
+def _present_heads(words: list[str]) -> frozenset[str]:
+    """The anchor heads some word starts with, by one bisection each; "" always."""
+    present = {""}
+    for head in _HEADS:
+        k = bisect_left(words, head)
+        if k < len(words) and words[k].startswith(head):
+            present.add(head)
+    return frozenset(present)
 
 
 def _lower(text: str) -> str:

@@ -15,6 +15,7 @@ def _words(text: str) -> frozenset[str]:
 
 ROLES = _words(
     """
+    guy guys folks individual individuals member members
     captain captains shepherd steward coordinator coordinators scribe dispatcher supervisor
     supervisors specialist specialists officer officers expert experts admin administrator
     administrators admins analyst analysts approver approvers architect architects author
@@ -53,7 +54,7 @@ TRANSPARENT = _words(
     obviously on our probably quickly really repeatedly responsible rotation senior shift
     shouldn't simply some still subsequently that the their themselves then these this those
     ultimately unfortunately was wasn't were weren't who whom wouldn't your managed tried
-    proceeded went too
+    proceeded went too only
     """
 )
 
@@ -84,6 +85,7 @@ NOT_NAMES = _words(
 
 FIRST_NAMES = _words(
     """
+    li wu xu hu ma lu bo al ed ty jo ali ari avi eun hae ji ye su yi mo kai ken rui sol
     aaron abdul adam adriana ahmed aisha akira alan alberto alex alexander alexandra alice
     alicia amanda amir amy ana andre andrea andrew andy angela anil anita ann anna anne
     anthony antonio arjun ashley bea ben benjamin beth bill bob brandon brian bruno carl
@@ -120,6 +122,7 @@ IRREGULAR_PAST = _words(
 # subject ("Danny ignored the linter warnings") is taken for a name.
 HUMAN_OBJECTS = _words(
     """
+    team teams engineer engineers people someone manager managers customer customers
     runbook runbooks warning warnings alert alerts page pages pager checklist review
     reviews reviewer advice feedback process procedure procedures policy freeze linter
     instructions docs documentation notes guide plan ticket tickets message messages

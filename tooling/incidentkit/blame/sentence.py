@@ -193,10 +193,14 @@ class Sentence:
 
     def _inside_phrase(self, j: int) -> bool:
         """`tokens[j]` ends a prepositional phrase ("the author of the change")."""
-        k = j - 1
-        while k >= 0 and self.kind(k) == SKIP and self.tokens[k].low not in lexicon.PREPOSITIONS:
-            k -= 1
-        return k >= 1 and self.tokens[k].low in _PHRASE_PREPOSITIONS
+        # over a few modifiers: "a contractor with too much access deleted ..."
+        for k in range(j - 1, max(0, j - 5), -1):
+            token = self.tokens[k]
+            if token.punct or self._verb(token.low):
+                return False
+            if token.low in _PHRASE_PREPOSITIONS:
+                return True
+        return False
 
     def _phrase_head(self, j: int) -> int:
         k = j - 1

@@ -45,6 +45,7 @@ _CHECK_VERBS = (
     r"|answer(?:ed)?|react(?:ed)?|care|plan(?:ned)?|prepar(?:e|ed)|coordinat(?:e|ed)"
     r"|announc(?:e|ed)|renew(?:ed)?|rotat(?:e|ed)|lock(?:ed)?|follow up|do (?:their|his|her) job"
 )
+_IRREGULAR = "|".join(sorted(lexicon.IRREGULAR_PAST))
 _PARTICIPLE = (
     r"[a-z]+(?:-[a-z]+)*(?:ed|en|wn|ne|ght|ck|un|ad|id|nt|ot|de|ept|et|ut|ld|ng)"
     r"|caught|seen|done|run|read|set|put|kept|let|sent|built|found|told|held|hit|cut|led|paid"
@@ -230,13 +231,20 @@ def _cleft(s: Sentence, i: int, m: re.Match[str]) -> bool:
 
 
 def _counterfactual(s: Sentence, i: int, m: re.Match[str]) -> bool:
-    """`Had the DBA read the runbook, ...`, `If the operator had been paying attention, ...`."""
-    if s.tokens[i].low == "had" and i > 0:
-        return False  # only a sentence that opens with "Had ..." is inverted
+    """`Had the DBA read the runbook, ...`, `avoidable had Nora followed the checklist`,
+    `If (only) the operator had been paying attention, ...`."""
     j = i + 1
     while j < len(s.tokens) and s.kind(j) == SKIP and s.tokens[j].low not in ("had", "would"):
         j += 1
-    return j < len(s.tokens) and s.kind(j) == PERSON
+    if j >= len(s.tokens) or s.kind(j) != PERSON:
+        return False
+    if s.tokens[i].low == "if":
+        return True
+    # "had" before its subject is an inversion only when a past participle follows
+    return any(
+        re.fullmatch(r"[a-z]+(?:ed|en|wn|ght)", t.low) or t.low in lexicon.IRREGULAR_PAST
+        for t in s.tokens[j + 1 : j + 4]
+    )
 
 
 def _t(
@@ -251,7 +259,12 @@ TRIGGERS = (
     _t(r"\bforg(?:o|e)t(?:s|ten)?\b", _loose, MISS, "forg"),
     _t(r"\bneglect(?:ed|s|ing)?\b", _loose, MISS, "neglect"),
     _t(r"\bbotch(?:ed|es|ing)?\b", _loose, JUDGE, "botch"),
-    _t(r"\bfat[- ]?finger(?:ed|s|ing)?\b", _idiom, INPUT, "fat"),
+    _t(
+        r"\bfat[- ]?finger(?:ed|ing)\b|\bfat[- ]?fingers? (?:the|a|an|it|his|her|their|one)\b",
+        _idiom,
+        INPUT,
+        "fat",
+    ),
     _t(
         r"\b(?:messed|screwed|fouled|cocked|goofed) up\b|\b(?:goofed|blundered|bungled)\b",
         _loose,
@@ -264,7 +277,12 @@ TRIGGERS = (
         JUDGE,
         "dropped the ball | asleep at",
     ),
-    _t(r"\b(?:did ?n[o']?t|never) (?:even )?bother(?:ed)?\b", _loose, JUDGE, "did | never"),
+    _t(
+        r"\b(?:(?:did|had|has) ?n[o']?t|never) (?:even )?bother(?:ed)?\b",
+        _loose,
+        JUDGE,
+        "did | had | has | never",
+    ),
     _t(
         r"\bcut(?:ting)? corners\b|\bblindly\b|\bwent back to sleep\b",
         _idiom,
@@ -301,6 +319,12 @@ TRIGGERS = (
     ),
     _t(r"\bclobber(?:ed|s)\b", _loose, JUDGE, "clobber"),
     _t(r"\bshould(?: have)? known better\b|\bshould have known\b", _loose, HINDSIGHT, "should"),
+    _t(
+        r"\bscrewed the pooch\b|\basleep on the job\b|\bfell asleep on\b|\bwas asleep on duty\b",
+        _idiom,
+        JUDGE,
+        "screwed the pooch | asleep on | fell asleep | was asleep",
+    ),
     # Systems do these too: a person must be the actor.
     _t(r"\bfailed to (?!\w+ over\b)[a-z]+", _strict, PROCESS, "failed to"),
     _t(r"\bignor(?:ed|es|ing)\b", _strict, MISS, "ignor"),
@@ -320,10 +344,12 @@ TRIGGERS = (
         "chose | decided | opted | elected | brushed | waved | shrugged | dismissed | bypassed | overrode | circumvented | abused | supposed to | left | let",
     ),
     _t(
-        rf"\b(?:did ?n[o']?t|didn't|never) (?:even |bother to |properly |actually )?(?:{_CHECK_VERBS})\b",
+        rf"\b(?:(?:did|does|do|had|has|have) ?n[o']?t|didn't|doesn't|don't|hadn't|hasn't|haven't"
+        rf"|never|won't|will not) "
+        rf"(?:even |bother to |properly |actually |ever |always )?(?:{_CHECK_VERBS})\b",
         _strict,
         MISS,
-        "did | never",
+        "did | does | do | had | has | have | never | won't | will",
     ),
     _t(r"\bslow to\b", _strict, PROCESS, "slow to"),
     _t(
@@ -356,7 +382,7 @@ TRIGGERS = (
         "accidentally | mistakenly | inadvertently | erroneously | wrongly | by mistake | by accident",
     ),
     _t(
-        rf"\b(?:(?:should|ought to|must)(?: not|n't| never)?|could) have (?!(?:a|an|the|to|had|some|more|no|any|been)\b)"
+        rf"\b(?:(?:should|ought to|must)(?: not|n't| never)?|could)(?: have|'ve) (?!(?:a|an|the|to|had|some|more|no|any|been)\b)"
         rf"(?:{_PARTICIPLE})\b(?!-)",
         _strict,
         HINDSIGHT,
@@ -422,7 +448,9 @@ TRIGGERS = (
         "it was | it is",
     ),
     _t(
-        r"\bhad\b(?=[^.]*\bwould\b)|\bif\b(?=[^.]*\bhad\b[^.]*\bwould\b)",
+        # "had" + its subject (a word or three) + a past participle: an inversion
+        rf"\bhad(?= (?:[\w@'-]+ ){{1,3}}(?:[a-z]+(?:ed|en|wn|ght)|{_IRREGULAR})\b)"
+        r"|\bif\b(?=[^.]*\bhad\b[^.]*(?:\bwould|'d|\bcould|\bmight)\b)",
         _counterfactual,
         HINDSIGHT,
         "had | if",

@@ -9,6 +9,7 @@ the clone); elsewhere in `.incidentkit-cache/` at the repository root, with a
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import os
@@ -89,6 +90,27 @@ def code_digest(package_dir: Path) -> str:
     return digest.hexdigest()
 
 
+def canonical(value: object) -> str:
+    """A text for `value` that is the same in every process.
+
+    Not `repr`: a set's order follows string hashing, which differs from one
+    process to the next, so the key (and with it the whole cache) would too.
+    """
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = ", ".join(
+            f"{f.name}={canonical(getattr(value, f.name))}" for f in dataclasses.fields(value)
+        )
+        return f"{type(value).__name__}({fields})"
+    if isinstance(value, set | frozenset):
+        return "{" + ", ".join(sorted(canonical(v) for v in value)) + "}"
+    if isinstance(value, dict):
+        items = sorted((canonical(k), canonical(v)) for k, v in value.items())
+        return "{" + ", ".join(f"{k}: {v}" for k, v in items) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(canonical(v) for v in value) + "]"
+    return repr(value)
+
+
 def environment_key(config: Config, chosen_dir: bool) -> str:
     """A digest of what, besides a file's bytes and path, decides its records and findings.
 
@@ -118,8 +140,11 @@ def environment_key(config: Config, chosen_dir: bool) -> str:
     add(code_digest(Path(incidentkit.__file__).parent))
     # Paths out; what they point at is in by content (schemas, templates, pytest).
     root = Path(config.root if chosen_dir else ".")
-    add(repr(replace(config, root=root, source=None, settings_root=None)))
-    add(repr(markers_for(config)), repr(pytest_collection(config.settings, config.evals_dir)))
+    add(canonical(replace(config, root=root, source=None, settings_root=None)))
+    add(
+        canonical(markers_for(config)),
+        canonical(pytest_collection(config.settings, config.evals_dir)),
+    )
     for name in sorted(SCHEMA_FILES.values()):
         try:
             add(name, (config.schemas_path / name).read_bytes())

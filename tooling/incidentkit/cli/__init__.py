@@ -9,6 +9,7 @@ optional dependency becomes the `pip install` line that brings it.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import shlex
@@ -129,6 +130,7 @@ class LazyGroup(SuggestingGroup):
         return command
 
     def invoke(self, ctx: click.Context) -> Any:
+        _tolerant_streams()
         try:
             try:
                 return super().invoke(ctx)
@@ -203,6 +205,20 @@ def _missing_extra(ctx: click.Context, exc: ModuleNotFoundError) -> str:
         f"incidentkit: error: `{command}` needs {exc.name}, which is not installed; "
         f"it comes with the {extra} extra: pip install 'incidentkit[{extra}]'"
     )
+
+
+def _tolerant_streams() -> None:
+    """Print a file name that is not UTF-8 as `\\xff`-style escapes instead of failing.
+
+    Such a name reaches Python as lone surrogates; under a UTF-8 locale (not
+    the C locale) or PYTHONIOENCODING=utf-8, standard output would raise
+    UnicodeEncodeError on it in the middle of a report.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and getattr(stream, "errors", "") == "strict":
+            with contextlib.suppress(ValueError, OSError):  # cannot change now: keep it
+                reconfigure(errors="backslashreplace")
 
 
 def _silence_stdout() -> None:

@@ -43,9 +43,10 @@ def export(ctx: click.Context, fmt: str, output: Path, force: bool) -> None:
     case_links, with derived columns (quarter, ttd_hours, ttr_hours,
     overdue). The SQLite file opens in Datasette (`datasette db.sqlite
     --metadata db.metadata.json`: column descriptions and facets) and any
-    SQL client. The
-    output is written to a temporary path and renamed into place; an
-    existing output is never replaced without --force.
+    SQL client. Text that lint flags as personal data or a secret is
+    written redacted, as `incidentkit redact` would. The output is written
+    to a temporary path and renamed into place; an existing output is never
+    replaced without --force.
     """
     if str(output) == "-" and fmt != "json":
         raise UsageError(f"--output - (standard output) works with --format json only, not {fmt}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shlex
 from pathlib import Path
@@ -20,7 +21,7 @@ NEXT_STEPS = (
     ("incidentkit new postmortem INC-YYYY-NNNN --author @you", "the blameless analysis"),
     ("incidentkit lint", "check every record, as the pre-commit hook does"),
     (f"incidentkit gate --base {BRANCH}", "the merge gate CI runs on a pull request branch"),
-    ("incidentkit serve", "preview the site (pip install 'incidentkit[site]')"),
+    ("incidentkit serve", "preview the site"),
 )
 
 
@@ -83,7 +84,9 @@ def init(
     elif enclosing is not None:
         git = GitSetup("inside", str(enclosing))
     else:
-        git = make_repository(root, leave_out=examples)
+        laid_out = [*result.created, *result.replaced, *result.merged, *result.unchanged]
+        to_commit = [r for r in laid_out if r not in examples and (root / r).is_file()]
+        git = make_repository(root, to_commit)
     click.echo(_summary(root, base, git, examples), err=True)
 
 
@@ -122,6 +125,9 @@ def _summary(root: Path, base: Path, git: GitSetup, examples: list[str]) -> str:
     lines.append(f"\nNext ({where}on a branch of your own: git switch -c my-incident), the loop:")
     program = invocation(absolute=True)
     steps = [(command.replace("incidentkit", program, 1), what) for command, what in NEXT_STEPS]
+    if importlib.util.find_spec("mkdocs") is None:  # the core install: say what serve needs
+        command, what = steps[-1]
+        steps[-1] = (command, f"{what} (after: pip install 'incidentkit[site]')")
     width = max(len(command) for command, _ in steps)
     lines += [f"  {command:<{width}}  {what}" for command, what in steps]
     lines.append("README.md in the new repository says more.")

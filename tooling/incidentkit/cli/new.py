@@ -316,6 +316,15 @@ def eval_case(
             f"suggested check (it fails on the observed reply): - {kind}: {json.dumps(value, ensure_ascii=False)}",
             err=True,
         )
+    version = made.trace.data.get("agent_version")
+    where = made.created.path
+    if where.is_relative_to(Path.cwd()):
+        where = where.relative_to(Path.cwd())
+    click.echo(
+        "next: replace the placeholder in `expected` with a check, then "
+        f"`incidentkit reproduce {where}" + (f" --agent-version {version}`" if version else "`"),
+        err=True,
+    )
     if as_json:
         click.echo(
             json.dumps(

@@ -99,7 +99,9 @@ _PHONE = re.compile(
     r"(?![\w@/-]|[.,:]\d)"
 )
 # Starts with a character class, which the regex engine skips to quickly.
-_DIGIT_RUN = re.compile(r"[\d+(][\d ().-]{5,}\d\)?")
+# Not inside a longer token (`INC-2026-0001`, `v1.2.3`) and not an ISO date: these
+# checks sit after the first character so the engine still skips to candidates fast.
+_DIGIT_RUN = re.compile(r"[\d+(](?<![\w@/#.$,-][\d+(])(?!\d{3}-\d\d-\d\d)[\d ().-]{5,}\d\)?")
 _ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d(?: \d\d?)?\Z")  # a date, or a date and an hour
 _OPENERS = set("+(0123456789")
 _PHONE_WORDS = re.compile(

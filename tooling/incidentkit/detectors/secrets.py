@@ -170,7 +170,7 @@ _AWS_PAIR_WINDOW = 300  # characters around a key ID searched for its secret key
 
 # Assignments: a key naming a credential, an operator, a value.
 _KEY_NEEDLES = ("pass", "pwd", "secret", "token", "key", "credential")
-_KEY_CHARS = re.compile(r"[A-Za-z0-9_.-]*\Z")
+_KEY_CHARSET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
 _ASSIGNMENT = re.compile(
     r"(?P<dash>--?)?(?P<key>[A-Za-z][A-Za-z0-9_.-]*)[\"']?"
     r"(?:[ \t]*(?::=|=>|[:=])|(?(dash)[ \t](?=[^\s:=-])|(?!)))[ \t]*"
@@ -271,7 +271,9 @@ def _assignments(text: str) -> Iterator[Hit]:
     for needle in _KEY_NEEDLES:
         index = lowered.find(needle)
         while index >= 0:
-            starts.add(_key_start(text, index))
+            start = _key_start(text, index)
+            if _assigns(text, start, index + len(needle)):
+                starts.add(start)
             index = lowered.find(needle, index + 1)
     done = -1
     for start in sorted(starts):
@@ -294,8 +296,30 @@ def _assignments(text: str) -> Iterator[Hit]:
 
 def _key_start(text: str, index: int) -> int:
     """Where the identifier holding `text[index]` starts."""
-    head = _KEY_CHARS.search(text, max(0, index - 60), index)
-    return head.start() if head else index
+    start = index
+    while start > 0 and index - start < 60 and text[start - 1] in _KEY_CHARSET:
+        start -= 1
+    return start
+
+
+def _assigns(text: str, start: int, index: int) -> bool:
+    """Whether the identifier from `start` through `index` is followed by an operator.
+
+    A cheap look before any regex: "passed the test" is not `pass: ...`. A flag
+    (`--token VALUE`) takes a space, a name/value pair a line end.
+    """
+    end = index
+    limit = min(len(text), index + 60)
+    while end < limit and text[end] in _KEY_CHARSET:
+        end += 1
+    while end < limit and text[end] in "\"'":
+        end += 1
+    spaced = end
+    while end < limit and text[end] in " \t":
+        end += 1
+    if end >= len(text) or text[end] in ":=\r\n":
+        return True
+    return spaced < end and text[start] == "-"
 
 
 def _key_words(key: str) -> list[str]:

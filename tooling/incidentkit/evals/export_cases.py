@@ -22,6 +22,7 @@ from incidentkit.config import Config
 from incidentkit.errors import UsageError, WriteRefused
 from incidentkit.evals.agent import case_agent
 from incidentkit.evals.verify import Scope
+from incidentkit.output_guard import check_output_file
 from incidentkit.records.model import EvalCase
 from incidentkit.records.repository import load_repository
 
@@ -117,6 +118,7 @@ def write_files(output: Path, files: dict[str, str], force: bool) -> list[Path]:
     """Write every file into `output`; a file not written by this command needs `force`."""
     for name in files:
         path = output / name
+        check_output_file(path)  # a named pipe here would block the read below
         if path.exists() and not force:
             head = path.read_text(encoding="utf-8", errors="replace")[:400]
             if MARKER not in head:

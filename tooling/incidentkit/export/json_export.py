@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from incidentkit.atomic import atomic_write_text
+from incidentkit.detectors import Options
 from incidentkit.export.output import refuse_existing
 from incidentkit.export.tables import Table, build_tables, utc_stamp
 from incidentkit.publishing import redact_data
@@ -87,7 +88,10 @@ def build_document(records: RecordSet, generated_at: datetime) -> dict[str, Any]
         case["verified"] = bool(row["verified"])
         case["incidents"] = incidents_of_case.get(str(row["id"]), [])
         cases.append(case)
-    stats = redact_data(compute_stats(records, today=today, generated_at=generated_at).as_dict())
+    stats = redact_data(
+        compute_stats(records, today=today, generated_at=generated_at).as_dict(),
+        Options.from_config(records.config),
+    )
     return {
         "schema": SCHEMA,
         "generated_at": utc_stamp(generated_at),

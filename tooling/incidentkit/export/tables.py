@@ -17,6 +17,7 @@ from datetime import date, datetime
 from typing import Any
 
 from incidentkit import metrics
+from incidentkit.detectors import Options
 from incidentkit.export.output import utf8_text
 from incidentkit.publishing import redact
 from incidentkit.records.model import Incident
@@ -140,15 +141,16 @@ def build_tables(records: RecordSet, today: date) -> dict[str, Table]:
     _incidents(tables, records)
     _postmortems(tables, records, today)
     _cases(tables, records)
+    options = Options.from_config(records.config)  # lint's allowances
     for table in tables.values():
-        table.rows = [_published(row) for row in table.rows]
+        table.rows = [_published(row, options) for row in table.rows]
     return tables
 
 
-def _published(row: tuple[Value, ...]) -> tuple[Value, ...]:
+def _published(row: tuple[Value, ...], options: Options) -> tuple[Value, ...]:
     # What the `secrets` and `personal-data` rules flag never leaves in an export;
     # text that cannot be encoded as UTF-8 (a file name's stray byte) is escaped.
-    return tuple(utf8_text(redact(v)) if isinstance(v, str) else v for v in row)
+    return tuple(utf8_text(redact(v, options)) if isinstance(v, str) else v for v in row)
 
 
 def _ts(value: datetime | None) -> str | None:

@@ -46,11 +46,11 @@ def enclosing_work_tree(path: Path) -> Path | None:
     return Path(result.stdout.strip()) if result.returncode == 0 and result.stdout.strip() else None
 
 
-def make_repository(root: Path, *, commit: bool = True, leave_out: Sequence[str] = ()) -> GitSetup:
-    """`git init` on `main` in `root` and, when `commit`, a first commit of what is there.
+def make_repository(root: Path, files: Sequence[str] = ()) -> GitSetup:
+    """`git init` on `main` in `root` and a first commit of `files` (relative to `root`).
 
-    `leave_out`: files (relative to `root`) kept out of the first commit, for the
-    first pull request to add.
+    Only the files named are committed: whatever else the folder held is the
+    user's to add, or not.
     """
     if shutil.which("git") is None:
         return GitSetup("no-git", "git is not installed")
@@ -59,9 +59,9 @@ def make_repository(root: Path, *, commit: bool = True, leave_out: Sequence[str]
         done = _git(args, root)
         if done.returncode != 0:
             return GitSetup("failed", _last_line(done))
-    if not commit:
+    if not files:
         return GitSetup("initialised")
-    added = _git(["add", "-A", "--", ".", *(f":(exclude,literal){rel}" for rel in leave_out)], root)
+    added = _git(["add", "--", *(f":(literal){rel}" for rel in files)], root)
     if added.returncode != 0:
         return GitSetup("initialised", _last_line(added))
     committed = _git(["commit", "-q", "--no-verify", "-m", FIRST_COMMIT], root)

@@ -66,7 +66,9 @@ def _open(root: Path) -> Any:
     try:
         repo = git.Repo(root, search_parent_directories=True)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        raise GitError(f"{root} is not inside a git repository") from None
+        raise GitError(
+            f"{root} is not inside a git repository (`git init -b main` makes it one)"
+        ) from None
     if repo.bare or not repo.working_tree_dir:
         repo.close()
         raise GitError(f"{root} is in a bare git repository")

@@ -173,7 +173,8 @@ def open_repo(root: Path) -> GitRepo:
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
         raise GitError(
             f"{root} is not in a git repository; run this inside a clone of the incident "
-            "repository (in GitHub Actions: actions/checkout with `fetch-depth: 0`)"
+            "repository (in GitHub Actions: actions/checkout with `fetch-depth: 0`), or make "
+            "this folder one: git init -b main && git add -A && git commit -m init"
         ) from None
     if repo.working_tree_dir is None:
         repo.close()

@@ -35,9 +35,19 @@ def yaml_cases(doc: Document, markers: Markers | None = None) -> list[EvalCase]:
         ]
     else:
         found = [EvalCase.from_yaml(doc, data, ())]
+    found = [_with_input(case) for case in found]
     if markers is None:
         return found
     return [_with_placeholder(case, markers) for case in found]
+
+
+def _with_input(case: EvalCase) -> EvalCase:
+    """A case whose `input` has no messages sends the agent nothing: it never runs."""
+    given = case.data.get("input")
+    messages = given.get("messages") if isinstance(given, dict) else None
+    if isinstance(messages, list) and messages:
+        return case
+    return replace(case, not_run="no `input.messages`: there is nothing to send to the agent")
 
 
 def _with_placeholder(case: EvalCase, markers: Markers) -> EvalCase:

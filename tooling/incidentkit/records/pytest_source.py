@@ -21,6 +21,7 @@ pytest would do with it, as far as the source says:
 from __future__ import annotations
 
 import ast
+import fnmatch
 import operator
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -60,8 +61,84 @@ class _Runs:
         return _Runs(self.never or other.never, [*self.conditions, *other.conditions])
 
 
+_HOOKS = (
+    "pytest_collection_modifyitems",
+    "pytest_ignore_collect",
+    "pytest_collect_file",
+    "pytest_pycollect_makeitem",
+    "pytest_runtest_setup",
+    "pytest_runtest_call",
+    "pytest_generate_tests",
+)
+
+
+@dataclass(frozen=True)
+class Imposed:
+    """What a conftest.py does to the tests below it."""
+
+    never: str | None = None
+    conditions: tuple[str, ...] = ()
+
+
+def conftest_effects(root: Path, files: list[Path]) -> dict[Path, Imposed]:
+    """For each test module, what the conftest.py files above it impose.
+
+    `collect_ignore` / `collect_ignore_glob` lists written as literals make
+    pytest skip the files they name; hooks that can skip or deselect tests
+    make every test below them conditional.
+    """
+    conftests = {f.parent: _conftest(f) for f in files if f.name == "conftest.py"}
+    effects: dict[Path, Imposed] = {}
+    for file in files:
+        never: str | None = None
+        conditions: list[str] = []
+        for folder, (ignored, globs, hooks) in conftests.items():
+            if folder not in file.parents:
+                continue
+            where = (folder / "conftest.py").relative_to(root).as_posix()
+            rel = file.relative_to(folder).as_posix()
+            if rel in ignored or any(fnmatch.fnmatchcase(rel, g) for g in globs):
+                never = never or f"{where} leaves it out of collection (collect_ignore)"
+            conditions += [f"{where} defines {h}, which may skip or deselect it" for h in hooks]
+        if never or conditions:
+            effects[file] = Imposed(never, tuple(conditions))
+    return effects
+
+
+def _conftest(file: Path) -> tuple[set[str], list[str], list[str]]:
+    try:
+        tree = ast.parse(read_regular(file, _MAX_SOURCE_BYTES).decode("utf-8-sig"))
+    except (OSError, UnreadableFile, UnicodeDecodeError, SyntaxError, ValueError, RecursionError):
+        return set(), [], []  # pytest fails on it as loudly; python-syntax reports it
+    ignored: set[str] = set()
+    globs: list[str] = []
+    hooks: list[str] = []
+    for stmt in tree.body:
+        if isinstance(stmt, ast.FunctionDef) and stmt.name in _HOOKS:
+            hooks.append(stmt.name)
+        elif isinstance(stmt, ast.Assign | ast.AugAssign):
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            names = {t.id for t in targets if isinstance(t, ast.Name)}
+            try:
+                value = ast.literal_eval(stmt.value)
+            except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+                continue
+            items = (
+                [v for v in value if isinstance(v, str)] if isinstance(value, list | tuple) else []
+            )
+            if "collect_ignore" in names:
+                ignored.update(PurePosixPath(v).as_posix() for v in items)
+            if "collect_ignore_glob" in names:
+                globs += items
+    return ignored, globs, hooks
+
+
 def scan_python(
-    root: Path, file: Path, collection: Collection | None = None, evals_dir: str = "evals"
+    root: Path,
+    file: Path,
+    collection: Collection | None = None,
+    evals_dir: str = "evals",
+    imposed: Imposed | None = None,
 ) -> tuple[list[EvalCase], Finding | None]:
     """Marked tests of one Python file, or the reason its markers cannot be read."""
     rel = file.relative_to(root).as_posix()
@@ -107,7 +184,7 @@ def scan_python(
             "Python syntax error: nested too deeply for Python's parser",
             "simplify the deeply nested expression: until then its markers are not seen as coverage",
         )
-    scanner = _Scanner(tree, rel, collection or Collection(), evals_dir)
+    scanner = _Scanner(tree, rel, collection or Collection(), evals_dir, imposed or Imposed())
     try:
         return list(scanner.cases()), None
     except RecursionError:
@@ -124,7 +201,10 @@ def _problem(rel: str, line: int, column: int, message: str, hint: str) -> Findi
 
 
 class _Scanner:
-    def __init__(self, tree: ast.Module, rel: str, collection: Collection, evals_dir: str) -> None:
+    def __init__(
+        self, tree: ast.Module, rel: str, collection: Collection, evals_dir: str, imposed: Imposed
+    ) -> None:
+        self.imposed = imposed
         self.tree = tree
         self.rel = rel
         self.collection = collection
@@ -132,7 +212,7 @@ class _Scanner:
         self.aliases = _aliases(tree.body)
 
     def cases(self) -> Iterator[EvalCase]:
-        module = self._module_runs()
+        module = self._module_runs().add(_Runs(self.imposed.never, list(self.imposed.conditions)))
         module_marks = self._pytestmark(self.tree.body)
         module = module.add(_mark_runs(module_marks))
         last = _last_bindings(self.tree.body)
@@ -152,6 +232,7 @@ class _Scanner:
         runs = module.add(_mark_runs(marks[len(inherited) :])).add(
             self._binding_runs(node, last, "class")
         )
+        runs = runs.add(_unittest_runs(node.decorator_list))
         if not self.collection.collects_class(node.name):
             runs = runs.add(_Runs(self._name_rule("class", node.name)))
         if any(isinstance(s, ast.FunctionDef) and s.name == "__init__" for s in node.body):
@@ -184,6 +265,7 @@ class _Scanner:
             return
         tiers = [v for m in marks if m.name == "tier" for v in m.text_value("name")]
         runs = runs.add(_mark_runs(own)).add(_body_runs(fn, self.aliases))
+        runs = runs.add(_unittest_runs(fn.decorator_list))
         if isinstance(fn, ast.AsyncFunctionDef):
             runs = runs.add(
                 _Runs(None, ["async: runs only with an async plugin (pytest-asyncio, anyio)"])
@@ -340,6 +422,8 @@ def _mark_runs(marks: list[_Mark]) -> _Runs:
     for mark in marks:
         if mark.name == "skip":
             runs.never = runs.never or "skipped by @pytest.mark.skip"
+        elif mark.name == "parametrize" and _empty_parameters(mark):
+            runs.never = runs.never or "@pytest.mark.parametrize with no values: pytest skips it"
         elif mark.name in ("skipif", "xfail"):
             conditions = [k.value for k in mark.keywords if k.arg == "condition"] or list(mark.args)
             what = "skipped" if mark.name == "skipif" else "expected to fail (xfail)"
@@ -355,6 +439,35 @@ def _mark_runs(marks: list[_Mark]) -> _Runs:
                 elif value is None:
                     runs.conditions.append(f"@pytest.mark.{mark.name}({ast.unparse(condition)})")
     return runs
+
+
+def _unittest_runs(decorators: list[ast.expr]) -> _Runs:
+    """`@unittest.skip`, `skipIf`, `skipUnless` and `expectedFailure`, which pytest honours."""
+    runs = _Runs()
+    for dec in decorators:
+        func = dec.func if isinstance(dec, ast.Call) else dec
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        owner = func.value if isinstance(func, ast.Attribute) else None
+        if owner is not None and not (isinstance(owner, ast.Name) and owner.id == "unittest"):
+            continue
+        args = dec.args if isinstance(dec, ast.Call) else []
+        if name == "skip" and owner is not None:
+            runs.never = runs.never or "skipped by @unittest.skip"
+        elif name == "expectedFailure":
+            runs.never = runs.never or "expected to fail (@unittest.expectedFailure)"
+        elif name in ("skipIf", "skipUnless") and args:
+            value = _constant(args[0])
+            skipped = value if name == "skipIf" else (None if value is None else not value)
+            if skipped is True:
+                runs.never = runs.never or f"skipped: @unittest.{name}({ast.unparse(args[0])})"
+            elif skipped is None:
+                runs.conditions.append(f"@unittest.{name}({ast.unparse(args[0])})")
+    return runs
+
+
+def _empty_parameters(mark: _Mark) -> bool:
+    values = [k.value for k in mark.keywords if k.arg == "argvalues"] or list(mark.args[1:2])
+    return bool(values) and isinstance(values[0], ast.List | ast.Tuple) and not values[0].elts
 
 
 def _constant(expr: ast.expr, depth: int = 0) -> bool | None:
@@ -447,6 +560,9 @@ def _body_runs(fn: ast.FunctionDef | ast.AsyncFunctionDef, aliases: _Aliases) ->
                 f"the test calls pytest.{call}() on line {stmt.lineno} before it checks anything"
             )
         if isinstance(stmt, ast.Return | ast.Raise):
+            if stmt is body[0]:
+                what = "returns" if isinstance(stmt, ast.Return) else "raises"
+                return _Runs(f"the test {what} on line {stmt.lineno} before it checks anything")
             break
         for inner in ast.walk(stmt):
             if (

@@ -17,7 +17,7 @@ from incidentkit.records.folders import scan_folders
 from incidentkit.records.model import EvalCase, Incident, Postmortem
 from incidentkit.records.placeholders import Markers, markers_for
 from incidentkit.records.pytest_config import Collection, pytest_collection
-from incidentkit.records.pytest_source import scan_python
+from incidentkit.records.pytest_source import Imposed, conftest_effects, scan_python
 
 # (file, kind, read) -> the file's unit: `read()` itself, or the same answer from a cache.
 ReadThrough = Callable[[Path, str, Callable[[], "RecordSet"]], "RecordSet"]
@@ -165,9 +165,13 @@ def _load(
                 on_unit(unit)
             records.add(unit)
         collection = pytest_collection(config.settings, config.evals_dir)
+        effects = conftest_effects(config.root, scan.python)
         for file in scan.python:
-            read = partial(_read_python, config, file, collection)
-            unit = read() if read_through is None else read_through(file, "python", read)
+            imposed = effects.get(file)
+            read = partial(_read_python, config, file, collection, imposed)
+            # What a conftest.py imposes is not in the file's bytes: never cache it.
+            cached = read_through is not None and imposed is None
+            unit = read_through(file, "python", read) if cached and read_through else read()
             if on_unit is not None:
                 on_unit(unit)
             records.add(unit)
@@ -188,8 +192,10 @@ def _read_record(config: Config, file: Path, kind: Kind, markers: Markers) -> Re
     return unit
 
 
-def _read_python(config: Config, file: Path, collection: Collection) -> RecordSet:
-    cases, problem = scan_python(config.root, file, collection, config.evals_dir)
+def _read_python(
+    config: Config, file: Path, collection: Collection, imposed: Imposed | None
+) -> RecordSet:
+    cases, problem = scan_python(config.root, file, collection, config.evals_dir, imposed)
     unit = RecordSet(config=config, cases=cases)
     if problem is not None:
         unit.python_problems.append(problem)

@@ -256,11 +256,20 @@ def _tag_problem(node: Node, offset: int) -> YamlProblem:
     )
 
 
+# Python refuses to print an int of more than 4,300 decimal digits (about 14,000
+# bits); a hex, octal or binary literal parses past that without complaint, and
+# the next message or export that shows it would fail. Such a scalar stays text.
+_MAX_INT_BITS = 14_000
+
+
 def _scalar(node: ScalarNode) -> Any:
     construct = _SCALARS.get(node.tag)
     if construct is None:
         return node.value  # strings, timestamps (kept as written), and anything exotic
     try:
-        return construct(node)
+        value = construct(node)
     except (ValueError, yaml.YAMLError):
         return node.value
+    if isinstance(value, int) and value.bit_length() > _MAX_INT_BITS:
+        return node.value
+    return value

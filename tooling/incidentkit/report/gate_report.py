@@ -68,6 +68,10 @@ def to_text(result: GateResult) -> str:
     out = [
         f"base {result.base_ref} ({result.base_sha[:12]}), head {result.head_ref} "
         f"({result.head_sha[:12]}), merge base {result.merge_base[:12]}",
+        "judged by the merge base's [tool.incidentkit], schemas/, templates/ and pytest config; "
+        + (
+            "records from the work tree (preview)" if result.worktree else "records from the commit"
+        ),
         _changes_line(result),
     ]
     if result.incidents:

@@ -2,16 +2,15 @@
 
 Page families build a `GeneratedPage` of HTML blocks (`Markup`) and fixed
 section headings. `to_markdown` turns it into the Markdown MkDocs reads:
-front matter (title, tags, all escaped), the headings, and for each HTML
-block an inert placeholder word that the plugin swaps for the block in
-`on_page_content`. So no record text is ever read as Markdown, whatever
+the headings, and for each HTML block an inert placeholder word that the
+plugin swaps for the block in `on_page_content`; the title and tags go
+straight into `page.meta` (`page_meta`), never through YAML. So no record text is ever read as Markdown, whatever
 `markdown_extensions` the user's mkdocs.yml enables (tables,
 md_in_html, snippets, emoji...), and pages render the same everywhere.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import secrets
 from dataclasses import dataclass, field
@@ -65,6 +64,19 @@ class Here:
         return element("a", label, href=self.href(to)) if to else text(label)
 
 
+def page_meta(page: GeneratedPage) -> dict[str, object]:
+    """What the plugin puts in `page.meta` (no front matter: YAML would have to parse record text).
+
+    Material prints `page.meta.title` and tag names unescaped: they are escaped here.
+    """
+    meta: dict[str, object] = {"title": text(page.title)}
+    if page.wide:
+        meta["hide"] = ["toc"]  # Material's per-page switch
+    if page.tags:
+        meta["tags"] = [text(t) for t in page.tags]
+    return meta
+
+
 class Placeholders:
     """Inert words standing for HTML blocks; unique per build, so no page text can fake one."""
 
@@ -74,17 +86,9 @@ class Placeholders:
 
     def to_markdown(self, page: GeneratedPage) -> tuple[str, dict[str, Markup]]:
         """The page's Markdown source and the blocks its placeholders stand for."""
-        meta: dict[str, object] = {"title": str(text(page.title))}
-        if page.wide:
-            meta["hide"] = ["toc"]  # Material's per-page switch
-        if page.tags:
-            # Material prints tag names unescaped: hand it escaped text.
-            meta["tags"] = [str(text(t)) for t in page.tags]
-        # JSON is YAML: each value is one double-quoted, fully escaped scalar.
-        lines = ["---", *(f"{k}: {json.dumps(v)}" for k, v in meta.items()), "---", ""]
+        lines: list[str] = []
         blocks: dict[str, Markup] = {}
-        title = element("h1", page.title)
-        for block in [title, *page.blocks]:
+        for block in [element("h1", page.title), *page.blocks]:
             if isinstance(block, Heading):
                 lines += [f"{'#' * block.level} {heading_text(block.text)}", ""]
             else:

@@ -1,7 +1,7 @@
 """The MkDocs plugin: generates the incident database's pages at build time.
 
 Pages are virtual files (`File.generated`) added in `on_files`; nothing is
-written to the repository. Their Markdown holds only front matter, fixed
+written to the repository. Their Markdown holds only fixed section
 headings and placeholder words; `on_page_content` swaps in the HTML built
 from the records (see `generated.py`), so they render with any
 `markdown_extensions`.
@@ -32,14 +32,16 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from incidentkit.clock import now
 from incidentkit.config import Config, load_config
+from incidentkit.detectors import Options
 from incidentkit.errors import IncidentkitError
 from incidentkit.findings import Finding, Level
 from incidentkit.git.dates import last_commit_dates
 from incidentkit.lint import run_lint
+from incidentkit.publishing import allowing
 from incidentkit.records.repository import RecordSet, load_repository
 from incidentkit.site import urls
-from incidentkit.site.context import build_site_data
-from incidentkit.site.generated import GeneratedPage, Placeholders
+from incidentkit.site.context import SiteData, build_site_data
+from incidentkit.site.generated import GeneratedPage, Placeholders, page_meta
 from incidentkit.site.pages import PAGES
 from incidentkit.site.pages.trends import chart_files
 from incidentkit.site.site_dir import unsafe_site_dir
@@ -89,6 +91,7 @@ class IncidentkitPlugin(BasePlugin[IncidentkitPluginConfig]):
         self.placeholders = Placeholders()
         self.blocks: dict[str, dict[str, Markup]] = {}  # page source path -> its HTML blocks
         self.dates: dict[str, date] = {}  # page source path -> its record's last commit
+        self.meta: dict[str, dict[str, object]] = {}  # page source path -> its page.meta
 
     def on_config(self, config: Any) -> Any:
         if not self.config.enabled:
@@ -135,6 +138,29 @@ class IncidentkitPlugin(BasePlugin[IncidentkitPluginConfig]):
         if not self.config.enabled or self.repo is None:
             return files
         started = time.perf_counter()
+        site = self._site_data(config)
+        self.placeholders = Placeholders()
+        self.blocks = {}
+        self.dates = {}
+        self.meta = {}
+        record_dates = self._record_dates() if self.config.history else {}
+        docs_dir = Path(config["docs_dir"]).resolve()
+        count = 0
+        with allowing(Options.from_config(self.repo)):  # lint's allowances, while pages are made
+            for family in PAGES.values():
+                for path, page in family(site):
+                    count += self._add_page(files, config, path, page, docs_dir, record_dates)
+        for path, data in chart_files(site):
+            self._add(files, config, path, data)
+        for asset in sorted(ASSETS_DIR.iterdir()):
+            if asset.is_file():
+                self._add(files, config, f"{urls.ASSETS}/{asset.name}", asset.read_bytes())
+        log.debug(f"generated {count} pages in {time.perf_counter() - started:.2f} s")
+        return files
+
+    def _site_data(self, config: Any) -> SiteData:
+        """The records, linted: a strict build stops on errors, another leaves them out."""
+        assert self.repo is not None
         try:
             moment = now()
             records = load_repository(self.repo)
@@ -147,7 +173,7 @@ class IncidentkitPlugin(BasePlugin[IncidentkitPluginConfig]):
         published, left_out = publishable(records, errors)
         for line in left_out:
             log.warning(f"not published: {line}")
-        site = build_site_data(
+        return build_site_data(
             published,
             moment,
             self.home,
@@ -155,22 +181,6 @@ class IncidentkitPlugin(BasePlugin[IncidentkitPluginConfig]):
             directory_urls=bool(config["use_directory_urls"]),
             left_out=left_out,
         )
-        self.placeholders = Placeholders()
-        self.blocks = {}
-        self.dates = {}
-        record_dates = self._record_dates() if self.config.history else {}
-        docs_dir = Path(config["docs_dir"]).resolve()
-        count = 0
-        for family in PAGES.values():
-            for path, page in family(site):
-                count += self._add_page(files, config, path, page, docs_dir, record_dates)
-        for path, data in chart_files(site):
-            self._add(files, config, path, data)
-        for asset in sorted(ASSETS_DIR.iterdir()):
-            if asset.is_file():
-                self._add(files, config, f"{urls.ASSETS}/{asset.name}", asset.read_bytes())
-        log.debug(f"generated {count} pages in {time.perf_counter() - started:.2f} s")
-        return files
 
     def _record_dates(self) -> dict[str, date]:
         assert self.repo is not None
@@ -195,6 +205,7 @@ class IncidentkitPlugin(BasePlugin[IncidentkitPluginConfig]):
         if not added:
             return 0
         self.blocks[path] = blocks
+        self.meta[path] = page_meta(page)
         if page.record is not None:
             file = files.get_file_from_path(path)
             assert file is not None
@@ -223,8 +234,16 @@ class IncidentkitPlugin(BasePlugin[IncidentkitPluginConfig]):
         return 1
 
     def on_page_markdown(self, markdown: str, /, *, page: Any, config: Any, files: Files) -> str:
-        day = self.dates.get(page.file.src_uri)
-        if day is not None and page.file.generated_by is not None:
+        # Before Material's tags plugin reads page.meta (it runs at priority -50).
+        src = page.file.src_uri
+        if page.file.generated_by is None or src not in self.meta:
+            return markdown
+        page.meta.update(self.meta[src])
+        if page.is_homepage:
+            # The theme titles the home page with site_name alone ("X - X" otherwise).
+            page.meta.pop("title", None)
+        day = self.dates.get(src)
+        if day is not None:
             page.meta["revision_date"] = day.isoformat()  # Material's "Last update"
             page.update_date = day.isoformat()  # the sitemap's lastmod
         return markdown

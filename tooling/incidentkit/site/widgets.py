@@ -38,16 +38,18 @@ def status_badge(status: str | None) -> Markup:
 @dataclass(frozen=True)
 class Column:
     """A table column. `wide`: prose that must not wrap word by word;
-    `secondary`: hidden on narrow screens (the table still scrolls)."""
+    `secondary`: hidden on narrow screens (the table still scrolls);
+    `key`: a short identifier that never wraps (`INC-2026-0001`)."""
 
     name: str
     wide: bool = False
     secondary: bool = False
+    key: bool = False
 
     @property
     def css(self) -> str | None:
-        classes = [c for c, on in (("ik-wide", self.wide), ("ik-2nd", self.secondary)) if on]
-        return " ".join(classes) or None
+        flags = (("ik-wide", self.wide), ("ik-2nd", self.secondary), ("ik-key", self.key))
+        return " ".join(c for c, on in flags if on) or None
 
 
 def table(

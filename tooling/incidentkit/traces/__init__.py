@@ -17,8 +17,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from incidentkit.traces.assemble import Selection, read
+from incidentkit.traces.assemble import read
 from incidentkit.traces.formats import BY_NAME, FORMATS, NAMES, by_name, detect
+from incidentkit.traces.index import Selection
 from incidentkit.traces.model import (
     Conversation,
     Message,

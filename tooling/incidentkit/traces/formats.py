@@ -60,7 +60,7 @@ _SNIFF: tuple[tuple[str, re.Pattern[str]], ...] = (
     (langsmith.NAME, re.compile(r'"run_type"\s*:')),
     (langfuse.NAME, re.compile(r'"observations"\s*:|"type"\s*:\s*"GENERATION"')),
     (console.NAME, re.compile(r'"context"\s*:\s*\{\s*"trace_id"')),
-    (chat.NAME, re.compile(r'^\s*\[?\s*\{\s*"role"\s*:')),
+    (chat.NAME, re.compile(r'^\s*\[?\s*\{\s*"role"\s*:|"messages"\s*:\s*\[\s*\{\s*"role"')),
 )
 
 

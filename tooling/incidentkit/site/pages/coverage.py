@@ -56,7 +56,7 @@ def page(site: SiteData) -> GeneratedPage:
         tiers.append(NO_TIER)
     policy = site.records.config.policy
     columns = [
-        Column("Incident"),
+        Column("Incident", key=True),
         Column("Severity"),
         Column("Policy"),
         *(Column(t, secondary=True) for t in tiers),

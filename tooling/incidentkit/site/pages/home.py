@@ -87,7 +87,7 @@ def page(site: SiteData) -> GeneratedPage:
         Markup("<p>{}</p>").format(more),
         Heading("Uncovered S1/S2 incidents"),
         table(
-            ("Incident", "Severity", Column("Title", wide=True), "Eval cases"),
+            (Column("Incident", key=True), "Severity", Column("Title", wide=True), "Eval cases"),
             (
                 [
                     here.link(urls.incident(e.incident.id), e.incident.id),
@@ -100,7 +100,7 @@ def page(site: SiteData) -> GeneratedPage:
         ),
         Heading("Overdue action items"),
         table(
-            ("Item", Column("Description", wide=True), "Owner", "Due"),
+            (Column("Item", key=True), Column("Description", wide=True), "Owner", "Due"),
             (
                 [
                     here.link(urls.postmortem(i.postmortem_id), i.global_id),

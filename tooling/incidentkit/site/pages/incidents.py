@@ -27,7 +27,7 @@ from incidentkit.site.widgets import (
 
 STATUSES = ("open", "mitigated", "resolved", "closed")
 COLUMNS = (
-    Column("ID"),
+    Column("ID", key=True),
     Column("Title", wide=True),
     Column("Severity"),
     Column("Failure modes", secondary=True),

@@ -24,7 +24,7 @@ from incidentkit.site.pages.incidents import left_out_notice
 from incidentkit.site.widgets import NONE, Column, facts, listing, status_badge, table
 
 ITEM_COLUMNS = (
-    Column("ID"),
+    Column("ID", key=True),
     Column("Description", wide=True),
     Column("Owner"),
     Column("Due"),
@@ -61,7 +61,7 @@ def index(site: SiteData) -> GeneratedPage:
         for pm in site.postmortems
     ]
     columns = (
-        Column("ID"),
+        Column("ID", key=True),
         Column("Title", wide=True),
         Column("Incidents"),
         Column("Status"),
