@@ -64,8 +64,11 @@ types: $(STAMP)
 browser:
 	@.ci/install-chromium
 
+# The suite in parallel (pytest-xdist, at most 4 workers); the fuzz test alone
+# afterwards, so the budget and the number of cases it ran stay in the log.
 unit: $(STAMP) browser
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --maxprocesses 4 --ignore tests/test_fuzz.py
+	$(BIN)/pytest tests/test_fuzz.py
 
 # zizmor and check-jsonschema (offline) over .github/ and action.yml
 workflows: $(STAMP)
