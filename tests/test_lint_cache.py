@@ -31,9 +31,10 @@ from hypothesis import strategies as st
 import incidentkit
 from conftest import RunCli, case_text, incident_text, postmortem_text
 from incidentkit.cache import store
-from incidentkit.cache.location import LOCAL_DIR, cache_dir, code_digest, git_common_dir
+from incidentkit.cache.location import LOCAL_DIR, cache_dir, code_digest
 from incidentkit.cache.store import LintCache
 from incidentkit.config import load_config
+from incidentkit.git.location import git_common_dir
 from incidentkit.lint import LintResult, lint_repository
 from incidentkit.resources import data_dir
 from incidentkit.rules import RULES
