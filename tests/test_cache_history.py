@@ -102,6 +102,7 @@ def test_deepening_a_shallow_clone_is_not_answered_from_the_shallow_history(
 
 def test_a_corrupt_history_row_is_not_trusted(repo: GitRepo) -> None:
     import sqlite3
+    from contextlib import closing
 
     _add(repo, 1, 2)
     _check(repo.root)
@@ -109,6 +110,6 @@ def test_a_corrupt_history_row_is_not_trusted(repo: GitRepo) -> None:
     assert cache is not None
     file = cache.file
     cache.close()
-    with sqlite3.connect(file) as db:
+    with closing(sqlite3.connect(file)) as db, db:
         db.execute("""UPDATE history SET times='{"INC-2026-0001": 1}'""")
     _check(repo.root)

@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -30,9 +31,10 @@ from hypothesis import strategies as st
 import incidentkit
 from conftest import RunCli, case_text, incident_text, postmortem_text
 from incidentkit.cache import store
-from incidentkit.cache.location import LOCAL_DIR, cache_dir, code_digest, git_common_dir
+from incidentkit.cache.location import LOCAL_DIR, cache_dir, code_digest
 from incidentkit.cache.store import LintCache
 from incidentkit.config import load_config
+from incidentkit.git.location import git_common_dir
 from incidentkit.lint import LintResult, lint_repository
 from incidentkit.resources import data_dir
 from incidentkit.rules import RULES
@@ -363,11 +365,11 @@ def test_a_damaged_database_is_ignored_and_rebuilt(repo: Repo, damage: str) -> N
         db.write_bytes(data[:100] + os.urandom(middle - 100) + data[middle:])
     elif damage == "foreign-sqlite":
         db.unlink()
-        with sqlite3.connect(db) as other:
+        with closing(sqlite3.connect(db)) as other, other:
             other.execute("CREATE TABLE entries (x)")
             other.execute("INSERT INTO entries VALUES (1)")
     elif damage == "other-format":
-        with sqlite3.connect(db) as other:
+        with closing(sqlite3.connect(db)) as other, other:
             other.execute("UPDATE meta SET value='999' WHERE key='format'")
     elif damage == "folder":
         db.unlink()
@@ -383,13 +385,13 @@ def test_a_damaged_database_is_ignored_and_rebuilt(repo: Repo, damage: str) -> N
 
 
 def _rows(db: Path) -> list[tuple[int, str, str]]:
-    with sqlite3.connect(db) as conn:
+    with closing(sqlite3.connect(db)) as conn, conn:
         return list(conn.execute("SELECT rowid, path, payload FROM entries"))
 
 
 def test_a_payload_of_the_wrong_type_is_not_trusted(repo: Repo) -> None:
     cold, _ = _cold_and_warm(repo)
-    with sqlite3.connect(_database(repo)) as conn:
+    with closing(sqlite3.connect(_database(repo))) as conn, conn:
         conn.execute("UPDATE entries SET payload='[null, [], null]', digest=42")
     assert repo.lint(cache=True)[0] == cold
     assert repo.lint(cache=True)[0] == cold
@@ -398,7 +400,7 @@ def test_a_payload_of_the_wrong_type_is_not_trusted(repo: Repo) -> None:
 def test_a_row_whose_checksum_does_not_match_is_not_trusted(repo: Repo) -> None:
     cold, _ = _cold_and_warm(repo)
     db = _database(repo)
-    with sqlite3.connect(db) as conn:
+    with closing(sqlite3.connect(db)) as conn, conn:
         for rowid, _path, payload in _rows(db):
             _findings, suppressed, index = json.loads(payload)
             # the bad incident's schema error erased; every other row's records changed
@@ -413,7 +415,7 @@ def test_a_row_whose_checksum_does_not_match_is_not_trusted(repo: Repo) -> None:
 def test_a_well_formed_row_of_the_wrong_shape_is_dropped(repo: Repo) -> None:
     cold, _ = _cold_and_warm(repo)
     db = _database(repo)
-    with sqlite3.connect(db) as conn:
+    with closing(sqlite3.connect(db)) as conn, conn:
         for rowid, _path, _payload in _rows(db):
             for shape in ('[[], [], [["x"]]]', '{"a": 1}', "[null, [], [null, [], [], [], []]"):
                 payload = shape.encode()

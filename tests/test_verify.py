@@ -401,3 +401,25 @@ def test_promptfoo_json_results(tmp_path: Path, run_cli: RunCli) -> None:
     )
     assert "results that name no eval case (2):" in result.stdout
     assert "before: " in result.stdout and ": INC-2026-00" in result.stdout
+
+
+def test_results_that_name_no_case_are_an_error_not_a_quiet_pass(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    """promptfoo JUnit from a suite whose descriptions are not case IDs matched nothing."""
+    root = eval_repo(
+        tmp_path / "n", {"evals/regression/c.yaml": case_yaml("c", [{"contains": "x"}])}
+    )
+    junit = (
+        '<testsuites><testsuite name="[a@1] prompt 1">'
+        '<testcase classname="[a@1] prompt 1" name="test 1: refund question"/>'
+        "</testsuite></testsuites>"
+    )
+    (root / "pf.xml").write_text(junit)
+    result = run_cli("-C", root, "verify", "--before", root / "pf.xml", "--after",
+                     root / "pf.xml", expect=2)  # fmt: skip
+    assert "none of the 1 before result(s) names an eval case" in result.stderr
+    assert "'test 1: refund question'" in result.stderr
+    misuse = run_cli("-C", root, "verify", "--before", root / "pf.xml", "--after",
+                     root / "pf.xml", "--replace", expect=2)  # fmt: skip
+    assert "--replace only applies with --write" in misuse.stderr

@@ -33,6 +33,7 @@ from filelock import FileLock, Timeout
 
 from incidentkit.config import Config
 from incidentkit.errors import GitError, UsageError
+from incidentkit.git.location import git_common_dir
 
 Kind = Literal["incident", "postmortem"]
 
@@ -92,12 +93,8 @@ def reserve(
 
 def lock_path(config: Config) -> Path:
     """The allocation lock: inside the git folder, so it is never a file in the working tree."""
-    git = config.root / ".git"
-    if git.is_file():  # a linked worktree or submodule: `gitdir: <path>`
-        text = git.read_text(encoding="utf-8", errors="replace").strip()
-        if text.startswith("gitdir:"):
-            git = (config.root / text.removeprefix("gitdir:").strip()).resolve()
-    if git.is_dir():
+    git = git_common_dir(config.root)
+    if git is not None:
         return git / "incidentkit-ids.lock"
     key = hashlib.sha256(str(config.root.resolve()).encode("utf-8", "surrogateescape")).hexdigest()
     return Path(tempfile.gettempdir()) / f"incidentkit-ids-{key[:16]}.lock"

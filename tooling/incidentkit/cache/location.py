@@ -22,6 +22,7 @@ import yaml
 
 import incidentkit
 from incidentkit.config import Config
+from incidentkit.git.location import git_common_dir
 from incidentkit.records.placeholders import markers_for
 from incidentkit.records.pytest_config import pytest_collection
 from incidentkit.records.schemas import SCHEMA_FILES
@@ -49,33 +50,6 @@ def cache_dir(config: Config) -> tuple[Path, bool]:
     if common is not None:
         return common / "incidentkit", False
     return config.root / LOCAL_DIR, False
-
-
-def git_common_dir(start: Path) -> Path | None:
-    """The git directory shared by every worktree of the repository holding `start`.
-
-    Read from the `.git` folder or file (a worktree's or submodule's `gitdir:`
-    pointer, then its `commondir`), without running git.
-    """
-    for folder in (start, *start.parents):
-        dot = folder / ".git"
-        try:
-            if dot.is_dir():
-                gitdir = dot
-            elif dot.is_file():
-                text = dot.read_text(encoding="utf-8").strip()
-                if not text.startswith("gitdir:"):
-                    return None
-                gitdir = (folder / text.removeprefix("gitdir:").strip()).resolve()
-            else:
-                continue
-            common = gitdir / "commondir"
-            if common.is_file():
-                return (gitdir / common.read_text(encoding="utf-8").strip()).resolve()
-        except (OSError, UnicodeDecodeError):
-            return None
-        return gitdir
-    return None
 
 
 @functools.cache

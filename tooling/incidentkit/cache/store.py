@@ -176,14 +176,20 @@ class LintCache:
         except OSError:
             return None  # a read-only checkout: lint without a cache
         for _ in range(2):
+            db: sqlite3.Connection | None = None
             try:
-                cache = cls(config, _connect(file), file, lint=lint)
+                db = _connect(file)
+                cache = cls(config, db, file, lint=lint)
                 cache._remember_stat = home is None or home == config.root
                 cache._load()
                 return cache
             except sqlite3.DatabaseError:
+                if db is not None:
+                    db.close()
                 _remove(file)  # corrupt or not ours: start again, once
             except OSError:
+                if db is not None:
+                    db.close()
                 return None
         return None
 

@@ -156,8 +156,11 @@ def verify(
     comments and layout, and refuses (exit 1, nothing written) to replace
     recorded evidence with evidence over fewer runs unless --replace. Exit 1
     when a case has only inconclusive runs on a side, or under --check when
-    any case in scope is not verified; 2 on unreadable or empty results.
+    any case in scope is not verified; 2 on unreadable or empty results, or
+    when no result on a side names an eval case.
     """
+    if replace and not write:
+        raise click.UsageError("--replace only applies with --write")
     config = config_from(ctx)
     records = load_repository(config)
     sides = Sides(

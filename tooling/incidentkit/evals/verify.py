@@ -295,6 +295,8 @@ def verify(
     known = {c.id for c in records.cases if c.id}
     tallies_before = _tally(before, known, in_scope, "before", result.unmatched)
     tallies_after = _tally(after, known, in_scope, "after", result.unmatched)
+    for side, runs in (("before", before), ("after", after)):
+        _require_some_match(side, runs, result.unmatched)
     for case in in_scope.values():
         agent = case_agent(case, agents)
         tb = tallies_before.get(case.id, Tally())
@@ -342,6 +344,19 @@ def _tally(
         k: Tally(r, f, i, tuple(reasons.get(k, Counter()).most_common()))
         for k, (r, f, i) in counts.items()
     }
+
+
+def _require_some_match(side: str, runs: Sequence[Run], unmatched: list[Unmatched]) -> None:
+    """A side none of whose results names a case was matched wrongly, not run: say so."""
+    total = sum(run.selected for run in runs)
+    missed = sum(1 for u in unmatched if u.side == side)
+    if total and missed == total:
+        names = ", ".join([repr(u.result.name) for u in unmatched if u.side == side][:3])
+        raise UsageError(
+            f"none of the {total} {side} result(s) names an eval case (e.g. {names}): give "
+            "each a `case` property or metadata (promptfoo: `metadata: {case: ID}`; the "
+            "pytest plugin writes it), or name the test after the case ID"
+        )
 
 
 def _verdict(before: Tally, after: Tally, agent: str | None, result: VerifyResult) -> Verdict:

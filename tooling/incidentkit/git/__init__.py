@@ -8,4 +8,5 @@ never touch history start without loading it.
 - `history`: one `git log` pass over `evals/` -> first commit time per incident ID
 - `diff`: merge base, the PR's changed record files, files of another commit
 - `refs`: record file names on every local and remote-tracking branch (ID allocation)
+- `location`: the git directory shared by every worktree (the lint cache, the ID lock)
 """

@@ -35,6 +35,20 @@ class RawSpan:
     order: int = 0
 
 
+def identity(span: RawSpan) -> dict[str, Any]:
+    """The fields every decoded `Step` takes from its span as they are, whatever the convention."""
+    return {
+        "name": span.name,
+        "trace_id": span.trace_id,
+        "span_id": span.span_id,
+        "parent_id": span.parent_id,
+        "start": span.start,
+        "end": span.end,
+        "order": span.order,
+        "error": span.error,
+    }
+
+
 def flatten(value: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     """Nested attribute maps (Phoenix's span JSON, OTLP kvlist values) as flat dotted keys."""
     flat: dict[str, Any] = {}

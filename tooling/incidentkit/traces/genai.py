@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from incidentkit.traces.attributes import RawSpan, attr, number_value, text_value
+from incidentkit.traces.attributes import RawSpan, attr, identity, number_value, text_value
 from incidentkit.traces.messages import maybe_json, messages_from, reply_messages, text_of
 from incidentkit.traces.model import PRESENT, Message, Step, StepKind, ToolResult
 
@@ -53,13 +53,7 @@ def decode(span: RawSpan, light: bool = False) -> Step:
     tool = _tool(span) if kind == "tool" else None
     return Step(
         kind=kind,
-        name=span.name,
-        trace_id=span.trace_id,
-        span_id=span.span_id,
-        parent_id=span.parent_id,
-        start=span.start,
-        end=span.end,
-        order=span.order,
+        **identity(span),
         input_messages=tuple(inputs),
         output_messages=tuple(outputs),
         system_instructions=system,
@@ -77,7 +71,6 @@ def decode(span: RawSpan, light: bool = False) -> Step:
             or a.get("langfuse.observation.model.name")
         ),
         cost_usd=number_value(a.get("gen_ai.usage.cost")),
-        error=span.error,
     )
 
 

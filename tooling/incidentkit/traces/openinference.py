@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from incidentkit.traces.attributes import RawSpan, attr, number_value, text_value
+from incidentkit.traces.attributes import RawSpan, attr, identity, number_value, text_value
 from incidentkit.traces.messages import maybe_json, messages_from, reply_messages
 from incidentkit.traces.model import PRESENT, Message, Step, StepKind, ToolResult
 
@@ -60,13 +60,7 @@ def decode(span: RawSpan, light: bool = False) -> Step:
     version = metadata.get("agent_version") if isinstance(metadata, Mapping) else None
     return Step(
         kind=kind,
-        name=span.name,
-        trace_id=span.trace_id,
-        span_id=span.span_id,
-        parent_id=span.parent_id,
-        start=span.start,
-        end=span.end,
-        order=span.order,
+        **identity(span),
         input_messages=tuple(inputs),
         output_messages=tuple(outputs),
         tool=tool,
@@ -75,7 +69,6 @@ def decode(span: RawSpan, light: bool = False) -> Step:
         conversation_id=text_value(a.get("session.id")),
         model=text_value(a.get("llm.model_name") or a.get("llm.response.model_name")),
         cost_usd=number_value(a.get("llm.cost.total")),
-        error=span.error,
     )
 
 
