@@ -915,7 +915,10 @@ def main() -> int:
     commands = available_commands()
     for f in figs:
         if f.commands[0][:1] == [INCIDENTKIT] and len(f.commands[0]) > 1:
-            f.available = f.commands[0][1] in commands or f.commands[0][1] == "--version"
+            f.available = f.commands[0][1] in commands or f.commands[0][1] in (
+                "--version",
+                "--help",
+            )
     measure_start = time.perf_counter()
     try:
         _measure_all(figs, runs, seed)
