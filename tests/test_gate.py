@@ -3,33 +3,23 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from conftest import RunCli, case_text, incident_text
+from gatefixture import (
+    CASE2,
+    INC1,
+    INC2,
+    WAIVER,
+    gate_repo,  # noqa: F401 (registers the `repo` fixture)
+)
 from gitrepo import GitRepo
 
-INC1 = "incidents/INC-2026-0001-stale-refund-window.md"
-INC2 = "incidents/INC-2026-0002-refund-without-approval.md"
-CASE1 = "evals/regression/refund-window.yaml"
-CASE2 = "evals/regression/approval.yaml"
-WAIVER = 'regression_waiver:\n  reason: the agent was retired\n  approved_by: "@maria-k"\n'
 VERIFIED = "verification:\n  fails_on: support-agent@1.4.0\n  passes_on: support-agent@1.4.1\n"
-
-
-@pytest.fixture
-def repo(tmp_path: Path, git_env: None) -> Iterator[GitRepo]:
-    """main: one S3 incident with its case; the PR branch `pr` starts there."""
-    r = GitRepo(tmp_path / "repo")
-    r.write(INC1, incident_text())
-    r.write(CASE1, case_text())
-    r.commit("base", "2026-03-04T10:00:00Z")
-    r.branch("pr")
-    yield r
-    r.close()
 
 
 def s1(extra: str = "") -> str:
