@@ -545,6 +545,26 @@ def test_the_gate_reports_the_same_with_a_warm_cache(repo: Repo, run_cli: RunCli
     assert "gate-no-case" in cold.stdout
 
 
+def test_the_gate_uses_the_lint_database_in_a_chosen_cache_dir(
+    repo: Repo, run_cli: RunCli, tmp_path: Path
+) -> None:
+    """The gate lays the head out in a new temporary folder each run: with
+    INCIDENTKIT_CACHE_DIR (whose key includes the repository's path) that folder
+    must not make each gate a new, cold database (it made the warm gate slower
+    than the cold one)."""
+    repo.commit()
+    repo.repo.git.checkout("-q", "-b", "pr")
+    repo.apply(("edit", 0, 3))
+    repo.commit()
+    chosen = tmp_path / "chosen-cache"
+    env = {"INCIDENTKIT_CACHE_DIR": str(chosen)}
+    run_cli("-C", repo.root, "lint", expect=1, env=env)
+    (database,) = chosen.glob("lint-v*.sqlite3")
+    for _ in range(2):
+        run_cli("-C", repo.root, "gate", "--base", "main", expect=1, env=env)
+        assert list(chosen.glob("lint-v*.sqlite3")) == [database]
+
+
 def test_a_file_name_that_is_not_utf8_is_linted_every_time(repo: Repo) -> None:
     name = os.fsdecode(b"evals/regression/caf\xe9.yaml")
     (repo.root / name).write_text(case_text(id="caf"), encoding="utf-8")

@@ -167,10 +167,13 @@ class LintCache:
         """
         if disabled_by_environment():
             return None
-        directory, chosen = cache_dir(config if home is None else replace(config, root=home))
+        # Keyed by the home repository: a copy laid out in a new temporary
+        # folder each run (the gate) must find the same database, not start one.
+        owner = config if home is None else replace(config, root=home)
+        directory, chosen = cache_dir(owner)
         try:
-            created = _prepare(directory, config)
-            file = directory / f"lint-v{FORMAT}-{environment_key(config, chosen)[:24]}.sqlite3"
+            created = _prepare(directory, owner)
+            file = directory / f"lint-v{FORMAT}-{environment_key(owner, chosen)[:24]}.sqlite3"
             if created or not file.exists():
                 _prune_databases(directory, keep=file)
         except OSError:
