@@ -7,9 +7,10 @@ folder, is a finding with the fix, never skipped in silence. `README.md` and
 `index.md` may sit at the top of a folder; dotfiles that do not look like
 records (`.gitkeep`) are left alone.
 
-Nothing here opens a file: entries are judged by `lstat`/`stat`, so a FIFO,
-a device or a socket in a record folder is a finding and is never read (a
-FIFO must not hang lint), and a symlink loop is a finding, not an error. A
+Nothing here opens a file: entries are judged by their directory entry's
+type and `lstat`/`stat`, so a FIFO, a device or a socket in a record folder
+is a finding and is never read (a FIFO must not hang lint), and a symlink
+loop is a finding, not an error. A
 git submodule (a folder holding `.git`, as checked out or as the gate lays a
 commit out) is a finding too: its files are another repository's.
 """
@@ -20,7 +21,8 @@ import errno
 import os
 import stat
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from functools import cached_property
+from pathlib import Path
 
 from incidentkit.config import Config
 from incidentkit.findings import Finding, Level
@@ -41,15 +43,47 @@ _NOT_REGULAR = (
 
 @dataclass
 class FolderScan:
-    records: list[tuple[Path, Kind]] = field(default_factory=list)
-    python: list[Path] = field(default_factory=list)
+    """What the walk found, in a stable order.
+
+    Kept as paths relative to the root (forward slashes): a warm lint answers
+    every file from the cache by that name and never needs a `Path` of it.
+    """
+
+    root: Path
+    record_names: list[str] = field(default_factory=list)
+    record_kinds: list[Kind] = field(default_factory=list)
+    python_names: list[str] = field(default_factory=list)
     strays: list[Finding] = field(default_factory=list)
+
+    @cached_property
+    def records(self) -> list[tuple[Path, Kind]]:
+        root = self.root
+        return [(root / n, k) for n, k in zip(self.record_names, self.record_kinds, strict=True)]
+
+    @cached_property
+    def python(self) -> list[Path]:
+        return [self.root / n for n in self.python_names]
+
+    def add_record(self, rel: str, kind: Kind) -> None:
+        self.record_names.append(rel)
+        self.record_kinds.append(kind)
+
+
+@dataclass(frozen=True)
+class _Walk:
+    """What every entry of one folder walk shares."""
+
+    root: Path
+    real_root: str
+    kind: Kind
+    scan: FolderScan
 
 
 def scan_folders(config: Config) -> FolderScan:
     """Walk the incident, post-mortem and eval folders once, in a stable order."""
-    scan = FolderScan()
+    scan = FolderScan(config.root)
     root = config.root
+    real_root = os.path.realpath(root)
     for folder, kind in (
         (config.incidents_dir, "incident"),
         (config.postmortems_dir, "postmortem"),
@@ -57,184 +91,233 @@ def scan_folders(config: Config) -> FolderScan:
     ):
         top = root / folder
         if top.is_dir() and not top.is_symlink() and os.path.lexists(top / ".git"):
-            scan.strays.append(_submodule(root, top))
+            scan.strays.append(_submodule(_relative(root, top)))
         elif top.is_dir() and not top.is_symlink():
-            _walk(root, top, kind, scan)  # type: ignore[arg-type]
+            walk = _Walk(root, real_root, kind, scan)  # type: ignore[arg-type]
+            _walk(walk, str(top), _relative(root, top), "")
     return scan
 
 
-def _walk(root: Path, top: Path, kind: Kind, scan: FolderScan) -> None:
-    real_root = os.path.realpath(root)
-    for current, dirs, files in os.walk(top, followlinks=False):
-        here = Path(current)
-        dirs.sort()
-        for name in list(dirs):
-            path = here / name
-            if name == "__pycache__" and kind == "eval":
-                dirs.remove(name)
-            elif os.path.lexists(path / ".git") and not path.is_symlink():
-                dirs.remove(name)  # another repository's files: not this one's history
-                scan.strays.append(_submodule(root, path))
-            elif name.endswith(".yaml" if kind == "eval" else ".md") and not path.is_symlink():
-                dirs.remove(name)  # read as a record, it is reported as a folder named like one
-                scan.records.append((path, kind))
-            elif path.is_symlink():
-                dirs.remove(name)  # os.walk would not descend; say so rather than skip
-                scan.strays.append(
-                    _stray(
-                        root,
-                        path,
-                        "a symlinked folder: its files are not read as records",
-                        "move the records into this folder instead of linking a folder",
-                    )
-                )
-        for name in sorted(files):
-            _entry(root, real_root, top, here / name, kind, scan)
+def _relative(root: Path, path: Path) -> str:
+    return path.relative_to(root).as_posix()
 
 
-def _entry(root: Path, real_root: str, top: Path, path: Path, kind: Kind, scan: FolderScan) -> None:
+def _walk(walk: _Walk, here: str, from_root: str, from_top: str) -> None:
+    """One folder, top-down like `os.walk`: its folders, its files, then each folder.
+
+    Plain strings and `DirEntry` types (no `stat` for a regular file): a walk
+    runs on every lint, over tens of thousands of files.
+    """
     try:
-        info: os.stat_result | None = path.lstat()
+        with os.scandir(here) as listing:
+            entries = list(listing)
+    except OSError:
+        return  # unreadable, or gone since its parent was listed (os.walk skips it too)
+    folders: list[os.DirEntry[str]] = []
+    files: list[os.DirEntry[str]] = []
+    for entry in entries:
+        try:
+            is_folder = entry.is_dir()  # follows a symlink, as os.walk does
+        except OSError:
+            is_folder = False
+        (folders if is_folder else files).append(entry)
+    folders.sort(key=lambda e: e.name)
+    files.sort(key=lambda e: e.name)
+    descend = []
+    kind, scan = walk.kind, walk.scan
+    for entry in folders:
+        name = entry.name
+        rel = f"{from_root}/{name}"
+        symlink = entry.is_symlink()
+        if name == "__pycache__" and kind == "eval":
+            continue
+        if not symlink and os.path.lexists(f"{entry.path}/.git"):
+            # another repository's files: not this one's history
+            scan.strays.append(_submodule(rel))
+        elif name.endswith(".yaml" if kind == "eval" else ".md") and not symlink:
+            # read as a record, it is reported as a folder named like one
+            scan.add_record(rel, kind)
+        elif symlink:  # os.walk would not descend; say so rather than skip
+            scan.strays.append(
+                _stray(
+                    rel,
+                    "a symlinked folder: its files are not read as records",
+                    "move the records into this folder instead of linking a folder",
+                )
+            )
+        else:
+            descend.append(name)
+    prefix = f"{from_top}/" if from_top else ""
+    for entry in files:
+        _entry(walk, entry, f"{from_root}/{entry.name}", prefix + entry.name)
+    for name in descend:
+        _walk(walk, f"{here}/{name}", f"{from_root}/{name}", prefix + name)
+
+
+def _entry(walk: _Walk, entry: os.DirEntry[str], rel: str, from_top: str) -> None:
+    scan = walk.scan
+    if entry.is_symlink():
+        _symlink(walk, entry, rel, from_top)
+        return
+    try:
+        regular = entry.is_file(follow_symlinks=False)
+        mode = 0 if regular else entry.stat(follow_symlinks=False).st_mode
     except OSError:
         return  # gone since the folder was listed
-    if info is not None and stat.S_ISLNK(info.st_mode):
-        try:
-            info = path.stat()
-        except OSError as exc:
-            if exc.errno == errno.ELOOP:
-                scan.strays.append(
-                    _stray(
-                        root,
-                        path,
-                        "a symlink loop: the link points, in the end, at itself",
-                        "replace the link with the file it should point at, or delete it",
-                    )
+    if not regular and _not_regular(mode, rel, scan):
+        return
+    _add(walk, rel, from_top)
+
+
+def _symlink(walk: _Walk, entry: os.DirEntry[str], rel: str, from_top: str) -> None:
+    scan = walk.scan
+    try:
+        info = entry.stat()  # follows the link
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            scan.strays.append(
+                _stray(
+                    rel,
+                    "a symlink loop: the link points, in the end, at itself",
+                    "replace the link with the file it should point at, or delete it",
                 )
-                return
-            # a broken link named like a record is read, and reported, as one
-            info = None
-        else:
-            target = os.path.realpath(path)
-            if os.path.commonpath([target, real_root]) != real_root:
-                what = _classify(root, top, path, kind)
-                if what == "record" and stat.S_ISREG(info.st_mode):
-                    # named like a record: read as one, and the reader reports the link
-                    scan.records.append((path, kind))
-                elif what is not None:
-                    scan.strays.append(
-                        _stray(
-                            root,
-                            path,
-                            "a symlink that points outside the repository",
-                            "copy the file into the repository instead of linking to it",
-                        )
-                    )
-                return
-    if info is not None:
-        if stat.S_ISDIR(info.st_mode):
-            return  # reached only through a symlink, reported above
-        for test, what in _NOT_REGULAR:
-            if test(info.st_mode):
-                scan.strays.append(
-                    _stray(
-                        root,
-                        path,
-                        f"{what}, not a regular file; it is never read",
-                        "remove it from the record folder",
-                    )
+            )
+            return
+        # a broken link named like a record is read, and reported, as one
+        _add(walk, rel, from_top)
+        return
+    target = os.path.realpath(entry.path)
+    if os.path.commonpath([target, walk.real_root]) != walk.real_root:
+        what = _classify(rel, from_top, walk.kind)
+        if what == "record" and stat.S_ISREG(info.st_mode):
+            # named like a record: read as one, and the reader reports the link
+            scan.add_record(rel, walk.kind)
+        elif what is not None:
+            scan.strays.append(
+                _stray(
+                    rel,
+                    "a symlink that points outside the repository",
+                    "copy the file into the repository instead of linking to it",
                 )
-                return
-    what = _classify(root, top, path, kind)
+            )
+        return
+    if stat.S_ISDIR(info.st_mode):
+        return  # reported with the folders
+    if not stat.S_ISREG(info.st_mode) and _not_regular(info.st_mode, rel, scan):
+        return
+    _add(walk, rel, from_top)
+
+
+def _not_regular(mode: int, rel: str, scan: FolderScan) -> bool:
+    """A FIFO, device or socket is a finding, and never opened."""
+    for test, what in _NOT_REGULAR:
+        if test(mode):
+            scan.strays.append(
+                _stray(
+                    rel,
+                    f"{what}, not a regular file; it is never read",
+                    "remove it from the record folder",
+                )
+            )
+            return True
+    return stat.S_ISDIR(mode)
+
+
+def _add(walk: _Walk, rel: str, from_top: str) -> None:
+    scan = walk.scan
+    what = _classify(rel, from_top, walk.kind)
     if what == "record":
-        scan.records.append((path, kind))
+        scan.add_record(rel, walk.kind)
     elif what == "python":
-        scan.python.append(path)
+        scan.python_names.append(rel)
     elif isinstance(what, Finding):
         scan.strays.append(what)
 
 
-def _classify(root: Path, top: Path, path: Path, kind: Kind) -> str | Finding | None:
-    """'record', 'python', a stray-file finding, or None for a file that is fine to skip."""
-    rel = PurePosixPath(path.relative_to(top).as_posix())
-    name = rel.name
+def _suffix(name: str) -> str:
+    """`PurePosixPath(name).suffix`, without the object."""
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
+
+
+def _classify(rel: str, from_top: str, kind: Kind) -> str | Finding | None:
+    """'record', 'python', a stray-file finding, or None for a file that is fine to skip.
+
+    `rel`: the path from the repository root; `from_top`: from the record folder.
+    """
+    folders, _, name = from_top.rpartition("/")
     lower = name.lower()
-    hidden = [p for p in rel.parts[:-1] if p.startswith((".", "_")) and p != "__pycache__"]
-    suffix = PurePosixPath(lower).suffix
+    hidden = (
+        [p for p in folders.split("/") if p.startswith((".", "_")) and p != "__pycache__"]
+        if folders
+        else []
+    )
+    suffix = _suffix(lower)
     if name.startswith(".") and suffix not in (*_MARKDOWN, *_YAML, ".py"):
         return None  # .gitkeep, .DS_Store: not records and not meant to be
-    if (len(rel.parts) == 1 and lower in _FOLDER_NOTES) or (
-        kind == "eval" and lower in _PYTEST_CONFIG
-    ):
+    if (not folders and lower in _FOLDER_NOTES) or (kind == "eval" and lower in _PYTEST_CONFIG):
         return None  # a folder's own README; pytest's config beside the tests
     if hidden:
         return _stray(
-            root,
-            path,
+            rel,
             f"sits in the folder '{hidden[0]}', which nothing reads",
             f"move it out of '{hidden[0]}/' (a leading '.' or '_' hides a folder)",
         )
     if name.startswith((".", "_")) and not (kind == "eval" and suffix == ".py"):
         return _stray(
-            root,
-            path,
+            rel,
             f"the leading '{name[0]}' hides it: it is not read as a record",
             f"rename it to {name.lstrip('._')} (keep drafts on a branch, not hidden)",
         )
     if kind == "eval":
-        return _classify_eval(root, path, name, suffix)
-    return _classify_markdown(root, path, name, suffix, kind)
+        return _classify_eval(rel, name, suffix)
+    return _classify_markdown(rel, name, suffix, kind)
 
 
-def _classify_markdown(root: Path, path: Path, name: str, suffix: str, kind: Kind) -> str | Finding:
+def _classify_markdown(rel: str, name: str, suffix: str, kind: Kind) -> str | Finding:
     if name.endswith(".md"):
         return "record"
     if suffix in _MARKDOWN:
         return _stray(
-            root,
-            path,
+            rel,
             f"'{name}' is not read as a{'n' if kind == 'incident' else ''} "
             f"{kind}: only files ending in .md (lower case) are records",
             f"rename it to {name[: -len(suffix)]}.md",
         )
     return _stray(
-        root,
-        path,
+        rel,
         f"'{name}' is not a record ({kind}s are .md files)",
         "move it out of the record folder (link attachments from the record), "
         "or rename it to .md if it is a record",
     )
 
 
-def _classify_eval(root: Path, path: Path, name: str, suffix: str) -> str | Finding:
+def _classify_eval(rel: str, name: str, suffix: str) -> str | Finding:
     if name.endswith(_YAML):
         return "record"
     if name.endswith(".py"):
         return "python"
     if suffix in (*_YAML, ".py"):
         return _stray(
-            root,
-            path,
+            rel,
             f"'{name}' is not read: cases are .yaml/.yml and tests .py files (lower case)",
             f"rename it to {name[: -len(suffix)]}{suffix}",
         )
     return _stray(
-        root,
-        path,
+        rel,
         f"'{name}' is neither an eval case (.yaml, .yml) nor a test module (.py)",
         "move it out of the evals folder, or rename it if it is a case",
     )
 
 
-def _submodule(root: Path, path: Path) -> Finding:
+def _submodule(rel: str) -> Finding:
     return _stray(
-        root,
-        path,
+        rel,
         "a git submodule (or a nested repository): its files are not part of this "
         "repository, so they are not read as records",
         "commit the records into this repository instead of a submodule",
     )
 
 
-def _stray(root: Path, path: Path, message: str, hint: str) -> Finding:
-    rel = path.relative_to(root).as_posix()
+def _stray(rel: str, message: str, hint: str) -> Finding:
     return Finding(rel, 1, 1, STRAY_FILE, Level.ERROR, message, hint)
