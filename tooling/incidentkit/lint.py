@@ -8,20 +8,26 @@ With a `LintCache`, a file the cache answers brings its records and its
 file-rule findings along and is not read; repository-wide rules run at the
 end over all records as always, and rules that read the clock (`CLOCK =
 True`) run again on the answered files, so the findings are the same with or
-without the cache.
+without the cache. When no file changed since a run the cache remembers
+(`cache/runs.py`), that run's findings are reused whole and only the rules
+that read the clock run again, on the few records they read.
 """
 
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from incidentkit.cache.store import LintCache
+from incidentkit.cache import runs
+from incidentkit.cache.store import LintCache, Stale, run_key
 from incidentkit.config import Config
 from incidentkit.errors import ConfigError
 from incidentkit.findings import Finding, Level
+from incidentkit.records.folders import FolderScan, scan_folders
 from incidentkit.records.repository import RecordSet, load_repository
 from incidentkit.rules import RULES, SUPPRESSION_RULE_ID, Rule
 from incidentkit.rules.context import LintContext
@@ -70,7 +76,17 @@ def lint_repository(
     `for_process`: see `load_repository` (the CLI passes it; a long-lived caller must not).
     `cache`: answer unchanged files from it, store the others in it (closed here).
     """
-    return lint_and_load(config, now, only, for_process=for_process, cache=cache)[1]
+    scan = scan_folders(config)
+    if cache is not None:
+        try:
+            answered = _from_snapshot(config, now, only, cache, scan)
+        except BaseException:
+            cache.close()
+            raise
+        if answered is not None:
+            cache.close()
+            return answered
+    return _lint_and_load(config, now, only, for_process, cache, scan)[1]
 
 
 def lint_and_load(
@@ -82,6 +98,17 @@ def lint_and_load(
     cache: LintCache | None = None,
 ) -> tuple[RecordSet, LintResult]:
     """`lint_repository`, and the records it read (released: typed records, no text)."""
+    return _lint_and_load(config, now, only, for_process, cache, scan_folders(config))
+
+
+def _lint_and_load(
+    config: Config,
+    now: datetime,
+    only: Iterable[str] | None,
+    for_process: bool,
+    cache: LintCache | None,
+    scan: FolderScan,
+) -> tuple[RecordSet, LintResult]:
     run = _Run(config, now, only, cache)
     try:
         records = load_repository(
@@ -90,12 +117,72 @@ def lint_and_load(
             release=True,
             for_process=for_process,
             read_through=cache.read_through if cache is not None else None,
+            scan=scan,
         )
         result = run.finish(records)
+        if cache is not None and _snapshots(config):
+            cache.remember_run(
+                scan.record_names + scan.python_names,
+                runs.scan_extra(scan),
+                lambda: run.snapshot(scan),
+            )
     finally:
         if cache is not None:
             cache.close()
     return records, result
+
+
+def _snapshots(config: Config) -> bool:
+    """Whether a whole run may be kept: not when another tree's settings judge the files
+    (the gate), since the cache key leaves the head's pytest configuration out."""
+    return config.settings == config.root
+
+
+def _from_snapshot(
+    config: Config, now: datetime, only: Iterable[str] | None, cache: LintCache, scan: FolderScan
+) -> LintResult | None:
+    """The findings of a remembered run over exactly these files, or None."""
+    if not _snapshots(config):
+        return None
+    names = scan.record_names + scan.python_names
+    rows = cache.known(names)
+    if rows is None:
+        return None
+    stored = cache.run(run_key(names, [content for content, _ in rows], runs.scan_extra(scan)))
+    if stored is None:
+        return None
+    try:
+        snapshot = runs.Snapshot(stored)
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+        return None
+    run = _Run(config, now, only, None)
+    clock = [RULES.get(rule_id) for rule_id in snapshot.clock]
+    rules = [r for r in clock if r is not None and r.check and run.levels.get(r.id) is not None]
+    if len(rules) != len(clock):
+        return None  # names a rule this run does not have: not this environment's
+    enabled = gc.isenabled()
+    gc.disable()  # decoding makes many small objects; collections would rescan them all
+    try:
+        fresh = run._rules(rules, runs.LazyRecords(config, scan, rows, cache))
+    except Stale:
+        return None  # a damaged row: read the files
+    finally:
+        if enabled:
+            gc.enable()
+    cache.reused(len(names))
+    run.suppressed = snapshot.suppressed
+    found = snapshot.findings + run.suppress(fresh)
+    wanted = run.wanted
+    if wanted is None:
+        files = len(names) + len(scan.strays)
+    else:
+        files = (
+            sum(n in wanted for n in scan.record_names)
+            + sum(s.path in wanted for s in scan.strays)
+            + sum(n in wanted and n not in snapshot.caseless for n in scan.python_names)
+        )
+        found = [f for f in found if f.path in wanted]
+    return LintResult(sorted(set(found)), files)
 
 
 def run_lint(records: RecordSet, now: datetime, only: Iterable[str] | None = None) -> LintResult:
@@ -126,9 +213,14 @@ class _Run:
         self.findings: list[Finding] = []
         self.suppressed: dict[str, dict[int, set[str]]] = {}
         self.files = 0
+        self.has_cases: list[bool] = []  # per Python file, in order: does it hold a case
+        self.read_clock: set[str] = set()  # repository rules that read the clock this run
+        self.unfiltered: list[Finding] = []  # every finding kept, before `only`
 
-    def _rules(self, rules: list[Rule], records: RecordSet) -> list[Finding]:
-        ctx = LintContext(records=records, now=self.now)
+    def _rules(
+        self, rules: list[Rule], records: RecordSet, ctx: LintContext | None = None
+    ) -> list[Finding]:
+        ctx = ctx or LintContext(records=records, now=self.now)
         found: list[Finding] = []
         for rule in rules:
             level = self.levels[rule.id]
@@ -137,7 +229,19 @@ class _Run:
                 found.append(finding if finding.level is level else finding.with_level(level))
         return found
 
+    def _watched(self, rules: list[Rule], records: RecordSet) -> list[Finding]:
+        """`_rules`, one rule at a time, noting which rules read the clock."""
+        found: list[Finding] = []
+        for rule in rules:
+            ctx = _ClockWatch(records=records, now=self.now)
+            found += self._rules([rule], records, ctx)
+            if ctx.read_clock:
+                self.read_clock.add(rule.id)
+        return found
+
     def file_phase(self, unit: RecordSet) -> None:
+        if not unit.documents and not unit.strays:
+            self.has_cases.append(bool(unit.cases))  # a Python file's unit
         paths = (
             {d.path for d in unit.documents}
             | {c.path for c in unit.cases}
@@ -169,14 +273,30 @@ class _Run:
 
     def finish(self, records: RecordSet) -> LintResult:
         self.findings += self._rules(self.clock_rules, self.from_cache)
-        self.findings += self._rules(self.repository_rules, records)
-        kept = [
-            f
-            for f in self.findings
-            if (self.wanted is None or f.path in self.wanted)
-            and f.rule not in self.suppressed.get(f.path, {}).get(f.line, set())
-        ]
+        self.findings += self._watched(self.repository_rules, records)
+        self.unfiltered = self.suppress(self.findings)
+        kept = [f for f in self.unfiltered if self.wanted is None or f.path in self.wanted]
         return LintResult(sorted(set(kept)), self.files)
+
+    def suppress(self, findings: list[Finding]) -> list[Finding]:
+        """`findings` without those an `incidentkit: ignore[...]` comment suppresses."""
+        table = self.suppressed
+        return [f for f in findings if f.rule not in table.get(f.path, {}).get(f.line, ())]
+
+    def snapshot(self, scan: FolderScan) -> list[object] | None:
+        """What a later run over the same files reuses (`cache/runs.py`)."""
+        if len(self.has_cases) != len(scan.python_names):
+            return None  # not the units of this walk: keep nothing
+        clock = {r.id for r in self.clock_rules} | self.read_clock
+        caseless = [
+            name for name, has in zip(scan.python_names, self.has_cases, strict=True) if not has
+        ]
+        return runs.encode(
+            [f for f in self.unfiltered if f.rule not in clock],
+            self.suppressed,
+            sorted(clock),
+            caseless,
+        )
 
     def _suppressions(self, path: str, text: str, found: list[Finding]) -> dict[int, set[str]]:
         """Line -> rule IDs suppressed there; a suppression without a reason is itself a finding."""
@@ -205,3 +325,20 @@ class _Run:
             alone = line[: match.start()].strip() in ("#", "<!--")
             table.setdefault(number + 1 if alone else number, set()).update(ids)
         return table
+
+
+class _ClockWatch(LintContext):
+    """A rule's context that notes whether the rule read the clock.
+
+    A repository rule whose findings did not read `now` on these records
+    would find the same at any other time, so a snapshot may keep them; one
+    that did runs again on every reuse. Watched, not declared: a rule cannot
+    forget to say so.
+    """
+
+    read_clock = False
+
+    def __getattribute__(self, name: str) -> Any:
+        if name in ("now", "today"):
+            object.__setattr__(self, "read_clock", True)
+        return super().__getattribute__(name)

@@ -64,6 +64,9 @@ CREATE TABLE IF NOT EXISTS entries (
     payload BLOB NOT NULL, digest BLOB NOT NULL,
     PRIMARY KEY (path, hash)
 );
+CREATE TABLE IF NOT EXISTS runs (
+    key BLOB PRIMARY KEY, used INTEGER NOT NULL, payload BLOB NOT NULL, digest BLOB NOT NULL
+);
 CREATE TABLE IF NOT EXISTS history (
     head TEXT NOT NULL, shallow TEXT NOT NULL, used INTEGER NOT NULL,
     times TEXT NOT NULL, digest BLOB NOT NULL,
@@ -71,13 +74,20 @@ CREATE TABLE IF NOT EXISTS history (
 );
 """
 KEEP_HISTORIES = 8  # first-case times of the last few HEADs (branches, rebases)
+KEEP_RUNS = 4  # whole-run snapshots (branches, a change and its undo)
+_CHUNK = 500  # rows per `IN (...)` query (SQLite's limit on parameters is higher)
 
 Memo = tuple[int, int, int, int, int]  # size, mtime_ns, ctime_ns, inode, device
 
 
-# rowid, content hash, memo, checked (ns), payload, payload checksum; a plain
-# tuple because a warm run makes one per file of the repository
-_Row = tuple[int, bytes, Memo, int, bytes, bytes]
+# rowid, content hash, memo, checked (ns); a plain tuple because a warm run
+# makes one per file of the repository. Payloads stay in the database until a
+# file is answered: a run that reuses a whole-run snapshot decodes few of them.
+_Row = tuple[int, bytes, Memo, int]
+
+
+class Stale(Exception):
+    """A row that was to be decoded is damaged: the run cannot be answered from the cache."""
 
 
 @dataclass
@@ -149,9 +159,13 @@ class LintCache:
         self._confirmed: list[tuple[Memo, int, int]] = []  # memo, checked, rowid
         self._dropped: list[int] = []
         self._history: tuple[str, str, str] | None = None  # head, shallow, times (JSON)
+        self._hashes: dict[str, bytes] = {}  # content hash of each file answered this run
+        self._payloads: dict[int, tuple[bytes, bytes]] | None = None  # loaded on first answer
+        self._snapshot: tuple[list[str], bytes, Callable[[], Any]] | None = None
         self._remember_stat = True
         self.hits = 0
         self.misses = 0
+        self.reused_run = False  # answered whole from a snapshot (`cache/runs.py`)
 
     # -- opening --------------------------------------------------------------
 
@@ -202,12 +216,11 @@ class LintCache:
         if meta != {"format": str(FORMAT), "file": self.file.name}:
             raise sqlite3.DatabaseError(f"not an incidentkit cache of this format: {meta}")
         rows = db.execute(
-            "SELECT rowid, path, hash, size, mtime, ctime, ino, dev, checked, payload, digest"
-            " FROM entries"
+            "SELECT rowid, path, hash, size, mtime, ctime, ino, dev, checked FROM entries"
         )
         found = self._rows
-        for rowid, path, content, size, mtime, ctime, ino, dev, checked, payload, check in rows:
-            row = (rowid, content, (size, mtime, ctime, ino, dev), checked, payload, check)
+        for rowid, path, content, size, mtime, ctime, ino, dev, checked in rows:
+            row = (rowid, content, (size, mtime, ctime, ino, dev), checked)
             if path in found:
                 found[path].append(row)
             else:
@@ -247,6 +260,7 @@ class LintCache:
             if row[2] == memo and changed < row[3]:
                 unit = self._answer(row, path, file)
                 if unit is not None:
+                    self._hashes[path] = row[1]
                     return unit
         try:
             raw = _read_bytes(name)
@@ -259,15 +273,32 @@ class LintCache:
                 if unit is not None:
                     if self._remember_stat:
                         self._confirmed.append((memo, checked, row[0]))
+                    self._hashes[path] = content
                     return unit
         return self._read_and_remember(read, name, path, raw, content, memo, checked)
 
+    def _payload(self, rowid: int) -> list[Any]:
+        """A row's payload, checked and parsed (ValueError/TypeError when it cannot be trusted)."""
+        if self._payloads is None:
+            # A run that reads through the cache answers nearly every file: one
+            # query for all payloads costs a fifth of one query per file.
+            rows = self._require().execute("SELECT rowid, payload, digest FROM entries")
+            self._payloads = {rowid: (payload, check) for rowid, payload, check in rows}
+        found = self._payloads.pop(rowid, None)
+        if found is None:
+            raise ValueError("the row is gone")
+        payload, check = found
+        if _digest(payload) != check:  # TypeError when not even bytes
+            raise ValueError("checksum mismatch")
+        decoded = json.loads(payload)
+        if type(decoded) is not list or len(decoded) != 3:
+            raise ValueError("not a payload")
+        return decoded
+
     def _answer(self, row: _Row, path: str, file: Path) -> RecordSet | None:
-        rowid, _, _, _, payload, check = row
+        rowid = row[0]
         try:
-            if _digest(payload) != check:  # TypeError when not even bytes
-                raise ValueError("checksum mismatch")
-            findings, suppressed, index = json.loads(payload)
+            findings, suppressed, index = self._payload(rowid)
             if findings is None and self.lint:
                 return None  # stored by a command that does not lint: lint this file
             unit = decode_unit(index, path, file, RecordSet(config=self.config))
@@ -276,7 +307,7 @@ class LintCache:
                 None if findings is None else decode_findings(findings, path),
                 {line: set(ids) for line, ids in suppressed} if suppressed else {},
             )
-        except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError, sqlite3.Error):
             self._dropped.append(rowid)  # damaged, or foreign content under a good checksum
             return None
         self.hits += 1
@@ -306,6 +337,114 @@ class LintCache:
             return unit
         self._pending[id(unit)] = _Pending(unit, path, content, memo, checked)
         return unit
+
+    # -- whole runs -----------------------------------------------------------
+
+    def known(self, names: list[str]) -> list[tuple[bytes, int]] | None:
+        """Each file's content hash and row; None unless every file has a row.
+
+        The same trust as `read_through`'s: a regular file whose `stat` is the
+        row's, and that last changed well before the row was confirmed, is not
+        read; any other is read and hashed (and its row confirmed).
+        """
+        self._seen.update(names)  # present: not stale, whatever the answer
+        found: list[tuple[bytes, int]] = []
+        prefix, rows_of, limit = self._prefix, self._rows, self._max_bytes
+        lstat, is_regular, clock = os.lstat, stat.S_ISREG, time.time_ns
+        for path in names:
+            rows = rows_of.get(path)
+            if not rows:
+                return None
+            checked = clock()
+            try:
+                st = lstat(prefix + path)
+            except (OSError, ValueError):
+                return None
+            if not is_regular(st.st_mode) or st.st_size > limit:
+                return None
+            memo = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+            changed = max(st.st_mtime_ns, st.st_ctime_ns) + RACY_NS
+            for rowid, content, row_memo, row_checked in rows:
+                if row_memo == memo and changed < row_checked:
+                    found.append((content, rowid))
+                    break
+            else:
+                row = self._by_content(path, memo, checked, rows)
+                if row is None:
+                    return None
+                found.append(row)
+        return found
+
+    def _by_content(
+        self, path: str, memo: Memo, checked: int, rows: list[_Row]
+    ) -> tuple[bytes, int] | None:
+        """The row holding the file's current bytes (a touched file, a branch switched back)."""
+        try:
+            content = _digest(_read_bytes(self._prefix + path))
+            if _memo(os.lstat(self._prefix + path)) != memo:
+                return None  # changing while read
+        except (OSError, ValueError):
+            return None
+        for rowid, row_content, _, _ in rows:
+            if row_content == content:
+                if self._remember_stat:
+                    self._confirmed.append((memo, checked, rowid))
+                return content, rowid
+        return None
+
+    def units(self, wanted: list[tuple[str, int]]) -> list[RecordSet]:
+        """The units of files `known` answered, by (path, row), in one query per few hundred.
+
+        Raises `Stale` when a row cannot be trusted: the caller reads the files instead.
+        """
+        db = self._require()
+        payloads: dict[int, tuple[bytes, bytes]] = {}
+        rowids = [rowid for _, rowid in wanted]
+        try:
+            for start in range(0, len(rowids), _CHUNK):
+                chunk = rowids[start : start + _CHUNK]
+                marks = ",".join("?" * len(chunk))
+                query = f"SELECT rowid, payload, digest FROM entries WHERE rowid IN ({marks})"
+                payloads.update((r, (p, d)) for r, p, d in db.execute(query, chunk))
+        except sqlite3.Error:
+            raise Stale("the database cannot be read") from None
+        root, config = self.config.root, self.config
+        found = []
+        for path, rowid in wanted:
+            try:
+                payload, check = payloads[rowid]
+                if _digest(payload) != check:
+                    raise ValueError("checksum mismatch")
+                index = json.loads(payload)[2]
+                found.append(decode_unit(index, path, root / path, RecordSet(config=config)))
+            except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+                self._dropped.append(rowid)
+                raise Stale(path) from None
+        return found
+
+    def run(self, key: bytes) -> Any:
+        """The whole-run snapshot stored under `key` (parsed JSON), or None."""
+        try:
+            found = (
+                self._require()
+                .execute("SELECT payload, digest FROM runs WHERE key=?", (key,))
+                .fetchone()
+            )
+            if found is None or _digest(found[0]) != found[1]:
+                return None
+            return json.loads(found[0])
+        except (sqlite3.Error, ValueError, TypeError):
+            return None
+
+    def reused(self, files: int) -> None:
+        """This run was answered from a snapshot: every file counts as a hit."""
+        self.reused_run = True
+        self.hits += files
+
+    def remember_run(self, names: list[str], extra: bytes, snapshot: Callable[[], Any]) -> None:
+        """Store `snapshot()` for this run's files (and `extra`, what else shaped the run),
+        if every one of the files is kept by content."""
+        self._snapshot = (names, extra, snapshot)
 
     def cached(self, unit: RecordSet) -> Cached | None:
         """What the cache knew about `unit`, when `read_through` answered it from a row."""
@@ -351,7 +490,14 @@ class LintCache:
         if db is None:
             return
         try:
-            if self._pending or self._confirmed or self._dropped or self._history or self._stale():
+            if (
+                self._pending
+                or self._confirmed
+                or self._dropped
+                or self._history
+                or self._snapshot
+                or self._stale()
+            ):
                 self._write(db)
         except sqlite3.DatabaseError as exc:
             if not isinstance(exc, sqlite3.OperationalError) or "locked" not in str(exc):
@@ -380,6 +526,7 @@ class LintCache:
             db.executemany(
                 "INSERT OR REPLACE INTO entries VALUES (?,?,?,?,?,?,?,?,?,?)", self._new_rows()
             )
+            self._write_run(db)
             db.executemany(
                 "DELETE FROM entries WHERE path=? AND rowid NOT IN "
                 "(SELECT rowid FROM entries WHERE path=? ORDER BY checked DESC LIMIT ?)",
@@ -401,6 +548,32 @@ class LintCache:
             db.execute("ROLLBACK")
             raise
 
+    def _write_run(self, db: sqlite3.Connection) -> None:
+        if self._snapshot is None:
+            return
+        names, extra, snapshot = self._snapshot
+        hashes = self._hashes
+        if any(name not in hashes for name in names):
+            return  # a file read every time (a symlink, too large, uncacheable, racy)
+        content = snapshot()
+        if content is None:
+            return
+        payload = json.dumps(content, ensure_ascii=True, separators=(",", ":"))
+        data = payload.encode("ascii")
+        db.execute(
+            "INSERT OR REPLACE INTO runs VALUES (?,?,?,?)",
+            (
+                run_key(names, [hashes[n] for n in names], extra),
+                time.time_ns(),
+                data,
+                _digest(data),
+            ),
+        )
+        db.execute(
+            "DELETE FROM runs WHERE rowid NOT IN (SELECT rowid FROM runs ORDER BY used DESC LIMIT ?)",
+            (KEEP_RUNS,),
+        )
+
     def _new_rows(self) -> Iterator[tuple[Any, ...]]:
         for pending in self._pending.values():
             if self.lint and pending.findings is None:
@@ -420,7 +593,21 @@ class LintCache:
             except Uncacheable:
                 continue
             data = payload.encode("ascii")
+            self._hashes[pending.path] = pending.hash
             yield (pending.path, pending.hash, *pending.memo, pending.checked, data, _digest(data))
+
+
+def run_key(names: list[str], hashes: list[bytes], extra: bytes) -> bytes:
+    """The key of a whole run: every file's name and content hash, in the order read."""
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(len(extra).to_bytes(8, "little"))
+    digest.update(extra)
+    for name, content in zip(names, hashes, strict=True):
+        data = name.encode("utf-8")
+        digest.update(len(data).to_bytes(4, "little"))
+        digest.update(data)
+        digest.update(content)
+    return digest.digest()
 
 
 def _connect(file: Path) -> sqlite3.Connection:

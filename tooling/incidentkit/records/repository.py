@@ -13,7 +13,7 @@ from incidentkit.config import Config
 from incidentkit.findings import Finding
 from incidentkit.records.cases import link_graph, yaml_cases
 from incidentkit.records.document import Document, Kind, read_document
-from incidentkit.records.folders import scan_folders
+from incidentkit.records.folders import FolderScan, scan_folders
 from incidentkit.records.model import EvalCase, Incident, Postmortem
 from incidentkit.records.placeholders import Markers, markers_for
 from incidentkit.records.pytest_config import Collection, pytest_collection
@@ -122,6 +122,7 @@ def load_repository(
     release: bool = False,
     for_process: bool = False,
     read_through: ReadThrough | None = None,
+    scan: FolderScan | None = None,
 ) -> RecordSet:
     """Read every record file.
 
@@ -132,10 +133,11 @@ def load_repository(
     records live until the process exits (a CLI command, not `mkdocs serve`),
     so the garbage collector may stop scanning them. `read_through(file, kind,
     read)` may answer a file from elsewhere (the lint cache) instead of calling
-    `read()`; kind is "python" for Python eval files.
+    `read()`; kind is "python" for Python eval files. `scan`: the folders'
+    walk, when the caller has already made it (the lint cache keys by it).
     """
     with _without_cyclic_gc(for_process):
-        return _load(config, files, on_unit, release, read_through)
+        return _load(config, files, on_unit, release, read_through, scan)
 
 
 def _load(
@@ -144,10 +146,14 @@ def _load(
     on_unit: Callable[[RecordSet], None] | None,
     release: bool,
     read_through: ReadThrough | None,
+    scan: FolderScan | None,
 ) -> RecordSet:
     records = RecordSet(config=config)
     markers = markers_for(config)
-    scan = scan_folders(config) if files is None else None
+    if files is None and scan is None:
+        scan = scan_folders(config)
+    elif files is not None:
+        scan = None
     for file, kind in scan.records if scan is not None else files or ():
         read = partial(_read_record, config, file, kind, markers)
         unit = read() if read_through is None else read_through(file, kind, read)
