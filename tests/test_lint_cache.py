@@ -5,8 +5,8 @@ The property test applies random sequences of edits, renames, deletions, new
 files, config and schema changes, branch switches, tool-version bumps and
 clock changes to a real git repository, and after each step compares a cold
 lint with two cached ones (the first updates the cache, the second must be
-answered from it). The corruption tests truncate, overwrite and forge the
-database and its rows.
+answered from it, whole, by a run snapshot). The corruption tests truncate,
+overwrite and forge the database, its rows and its snapshots.
 """
 
 from __future__ import annotations
@@ -296,6 +296,7 @@ def test_cached_lint_equals_cold_lint_after_any_sequence_of_changes(
             assert second.findings == cold.findings, where
             assert (first.files, second.files) == (cold.files, cold.files), where
             assert answered is not None and answered.misses == 0, f"{where}: not answered"
+            assert answered.reused_run, f"{where}: the unchanged run did not reuse a snapshot"
             files = repo.files()
             if files:
                 only = {files[op[1] % len(files)]}
@@ -597,3 +598,115 @@ def test_the_environment_key_is_the_same_in_every_process(repo: Repo) -> None:
         for seed in ("0", "1", "2", "3", "4", "5", "6", "7", "8", "9")
     }
     assert len(keys) == 1
+
+
+# -- whole-run snapshots (cache/runs.py) ---------------------------------------------
+
+
+def _reused(repo: Repo, now: datetime | None = None) -> tuple[LintResult, bool]:
+    if now is not None:
+        repo.now = now
+    result, answered = repo.lint(cache=True)
+    assert answered is not None
+    return result, answered.reused_run
+
+
+def test_an_unchanged_run_reuses_the_last_one_whole(repo: Repo) -> None:
+    cold, first = _cold_and_warm(repo)
+    assert first == cold
+    second, reused = _reused(repo)
+    assert reused and second == cold
+    # PATHS: the same findings and the same count of files checked as a cold run
+    for rel in repo.files():
+        only = {rel}
+        assert repo.lint(cache=True, only=only)[0] == repo.lint(cache=False, only=only)[0], rel
+
+
+@pytest.mark.parametrize(
+    "change", ["edit", "rename", "delete", "add", "config", "schema", "template", "branch"]
+)
+def test_any_change_is_a_new_run(repo: Repo, change: str) -> None:
+    """A snapshot is never reused for files, settings or a branch it was not made from."""
+    _cold_and_warm(repo)
+    assert _reused(repo)[1]
+    if change == "template":
+        shutil.copytree(data_dir("templates"), repo.root / "templates")
+        with (repo.root / "templates" / "incident.md").open("a", encoding="utf-8") as out:
+            out.write("\nStill to do: write the timeline\n")
+        with (repo.root / "incidents" / "INC-2026-0001-refund.md").open("a") as out:
+            out.write("\nStill to do: write the timeline\n")
+    elif change == "branch":
+        repo.commit()
+        repo.repo.git.checkout("-q", "side")
+    else:
+        repo.apply((change, 1, 3))  # edit 3 appends a line; config 1 changes rule levels
+    cold, _ = repo.lint(cache=False)
+    changed, reused = _reused(repo)
+    assert changed == cold
+    assert not reused, f"{change}: answered from the snapshot of other files"
+    again, reused = _reused(repo)
+    assert again == cold and reused
+
+
+def test_a_touched_file_with_the_same_bytes_keeps_the_snapshot(repo: Repo) -> None:
+    cold, _ = _cold_and_warm(repo)
+    repo.apply(("touch", 0, 0))
+    assert _reused(repo) == (cold, True)
+
+
+def test_rules_that_read_the_clock_run_again_on_a_reused_run(repo: Repo) -> None:
+    """postmortem-deadline does not say CLOCK = True: the run notices that it read `now`."""
+    repo.write(
+        "incidents/INC-2026-0007-late.md",
+        incident_text(id="INC-2026-0007", severity="S1", detected_at="2026-11-19T12:00:00Z"),
+    )
+    early = datetime(2026, 11, 19, 13, tzinfo=UTC)
+    late = early + timedelta(days=5)
+    for now in (early, late, early, late + timedelta(days=400)):
+        repo.now = now
+        cold, _ = repo.lint(cache=False)
+        warm, reused = _reused(repo, now)
+        assert warm == cold, now
+        assert reused or now == early
+    flagged = {f.rule for f in warm.findings if f.path == "incidents/INC-2026-0007-late.md"}
+    assert {"postmortem-deadline"} <= flagged
+
+
+def test_a_reused_run_does_not_empty_the_cache(
+    git_env: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run answered whole reads no file through the cache; the rows of the files it
+    saw must not look stale to it (over a hundred files, stale rows are pruned)."""
+    monkeypatch.delenv("INCIDENTKIT_CACHE_DIR")
+    big = Repo(tmp_path / "repo", trust_stat=False)
+    for n in range(10, 150):
+        big.write(f"incidents/INC-2026-{n:04d}-x.md", incident_text(id=f"INC-2026-{n:04d}"))
+    cold, _ = big.lint(cache=False)
+    for _ in range(3):
+        warm, answered = big.lint(cache=True)
+        assert warm == cold
+    assert answered is not None and answered.reused_run
+    (db,) = (big.root / ".git" / "incidentkit").glob("lint-v*.sqlite3")
+    with closing(sqlite3.connect(db)) as conn:
+        (count,) = conn.execute("SELECT count(*) FROM entries").fetchone()
+    assert count == len(big.files())
+    big.repo.close()
+
+
+@pytest.mark.parametrize("damage", ["checksum", "shape", "unknown-rule", "row-under-snapshot"])
+def test_a_damaged_snapshot_is_not_trusted(repo: Repo, damage: str) -> None:
+    cold, _ = _cold_and_warm(repo)
+    assert _reused(repo)[1]
+    with closing(sqlite3.connect(_database(repo))) as conn, conn:
+        if damage == "checksum":
+            conn.execute("UPDATE runs SET payload=?", (b"[1, [], [], [], []]",))
+        elif damage in ("shape", "unknown-rule"):
+            payload = (
+                b'{"findings": []}' if damage == "shape" else b'[1, [], [], ["no-such-rule"], []]'
+            )
+            conn.execute("UPDATE runs SET payload=?, digest=?", (payload, store._digest(payload)))
+        else:  # the snapshot is fine, a row a clock rule decodes is not
+            conn.execute("UPDATE entries SET digest=? WHERE path LIKE 'postmortems/%'", (b"x",))
+    damaged, reused = _reused(repo)
+    assert damaged == cold and not reused
+    assert _reused(repo) == (cold, True)
