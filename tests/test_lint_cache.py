@@ -296,7 +296,9 @@ def test_cached_lint_equals_cold_lint_after_any_sequence_of_changes(
             assert second.findings == cold.findings, where
             assert (first.files, second.files) == (cold.files, cold.files), where
             assert answered is not None and answered.misses == 0, f"{where}: not answered"
-            assert answered.reused_run, f"{where}: the unchanged run did not reuse a snapshot"
+            limit = load_config(repo.root).max_file_bytes
+            read_every_time = any((repo.root / f).stat().st_size > limit for f in repo.files())
+            assert answered.reused_run or read_every_time, f"{where}: no snapshot reused"
             files = repo.files()
             if files:
                 only = {files[op[1] % len(files)]}

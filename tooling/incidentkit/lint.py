@@ -29,6 +29,7 @@ from incidentkit.errors import ConfigError
 from incidentkit.findings import Finding, Level
 from incidentkit.records.folders import FolderScan, scan_folders
 from incidentkit.records.repository import RecordSet, load_repository
+from incidentkit.records.slim import for_repository_rules
 from incidentkit.rules import RULES, SUPPRESSION_RULE_ID, Rule
 from incidentkit.rules.context import LintContext
 
@@ -86,7 +87,7 @@ def lint_repository(
         if answered is not None:
             cache.close()
             return answered
-    return _lint_and_load(config, now, only, for_process, cache, scan)[1]
+    return _lint_and_load(config, now, only, for_process, cache, scan, slim=True)[1]
 
 
 def lint_and_load(
@@ -96,9 +97,14 @@ def lint_and_load(
     *,
     for_process: bool = False,
     cache: LintCache | None = None,
+    slim: bool = False,
 ) -> tuple[RecordSet, LintResult]:
-    """`lint_repository`, and the records it read (released: typed records, no text)."""
-    return _lint_and_load(config, now, only, for_process, cache, scan_folders(config))
+    """`lint_repository`, and the records it read (released: typed records, no text).
+
+    `slim`: keep of each record only what the repository rules read (see
+    `records/slim.py`); for a caller that wants the findings, not the records.
+    """
+    return _lint_and_load(config, now, only, for_process, cache, scan_folders(config), slim=slim)
 
 
 def _lint_and_load(
@@ -108,6 +114,8 @@ def _lint_and_load(
     for_process: bool,
     cache: LintCache | None,
     scan: FolderScan,
+    *,
+    slim: bool,
 ) -> tuple[RecordSet, LintResult]:
     run = _Run(config, now, only, cache)
     try:
@@ -117,6 +125,7 @@ def _lint_and_load(
             release=True,
             for_process=for_process,
             read_through=cache.read_through if cache is not None else None,
+            keep=for_repository_rules if slim else None,
             scan=scan,
         )
         result = run.finish(records)

@@ -122,6 +122,7 @@ def load_repository(
     release: bool = False,
     for_process: bool = False,
     read_through: ReadThrough | None = None,
+    keep: Callable[[RecordSet], RecordSet] | None = None,
     scan: FolderScan | None = None,
 ) -> RecordSet:
     """Read every record file.
@@ -133,11 +134,13 @@ def load_repository(
     records live until the process exits (a CLI command, not `mkdocs serve`),
     so the garbage collector may stop scanning them. `read_through(file, kind,
     read)` may answer a file from elsewhere (the lint cache) instead of calling
-    `read()`; kind is "python" for Python eval files. `scan`: the folders'
-    walk, when the caller has already made it (the lint cache keys by it).
+    `read()`; kind is "python" for Python eval files. `keep(unit)` is what the
+    returned set keeps of each file after `on_unit` (default: all of it).
+    `scan`: the folders' walk, when the caller has already made it (the lint
+    cache keys by it).
     """
     with _without_cyclic_gc(for_process):
-        return _load(config, files, on_unit, release, read_through, scan)
+        return _load(config, files, on_unit, release, read_through, keep, scan)
 
 
 def _load(
@@ -146,6 +149,7 @@ def _load(
     on_unit: Callable[[RecordSet], None] | None,
     release: bool,
     read_through: ReadThrough | None,
+    keep: Callable[[RecordSet], RecordSet] | None,
     scan: FolderScan | None,
 ) -> RecordSet:
     records = RecordSet(config=config)
@@ -163,7 +167,7 @@ def _load(
             for doc in unit.documents:
                 doc.release()
             unit.cases = [replace(case, data={}) if case.data else case for case in unit.cases]
-        records.add(unit)
+        records.add(unit if keep is None else keep(unit))
     if scan is not None:
         for stray in scan.strays:
             unit = RecordSet(config=config, strays=[stray])
