@@ -695,17 +695,21 @@ def test_a_reused_run_does_not_empty_the_cache(
     big.repo.close()
 
 
-@pytest.mark.parametrize("damage", ["checksum", "shape", "unknown-rule", "row-under-snapshot"])
+@pytest.mark.parametrize(
+    "damage", ["checksum", "shape", "unknown-rule", "wrong-types", "row-under-snapshot"]
+)
 def test_a_damaged_snapshot_is_not_trusted(repo: Repo, damage: str) -> None:
     cold, _ = _cold_and_warm(repo)
     assert _reused(repo)[1]
     with closing(sqlite3.connect(_database(repo))) as conn, conn:
         if damage == "checksum":
             conn.execute("UPDATE runs SET payload=?", (b"[1, [], [], [], []]",))
-        elif damage in ("shape", "unknown-rule"):
-            payload = (
-                b'{"findings": []}' if damage == "shape" else b'[1, [], [], ["no-such-rule"], []]'
-            )
+        elif damage in ("shape", "unknown-rule", "wrong-types"):
+            payload = {
+                "shape": b'{"findings": []}',
+                "unknown-rule": b'[1, [], [], ["no-such-rule"], []]',
+                "wrong-types": b'[1, [[7, 1, 1, "schema", 2, "m", "h"]], [], [], []]',
+            }[damage]
             conn.execute("UPDATE runs SET payload=?, digest=?", (payload, store._digest(payload)))
         else:  # the snapshot is fine, a row a clock rule decodes is not
             conn.execute("UPDATE entries SET digest=? WHERE path LIKE 'postmortems/%'", (b"x",))

@@ -77,6 +77,23 @@ class Snapshot:
         }
         self.clock: list[str] = list(clock)
         self.caseless: set[str] = set(caseless)
+        # Shapes a later sort or lookup relies on: a wrong one is a damaged snapshot.
+        for f in self.findings:
+            if not (
+                type(f.path) is str
+                and type(f.line) is int
+                and type(f.column) is int
+                and type(f.rule) is str
+                and type(f.message) is str
+                and type(f.hint) is str
+            ):
+                raise TypeError("not a finding")
+        texts = [*self.suppressed, *self.clock, *self.caseless]
+        texts += [i for table in self.suppressed.values() for ids in table.values() for i in ids]
+        if not all(type(t) is str for t in texts) or not all(
+            type(line) is int for table in self.suppressed.values() for line in table
+        ):
+            raise TypeError("not a snapshot")
 
 
 _LISTS = ("documents", "incidents", "postmortems", "cases", "python_problems", "strays")

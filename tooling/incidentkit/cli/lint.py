@@ -95,8 +95,7 @@ def _selected(config: Config, wanted: list[str]) -> set[str]:
     """The record files at or under the paths given on the command line."""
     prefixes = [w.rstrip("/") for w in wanted]
     scan = scan_folders(config)
-    files = [f for f, _ in scan.records] + scan.python
-    known = [f.relative_to(config.root).as_posix() for f in files] + [s.path for s in scan.strays]
+    known = scan.record_names + scan.python_names + [s.path for s in scan.strays]
     return {p for p in known if any(p == w or p.startswith(w + "/") or w == "." for w in prefixes)}
 
 
