@@ -716,3 +716,40 @@ def test_a_damaged_snapshot_is_not_trusted(repo: Repo, damage: str) -> None:
     damaged, reused = _reused(repo)
     assert damaged == cold and not reused
     assert _reused(repo) == (cold, True)
+
+
+@pytest.mark.parametrize("damage", ["digest", "other-files", "missing"])
+def test_the_last_runs_stat_record_is_checked_before_use(repo: Repo, damage: str) -> None:
+    """`recent` (each file's stat as the last run established its hash) is a shortcut:
+    damaged, for other files or gone, the rows answer instead."""
+    cold, _ = _cold_and_warm(repo)
+    assert _reused(repo)[1]
+    with closing(sqlite3.connect(_database(repo))) as conn, conn:
+        if damage == "digest":
+            conn.execute("UPDATE recent SET stats=zeroblob(length(stats))")
+        elif damage == "other-files":
+            conn.execute("UPDATE recent SET files=?", (b"x" * 20,))
+        else:
+            conn.execute("DELETE FROM recent")
+    assert _reused(repo) == (cold, True)
+    repo.apply(("edit", 0, 3))
+    cold, _ = repo.lint(cache=False)
+    assert _reused(repo) == (cold, False)
+    assert _reused(repo) == (cold, True)
+
+
+def test_a_file_changed_within_the_racy_window_is_hashed_again(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file rewritten with the same size and mtime (within one timestamp tick) must not
+    be answered by `stat`: the run that hashed it then is too close to trust."""
+    _cold_and_warm(repo)
+    rel = "incidents/INC-2026-0001-refund.md"
+    path = repo.root / rel
+    before = path.stat()
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("S9", "S8"), encoding="utf-8")  # same size
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    cold, _ = repo.lint(cache=False)
+    assert _reused(repo)[0] == cold
+    assert _reused(repo)[0] == cold

@@ -154,10 +154,11 @@ def _from_snapshot(
     if not _snapshots(config):
         return None
     names = scan.record_names + scan.python_names
-    rows = cache.known(names)
+    extra = runs.scan_extra(scan)
+    rows = cache.recent(names, extra) or cache.known(names)
     if rows is None:
         return None
-    stored = cache.run(run_key(names, [content for content, _ in rows], runs.scan_extra(scan)))
+    stored = cache.run(run_key(names, [content for content, _ in rows], extra))
     if stored is None:
         return None
     try:

@@ -144,7 +144,7 @@ class LazyRecords(RecordSet):
         if name in ("cases", "python_problems"):
             indexes += range(records, records + len(scan.python_names))
         missing = [i for i in indexes if i not in self._units]
-        decoded = self._cache.units([(self._name(i), self._rows[i][1]) for i in missing])
+        decoded = self._cache.units([(self._name(i), self._rows[i][0]) for i in missing])
         self._units.update(zip(missing, decoded, strict=True))
         found: list[Any] = []
         for index in indexes:

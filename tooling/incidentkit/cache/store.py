@@ -20,6 +20,7 @@ seconds skips writing; the next one will).
 
 from __future__ import annotations
 
+import array
 import contextlib
 import hashlib
 import json
@@ -66,6 +67,10 @@ CREATE TABLE IF NOT EXISTS entries (
 );
 CREATE TABLE IF NOT EXISTS runs (
     key BLOB PRIMARY KEY, used INTEGER NOT NULL, payload BLOB NOT NULL, digest BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS recent (
+    slot INTEGER PRIMARY KEY, files BLOB NOT NULL, key BLOB NOT NULL,
+    stats BLOB NOT NULL, hashes BLOB NOT NULL, digest BLOB NOT NULL
 );
 CREATE TABLE IF NOT EXISTS history (
     head TEXT NOT NULL, shallow TEXT NOT NULL, used INTEGER NOT NULL,
@@ -152,7 +157,8 @@ class LintCache:
         self._depth = len(self._root_parts)
         self._prefix = str(config.root).rstrip(os.sep) + os.sep
         self._max_bytes = config.max_file_bytes
-        self._rows: dict[str, list[_Row]] = {}
+        self._rows: dict[str, list[_Row]] = {}  # every row's stat and hash, read on first need
+        self._rows_read = False
         self._seen: set[str] = set()
         self._answered: dict[int, tuple[RecordSet, Cached]] = {}
         self._pending: dict[int, _Pending] = {}
@@ -160,6 +166,8 @@ class LintCache:
         self._dropped: list[int] = []
         self._history: tuple[str, str, str] | None = None  # head, shallow, times (JSON)
         self._hashes: dict[str, bytes] = {}  # content hash of each file answered this run
+        # what `stat` said of each file when its hash was established, and when
+        self._trust: dict[str, tuple[Memo, int]] = {}
         self._payloads: dict[int, tuple[bytes, bytes]] | None = None  # loaded on first answer
         self._snapshot: tuple[list[str], bytes, Callable[[], Any]] | None = None
         self._remember_stat = True
@@ -215,7 +223,25 @@ class LintCache:
         meta = dict(db.execute("SELECT key, value FROM meta"))
         if meta != {"format": str(FORMAT), "file": self.file.name}:
             raise sqlite3.DatabaseError(f"not an incidentkit cache of this format: {meta}")
-        rows = db.execute(
+        # The tables as this format has them (rows are read later, when needed).
+        for query in (
+            "SELECT rowid, path, hash, size, mtime, ctime, ino, dev, checked, payload, digest"
+            " FROM entries LIMIT 0",
+            "SELECT key, used, payload, digest FROM runs LIMIT 0",
+            "SELECT slot, files, key, stats, hashes, digest FROM recent LIMIT 0",
+            "SELECT head, shallow, used, times, digest FROM history LIMIT 0",
+        ):
+            db.execute(query).fetchall()
+
+    def _read_rows(self) -> dict[str, list[_Row]]:
+        """Every row's path, hash and stat (not the payloads), once per run.
+
+        Raises sqlite3.DatabaseError on a damaged database, like `open` would.
+        """
+        if self._rows_read:
+            return self._rows
+        self._rows_read = True
+        rows = self._require().execute(
             "SELECT rowid, path, hash, size, mtime, ctime, ino, dev, checked FROM entries"
         )
         found = self._rows
@@ -225,6 +251,7 @@ class LintCache:
                 found[path].append(row)
             else:
                 found[path] = [row]
+        return found
 
     def _require(self) -> sqlite3.Connection:
         if self._db is None:
@@ -254,13 +281,14 @@ class LintCache:
         if not stat.S_ISREG(st.st_mode) or st.st_size > self._max_bytes:
             return read()
         memo = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
-        rows = self._rows.get(path, ())
+        rows = (self._rows if self._rows_read else self._rows_or_none()).get(path, ())
         changed = max(st.st_mtime_ns, st.st_ctime_ns) + RACY_NS
         for row in rows:
             if row[2] == memo and changed < row[3]:
                 unit = self._answer(row, path, file)
                 if unit is not None:
                     self._hashes[path] = row[1]
+                    self._trust[path] = (memo, row[3])
                     return unit
         try:
             raw = _read_bytes(name)
@@ -274,6 +302,7 @@ class LintCache:
                     if self._remember_stat:
                         self._confirmed.append((memo, checked, row[0]))
                     self._hashes[path] = content
+                    self._trust[path] = (memo, checked)
                     return unit
         return self._read_and_remember(read, name, path, raw, content, memo, checked)
 
@@ -349,7 +378,8 @@ class LintCache:
         """
         self._seen.update(names)  # present: not stale, whatever the answer
         found: list[tuple[bytes, int]] = []
-        prefix, rows_of, limit = self._prefix, self._rows, self._max_bytes
+        prefix, rows_of, limit = self._prefix, self._rows_or_none(), self._max_bytes
+        trust = self._trust
         lstat, is_regular, clock = os.lstat, stat.S_ISREG, time.time_ns
         for path in names:
             rows = rows_of.get(path)
@@ -367,13 +397,71 @@ class LintCache:
             for rowid, content, row_memo, row_checked in rows:
                 if row_memo == memo and changed < row_checked:
                     found.append((content, rowid))
+                    trust[path] = (memo, row_checked)
                     break
             else:
                 row = self._by_content(path, memo, checked, rows)
                 if row is None:
                     return None
                 found.append(row)
+                trust[path] = (memo, checked)
         return found
+
+    def _rows_or_none(self) -> dict[str, list[_Row]]:
+        """`_read_rows`, or no rows when the database cannot be read any more."""
+        try:
+            return self._read_rows()
+        except sqlite3.Error:
+            return {}
+
+    def recent(self, names: list[str], extra: bytes) -> list[tuple[bytes, int]] | None:
+        """`known` from the last run's own record of each file's `stat`: no row is read.
+
+        The last run that kept a snapshot also kept, for the same files in the
+        same order, what `stat` said of each when its hash was established, and
+        when. A file whose `stat` is that, and which last changed well before,
+        still has that hash. Returns (hash, 0) per file, or None.
+        """
+        try:
+            found = (
+                self._require()
+                .execute("SELECT files, stats, hashes, digest FROM recent WHERE slot=1")
+                .fetchone()
+            )
+        except sqlite3.Error:
+            return None
+        if found is None:
+            return None
+        files, stats, hashes, check = found
+        try:
+            if _digest(files + stats + hashes) != check or files != _files_digest(names, extra):
+                return None
+            numbers = array.array("q")
+            numbers.frombytes(stats)
+        except (TypeError, ValueError):
+            return None
+        if len(numbers) != 6 * len(names) or len(hashes) != 16 * len(names):
+            return None
+        prefix, limit, lstat, is_regular = self._prefix, self._max_bytes, os.lstat, stat.S_ISREG
+        for i, path in enumerate(names):
+            try:
+                st = lstat(prefix + path)
+            except (OSError, ValueError):
+                return None
+            j = 6 * i
+            if (
+                st.st_size != numbers[j]
+                or st.st_mtime_ns != numbers[j + 1]
+                or st.st_ctime_ns != numbers[j + 2]
+                or st.st_ino != numbers[j + 3]
+                or st.st_dev != numbers[j + 4]
+                or max(st.st_mtime_ns, st.st_ctime_ns) + RACY_NS >= numbers[j + 5]
+                or st.st_size > limit
+                or not is_regular(st.st_mode)
+            ):
+                return None
+        self._seen.update(names)
+        return [(hashes[16 * i : 16 * i + 16], 0) for i in range(len(names))]
 
     def _by_content(
         self, path: str, memo: Memo, checked: int, rows: list[_Row]
@@ -392,33 +480,37 @@ class LintCache:
                 return content, rowid
         return None
 
-    def units(self, wanted: list[tuple[str, int]]) -> list[RecordSet]:
-        """The units of files `known` answered, by (path, row), in one query per few hundred.
+    def units(self, wanted: list[tuple[str, bytes]]) -> list[RecordSet]:
+        """The units of files known by content, by (path, hash), one query per few hundred.
 
-        Raises `Stale` when a row cannot be trusted: the caller reads the files instead.
+        Raises `Stale` when a row is missing or cannot be trusted: the caller
+        reads the files instead.
         """
         db = self._require()
-        payloads: dict[int, tuple[bytes, bytes]] = {}
-        rowids = [rowid for _, rowid in wanted]
+        payloads: dict[tuple[str, bytes], tuple[int, bytes, bytes]] = {}
+        paths = sorted({path for path, _ in wanted})
         try:
-            for start in range(0, len(rowids), _CHUNK):
-                chunk = rowids[start : start + _CHUNK]
+            for start in range(0, len(paths), _CHUNK):
+                chunk = paths[start : start + _CHUNK]
                 marks = ",".join("?" * len(chunk))
-                query = f"SELECT rowid, payload, digest FROM entries WHERE rowid IN ({marks})"
-                payloads.update((r, (p, d)) for r, p, d in db.execute(query, chunk))
+                query = f"SELECT rowid, path, hash, payload, digest FROM entries WHERE path IN ({marks})"
+                for rowid, path, content, payload, check in db.execute(query, chunk):
+                    payloads[(path, content)] = (rowid, payload, check)
         except sqlite3.Error:
             raise Stale("the database cannot be read") from None
         root, config = self.config.root, self.config
         found = []
-        for path, rowid in wanted:
+        for path, content in wanted:
+            rowid = None
             try:
-                payload, check = payloads[rowid]
+                rowid, payload, check = payloads[(path, content)]
                 if _digest(payload) != check:
                     raise ValueError("checksum mismatch")
                 index = json.loads(payload)[2]
                 found.append(decode_unit(index, path, root / path, RecordSet(config=config)))
             except (ValueError, TypeError, KeyError, IndexError, AttributeError):
-                self._dropped.append(rowid)
+                if rowid is not None:
+                    self._dropped.append(rowid)
                 raise Stale(path) from None
         return found
 
@@ -511,6 +603,8 @@ class LintCache:
 
     def _stale(self) -> list[str]:
         """Paths in the cache that this run did not see, when they outnumber the seen ones."""
+        if not self._rows_read:
+            return []  # a run answered whole from `recent` judged no row
         gone = [p for p in self._rows if p not in self._seen]
         return gone if len(gone) > max(100, len(self._seen) // 2) else []
 
@@ -560,18 +654,29 @@ class LintCache:
             return
         payload = json.dumps(content, ensure_ascii=True, separators=(",", ":"))
         data = payload.encode("ascii")
+        key = run_key(names, [hashes[n] for n in names], extra)
         db.execute(
             "INSERT OR REPLACE INTO runs VALUES (?,?,?,?)",
-            (
-                run_key(names, [hashes[n] for n in names], extra),
-                time.time_ns(),
-                data,
-                _digest(data),
-            ),
+            (key, time.time_ns(), data, _digest(data)),
         )
         db.execute(
             "DELETE FROM runs WHERE rowid NOT IN (SELECT rowid FROM runs ORDER BY used DESC LIMIT ?)",
             (KEEP_RUNS,),
+        )
+        trust = self._trust
+        if not self._remember_stat or any(name not in trust for name in names):
+            return
+        numbers = array.array("q")
+        for name in names:
+            memo, checked = trust[name]
+            numbers.extend(memo)
+            numbers.append(checked)
+        files = _files_digest(names, extra)
+        stats = numbers.tobytes()
+        joined = b"".join(hashes[n] for n in names)
+        db.execute(
+            "INSERT OR REPLACE INTO recent VALUES (1,?,?,?,?,?)",
+            (files, key, stats, joined, _digest(files + stats + joined)),
         )
 
     def _new_rows(self) -> Iterator[tuple[Any, ...]]:
@@ -594,7 +699,20 @@ class LintCache:
                 continue
             data = payload.encode("ascii")
             self._hashes[pending.path] = pending.hash
+            self._trust[pending.path] = (pending.memo, pending.checked)
             yield (pending.path, pending.hash, *pending.memo, pending.checked, data, _digest(data))
+
+
+def _files_digest(names: list[str], extra: bytes) -> bytes:
+    """Which files a run saw, in order, and what else its walk found."""
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(len(extra).to_bytes(8, "little"))
+    digest.update(extra)
+    for name in names:
+        data = name.encode("utf-8")
+        digest.update(len(data).to_bytes(4, "little"))
+        digest.update(data)
+    return digest.digest()
 
 
 def run_key(names: list[str], hashes: list[bytes], extra: bytes) -> bytes:
