@@ -703,12 +703,12 @@ def test_a_damaged_snapshot_is_not_trusted(repo: Repo, damage: str) -> None:
     assert _reused(repo)[1]
     with closing(sqlite3.connect(_database(repo))) as conn, conn:
         if damage == "checksum":
-            conn.execute("UPDATE runs SET payload=?", (b"[1, [], [], [], []]",))
+            conn.execute("UPDATE runs SET payload=?", (b"[2, [], [], [], [], []]",))
         elif damage in ("shape", "unknown-rule", "wrong-types"):
             payload = {
                 "shape": b'{"findings": []}',
-                "unknown-rule": b'[1, [], [], ["no-such-rule"], []]',
-                "wrong-types": b'[1, [[7, 1, 1, "schema", 2, "m", "h"]], [], [], []]',
+                "unknown-rule": b'[2, [], [], ["no-such-rule"], [], []]',
+                "wrong-types": b'[2, [[7, 1, 1, "schema", 2, "m", "h"]], [], [], [], []]',
             }[damage]
             conn.execute("UPDATE runs SET payload=?, digest=?", (payload, store._digest(payload)))
         else:  # the snapshot is fine, a row a clock rule decodes is not

@@ -133,7 +133,7 @@ def _lint_and_load(
             cache.remember_run(
                 scan.record_names + scan.python_names,
                 runs.scan_extra(scan),
-                lambda: run.snapshot(scan),
+                lambda: run.snapshot(scan, records),
             )
     finally:
         if cache is not None:
@@ -173,7 +173,7 @@ def _from_snapshot(
     enabled = gc.isenabled()
     gc.disable()  # decoding makes many small objects; collections would rescan them all
     try:
-        fresh = run._rules(rules, runs.LazyRecords(config, scan, rows, cache))
+        fresh = run._rules(rules, runs.LazyRecords(config, scan, rows, cache, snapshot.positions))
     except Stale:
         return None  # a damaged row: read the files
     finally:
@@ -293,7 +293,7 @@ class _Run:
         table = self.suppressed
         return [f for f in findings if f.rule not in table.get(f.path, {}).get(f.line, ())]
 
-    def snapshot(self, scan: FolderScan) -> list[object] | None:
+    def snapshot(self, scan: FolderScan, records: RecordSet) -> list[object] | None:
         """What a later run over the same files reuses (`cache/runs.py`)."""
         if len(self.has_cases) != len(scan.python_names):
             return None  # not the units of this walk: keep nothing
@@ -306,6 +306,7 @@ class _Run:
             self.suppressed,
             sorted(clock),
             caseless,
+            records,
         )
 
     def _suppressions(self, path: str, text: str, found: list[Finding]) -> dict[int, set[str]]:

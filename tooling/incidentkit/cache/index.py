@@ -218,6 +218,15 @@ def decode_findings(rows: list[list[Any]], path: str) -> list[Finding]:
     ]
 
 
+def encode_positions(doc: Document) -> list[Any] | None:
+    """`doc`'s line positions, if computed (checked: raises Uncacheable), for a run snapshot."""
+    return _encode_positions(doc)
+
+
+def decode_positions(data: list[Any]) -> Positions:
+    return _decode_positions(data)
+
+
 def _encode_positions(doc: Document) -> list[Any] | None:
     """Line positions, when a finding made the loader compute them (they cost a second parse)."""
     positions = doc._positions  # only kept if already there: computing them is what is avoided

@@ -18,14 +18,20 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from incidentkit.cache.index import decode_findings
+from incidentkit.cache.index import (
+    Uncacheable,
+    decode_findings,
+    decode_positions,
+    encode_positions,
+)
 from incidentkit.cache.store import LintCache
 from incidentkit.config import Config
 from incidentkit.findings import Finding
 from incidentkit.records.folders import FolderScan
 from incidentkit.records.repository import RecordSet
+from incidentkit.records.yamlsource import Positions
 
-VERSION = 1
+VERSION = 2
 
 
 def scan_extra(scan: FolderScan) -> bytes:
@@ -49,8 +55,21 @@ def encode(
     suppressed: dict[str, dict[int, set[str]]],
     clock: list[str],
     caseless: list[str],
+    records: RecordSet,
 ) -> list[Any]:
-    """A snapshot's content (JSON-ready)."""
+    """A snapshot's content (JSON-ready).
+
+    With the line positions the run computed (the clock rules' findings need
+    them, and they cost a second parse of the file), so a reuse does not.
+    """
+    positions = []
+    for doc in records.documents:
+        try:
+            found = encode_positions(doc)
+        except Uncacheable:
+            continue
+        if found is not None:
+            positions.append([doc.path, found])
     return [
         VERSION,
         _rows(findings),
@@ -61,6 +80,7 @@ def encode(
         ),
         sorted(clock),
         caseless,
+        positions,
     ]
 
 
@@ -68,7 +88,7 @@ class Snapshot:
     """A stored snapshot, decoded (ValueError/TypeError/KeyError when malformed)."""
 
     def __init__(self, data: Any) -> None:
-        version, findings, suppressed, clock, caseless = data
+        version, findings, suppressed, clock, caseless, positions = data
         if version != VERSION:
             raise ValueError("another snapshot format")
         self.findings = [decode_findings([row[1:]], row[0])[0] for row in findings]
@@ -77,6 +97,7 @@ class Snapshot:
         }
         self.clock: list[str] = list(clock)
         self.caseless: set[str] = set(caseless)
+        self.positions = {path: decode_positions(marks) for path, marks in positions}
         # Shapes a later sort or lookup relies on: a wrong one is a damaged snapshot.
         for f in self.findings:
             if not (
@@ -88,7 +109,7 @@ class Snapshot:
                 and type(f.hint) is str
             ):
                 raise TypeError("not a finding")
-        texts = [*self.suppressed, *self.clock, *self.caseless]
+        texts = [*self.suppressed, *self.clock, *self.caseless, *self.positions]
         texts += [i for table in self.suppressed.values() for ids in table.values() for i in ids]
         if not all(type(t) is str for t in texts) or not all(
             type(line) is int for table in self.suppressed.values() for line in table
@@ -110,7 +131,12 @@ class LazyRecords(RecordSet):
     """
 
     def __init__(
-        self, config: Config, scan: FolderScan, rows: list[tuple[bytes, int]], cache: LintCache
+        self,
+        config: Config,
+        scan: FolderScan,
+        rows: list[tuple[bytes, int]],
+        cache: LintCache,
+        positions: dict[str, Positions],
     ) -> None:
         # Not RecordSet.__init__: a list left unset is decoded by __getattr__.
         self.config = config
@@ -118,6 +144,7 @@ class LazyRecords(RecordSet):
         self._rows = rows
         self._cache = cache
         self._units: dict[int, RecordSet] = {}
+        self._positions = positions
 
     def __getattr__(self, name: str) -> Any:
         if name not in _LISTS:
@@ -146,6 +173,11 @@ class LazyRecords(RecordSet):
         missing = [i for i in indexes if i not in self._units]
         decoded = self._cache.units([(self._name(i), self._rows[i][0]) for i in missing])
         self._units.update(zip(missing, decoded, strict=True))
+        known = self._positions
+        for unit in decoded:
+            for doc in unit.documents:
+                if doc._positions is None and doc.path in known:
+                    doc._positions = known[doc.path]
         found: list[Any] = []
         for index in indexes:
             found.extend(getattr(self._units[index], name))
