@@ -30,6 +30,7 @@ from incidentkit.findings import Finding, Level
 from incidentkit.records.folders import FolderScan, scan_folders
 from incidentkit.records.repository import RecordSet, load_repository
 from incidentkit.records.slim import for_repository_rules
+from incidentkit.records.yamlsource import Positions
 from incidentkit.rules import RULES, SUPPRESSION_RULE_ID, Rule
 from incidentkit.rules.context import LintContext
 
@@ -226,6 +227,7 @@ class _Run:
         self.has_cases: list[bool] = []  # per Python file, in order: does it hold a case
         self.read_clock: set[str] = set()  # repository rules that read the clock this run
         self.unfiltered: list[Finding] = []  # every finding kept, before `only`
+        self.positions: dict[str, Positions] = {}  # of files read this run, for a snapshot
 
     def _rules(
         self, rules: list[Rule], records: RecordSet, ctx: LintContext | None = None
@@ -280,6 +282,9 @@ class _Run:
             clock = {r.id for r in self.clock_rules}
             kept = [f for f in found if f.rule not in clock]
             self.cache.remember_findings(unit, kept, suppressed)
+            for doc in unit.documents:  # lines a finding needed: releasing drops them
+                if doc._positions is not None:
+                    self.positions[doc.path] = doc._positions
 
     def finish(self, records: RecordSet) -> LintResult:
         self.findings += self._rules(self.clock_rules, self.from_cache)
@@ -307,6 +312,7 @@ class _Run:
             sorted(clock),
             caseless,
             records,
+            self.positions,
         )
 
     def _suppressions(self, path: str, text: str, found: list[Finding]) -> dict[int, set[str]]:

@@ -218,9 +218,12 @@ def decode_findings(rows: list[list[Any]], path: str) -> list[Finding]:
     ]
 
 
-def encode_positions(doc: Document) -> list[Any] | None:
-    """`doc`'s line positions, if computed (checked: raises Uncacheable), for a run snapshot."""
-    return _encode_positions(doc)
+def encode_positions(positions: Positions) -> list[Any]:
+    """Line positions, for a run snapshot (raises Uncacheable for a key JSON would change)."""
+    marks = [
+        [_encode(_KEY, key, None), line, column] for key, (line, column) in positions.marks.items()
+    ]
+    return [list(positions.start), marks]
 
 
 def decode_positions(data: list[Any]) -> Positions:

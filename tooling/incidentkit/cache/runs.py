@@ -56,20 +56,23 @@ def encode(
     clock: list[str],
     caseless: list[str],
     records: RecordSet,
+    computed: dict[str, Positions],
 ) -> list[Any]:
     """A snapshot's content (JSON-ready).
 
     With the line positions the run computed (the clock rules' findings need
     them, and they cost a second parse of the file), so a reuse does not.
     """
+    known = dict(computed)  # computed before the files were released
+    for doc in records.documents:  # and after (on records answered by the cache)
+        if doc._positions is not None:
+            known[doc.path] = doc._positions
     positions = []
-    for doc in records.documents:
+    for path in sorted(known):
         try:
-            found = encode_positions(doc)
+            positions.append([path, encode_positions(known[path])])
         except Uncacheable:
             continue
-        if found is not None:
-            positions.append([doc.path, found])
     return [
         VERSION,
         _rows(findings),
