@@ -263,7 +263,7 @@ class _Run:
         if cached is not None and cached.findings is not None:
             self.files += self.wanted is None or bool(paths & self.wanted)
             self.findings += cached.findings
-            self.from_cache.add(unit)
+            self.from_cache.add(for_repository_rules(unit))  # what clock rules read
             if cached.suppressed:
                 self.suppressed[cached.path] = cached.suppressed
             return

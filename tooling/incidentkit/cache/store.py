@@ -81,6 +81,7 @@ CREATE TABLE IF NOT EXISTS history (
 KEEP_HISTORIES = 8  # first-case times of the last few HEADs (branches, rebases)
 KEEP_RUNS = 4  # whole-run snapshots (branches, a change and its undo)
 _CHUNK = 500  # rows per `IN (...)` query (SQLite's limit on parameters is higher)
+_WINDOW = 2000  # payloads read ahead by a run that reads through the cache
 
 Memo = tuple[int, int, int, int, int]  # size, mtime_ns, ctime_ns, inode, device
 
@@ -168,7 +169,7 @@ class LintCache:
         self._hashes: dict[str, bytes] = {}  # content hash of each file answered this run
         # what `stat` said of each file when its hash was established, and when
         self._trust: dict[str, tuple[Memo, int]] = {}
-        self._payloads: dict[int, tuple[bytes, bytes]] | None = None  # loaded on first answer
+        self._payloads: dict[int, tuple[bytes, bytes]] = {}  # the window of rows read ahead
         self._snapshot: tuple[list[str], bytes, Callable[[], Any]] | None = None
         self._remember_stat = True
         self.hits = 0
@@ -308,12 +309,17 @@ class LintCache:
 
     def _payload(self, rowid: int) -> list[Any]:
         """A row's payload, checked and parsed (ValueError/TypeError when it cannot be trusted)."""
-        if self._payloads is None:
-            # A run that reads through the cache answers nearly every file: one
-            # query for all payloads costs a fifth of one query per file.
-            rows = self._require().execute("SELECT rowid, payload, digest FROM entries")
-            self._payloads = {rowid: (payload, check) for rowid, payload, check in rows}
         found = self._payloads.pop(rowid, None)
+        if found is None:
+            # A run that reads through the cache answers nearly every file, in
+            # the order the rows were written: one query for the next rows costs
+            # a fifth of one per file, and holds a window of them, not all.
+            rows = self._require().execute(
+                "SELECT rowid, payload, digest FROM entries WHERE rowid >= ? ORDER BY rowid LIMIT ?",
+                (rowid, _WINDOW),
+            )
+            self._payloads = {r: (payload, check) for r, payload, check in rows}
+            found = self._payloads.pop(rowid, None)
         if found is None:
             raise ValueError("the row is gone")
         payload, check = found
