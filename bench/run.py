@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import platform
+import posixpath
 import re
 import shutil
 import statistics
@@ -223,16 +224,30 @@ def peer_files(repo: Path, n: int, seed: int) -> Path:
     return out
 
 
+# Bumped when floor S's pages or configuration change, so a cached floor is rebuilt.
+FLOOR_S_VERSION = "2"
+
+
 def floor_site(repo: Path, n: int, seed: int) -> Path:
-    """Floor S: plain Markdown pages, as many as the incidentkit site has, same theme."""
+    """Floor S: plain Markdown pages, as many as the incidentkit site has, same theme and nav.
+
+    One page per incident and post-mortem (a field table and the body), and
+    the navigation the plugin sets (`incidentkit.site.plugin.NAV`), every
+    other page left out of it as the plugin leaves them (`not_in_nav`): a
+    sidebar listing every record page would make each page's HTML grow with
+    the repository and the build quadratic. `match_pages` adds the summary
+    pages from a real incidentkit build.
+    """
+    from incidentkit.site.plugin import NAV
+
     out = BENCH / f"floor-site-s{seed}-n{n}"
     stamp = out / ".stamp"
-    if stamp.is_file() and stamp.read_text() == _generator_hash():
+    version = f"{_generator_hash()}-floor{FLOOR_S_VERSION}"
+    if stamp.is_file() and stamp.read_text() == version:
         return out
     shutil.rmtree(out, ignore_errors=True)
     docs = out / "docs"
     docs.mkdir(parents=True)
-    (docs / "index.md").write_text("# Incident database\n\nPlain pages.\n", encoding="utf-8")
     for folder in ("incidents", "postmortems"):
         (docs / folder).mkdir()
         for file in sorted((repo / folder).glob("*.md")):
@@ -247,15 +262,23 @@ def floor_site(repo: Path, n: int, seed: int) -> Path:
             )
             page = f"# {data.get('title', file.stem)}\n\n| field | value |\n|---|---|\n{rows}\n\n{body}"
             (docs / folder / file.name).write_text(page, encoding="utf-8")
-    for extra in ("actions", "coverage", "trends", "tags", "taxonomy"):
-        (docs / f"{extra}.md").write_text(f"# {extra.title()}\n\nA summary page.\n", "utf-8")
+    nav_paths = [path for entry in NAV for path in entry.values()]
+    for path in nav_paths:  # placeholders until match_pages mirrors a real build
+        (docs / path).parent.mkdir(parents=True, exist_ok=True)
+        (docs / path).write_text("# A summary page\n\nPlain text.\n", encoding="utf-8")
     config = (ROOT / "tooling/incidentkit/site/default_mkdocs.yml").read_text(encoding="utf-8")
     config = re.sub(r"\n  - incidentkit:\n      root: \{root\}", "", config)
     config = config.format(
         site_name='"Floor S"', docs_dir='"docs"', site_dir=json.dumps(str(out / "site"))
     )
+    config += "nav:\n" + "".join(
+        f"  - {json.dumps(title)}: {json.dumps(path)}\n"
+        for entry in NAV
+        for title, path in entry.items()
+    )
+    config += "not_in_nav: |\n  *.md\n" + "".join(f"  !/{path}\n" for path in nav_paths)
     (out / "mkdocs.yml").write_text(config, encoding="utf-8")
-    stamp.write_text(_generator_hash())
+    stamp.write_text(version)
     return out
 
 
@@ -426,24 +449,51 @@ def figures_for(n: int, seed: int, commands: set[str], site_runs: int | None) ->
 
 
 def match_pages(site_out: Path, floor: Path) -> int:
-    """Top floor S up with summary pages until it has as many pages as the incidentkit site.
+    """Give floor S the incidentkit site's other pages: same source paths, as many table rows.
 
-    The plugin adds taxonomy, tag and dashboard pages whose number depends on
-    the records; they are counted from a real build, and floor S gets as many
-    plain table pages (rewritten on every benchmark run).
+    The plugin adds index, dashboard, taxonomy and tag pages whose number and
+    size depend on the records (the incident index has a row per incident).
+    For each such page of a real build, floor S gets a plain Markdown page at
+    the same source path whose table has as many rows as that page's tables,
+    each row linking a record page (rewritten on every benchmark run).
+    Returns the number of pages floor S has.
     """
-    wanted = sum(1 for _ in site_out.rglob("*.html")) - sum(1 for _ in site_out.glob("404.html"))
+    from incidentkit.site.plugin import NAV_PATHS
+
     docs = floor / "docs"
-    extra = docs / "more"
-    shutil.rmtree(extra, ignore_errors=True)
-    have = sum(1 for _ in docs.rglob("*.md"))
-    titles = [p.stem for p in sorted((docs / "incidents").glob("*.md"))][:40]
-    extra.mkdir()
-    rows = "\n".join(f"| [{t}](../incidents/{t}.md) | S3 | resolved |" for t in titles)
-    for index in range(max(0, wanted - have)):
-        page = f"# Summary {index}\n\n| incident | severity | status |\n|---|---|---|\n{rows}\n"
-        (extra / f"summary-{index}.md").write_text(page, encoding="utf-8")
-    return max(wanted, have)
+    manifest = floor / ".mirrored"
+    if manifest.is_file():
+        for rel in manifest.read_text(encoding="utf-8").splitlines():
+            (docs / rel).unlink(missing_ok=True)
+    records = sorted(
+        p.relative_to(docs).as_posix() for p in docs.glob("incidents/*.md") if p.name != "index.md"
+    ) or ["index.md"]
+    written: list[str] = []
+    for html_file in sorted(site_out.rglob("index.html")):
+        folder = html_file.parent.relative_to(site_out).as_posix()
+        if folder.count("/") == 1 and folder.split("/")[0] in ("incidents", "postmortems"):
+            continue  # a record page: floor S has its own from the record
+        if folder == ".":
+            source = "index.md"
+        elif f"{folder}/index.md" in NAV_PATHS:
+            source = f"{folder}/index.md"
+        else:
+            source = f"{folder}.md"
+        count = html_file.read_text(encoding="utf-8").count("<tr")
+        here = posixpath.dirname(source) or "."
+        lines = [f"# Summary {source}", "", "| record | title | severity | status | date | cases |"]
+        lines.append("|---|---|---|---|---|---|")
+        for index in range(count):
+            record = records[index % len(records)]
+            link = posixpath.relpath(record, here)
+            name = posixpath.basename(record)[:-3]
+            lines.append(f"| [{name}]({link}) | A summary row | S3 | resolved | 2026-01-01 | 3 |")
+        (docs / source).parent.mkdir(parents=True, exist_ok=True)
+        (docs / source).write_text("\n".join(lines) + "\n", encoding="utf-8")
+        if source not in NAV_PATHS:
+            written.append(source)
+    manifest.write_text("\n".join(written) + "\n", encoding="utf-8")
+    return sum(1 for _ in docs.rglob("*.md"))
 
 
 def _files(peer: Path, kind: str) -> list[str]:
