@@ -62,7 +62,7 @@ def test_summary_pages_mirror_the_site_and_stale_ones_go(floor: Path, tmp_path: 
     assert _rows(docs / "severity/s1.md") == 5
     assert _rows(docs / "tags/index-.md") == 2
     assert not (docs / "incidents/INC-2026-0001.md").exists()
-    records = [p for p in (docs / "incidents").glob("INC-*.md")]
+    records = list((docs / "incidents").glob("INC-*.md"))
     assert len(records) == N  # one per record, named after the record file
 
     _site_page(site, "severity/s2", 1)
