@@ -15,7 +15,9 @@ Nothing here reads files.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from functools import lru_cache
 
@@ -52,11 +54,34 @@ _BROWSER_DROPS = re.compile(r"[\t\n\r]")  # removed anywhere in a URL before it 
 _C0_AND_SPACE = "".join(chr(c) for c in range(0x21))
 
 
+# Within one build (`one_build`), each distinct string is redacted and escaped
+# once: titles, dates and IDs appear on many pages, and at 10k incidents they
+# outnumber `redact`'s own bounded cache, so every appearance ran the detectors.
+_PUBLISHED: ContextVar[dict[str, Markup] | None] = ContextVar("incidentkit_published", default=None)
+
+
+@contextmanager
+def one_build() -> Iterator[None]:
+    """Remember `text`'s results until the block ends (the redaction allowances must not change)."""
+    token = _PUBLISHED.set({})
+    try:
+        yield
+    finally:
+        _PUBLISHED.reset(token)
+
+
 def text(value: object) -> Markup:
     """Record text for any HTML context (element or quoted attribute): redacted, escaped."""
     if isinstance(value, Markup):
         return value
-    return escape(redact(str(value)))
+    raw = str(value)
+    memo = _PUBLISHED.get()
+    if memo is None:
+        return escape(redact(raw))
+    found = memo.get(raw)
+    if found is None:
+        found = memo[raw] = escape(redact(raw))
+    return found
 
 
 def join(parts: Iterable[object], separator: str = ", ") -> Markup:

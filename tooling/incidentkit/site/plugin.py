@@ -44,6 +44,7 @@ from incidentkit.records.repository import RecordSet, load_repository
 from incidentkit.site import urls
 from incidentkit.site.context import SiteData, build_site_data
 from incidentkit.site.generated import GeneratedPage, Placeholders, page_meta
+from incidentkit.site.html import one_build
 from incidentkit.site.pages import PAGES
 from incidentkit.site.pages.trends import chart_files
 from incidentkit.site.site_dir import unsafe_site_dir
@@ -151,7 +152,7 @@ class IncidentkitPlugin(BasePlugin[IncidentkitPluginConfig]):
         # lint's allowances, while pages are made; and no cyclic garbage collection:
         # pages are millions of small acyclic objects, and full collections rescanning
         # the records and every page made generation grow faster than the site.
-        with allowing(Options.from_config(self.repo)), _gc_paused():
+        with allowing(Options.from_config(self.repo)), one_build(), _gc_paused():
             for family in PAGES.values():
                 for path, page in family(site):
                     count += self._add_page(files, config, path, page, docs_dir, record_dates)
