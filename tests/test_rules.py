@@ -405,6 +405,15 @@ PASSES = [
         },
     ),
     Case(
+        "python-syntax",
+        # PEP 263: Python reads this file as Latin-1, and so must lint
+        {
+            "evals/regression/test_latin1.py": "# -*- coding: latin-1 -*-\nimport pytest\n\n"
+            "@pytest.mark.incident(id='INC-2026-0001')\ndef test_x():\n"
+            "    assert 'café' != 'cafe'\n".encode("latin-1")
+        },
+    ),
+    Case(
         "eval-regex",
         {
             CASE: case_text(

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import ast
 import fnmatch
+import importlib.util
 import operator
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -119,7 +120,7 @@ def conftest_effects(root: Path, files: list[Path]) -> dict[Path, Imposed]:
 
 def _conftest(file: Path) -> tuple[set[str], list[str], list[str]]:
     try:
-        tree = ast.parse(read_regular(file, _MAX_SOURCE_BYTES).decode("utf-8-sig"))
+        tree = ast.parse(python_text(read_regular(file, _MAX_SOURCE_BYTES)))
     except (OSError, UnreadableFile, UnicodeDecodeError, SyntaxError, ValueError, RecursionError):
         return set(), [], []  # pytest fails on it as loudly; python-syntax reports it
     ignored: set[str] = set()
@@ -145,6 +146,13 @@ def _conftest(file: Path) -> tuple[set[str], list[str], list[str]]:
     return ignored, globs, hooks
 
 
+def python_text(raw: bytes) -> str:
+    """Source text as Python reads it: in the encoding a PEP 263 coding line or a
+    BOM names, else UTF-8. `UnicodeDecodeError` for bytes that encoding refuses,
+    `SyntaxError` for an encoding Python does not know."""
+    return importlib.util.decode_source(raw)
+
+
 def scan_python(
     root: Path,
     file: Path,
@@ -155,13 +163,25 @@ def scan_python(
     """Marked tests of one Python file, or the reason its markers cannot be read."""
     rel = file.relative_to(root).as_posix()
     try:
-        source = read_regular(file, _MAX_SOURCE_BYTES).decode("utf-8-sig")
+        source = python_text(read_regular(file, _MAX_SOURCE_BYTES))
     except UnreadableFile as exc:
         message = "file is over 10 MB" if exc.size is not None else exc.message
         return [], _problem(rel, 1, 1, message, exc.hint or "split the file")
     except UnicodeDecodeError as exc:
         return [], _problem(
-            rel, 1, 1, f"byte {exc.start} is not valid UTF-8", "save the file as UTF-8"
+            rel,
+            1,
+            1,
+            f"byte {exc.start} is not valid {exc.encoding.upper()}",
+            "save the file as UTF-8 (or in the encoding its `# -*- coding: ... -*-` line names)",
+        )
+    except SyntaxError as exc:  # bytes no coding line declares, or an encoding Python lacks
+        return [], _problem(
+            rel,
+            1,
+            1,
+            f"Python cannot read the file: {exc.msg}",
+            "save the file as UTF-8, or name its encoding in a `# -*- coding: ... -*-` first line",
         )
     except OSError as exc:
         return [], _problem(rel, 1, 1, f"cannot read file: {exc.strerror}", "check the file")
