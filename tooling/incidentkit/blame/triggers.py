@@ -121,6 +121,7 @@ def _explained(s: Sentence, m: re.Match[str]) -> bool:
     return False
 
 
+_SEEKING = frozenset(("someone", "somebody", "anyone", "anybody", "person", "people", "whom"))
 _REFLEXIVE = frozenset(("themselves", "himself", "herself", "ourselves", "myself", "yourself"))
 _BE = frozenset(("was", "were", "is", "are", "be", "been", "being", "wasn't", "weren't"))
 
@@ -187,6 +188,8 @@ def _blame_verb(s: Sentence, i: int, m: re.Match[str]) -> bool:
     before = s.tokens[i - 1].low if i > 0 else ""
     if before in ("git", "no", "without") or s.negated_before(i, 3):
         return False
+    if before == "to" and i > 1 and s.tokens[i - 2].low in _SEEKING:
+        return False  # "not looking for someone to blame": about blame, not blaming
     after = s.index_at(m.end())
     if after < len(s.tokens) and s.tokens[after].low in _REFLEXIVE:
         return False  # "engineers blamed themselves": about blame, not blaming
@@ -218,7 +221,20 @@ def _judgement(s: Sentence, i: int, m: re.Match[str]) -> bool:
 
 
 def _human_error(s: Sentence, i: int, m: re.Match[str]) -> bool:
-    return not s.negated_before(i, 3)
+    """ "Root cause: human error"; not "human error is not a root cause", "rather than human error"."""
+    if s.negated_before(i, 3):
+        return False
+    before = " ".join(t.low for t in s.tokens[max(0, i - 3) : i])
+    if _NOT_THE_CAUSE_BEFORE.search(before):
+        return False
+    after = s.index_at(m.end())
+    return not _DENIED_AFTER.match(" ".join(t.low for t in s.tokens[after : after + 3]))
+
+
+_NOT_THE_CAUSE_BEFORE = re.compile(r"\b(?:rather than|instead of|beyond|more than|blaming|blame)$")
+_DENIED_AFTER = re.compile(
+    r"(?:is|was|are|were|seems|seemed)(?: not| never|n't)\b|(?:isn't|wasn't|aren't|weren't)\b"
+)
 
 
 def _cleft(s: Sentence, i: int, m: re.Match[str]) -> bool:
@@ -360,7 +376,8 @@ TRIGGERS = (
         "not | never",
     ),
     _t(
-        r"\bmis(?:configured|typed|judged|handled|managed|clicked|labell?ed|spelled|spelt|entered)\b",
+        # any mis- verb in the past: misconfigured, misdiagnosed, misjudged, misunderstood...
+        r"\bmis(?:[a-z]{3,}ed|understood|took|spelt|led)\b",
         _strict,
         INPUT,
         "mis",
@@ -414,17 +431,19 @@ TRIGGERS = (
     _t(
         r"\b(?:caused|triggered|started) by\b|\b(?:because of|due to|thanks to|courtesy of|fault of)\b"
         r"|\bit(?:'s| is| was) (?:all )?on\b|\b(?:comes|came|boils|boiled) down to\b|\b(?:traced|attributed|attributable) (?:back )?to\b"
+        r"|\b(?:happened|occurred|began|started|went down|went wrong) because\b"
         r"|\b(?:blame|responsibility|fault)(?: for [^,;.]{0,40}?)? (?:lies|lay|rests|rested|falls|fell|"
         r"is|was) (?:squarely |entirely )?(?:with|on)\b"
         r"|\b(?:root cause|culprit|the cause)(?: of [^,;.]{0,40}?)? (?:was|is)\b",
         _person_follows,
         CAUSE,
-        "caused by | triggered by | started by | because of | due to | thanks to | courtesy of | fault of | it's | it is | it was | comes down | came down | boils down | boiled down | traced | attributed | attributable | blame | responsibility | fault | root cause | culprit | the cause",
+        "caused by | triggered by | started by | happened | occurred | began | started | went down | went wrong | because of | due to | thanks to | courtesy of | fault of | it's | it is | it was | comes down | came down | boils down | boiled down | traced | attributed | attributable | blame | responsibility | fault | root cause | culprit | the cause",
     ),
     _t(r"\bblam(?:e|ed|es|ing)\b(?![- ](?:view|free|less|aware))", _blame_verb, CAUSE, "blam"),
     _t(
         r"['\u2019]s (?:[a-z-]+ )?(?:fault|mistake|error|typo|blunder|negligence|carelessness|"
-        r"laziness|incompetence|oversight|screw-?up|slip|sloppiness)s?\b",
+        r"laziness|incompetence|oversight|screw-?up|slip|sloppiness|failure|lapse|omission|"
+        r"misstep|misjudge?ment|gaffe|inattention|inaction)s?\b",
         _possessive,
         CAUSE,
         "'s ",
