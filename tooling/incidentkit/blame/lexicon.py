@@ -30,7 +30,9 @@ ROLES = _words(
     staffers sysadmin sysadmins team teammate teammates teams technician technicians tester
     testers vp whoever deployer deployers releaser releasers requester requesters
     submitter submitters trainee trainees apprentice apprentices moderator moderators
-    mentor mentors assignee assignees oncallee firefighter firefighters
+    mentor mentors assignee assignees oncallee firefighter firefighters scientist scientists
+    researcher researchers annotator annotators labeler labelers labeller labellers rater
+    raters evaluator evaluators
     """
 )
 
@@ -203,5 +205,13 @@ OPERATOR_SOFTWARE = _words(
     reconcile reconciler reconciliation kubernetes k8s prometheus postgres postgresql mysql
     redis kafka strimzi elasticsearch istio argo argocd flux crossplane rook ceph etcd spark
     helm olm database cluster custom openshift vault mongodb cassandra
+    """
+)
+
+# After "human error", "operator error": nouns that make it a compound ("operator error messages").
+ERROR_COMPOUNDS = _words(
+    """
+    message messages code codes rate rates handling handler page pages log logs budget class
+    type types path paths text banner dialog string strings count counts metric metrics
     """
 )

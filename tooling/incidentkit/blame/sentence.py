@@ -108,7 +108,12 @@ class Sentence:
             return True
         if previous is None or previous.punct:
             return False
-        named = previous.text[:1].isupper() and previous.low not in lexicon.FIRST_NAMES
+        named = (
+            previous.text[:1].isupper()
+            and previous.low not in lexicon.FIRST_NAMES
+            and previous.low not in lexicon.TRANSPARENT
+            and previous.low not in lexicon.ROLES
+        )
         return (named and i > 1) or "-" in previous.low or previous.low in lexicon.OPERATOR_SOFTWARE
 
     def _acts_next(self, i: int) -> bool:
@@ -186,9 +191,22 @@ class Sentence:
             kind = self.kind(k)
             if kind == OTHER and self._inside_phrase(k):
                 continue
+            if kind == OTHER and self._person_heads(k, j):
+                return PERSON  # "the incident commander": a role after its modifiers
             if kind != SKIP:
                 return kind
         return NONE
+
+    def _person_heads(self, k: int, end: int) -> bool:
+        """A role noun heads the noun phrase that `tokens[k]` modifies ("incident commander")."""
+        for n in range(k + 1, min(end, k + 3)):
+            token = self.tokens[n]
+            kind = self.kind(n)
+            if kind == PERSON:
+                return True
+            if kind != OTHER or token.low in lexicon.PREPOSITIONS or self._verb(token.low):
+                return False
+        return False
 
     def _parenthetical_start(self, j: int) -> int | None:
         """The comma opening a short aside that ends with the comma at `j`, if any."""

@@ -54,7 +54,8 @@ _JUDGEMENT = (
     r"\bcareless(?:ly|ness)?\b|\bnegligen(?:t|ce|tly)\b|\bincompeten(?:t|ce|tly)\b|\bsloppy\b"
     r"|\bsloppi(?:ness|ly)\b|\blaz(?:y|iness)\b(?![- ](?:load|evaluat|init|import|eval|propert|"
     r"seq|val|static|instan|compil|fetch|render|mount))|\bstupid(?:ity)?\b|\bdumb\b|\bidiot(?:ic|s)?\b"
-    r"|\breckless(?:ly|ness)?\b|\bclueless\b|\bout of laziness\b|\brookie mistakes?\b"
+    r"|\breckless(?:ly|ness)?\b|\bclueless\b|\bout of (?:laziness|convenience|impatience)\b"
+    r"|\brookie mistakes?\b|\bhastily\b|\bin a (?:hurry|rush)\b"
     r"|\binattenti(?:ve|on)\b|\bcomplacen(?:t|cy)\b|\binexperienc(?:e|ed)\b|\birresponsib(?:le|ly|ility)\b"
     r"|\bunprofessional\b|\binept(?:itude)?\b|\bfoolish(?:ly)?\b|\bthoughtless(?:ly)?\b"
     r"|\b(?:poor|bad) judg(?:e)?ment\b|\black of (?:care|attention|diligence|discipline|rigou?r)\b"
@@ -228,12 +229,15 @@ def _human_error(s: Sentence, i: int, m: re.Match[str]) -> bool:
     if _NOT_THE_CAUSE_BEFORE.search(before):
         return False
     after = s.index_at(m.end())
-    return not _DENIED_AFTER.match(" ".join(t.low for t in s.tokens[after : after + 3]))
+    if after < len(s.tokens) and s.tokens[after].low in lexicon.ERROR_COMPOUNDS:
+        return False  # "operator error messages": a kind of message
+    return not _ABOUT_IT.match(" ".join(t.low for t in s.tokens[after : after + 3]))
 
 
 _NOT_THE_CAUSE_BEFORE = re.compile(r"\b(?:rather than|instead of|beyond|more than|blaming|blame)$")
-_DENIED_AFTER = re.compile(
-    r"(?:is|was|are|were|seems|seemed)(?: not| never|n't)\b|(?:isn't|wasn't|aren't|weren't)\b"
+# "human error is a symptom", "was not the cause": a statement about human error, not a verdict
+_ABOUT_IT = re.compile(
+    r"(?:is|are|isn't|aren't)\b|(?:was|were|seems|seemed)(?: not| never|n't)\b|(?:wasn't|weren't)\b"
 )
 
 
@@ -342,7 +346,7 @@ TRIGGERS = (
         "screwed the pooch | asleep on | fell asleep | was asleep",
     ),
     # Systems do these too: a person must be the actor.
-    _t(r"\bfailed to (?!\w+ over\b)[a-z]+", _strict, PROCESS, "failed to"),
+    _t(r"\bfailed to (?!fail over\b)[a-z]+", _strict, PROCESS, "failed to"),
     _t(r"\bignor(?:ed|es|ing)\b", _strict, MISS, "ignor"),
     _t(r"\bmiss(?:ed|es)\b", _strict, MISS, "miss"),
     _t(r"\boverlook(?:ed|s)?\b", _strict, MISS, "overlook"),
@@ -367,7 +371,12 @@ TRIGGERS = (
         MISS,
         "did | does | do | had | has | have | never | won't | will",
     ),
-    _t(r"\bslow to\b", _strict, PROCESS, "slow to"),
+    _t(
+        r"\bslow to\b|\btoo (?:tired|busy|distracted|rushed|lazy|careless|slow) to\b",
+        _strict,
+        PROCESS,
+        "slow to | too",
+    ),
     _t(
         r"\b(?:not|never) (?:reading|checking|testing|following|noticing|verifying|looking|paying|"
         r"reviewing|waiting|asking|bothering|escalating|responding)\b",
@@ -452,7 +461,7 @@ TRIGGERS = (
         _JUDGEMENT,
         _judgement,
         JUDGE,
-        "careless | negligen | incompeten | sloppy | sloppi | laz | stupid | dumb | idiot | reckless | clueless | out of | rookie | inattenti | complacen | inexperienc | irresponsib | unprofessional | inept | foolish | thoughtless | poor judg | bad judg | lack of | held",
+        "careless | negligen | incompeten | sloppy | sloppi | laz | stupid | dumb | idiot | reckless | clueless | out of | rookie | hastily | in a | inattenti | complacen | inexperienc | irresponsib | unprofessional | inept | foolish | thoughtless | poor judg | bad judg | lack of | held",
     ),
     _t(
         r"\b(?:human|operator|user|pilot|engineer|admin|driver|operator's) error\b|\bpebkac\b",
