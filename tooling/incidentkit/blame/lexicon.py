@@ -28,11 +28,11 @@ ROLES = _words(
     programmer programmers qa rep representative representatives reps responder responders
     reviewer reviewers senior seniors she somebody someone squad sre sres staff staffer
     staffers sysadmin sysadmins team teammate teammates teams technician technicians tester
-    testers vp whoever deployer deployers releaser releasers requester requesters
-    submitter submitters trainee trainees apprentice apprentices moderator moderators
+    testers vp whoever requester requesters
+    submitter submitters trainee trainees apprentice apprentices
     mentor mentors assignee assignees oncallee firefighter firefighters scientist scientists
-    researcher researchers annotator annotators labeler labelers labeller labellers rater
-    raters evaluator evaluators
+    researcher researchers annotator annotators rater
+    raters
     """
 )
 
@@ -115,14 +115,14 @@ FIRST_NAMES = _words(
     anjali ankit annika anton antoine arash arnav arturo astrid aurelien ayesha aylin barbara
     bastian beatriz benedikt bernard bianca bilal bjorn blake bogdan boris brenda brett
     bruce caleb camila camille carina carolina cecilia celine cesar chandra chiara chidi
-    chinedu chloe chris ciaran clara claudia clement cristina dag damian damla daria darius
+    chinedu chloe chris ciaran clara claudia clement cristina damian damla daria darius
     davide declan deniz derek dhruv dimitri dina dmitry dominik doris duc eduard efua
     eilidh elif elin elise ellie elsa emeka emil emilia emilio emine emre enrico enzo esra
     esther ethan eun-ji fabian fabio fang farah farid federico felipe fernanda filip finn
     florian francesco francisco franziska freya gaurav gemma georg giulia giovanni gonzalo
     goran greta gustavo hakan hamza harper hassan hector heidi helga hendrik hugh hyun
     ibrahim ida ifeoma ilya imran ingrid ioana irina isabella isak jakub jana janet janek
-    jasmine javed jelena jens jia jiho joanna johan johanna jonathan jovan julien jurgen
+     javed jelena jens jia jiho joanna johan johanna jonathan jovan julien jurgen
     kaan kamal karim karina karthik kasia katarina kavya kayla keiko kemal kenta keisha
     khalid kiran klaus kofi kwame kyoko lakshmi lamar lana laszlo latoya layla leila leon
     leonardo liang lily linnea lorenzo louis luca lucas luka lukas lupita madhu magnus

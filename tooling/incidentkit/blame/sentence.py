@@ -106,6 +106,8 @@ class Sentence:
         following = self.tokens[i + 1].low if i + 1 < len(self.tokens) else ""
         if following in lexicon.OPERATOR_SOFTWARE:
             return True
+        if any(t.low.startswith("reconcil") for t in self.tokens[i + 1 : i + 9]):
+            return True  # only software reconciles: "the operator ... failed to reconcile"
         if previous is None or previous.punct:
             return False
         named = (

@@ -231,13 +231,15 @@ def _human_error(s: Sentence, i: int, m: re.Match[str]) -> bool:
     after = s.index_at(m.end())
     if after < len(s.tokens) and s.tokens[after].low in lexicon.ERROR_COMPOUNDS:
         return False  # "operator error messages": a kind of message
-    return not _ABOUT_IT.match(" ".join(t.low for t in s.tokens[after : after + 3]))
+    return not _ABOUT_IT.match(" ".join(t.low for t in s.tokens[after : after + 5]))
 
 
 _NOT_THE_CAUSE_BEFORE = re.compile(r"\b(?:rather than|instead of|beyond|more than|blaming|blame)$")
 # "human error is a symptom", "was not the cause": a statement about human error, not a verdict
+# ("human error is the root cause" is a verdict all the same)
 _ABOUT_IT = re.compile(
-    r"(?:is|are|isn't|aren't)\b|(?:was|were|seems|seemed)(?: not| never|n't)\b|(?:wasn't|weren't)\b"
+    r"(?:is|are)\b(?! (?:also |clearly |again )?(?:the (?:\w+ )?cause|to blame|responsible|what|why))"
+    r"|(?:isn't|aren't)\b|(?:was|were|seems|seemed)(?: not| never|n't)\b|(?:wasn't|weren't)\b"
 )
 
 
