@@ -181,7 +181,16 @@ _DEGREE = frozenset(
 def _person_follows(s: Sentence, i: int, m: re.Match[str]) -> bool:
     """`caused by the intern`, `blame lies with Carlos`, `the root cause was the intern`."""
     end = s.index_at(m.end())
+    if _DUTY.match(m.group()):
+        return False  # "responsibility for the follow-up lies with ...": an owner, not a culprit
     return not s.negated_before(i, 2) and s.person_after(end, window=4, first_only=True)
+
+
+# "responsibility for <something that is not a failure>": who owns the work
+_DUTY = re.compile(
+    r"responsibility for (?![^,;.]*\b(?:outage|incident|failure|breach|loss|mistake|error|delay|"
+    r"downtime|leak|problem|issue|bug|mess|crash|damage)s?\b)"
+)
 
 
 def _blame_verb(s: Sentence, i: int, m: re.Match[str]) -> bool:
@@ -304,6 +313,14 @@ TRIGGERS = (
         _loose,
         JUDGE,
         "did | had | has | never",
+    ),
+    _t(
+        r"\b(?:sat|sit|sits|sitting) on (?:the |a |an |that |this |their |his |her )?(?:page|pages|"
+        r"alert|alerts|ticket|tickets|pr|pull request|review|report|escalation|it)\b"
+        r"|\bwent rogue\b|\bmix(?:ed|es|ing)? up\b",
+        _strict,
+        JUDGE,
+        "sat on | sit on | sits on | sitting on | went rogue | mix",
     ),
     _t(
         r"\bcut(?:ting)? corners\b|\bblindly\b|\bwent back to sleep\b",
