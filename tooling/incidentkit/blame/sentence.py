@@ -221,9 +221,8 @@ class Sentence:
                     return k
                 return None
             if self.tokens[k].low in ("who", "whom") and k > 1 and self.tokens[k - 1].text == ",":
-                return (
-                    k - 1
-                )  # "the engineer, who was new to the team, deleted ...": a relative aside
+                # "the engineer, who was new to the team, deleted ...": a relative aside
+                return k - 1
             if self.tokens[k].punct:
                 return None
         return None
