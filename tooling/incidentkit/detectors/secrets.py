@@ -247,7 +247,8 @@ def secrets(text: str) -> list[Hit]:
     # in those few short runs instead of in the whole text, once per needle.
     runs = "\n".join(_TOKEN_RUN.findall(text))
     wanted = {i for needle in _ANYWHERE if needle in text for i in _BY_NEEDLE[needle]}
-    wanted.update(i for needle in _IN_RUNS if needle in runs for i in _BY_NEEDLE[needle])
+    if runs:  # most files of a repository have none: skip the needles
+        wanted.update(i for needle in _IN_RUNS if needle in runs for i in _BY_NEEDLE[needle])
     hits = [hit for i in sorted(wanted) for hit in _format_hits(_FORMATS[i], text)]
     hits.extend(_url_passwords(text))
     hits.extend(_aws_secret_keys(text, hits))
