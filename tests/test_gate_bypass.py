@@ -200,6 +200,19 @@ def test_criteria_only_case_needs_a_judge(repo: GitRepo, run_cli: RunCli) -> Non
     gate(run_cli, repo.root, expect=0)
 
 
+def test_placeholder_spelled_by_a_yaml_escape_does_not_count(
+    repo: GitRepo, run_cli: RunCli
+) -> None:
+    # "\x54" is "T": the value reads "TODO: ..." although the file's bytes never say TODO
+    escaped = case_text(id="approval", incidents="[INC-2026-0002]").replace(
+        '"24 hours"', '"\\x54ODO: what a correct reply does"'
+    )
+    repo.write(INC2, s1())
+    repo.write(CASE2, escaped)
+    repo.commit("S1 with a case that hides its placeholder", "2026-03-05T10:00:00Z")
+    assert "not finished" in messages(gate(run_cli, repo.root, expect=1), "gate-no-case")
+
+
 @pytest.mark.parametrize(
     "expected",
     ["expected: []\n", "expected:\n  - contains: ''\n", "expected:\n  - sounds-right: true\n"],

@@ -286,6 +286,19 @@ TRIGGERS = [
     ),
     Case(
         "placeholder",
+        # a YAML escape spells the placeholder word the source text does not hold
+        {CASE: case_text(extra='  - criteria: "\\x54ODO: what a correct reply does"\n')},
+        [(CASE, 10, Level.ERROR)],
+        "case-criteria-escaped",
+    ),
+    Case(
+        "placeholder",
+        {CASE: case_text(extra='  - criteria: "TO\\\n    DO: what a correct reply does"\n')},
+        [(CASE, 10, Level.ERROR)],
+        "case-criteria-line-continuation",
+    ),
+    Case(
+        "placeholder",
         {
             PM: postmortem_text(
                 action_items='action_items:\n  - id: A1\n    description: fix\n    owner: "@asha-r"\n    due: "YYYY-MM-DD"\n    status: open\n    kind: fix\n'

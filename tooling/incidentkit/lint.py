@@ -23,6 +23,7 @@ from incidentkit.config import Config
 from incidentkit.errors import ConfigError
 from incidentkit.findings import Finding, Level
 from incidentkit.records.repository import RecordSet, load_repository
+from incidentkit.records.slim import for_repository_rules
 from incidentkit.rules import RULES, SUPPRESSION_RULE_ID, Rule
 from incidentkit.rules.context import LintContext
 
@@ -70,7 +71,7 @@ def lint_repository(
     `for_process`: see `load_repository` (the CLI passes it; a long-lived caller must not).
     `cache`: answer unchanged files from it, store the others in it (closed here).
     """
-    return lint_and_load(config, now, only, for_process=for_process, cache=cache)[1]
+    return lint_and_load(config, now, only, for_process=for_process, cache=cache, slim=True)[1]
 
 
 def lint_and_load(
@@ -80,8 +81,13 @@ def lint_and_load(
     *,
     for_process: bool = False,
     cache: LintCache | None = None,
+    slim: bool = False,
 ) -> tuple[RecordSet, LintResult]:
-    """`lint_repository`, and the records it read (released: typed records, no text)."""
+    """`lint_repository`, and the records it read (released: typed records, no text).
+
+    `slim`: keep of each record only what the repository rules read (see
+    `records/slim.py`); for a caller that wants the findings, not the records.
+    """
     run = _Run(config, now, only, cache)
     try:
         records = load_repository(
@@ -90,6 +96,7 @@ def lint_and_load(
             release=True,
             for_process=for_process,
             read_through=cache.read_through if cache is not None else None,
+            keep=for_repository_rules if slim else None,
         )
         result = run.finish(records)
     finally:

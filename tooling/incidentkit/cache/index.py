@@ -17,6 +17,7 @@ time, which is slower but never wrong.
 from __future__ import annotations
 
 import dataclasses
+import os
 import types
 import typing
 from collections.abc import Callable
@@ -283,7 +284,7 @@ def decode_unit(data: list[Any], path: str, source: Path, unit: RecordSet) -> Re
             decode_findings(doc_problems, path) if doc_problems else [],
             (start, end),
             yaml_line,
-            source,
+            os.fspath(source),
             None if marks is None else _decode_positions(marks),
             True,
             readable,

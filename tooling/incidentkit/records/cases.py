@@ -36,7 +36,7 @@ def yaml_cases(doc: Document, markers: Markers | None = None) -> list[EvalCase]:
     else:
         found = [EvalCase.from_yaml(doc, data, ())]
     found = [_with_input(case) for case in found]
-    if markers is None:
+    if markers is None or not markers.could_hold_data(doc.text):
         return found
     return [_with_placeholder(case, markers) for case in found]
 

@@ -20,7 +20,7 @@ from incidentkit.records.yamlsource import Key, Positions, YamlProblem, parse
 Kind = Literal["incident", "postmortem", "eval"]
 
 
-@dataclass
+@dataclass(slots=True)
 class Document:
     """One file as read: its text, its parsed data, its body; positions on demand."""
 
@@ -33,7 +33,9 @@ class Document:
     problems: list[Finding] = field(default_factory=list)
     yaml_span: tuple[int, int] = (0, 0)  # the YAML's characters in `text`
     yaml_line: int = 1  # the file line on which the YAML starts
-    source: Path | None = None  # the file on disk, to read again after `release()`
+    # The file on disk, to read again after `release()`; a string, not a Path,
+    # because a lint keeps one per file of the repository.
+    source: str | None = None
     _positions: Positions | None = field(default=None, repr=False, compare=False)
     _released: bool = field(default=False, repr=False, compare=False)
     _was_readable: bool = field(default=False, repr=False, compare=False)
@@ -45,6 +47,7 @@ class Document:
         self._was_readable = isinstance(self.data, dict)
         self.text = ""
         self.data = None
+        self._positions = None  # a finding's line after release reads the file again
         self._released = True
 
     def full_text(self) -> str:
@@ -87,7 +90,9 @@ class Document:
 
 def read_document(root: Path, file: Path, kind: Kind, max_bytes: int) -> Document:
     rel = file.relative_to(root).as_posix() if file.is_absolute() else file.as_posix()
-    doc = Document(path=rel, kind=kind, source=file if file.is_absolute() else root / file)
+    doc = Document(
+        path=rel, kind=kind, source=os.fspath(file if file.is_absolute() else root / file)
+    )
     if _links_outside(root, file):
         # the site would publish a file from outside the repository
         doc.problem(
@@ -142,7 +147,7 @@ _KINDS = (
 )
 
 
-def read_regular(file: Path, max_bytes: int) -> bytes:
+def read_regular(file: str | Path, max_bytes: int) -> bytes:
     """The bytes of a regular file; `UnreadableFile` for anything else, never opened.
 
     `stat` first, so a FIFO or device is never opened; then open without
@@ -150,7 +155,7 @@ def read_regular(file: Path, max_bytes: int) -> bytes:
     swapped for one between the two.
     """
     try:
-        info = file.stat()
+        info = os.stat(file)  # noqa: PTH116 - records keep str paths (one per file)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             raise UnreadableFile(

@@ -39,13 +39,13 @@ def _dicts(data: dict[str, Any], key: str) -> list[dict[str, Any]]:
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Waiver:
     reason: str
     approved_by: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Incident:
     id: str
     title: str
@@ -105,27 +105,27 @@ class Incident:
         return self.doc.path
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RootCause:
     category: str
     description: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EvaluationGap:
     type: str
     description: str
     index: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LeadingIndicator:
     metric: str
     threshold: str
     description: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ActionItem:
     postmortem_id: str
     id: str
@@ -152,7 +152,7 @@ class ActionItem:
         return self.is_open and self.due is not None and self.due < today
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Postmortem:
     id: str
     title: str
@@ -224,7 +224,7 @@ def _action_item(pm_id: str, index: int, a: dict[str, Any]) -> ActionItem:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Verification:
     fails_on: str | None
     passes_on: str | None
@@ -234,7 +234,7 @@ class Verification:
     failure_rate_after: float | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EvalCase:
     """One regression case: a YAML case, or a marked Python test under evals/."""
 

@@ -19,6 +19,7 @@ holds placeholder text does not count toward policy).
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -43,9 +44,27 @@ class Markers:
     words: frozenset[str]  # placeholder words: a field holding one is unfinished
     phrases: tuple[str, ...]  # whole placeholder strings and lines, longest first
     guidance: frozenset[str]  # the text of the templates' guidance comments
+    # Matches where any placeholder word appears, as a bare substring. Every
+    # phrase holds a word, so text this does not match holds no placeholder:
+    # the one test most fields and files need.
+    trigger: re.Pattern[str] | None = None
+
+    def could_hold(self, text: str) -> bool:
+        """False when `text` surely holds no placeholder word or phrase."""
+        return self.trigger is not None and self.trigger.search(text) is not None
+
+    def could_hold_data(self, source: str) -> bool:
+        """False when the data parsed from YAML `source` surely holds no placeholder.
+
+        A YAML escape (`\\x54ODO`, a backslash line break) can make a value hold
+        text its source does not, so a source with a backslash is always walked.
+        """
+        return "\\" in source or self.could_hold(source)
 
     def in_value(self, value: str) -> str | None:
         """The placeholder text a field value still holds, if any."""
+        if not self.could_hold(value):
+            return None
         for phrase in self.phrases:
             if phrase in value:
                 return phrase
@@ -56,6 +75,8 @@ class Markers:
 
     def in_text(self, text: str) -> Iterator[tuple[int, str]]:
         """(offset, phrase) of every whole placeholder phrase in free text."""
+        if not self.could_hold(text):
+            return
         for phrase in self.phrases:
             start = text.find(phrase)
             while start >= 0:
@@ -65,8 +86,14 @@ class Markers:
 
 def markers_for(config: Config) -> Markers:
     """The markers of the packaged templates and of the repository's own."""
+    return _markers_at(os.fspath(config.settings), config.templates_dir)
+
+
+@cache
+def _markers_at(settings: str, templates_dir: str) -> Markers:
+    # Keyed by strings, so the rule that asks once per file does not resolve paths each time.
     folders = {data_dir("templates").resolve()}
-    local = config.templates_path
+    local = Path(settings) / templates_dir
     if local.is_dir():
         folders.add(local.resolve())
     return _markers(tuple(sorted(folders)))
@@ -103,7 +130,13 @@ def markers_from(templates: list[str]) -> Markers:
     counts = Counter(w for c in set(candidates) for w in set(_CAPS.findall(c)))
     words = frozenset(w for w, n in counts.items() if n >= 2)
     phrases = {c for c in candidates if c and set(_CAPS.findall(c)) & words}
-    return Markers(words, tuple(sorted(phrases, key=lambda p: (-len(p), p))), frozenset(guidance))
+    trigger = re.compile("|".join(map(re.escape, sorted(words)))) if words else None
+    return Markers(
+        words,
+        tuple(sorted(phrases, key=lambda p: (-len(p), p))),
+        frozenset(guidance),
+        trigger,
+    )
 
 
 def in_data(markers: Markers, data: Any, key: Key = ()) -> Iterator[tuple[Key, str]]:
@@ -122,6 +155,8 @@ def in_data(markers: Markers, data: Any, key: Key = ()) -> Iterator[tuple[Key, s
 
 def guidance_only_sections(markers: Markers, body: str) -> Iterator[tuple[int, str]]:
     """(offset in `body`, heading) of each section that holds only a template's guidance."""
+    if "<!--" not in body:
+        return
     starts = [0, *(m.start() for m in _HEADING.finditer(body))]
     ends = [*starts[1:], len(body)]
     for start, end in zip(starts, ends, strict=True):

@@ -122,6 +122,7 @@ def load_repository(
     release: bool = False,
     for_process: bool = False,
     read_through: ReadThrough | None = None,
+    keep: Callable[[RecordSet], RecordSet] | None = None,
 ) -> RecordSet:
     """Read every record file.
 
@@ -132,10 +133,11 @@ def load_repository(
     records live until the process exits (a CLI command, not `mkdocs serve`),
     so the garbage collector may stop scanning them. `read_through(file, kind,
     read)` may answer a file from elsewhere (the lint cache) instead of calling
-    `read()`; kind is "python" for Python eval files.
+    `read()`; kind is "python" for Python eval files. `keep(unit)` is what the
+    returned set keeps of each file after `on_unit` (default: all of it).
     """
     with _without_cyclic_gc(for_process):
-        return _load(config, files, on_unit, release, read_through)
+        return _load(config, files, on_unit, release, read_through, keep)
 
 
 def _load(
@@ -144,6 +146,7 @@ def _load(
     on_unit: Callable[[RecordSet], None] | None,
     release: bool,
     read_through: ReadThrough | None,
+    keep: Callable[[RecordSet], RecordSet] | None,
 ) -> RecordSet:
     records = RecordSet(config=config)
     markers = markers_for(config)
@@ -157,7 +160,7 @@ def _load(
             for doc in unit.documents:
                 doc.release()
             unit.cases = [replace(case, data={}) if case.data else case for case in unit.cases]
-        records.add(unit)
+        records.add(unit if keep is None else keep(unit))
     if scan is not None:
         for stray in scan.strays:
             unit = RecordSet(config=config, strays=[stray])

@@ -12,6 +12,7 @@ the tag silently would hide a payload aimed at less careful loaders.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -226,7 +227,7 @@ class _Converter:
                         for k, v in source.items():
                             result.setdefault(k, v)
                 continue
-            name = (
+            name = sys.intern(
                 key_node.value
                 if isinstance(key_node, ScalarNode)
                 else str(self.convert(key_node, key))
@@ -262,10 +263,17 @@ def _tag_problem(node: Node, offset: int) -> YamlProblem:
 _MAX_INT_BITS = 14_000
 
 
+# Keys and short values (statuses, severities, tiers, check kinds, owners)
+# repeat across thousands of records that a lint keeps in memory: one copy each.
+_INTERN_UP_TO = 24
+
+
 def _scalar(node: ScalarNode) -> Any:
     construct = _SCALARS.get(node.tag)
     if construct is None:
-        return node.value  # strings, timestamps (kept as written), and anything exotic
+        # strings, timestamps (kept as written), and anything exotic
+        text: str = node.value
+        return sys.intern(text) if len(text) <= _INTERN_UP_TO else text
     try:
         value = construct(node)
     except (ValueError, yaml.YAMLError):

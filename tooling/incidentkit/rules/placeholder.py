@@ -42,7 +42,9 @@ def check(ctx: LintContext) -> Iterator[Finding]:
 
 def _document(doc: Document, markers: Markers) -> Iterator[Finding]:
     lines: set[int] = set()
-    for key, text in in_data(markers, doc.data):
+    start, end = doc.yaml_span
+    walk = markers.could_hold_data(doc.text[start:end])
+    for key, text in in_data(markers, doc.data) if walk else ():
         finding = at(
             doc,
             key,
