@@ -196,27 +196,33 @@ class _Converter:
         self.offset = offset
         self.duplicates: list[DuplicateKey] = []
 
+    # Key paths are built only when positions are tracked: the fast path (most
+    # files, which have no finding) only converts.
     def convert(self, node: Node, key: Key) -> Any:
         if node.tag not in _PLAIN_TAGS:
             raise _tag_problem(node, self.offset)
         if isinstance(node, ScalarNode):
             return _scalar(node)
         if isinstance(node, SequenceNode):
+            if not self.track:
+                return [self.convert(child, key) for child in node.value]
             items = []
             for index, child in enumerate(node.value):
                 path = (*key, index)
-                if self.track:
-                    mark = child.start_mark
-                    self.marks[path] = (mark.line + 1 + self.offset, mark.column + 1)
+                self.marks[path] = self._position(child)
                 items.append(self.convert(child, path))
             return items
         if isinstance(node, MappingNode):
             return self._mapping(node, key)
         return None  # pragma: no cover - composer yields only the three node kinds
 
+    def _position(self, node: Node) -> tuple[int, int]:
+        mark = node.start_mark
+        return (mark.line + 1 + self.offset, mark.column + 1)
+
     def _mapping(self, node: MappingNode, key: Key) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        written: dict[str, int] = {}  # explicit keys (not merged ones) and their lines
+        written: dict[str, Node] = {}  # explicit keys (not merged ones) and their nodes
         for key_node, value_node in node.value:
             if key_node.tag not in _PLAIN_TAGS:
                 raise _tag_problem(key_node, self.offset)
@@ -232,15 +238,17 @@ class _Converter:
                 if isinstance(key_node, ScalarNode)
                 else str(self.convert(key_node, key))
             )
-            path = (*key, name)
-            line = key_node.start_mark.line + 1 + self.offset
-            column = key_node.start_mark.column + 1
             if name in written:
-                self.duplicates.append(DuplicateKey(name, line, column, written[name]))
-            written[name] = line
+                line, column = self._position(key_node)
+                first_line = self._position(written[name])[0]
+                self.duplicates.append(DuplicateKey(name, line, column, first_line))
+            written[name] = key_node
             if self.track:
-                self.marks[path] = (line, column)
-            result[name] = self.convert(value_node, path)
+                path = (*key, name)
+                self.marks[path] = self._position(key_node)
+                result[name] = self.convert(value_node, path)
+            else:
+                result[name] = self.convert(value_node, key)
         return result
 
 
