@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -58,7 +58,7 @@ Lint = Callable[[bool], list[tuple[str, int, str, str]]]
 def test_slim_records_give_the_same_findings(defective_repo: Path) -> None:
     config = load_config(defective_repo)
     # late enough that every open action item is overdue and every deadline passed
-    now = datetime(2031, 1, 1, tzinfo=timezone.utc)
+    now = datetime(2031, 1, 1, tzinfo=UTC)
 
     def findings(slim: bool) -> list[tuple[str, int, str, str]]:
         _, result = lint_and_load(config, now, slim=slim)
@@ -74,7 +74,7 @@ def test_slim_records_give_the_same_findings(defective_repo: Path) -> None:
 
 def test_slim_records_hold_no_free_text(defective_repo: Path) -> None:
     config = load_config(defective_repo)
-    now = datetime(2031, 1, 1, tzinfo=timezone.utc)
+    now = datetime(2031, 1, 1, tzinfo=UTC)
     records, _ = lint_and_load(config, now, slim=True)
     assert records.postmortems and records.cases
     assert all(not p.root_causes and not p.title for p in records.postmortems)
