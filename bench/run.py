@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
@@ -285,6 +286,37 @@ def floor_site(repo: Path, n: int, seed: int) -> Path:
     return out
 
 
+# The rules lint switches off for "lint, prose rules off": the prose rules of issue 15.
+PROSE_RULES = ("blaming-language", "secrets", "personal-data")
+
+
+def prose_off_root(repo: Path, n: int, seed: int) -> Path:
+    """A root whose pyproject.toml is the repository's with the prose rules off.
+
+    Its `[tool.incidentkit.paths]` point at the repository's folders, so lint
+    reads the very same files, and only the configuration differs (no copy of
+    the repository, no edit of the one the other figures read).
+    """
+    out = BENCH / f"prose-off-s{seed}-n{n}"
+    out.mkdir(parents=True, exist_ok=True)
+    source = (repo / "pyproject.toml").read_text(encoding="utf-8")
+    table = tomllib.loads(source).get("tool", {}).get("incidentkit", {})
+    if "paths" in table or "rules" in table:
+        raise RuntimeError(f"{repo}/pyproject.toml: bench/generate.py set paths or rules")
+    folders = ("incidents", "postmortems", "evals", "schemas", "templates")
+    paths = "".join(
+        f'{folder} = "{os.path.relpath(repo / folder, out)}"\n'
+        for folder in folders
+        if (repo / folder).is_dir()
+    )
+    rules = "".join(f'{rule} = "off"\n' for rule in PROSE_RULES)
+    config = (
+        f"{source.rstrip()}\n\n[tool.incidentkit.paths]\n{paths}\n[tool.incidentkit.rules]\n{rules}"
+    )
+    (out / "pyproject.toml").write_text(config, encoding="utf-8")
+    return out
+
+
 # -- the figures ---------------------------------------------------------------
 
 
@@ -339,6 +371,14 @@ def figures_for(n: int, seed: int, commands: set[str], site_runs: int | None) ->
     lint_on = "lint" in commands
     figs = [
         Figure("lint", n, [[INCIDENTKIT, "lint", "--no-cache"]], repo, available=lint_on, env=cold),
+        Figure(
+            "lint, prose rules off",
+            n,
+            [[INCIDENTKIT, "lint", "--no-cache"]],
+            prose_off_root(repo, n, seed),
+            available=lint_on,
+            env=cold,
+        ),
         Figure(
             "lint, first run (writes the cache)",
             n,
@@ -622,6 +662,12 @@ def rows(figs: dict[tuple[str, int | None], Figure], sizes: list[int]) -> list[R
         add("lint" + tag, lint, ("floor L", size), 1.5)
         add("lint vs peer" + tag, lint, ("peer check-jsonschema", size), 2, inverse=True)
         add("lint peak memory" + tag, lint, ("floor L", size), 3, mem=True)
+        add(
+            "prose rules' share: lint / lint with prose rules off" + tag,
+            lint,
+            ("lint, prose rules off", size),
+            1.1,
+        )
         add("lint, warm, no change" + tag, ("lint, warm, no change", size), lint, 0.05)
         add("lint, warm, one file changed" + tag, ("lint, warm, one file changed", size), lint, 0.1)
         under(
@@ -798,6 +844,10 @@ def write_report(
         "",
         "- **lint**: `incidentkit lint --no-cache` on the whole repository: a cold run, "
         "every file read and checked (the figure the floors and the warm runs are compared with).",
+        "- **lint, prose rules off**: the same cold lint with `blaming-language`, `secrets` "
+        "and `personal-data` off in `[tool.incidentkit.rules]` (a root beside the repository "
+        "whose pyproject.toml is the repository's plus the rules and `paths` pointing at the "
+        "same folders): lint over it is what the prose rules add (target: at most 10%).",
         "- **lint, first run (writes the cache)**: `incidentkit lint` with an empty cache "
         "folder (emptied before each run, not timed): what the first run after a clone costs.",
         "- **lint, warm, no change**: `incidentkit lint` again over a cache the previous run "
