@@ -7,7 +7,9 @@ that the shared machine's noise hits figure and floor alike. Writes
 `docs/benchmarks.md` and `docs/benchmarks.json` and prints the table.
 
 Knobs: BENCH_SIZES=1000 (comma-separated sizes; default 1000,10000),
-BENCH_RUNS=3 (runs per figure, at least 3 for the report), BENCH_SEED=1.
+BENCH_RUNS=3 (runs per figure, at least 3 for the report), BENCH_SEED=1,
+BENCH_SITE_RUNS=1 (runs of the two site builds at the largest size, minutes
+each; 0 skips them and their rows say n/a).
 `--traces-only` measures only the trace-reading figures and folds them into
 the last report; `--report-only` re-renders the report from its JSON.
 """
@@ -18,6 +20,7 @@ import hashlib
 import json
 import os
 import platform
+import posixpath
 import re
 import shutil
 import statistics
@@ -25,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
@@ -146,13 +150,14 @@ def _measure_all(figs: list[Figure], runs: int, seed: int) -> None:
             _prime(f)
     for run in range(runs):
         for f in figs:
-            if f.name.startswith("floor S") and not f.samples:
-                site_out = BENCH / f"site-s{seed}-n{f.size}"
-                if site_out.is_dir():
-                    pages = match_pages(site_out, f.cwd)
-                    print(f"bench: floor S has {pages} pages, as the incidentkit site", flush=True)
             if f.max_runs is not None and run >= f.max_runs:
                 continue
+            if f.name.startswith("floor S") and not f.samples:
+                site_out = BENCH / f"site-s{seed}-n{f.size}"
+                built = [g for g in figs if g.name == "site build" and g.size == f.size]
+                if built and built[0].samples and site_out.is_dir():  # this run's build
+                    pages = match_pages(site_out, f.cwd)
+                    print(f"bench: floor S has {pages} pages, as the incidentkit site", flush=True)
             print(f"bench: run {run + 1}/{runs}: {f.name} ({f.size or '-'})", flush=True)
             _measure(f)
 
@@ -223,16 +228,30 @@ def peer_files(repo: Path, n: int, seed: int) -> Path:
     return out
 
 
+# Bumped when floor S's pages or configuration change, so a cached floor is rebuilt.
+FLOOR_S_VERSION = "2"
+
+
 def floor_site(repo: Path, n: int, seed: int) -> Path:
-    """Floor S: plain Markdown pages, as many as the incidentkit site has, same theme."""
+    """Floor S: plain Markdown pages, as many as the incidentkit site has, same theme and nav.
+
+    One page per incident and post-mortem (a field table and the body), and
+    the navigation the plugin sets (`incidentkit.site.plugin.NAV`), every
+    other page left out of it as the plugin leaves them (`not_in_nav`): a
+    sidebar listing every record page would make each page's HTML grow with
+    the repository and the build quadratic. `match_pages` adds the summary
+    pages from a real incidentkit build.
+    """
+    from incidentkit.site.plugin import NAV
+
     out = BENCH / f"floor-site-s{seed}-n{n}"
     stamp = out / ".stamp"
-    if stamp.is_file() and stamp.read_text() == _generator_hash():
+    version = f"{_generator_hash()}-floor{FLOOR_S_VERSION}"
+    if stamp.is_file() and stamp.read_text() == version:
         return out
     shutil.rmtree(out, ignore_errors=True)
     docs = out / "docs"
     docs.mkdir(parents=True)
-    (docs / "index.md").write_text("# Incident database\n\nPlain pages.\n", encoding="utf-8")
     for folder in ("incidents", "postmortems"):
         (docs / folder).mkdir()
         for file in sorted((repo / folder).glob("*.md")):
@@ -247,15 +266,54 @@ def floor_site(repo: Path, n: int, seed: int) -> Path:
             )
             page = f"# {data.get('title', file.stem)}\n\n| field | value |\n|---|---|\n{rows}\n\n{body}"
             (docs / folder / file.name).write_text(page, encoding="utf-8")
-    for extra in ("actions", "coverage", "trends", "tags", "taxonomy"):
-        (docs / f"{extra}.md").write_text(f"# {extra.title()}\n\nA summary page.\n", "utf-8")
+    nav_paths = [path for entry in NAV for path in entry.values()]
+    for path in nav_paths:  # placeholders until match_pages mirrors a real build
+        (docs / path).parent.mkdir(parents=True, exist_ok=True)
+        (docs / path).write_text("# A summary page\n\nPlain text.\n", encoding="utf-8")
     config = (ROOT / "tooling/incidentkit/site/default_mkdocs.yml").read_text(encoding="utf-8")
     config = re.sub(r"\n  - incidentkit:\n      root: \{root\}", "", config)
     config = config.format(
         site_name='"Floor S"', docs_dir='"docs"', site_dir=json.dumps(str(out / "site"))
     )
+    config += "nav:\n" + "".join(
+        f"  - {json.dumps(title)}: {json.dumps(path)}\n"
+        for entry in NAV
+        for title, path in entry.items()
+    )
+    config += "not_in_nav: |\n  *.md\n" + "".join(f"  !/{path}\n" for path in nav_paths)
     (out / "mkdocs.yml").write_text(config, encoding="utf-8")
-    stamp.write_text(_generator_hash())
+    stamp.write_text(version)
+    return out
+
+
+# The rules lint switches off for "lint, prose rules off": the prose rules of issue 15.
+PROSE_RULES = ("blaming-language", "secrets", "personal-data")
+
+
+def prose_off_root(repo: Path, n: int, seed: int) -> Path:
+    """A root whose pyproject.toml is the repository's with the prose rules off.
+
+    Its `[tool.incidentkit.paths]` point at the repository's folders, so lint
+    reads the very same files, and only the configuration differs (no copy of
+    the repository, no edit of the one the other figures read).
+    """
+    out = BENCH / f"prose-off-s{seed}-n{n}"
+    out.mkdir(parents=True, exist_ok=True)
+    source = (repo / "pyproject.toml").read_text(encoding="utf-8")
+    table = tomllib.loads(source).get("tool", {}).get("incidentkit", {})
+    if "paths" in table or "rules" in table:
+        raise RuntimeError(f"{repo}/pyproject.toml: bench/generate.py set paths or rules")
+    folders = ("incidents", "postmortems", "evals", "schemas", "templates")
+    paths = "".join(
+        f'{folder} = "{os.path.relpath(repo / folder, out)}"\n'
+        for folder in folders
+        if (repo / folder).is_dir()
+    )
+    rules = "".join(f'{rule} = "off"\n' for rule in PROSE_RULES)
+    config = (
+        f"{source.rstrip()}\n\n[tool.incidentkit.paths]\n{paths}\n[tool.incidentkit.rules]\n{rules}"
+    )
+    (out / "pyproject.toml").write_text(config, encoding="utf-8")
     return out
 
 
@@ -313,6 +371,14 @@ def figures_for(n: int, seed: int, commands: set[str], site_runs: int | None) ->
     lint_on = "lint" in commands
     figs = [
         Figure("lint", n, [[INCIDENTKIT, "lint", "--no-cache"]], repo, available=lint_on, env=cold),
+        Figure(
+            "lint, prose rules off",
+            n,
+            [[INCIDENTKIT, "lint", "--no-cache"]],
+            prose_off_root(repo, n, seed),
+            available=lint_on,
+            env=cold,
+        ),
         Figure(
             "lint, first run (writes the cache)",
             n,
@@ -426,24 +492,51 @@ def figures_for(n: int, seed: int, commands: set[str], site_runs: int | None) ->
 
 
 def match_pages(site_out: Path, floor: Path) -> int:
-    """Top floor S up with summary pages until it has as many pages as the incidentkit site.
+    """Give floor S the incidentkit site's other pages: same source paths, as many table rows.
 
-    The plugin adds taxonomy, tag and dashboard pages whose number depends on
-    the records; they are counted from a real build, and floor S gets as many
-    plain table pages (rewritten on every benchmark run).
+    The plugin adds index, dashboard, taxonomy and tag pages whose number and
+    size depend on the records (the incident index has a row per incident).
+    For each such page of a real build, floor S gets a plain Markdown page at
+    the same source path whose table has as many rows as that page's tables,
+    each row linking a record page (rewritten on every benchmark run).
+    Returns the number of pages floor S has.
     """
-    wanted = sum(1 for _ in site_out.rglob("*.html")) - sum(1 for _ in site_out.glob("404.html"))
+    from incidentkit.site.plugin import NAV_PATHS
+
     docs = floor / "docs"
-    extra = docs / "more"
-    shutil.rmtree(extra, ignore_errors=True)
-    have = sum(1 for _ in docs.rglob("*.md"))
-    titles = [p.stem for p in sorted((docs / "incidents").glob("*.md"))][:40]
-    extra.mkdir()
-    rows = "\n".join(f"| [{t}](../incidents/{t}.md) | S3 | resolved |" for t in titles)
-    for index in range(max(0, wanted - have)):
-        page = f"# Summary {index}\n\n| incident | severity | status |\n|---|---|---|\n{rows}\n"
-        (extra / f"summary-{index}.md").write_text(page, encoding="utf-8")
-    return max(wanted, have)
+    manifest = floor / ".mirrored"
+    if manifest.is_file():
+        for rel in manifest.read_text(encoding="utf-8").splitlines():
+            (docs / rel).unlink(missing_ok=True)
+    records = sorted(
+        p.relative_to(docs).as_posix() for p in docs.glob("incidents/*.md") if p.name != "index.md"
+    ) or ["index.md"]
+    written: list[str] = []
+    for html_file in sorted(site_out.rglob("index.html")):
+        folder = html_file.parent.relative_to(site_out).as_posix()
+        if folder.count("/") == 1 and folder.split("/")[0] in ("incidents", "postmortems"):
+            continue  # a record page: floor S has its own from the record
+        if folder == ".":
+            source = "index.md"
+        elif f"{folder}/index.md" in NAV_PATHS:
+            source = f"{folder}/index.md"
+        else:
+            source = f"{folder}.md"
+        count = html_file.read_text(encoding="utf-8").count("<tr")
+        here = posixpath.dirname(source) or "."
+        lines = [f"# Summary {source}", "", "| record | title | severity | status | date | cases |"]
+        lines.append("|---|---|---|---|---|---|")
+        for index in range(count):
+            record = records[index % len(records)]
+            link = posixpath.relpath(record, here)
+            name = posixpath.basename(record)[:-3]
+            lines.append(f"| [{name}]({link}) | A summary row | S3 | resolved | 2026-01-01 | 3 |")
+        (docs / source).parent.mkdir(parents=True, exist_ok=True)
+        (docs / source).write_text("\n".join(lines) + "\n", encoding="utf-8")
+        if source not in NAV_PATHS:
+            written.append(source)
+    manifest.write_text("\n".join(written) + "\n", encoding="utf-8")
+    return sum(1 for _ in docs.rglob("*.md"))
 
 
 def _files(peer: Path, kind: str) -> list[str]:
@@ -569,6 +662,12 @@ def rows(figs: dict[tuple[str, int | None], Figure], sizes: list[int]) -> list[R
         add("lint" + tag, lint, ("floor L", size), 1.5)
         add("lint vs peer" + tag, lint, ("peer check-jsonschema", size), 2, inverse=True)
         add("lint peak memory" + tag, lint, ("floor L", size), 3, mem=True)
+        add(
+            "prose rules' share: lint / lint with prose rules off" + tag,
+            lint,
+            ("lint, prose rules off", size),
+            1.1,
+        )
         add("lint, warm, no change" + tag, ("lint, warm, no change", size), lint, 0.05)
         add("lint, warm, one file changed" + tag, ("lint, warm, one file changed", size), lint, 0.1)
         under(
@@ -745,6 +844,10 @@ def write_report(
         "",
         "- **lint**: `incidentkit lint --no-cache` on the whole repository: a cold run, "
         "every file read and checked (the figure the floors and the warm runs are compared with).",
+        "- **lint, prose rules off**: the same cold lint with `blaming-language`, `secrets` "
+        "and `personal-data` off in `[tool.incidentkit.rules]` (a root beside the repository "
+        "whose pyproject.toml is the repository's plus the rules and `paths` pointing at the "
+        "same folders): lint over it is what the prose rules add (target: at most 10%).",
         "- **lint, first run (writes the cache)**: `incidentkit lint` with an empty cache "
         "folder (emptied before each run, not timed): what the first run after a clone costs.",
         "- **lint, warm, no change**: `incidentkit lint` again over a cache the previous run "
@@ -767,9 +870,12 @@ def write_report(
         "- **gate**: `incidentkit gate --base main` on branch `bench-pr` (a new S2 incident, "
         "two new cases, an edited incident and an edited post-mortem) vs the full lint.",
         "- **site build**: `incidentkit build` vs floor S: `mkdocs build` with the same theme, "
-        "plugins (search, tags) and Markdown extensions minus incidentkit, over as many "
-        "plain pre-written pages (one per incident and post-mortem, plus summary pages); "
-        "at the largest size each runs `BENCH_SITE_RUNS` times (default 1: minutes a run).",
+        "plugins (search, tags), Markdown extensions and navigation (the plugin's sections; "
+        "every other page `not_in_nav`) minus incidentkit, over as many plain pre-written "
+        "pages: one per incident and post-mortem (its fields and body), and for every other "
+        "page of the incidentkit build one at the same path with a Markdown table of as many "
+        "rows; at the largest size each runs `BENCH_SITE_RUNS` times (default 1: minutes a "
+        "run; 0 skips them).",
         '- **start-up**: `incidentkit --version` vs `python -c "import click, yaml, jsonschema"`.',
         "- **--version / --help (lazy imports)**: `incidentkit --version` and `incidentkit --help` "
         'vs `python -c "import click"`: the help lists every command without importing one.',

@@ -163,21 +163,3 @@ def test_the_next_write_removes_stale_temporary_files_only(
     )  # fmt: skip
     assert not stale.exists()
     assert fresh.exists() and unrelated.exists()
-
-
-def test_a_write_through_a_symlink_keeps_the_link(tmp_path: Path) -> None:
-    from incidentkit.atomic import atomic_write_text
-    from incidentkit.errors import WriteRefused
-
-    shared = write(tmp_path, "shared/refund-window.yaml", "id: refund-window\n")
-    link = tmp_path / "evals" / "regression" / "refund-window.yaml"
-    link.parent.mkdir(parents=True)
-    link.symlink_to(os.path.relpath(shared, link.parent))
-    atomic_write_text(link, "id: refund-window\nverification: {}\n", overwrite=True)
-    assert link.is_symlink()  # still a link, not a copy
-    assert shared.read_text(encoding="utf-8") == "id: refund-window\nverification: {}\n"
-    dangling = tmp_path / "evals" / "regression" / "gone.yaml"
-    dangling.symlink_to(tmp_path / "nowhere.yaml")
-    with pytest.raises(WriteRefused, match="does not exist"):
-        atomic_write_text(dangling, "x\n", overwrite=True)
-    assert dangling.is_symlink() and not (tmp_path / "nowhere.yaml").exists()

@@ -144,3 +144,21 @@ def test_an_invalid_mkdocs_yml_is_a_configuration_error(tmp_path: Path, run_cli:
     )
     result = run_cli("-C", root, "build", "--site-dir", tmp_path / "out", expect=2)
     assert "mkdocs.yml" in result.stderr
+
+
+def test_text_remembered_per_build_is_still_redacted_and_follows_the_allowances() -> None:
+    """`html.one_build` redacts each string once per build, never across allowances or builds."""
+    from incidentkit.detectors import Options
+    from incidentkit.publishing import allowing
+    from incidentkit.site.html import one_build, text
+
+    line = "Paged dana.reyes@acme.io <b>twice</b>"
+    with allowing(Options()), one_build():
+        first, again = text(line), text(line)
+        assert first == again
+        assert "dana.reyes@" not in first and "[REDACTED-EMAIL]" in first
+        assert "&lt;b&gt;" in first and "<b>" not in first
+    with allowing(Options(allow_emails=("*@acme.io",))), one_build():
+        allowed = text(line)
+        assert "dana.reyes@acme.io" in allowed and "&lt;b&gt;" in allowed
+    assert "[REDACTED-EMAIL]" in text(line)  # outside any build: redacted, nothing remembered

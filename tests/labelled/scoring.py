@@ -21,8 +21,20 @@ from incidentkit.detectors import SECRET, find_hits, redact
 HERE = Path(__file__).resolve().parent
 
 
-def load(name: str) -> Any:
-    return yaml.safe_load((HERE / f"{name}.yaml").read_text(encoding="utf-8"))
+def load(name: str, *, batch: str | None = None) -> Any:
+    """The labelled set `name`: `name.yaml` and its later batches `name-batch-*.yaml`, merged.
+
+    `batch`: only that file (`load("blame", batch="blame-batch-2")`), to score
+    a batch on its own.
+    """
+    files = [HERE / f"{batch}.yaml"] if batch else sorted(HERE.glob(f"{name}*.yaml"))
+    merged: dict[str, list[Any]] = {}
+    for file in files:
+        if file.stem != name and not file.stem.startswith(f"{name}-batch-"):
+            continue
+        for key, items in yaml.safe_load(file.read_text(encoding="utf-8")).items():
+            merged.setdefault(key, []).extend(items)
+    return merged
 
 
 @dataclass
@@ -49,8 +61,8 @@ class Score:
         )
 
 
-def score_blame(finder: Callable[[str], list[Any]] = find_blame) -> Score:
-    data = load("blame")
+def score_blame(finder: Callable[[str], list[Any]] = find_blame, data: Any = None) -> Score:
+    data = data or load("blame")
     score = Score("blaming-language")
     for text in data["blaming"]:
         score.items += 1
@@ -73,7 +85,10 @@ def secret_spans(text: str) -> list[tuple[int, int]]:
 
 
 def score_secrets(
-    detect: Callable[[str], list[tuple[int, int]]] = secret_spans, *, exact: bool = True
+    detect: Callable[[str], list[tuple[int, int]]] = secret_spans,
+    *,
+    exact: bool = True,
+    data: Any = None,
 ) -> tuple[Score, Score]:
     """(providers, look-alikes). A provider item counts when every part is covered.
 
@@ -81,7 +96,7 @@ def score_secrets(
     (redaction must remove nothing around the secret); a scanner that only
     reports lines, such as detect-secrets, is scored with `exact=False`.
     """
-    data = load("secrets")
+    data = data or load("secrets")
     providers = Score("secrets: providers")
     for item in data["secrets"]:
         providers.items += 1
@@ -106,9 +121,9 @@ def score_secrets(
     return providers, lookalikes
 
 
-def score_personal_data() -> Score:
+def score_personal_data(data: Any = None) -> Score:
     """Span by span: each labelled span found exactly, nothing else reported."""
-    data = load("personal_data")
+    data = data or load("personal_data")
     score = Score("personal-data")
     for item in [*data["found"], *data["clean"]]:
         score.items += 1

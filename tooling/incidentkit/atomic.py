@@ -43,12 +43,8 @@ def atomic_write_text(path: Path, text: str, *, overwrite: bool) -> None:
     """Write `text` to `path` atomically; refuse when it exists and not `overwrite`.
 
     Never writes onto anything but a regular file: a FIFO, device or socket
-    at `path` is refused, not replaced. A symlink stays a symlink: the file it
-    points at gets the new content, as an editor would do it (renaming over the
-    link would turn it into a copy and leave the file it pointed at stale).
+    at `path` is refused, not replaced.
     """
-    if overwrite and path.is_symlink():
-        path = _link_target(path)
     check_output_file(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_temps(path.parent)
@@ -72,16 +68,6 @@ def atomic_write_text(path: Path, text: str, *, overwrite: bool) -> None:
             raise WriteRefused(f"{path} already exists; not overwriting it") from None
     finally:
         tmp.unlink(missing_ok=True)
-
-
-def _link_target(link: Path) -> Path:
-    """The file a symlink finally points at; refused when there is none."""
-    target = Path(os.path.realpath(link))
-    if not target.exists():
-        raise WriteRefused(
-            f"{link} is a symlink to {target}, which does not exist; not writing through it"
-        )
-    return target
 
 
 def remove_stale_temps(folder: Path, older_than: float = STALE_AFTER_SECONDS) -> list[Path]:

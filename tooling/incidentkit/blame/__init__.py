@@ -47,8 +47,7 @@ def find_blame(text: str) -> list[Blame]:
     which decides), so most post-mortems cost a few string searches.
     """
     raw = _lower(text)
-    present = _present_heads(words_of(raw))
-    candidates = [(t, m) for t in TRIGGERS for m in anchored(t, raw, present)]
+    candidates = _candidates(raw, _present_heads(words_of(raw)))
     if not candidates or not _a_paragraph_blames(text.replace("\r", " "), candidates):
         return []
     return find_blame_whole(text)
@@ -106,6 +105,35 @@ def anchored(
     return kept
 
 
+def _candidates(low: str, present: frozenset[str]) -> list[tuple[Trigger, re.Match[str]]]:
+    """`anchored` for every trigger at once, in `TRIGGERS` order: one flat loop over the
+    anchors whose heads are present, so a body pays only for the words it holds."""
+    found: dict[int, dict[int, re.Match[str]]] = {}
+    for anchor, head, k in _PLAN:
+        if head not in present:
+            continue
+        index = low.find(anchor)
+        if index < 0:
+            continue
+        pattern = TRIGGERS[k].pattern
+        matches = found.setdefault(k, {})
+        while index >= 0:
+            if index not in matches:
+                m = pattern.match(low, index)
+                if m is not None:
+                    matches[index] = m
+            index = low.find(anchor, index + 1)
+    candidates: list[tuple[Trigger, re.Match[str]]] = []
+    for k in sorted(found):
+        end = -1
+        for index in sorted(found[k]):  # as `finditer` would: leftmost first, no overlaps
+            if index >= end:
+                m = found[k][index]
+                candidates.append((TRIGGERS[k], m))
+                end = m.end()
+    return candidates
+
+
 def _a_paragraph_blames(text: str, candidates: list[tuple[Trigger, re.Match[str]]]) -> bool:
     masked_paragraphs: dict[int, str] = {}
     for trigger, m in candidates:
@@ -146,6 +174,7 @@ def _head(anchor: str) -> str:
 
 _HEAD = {anchor: _head(anchor) for trigger in TRIGGERS for anchor in trigger.anchors}
 _HEADS = sorted(set(_HEAD.values()) - {""})
+_PLAN = [(a, _HEAD[a], k) for k, trigger in enumerate(TRIGGERS) for a in trigger.anchors]
 
 
 def _present_heads(words: list[str]) -> frozenset[str]:

@@ -28,7 +28,11 @@ ROLES = _words(
     programmer programmers qa rep representative representatives reps responder responders
     reviewer reviewers senior seniors she somebody someone squad sre sres staff staffer
     staffers sysadmin sysadmins team teammate teammates teams technician technicians tester
-    testers vp whoever
+    testers vp whoever requester requesters
+    submitter submitters trainee trainees apprentice apprentices
+    mentor mentors assignee assignees oncallee firefighter firefighters scientist scientists
+    researcher researchers annotator annotators rater
+    raters
     """
 )
 
@@ -106,6 +110,32 @@ FIRST_NAMES = _words(
     samir sandra sara sarah sean sergei shira simon sofia sophie stefan stephen steve steven
     sunil susan sven takeshi tanya tara ted thomas tim tina tom tomas tony tyler valentina
     victor vijay vikram wei will william xavier yan yuki yusuf zara zhang zoe
+    abel ada adeola adrian agnieszka ahmad aiden aiko akash aleksandr aleksei alessandro
+    alexei alfonso alina amara amelia amit ananya anders andreas andrei andres angelo anika
+    anjali ankit annika anton antoine arash arnav arturo astrid aurelien ayesha aylin barbara
+    bastian beatriz benedikt bernard bianca bilal bjorn blake bogdan boris brenda brett
+    bruce caleb camila camille carina carolina cecilia celine cesar chandra chiara chidi
+    chinedu chloe chris ciaran clara claudia clement cristina damian damla daria darius
+    davide declan deniz derek dhruv dimitri dina dmitry dominik doris duc eduard efua
+    eilidh elif elin elise ellie elsa emeka emil emilia emilio emine emre enrico enzo esra
+    esther ethan eun-ji fabian fabio fang farah farid federico felipe fernanda filip finn
+    florian francesco francisco franziska freya gaurav gemma georg giulia giovanni gonzalo
+    goran greta gustavo hakan hamza harper hassan hector heidi helga hendrik hugh hyun
+    ibrahim ida ifeoma ilya imran ingrid ioana irina isabella isak jakub jana janet janek
+     javed jelena jens jia jiho joanna johan johanna jonathan jovan julien jurgen
+    kaan kamal karim karina karthik kasia katarina kavya kayla keiko kemal kenta keisha
+    khalid kiran klaus kofi kwame kyoko lakshmi lamar lana laszlo latoya layla leila leon
+    leonardo liang lily linnea lorenzo louis luca lucas luka lukas lupita madhu magnus
+    mahmoud maja malik manuel marek margaret mariana marie marina mario marius marko
+    mateo mateus mathias matteo maurice maxime mehmet mehdi melissa mohammad monica
+    nadia nasser natasha neil nikhil niklas nils nina nisha noor nour obi olumide oskar
+    owen pavel pedro petra philipp pia pooja prakash prisha priyanka quentin rafael rana
+    rania raphael rashid rebekah reza riccardo rita riya roberta rohan roman rosa ruben
+    rui ruth saanvi sabrina sadia sakura salma salvatore santiago sanjay sasha sebastian
+    selin sergio seo-yeon shanice shreya sid silvia simone siobhan sipho siddharth sonia
+    soren stella sunita svetlana tamar tamara tariq teresa theo tobias tomas tomasz
+    tomás tuan uma ursula valentin vanessa vera veronica vivek vladimir wen wiktor xin yara
+    yasmin yara yeon yiannis yosef yuna yuri yusuf zainab zanele zeynep zhao zhou ziad zofia
     """
 )
 
@@ -165,5 +195,23 @@ CREDIT = _words(
     """
     caught diagnosed escalated fixed flagged found helped led mitigated noticed raised
     recovered reported resolved restored saved spotted
+    """
+)
+
+# Around "operator", words that make it software (a Kubernetes operator), not a person.
+OPERATOR_SOFTWARE = _words(
+    """
+    pattern patterns sdk framework frameworks hub lifecycle crd crds controller controllers
+    reconcile reconciler reconciliation kubernetes k8s prometheus postgres postgresql mysql
+    redis kafka strimzi elasticsearch istio argo argocd flux crossplane rook ceph etcd spark
+    helm olm database cluster custom openshift vault mongodb cassandra
+    """
+)
+
+# After "human error", "operator error": nouns that make it a compound ("operator error messages").
+ERROR_COMPOUNDS = _words(
+    """
+    message messages code codes rate rates handling handler page pages log logs budget class
+    type types path paths text banner dialog string strings count counts metric metrics
     """
 )

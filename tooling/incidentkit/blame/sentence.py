@@ -73,6 +73,8 @@ class Sentence:
             return NEGATED
         if low in lexicon.FIRST_PERSON:
             return FIRST
+        if low in ("operator", "operators") and self._software_operator(i):
+            return OTHER  # "the Prometheus operator", "the operator pattern": Kubernetes
         if low in lexicon.ROLES:
             return PERSON
         if low in ("agent", "agents") and previous in lexicon.HUMAN_SERVICE:
@@ -93,10 +95,28 @@ class Sentence:
                     and following.low not in lexicon.NOT_NAMES
                 ):
                     return PERSON  # a First Last pair
-                if i == 0 and not self._acts_next(i):
+                if i == 0 and not token.possessive and not self._acts_next(i):
                     return OTHER  # "Easy to forget": a capitalised first word, not a name
                 return UNKNOWN_NAME
         return OTHER
+
+    def _software_operator(self, i: int) -> bool:
+        """A Kubernetes operator: named after what it runs, or followed by a software word."""
+        previous = self.tokens[i - 1] if i > 0 else None
+        following = self.tokens[i + 1].low if i + 1 < len(self.tokens) else ""
+        if following in lexicon.OPERATOR_SOFTWARE:
+            return True
+        if any(t.low.startswith("reconcil") for t in self.tokens[i + 1 : i + 9]):
+            return True  # only software reconciles: "the operator ... failed to reconcile"
+        if previous is None or previous.punct:
+            return False
+        named = (
+            previous.text[:1].isupper()
+            and previous.low not in lexicon.FIRST_NAMES
+            and previous.low not in lexicon.TRANSPARENT
+            and previous.low not in lexicon.ROLES
+        )
+        return (named and i > 1) or "-" in previous.low or previous.low in lexicon.OPERATOR_SOFTWARE
 
     def _acts_next(self, i: int) -> bool:
         following = self.tokens[i + 1].low if i + 1 < len(self.tokens) else ""
@@ -173,20 +193,36 @@ class Sentence:
             kind = self.kind(k)
             if kind == OTHER and self._inside_phrase(k):
                 continue
+            if kind == OTHER and self._person_heads(k, j):
+                return PERSON  # "the incident commander": a role after its modifiers
             if kind != SKIP:
                 return kind
         return NONE
+
+    def _person_heads(self, k: int, end: int) -> bool:
+        """A role noun heads the noun phrase that `tokens[k]` modifies ("incident commander")."""
+        for n in range(k + 1, min(end, k + 3)):
+            token = self.tokens[n]
+            kind = self.kind(n)
+            if kind == PERSON:
+                return True
+            if kind != OTHER or token.low in lexicon.PREPOSITIONS or self._verb(token.low):
+                return False
+        return False
 
     def _parenthetical_start(self, j: int) -> int | None:
         """The comma opening a short aside that ends with the comma at `j`, if any."""
         if self.tokens[j].text != ",":
             return None
-        for k in range(j - 1, max(-1, j - 6), -1):
+        for k in range(j - 1, max(-1, j - 12), -1):
             if self.tokens[k].text == "," and k > 0:
                 inner = self.tokens[k + 1 : j]
                 if all(not t.punct and t.low not in lexicon.CLAUSE_WORDS for t in inner):
                     return k
                 return None
+            if self.tokens[k].low in ("who", "whom") and k > 1 and self.tokens[k - 1].text == ",":
+                # "the engineer, who was new to the team, deleted ...": a relative aside
+                return k - 1
             if self.tokens[k].punct:
                 return None
         return None

@@ -54,7 +54,8 @@ _JUDGEMENT = (
     r"\bcareless(?:ly|ness)?\b|\bnegligen(?:t|ce|tly)\b|\bincompeten(?:t|ce|tly)\b|\bsloppy\b"
     r"|\bsloppi(?:ness|ly)\b|\blaz(?:y|iness)\b(?![- ](?:load|evaluat|init|import|eval|propert|"
     r"seq|val|static|instan|compil|fetch|render|mount))|\bstupid(?:ity)?\b|\bdumb\b|\bidiot(?:ic|s)?\b"
-    r"|\breckless(?:ly|ness)?\b|\bclueless\b|\bout of laziness\b|\brookie mistakes?\b"
+    r"|\breckless(?:ly|ness)?\b|\bclueless\b|\bout of (?:laziness|convenience|impatience)\b"
+    r"|\brookie mistakes?\b|\bhastily\b|\bin a (?:hurry|rush)\b"
     r"|\binattenti(?:ve|on)\b|\bcomplacen(?:t|cy)\b|\binexperienc(?:e|ed)\b|\birresponsib(?:le|ly|ility)\b"
     r"|\bunprofessional\b|\binept(?:itude)?\b|\bfoolish(?:ly)?\b|\bthoughtless(?:ly)?\b"
     r"|\b(?:poor|bad) judg(?:e)?ment\b|\black of (?:care|attention|diligence|discipline|rigou?r)\b"
@@ -121,6 +122,7 @@ def _explained(s: Sentence, m: re.Match[str]) -> bool:
     return False
 
 
+_SEEKING = frozenset(("someone", "somebody", "anyone", "anybody", "person", "people", "whom"))
 _REFLEXIVE = frozenset(("themselves", "himself", "herself", "ourselves", "myself", "yourself"))
 _BE = frozenset(("was", "were", "is", "are", "be", "been", "being", "wasn't", "weren't"))
 
@@ -179,7 +181,16 @@ _DEGREE = frozenset(
 def _person_follows(s: Sentence, i: int, m: re.Match[str]) -> bool:
     """`caused by the intern`, `blame lies with Carlos`, `the root cause was the intern`."""
     end = s.index_at(m.end())
+    if _DUTY.match(m.group()):
+        return False  # "responsibility for the follow-up lies with ...": an owner, not a culprit
     return not s.negated_before(i, 2) and s.person_after(end, window=4, first_only=True)
+
+
+# "responsibility for <something that is not a failure>": who owns the work
+_DUTY = re.compile(
+    r"responsibility for (?![^,;.]*\b(?:outage|incident|failure|breach|loss|mistake|error|delay|"
+    r"downtime|leak|problem|issue|bug|mess|crash|damage)s?\b)"
+)
 
 
 def _blame_verb(s: Sentence, i: int, m: re.Match[str]) -> bool:
@@ -187,6 +198,8 @@ def _blame_verb(s: Sentence, i: int, m: re.Match[str]) -> bool:
     before = s.tokens[i - 1].low if i > 0 else ""
     if before in ("git", "no", "without") or s.negated_before(i, 3):
         return False
+    if before == "to" and i > 1 and s.tokens[i - 2].low in _SEEKING:
+        return False  # "not looking for someone to blame": about blame, not blaming
     after = s.index_at(m.end())
     if after < len(s.tokens) and s.tokens[after].low in _REFLEXIVE:
         return False  # "engineers blamed themselves": about blame, not blaming
@@ -218,7 +231,25 @@ def _judgement(s: Sentence, i: int, m: re.Match[str]) -> bool:
 
 
 def _human_error(s: Sentence, i: int, m: re.Match[str]) -> bool:
-    return not s.negated_before(i, 3)
+    """ "Root cause: human error"; not "human error is not a root cause", "rather than human error"."""
+    if s.negated_before(i, 3):
+        return False
+    before = " ".join(t.low for t in s.tokens[max(0, i - 3) : i])
+    if _NOT_THE_CAUSE_BEFORE.search(before):
+        return False
+    after = s.index_at(m.end())
+    if after < len(s.tokens) and s.tokens[after].low in lexicon.ERROR_COMPOUNDS:
+        return False  # "operator error messages": a kind of message
+    return not _ABOUT_IT.match(" ".join(t.low for t in s.tokens[after : after + 5]))
+
+
+_NOT_THE_CAUSE_BEFORE = re.compile(r"\b(?:rather than|instead of|beyond|more than|blaming|blame)$")
+# "human error is a symptom", "was not the cause": a statement about human error, not a verdict
+# ("human error is the root cause" is a verdict all the same)
+_ABOUT_IT = re.compile(
+    r"(?:is|are)\b(?! (?:also |clearly |again )?(?:the (?:\w+ )?cause|to blame|responsible|what|why))"
+    r"|(?:isn't|aren't)\b|(?:was|were|seems|seemed)(?: not| never|n't)\b|(?:wasn't|weren't)\b"
+)
 
 
 def _cleft(s: Sentence, i: int, m: re.Match[str]) -> bool:
@@ -284,6 +315,14 @@ TRIGGERS = (
         "did | had | has | never",
     ),
     _t(
+        r"\b(?:sat|sit|sits|sitting) on (?:the |a |an |that |this |their |his |her )?(?:page|pages|"
+        r"alert|alerts|ticket|tickets|pr|pull request|review|report|escalation|it)\b"
+        r"|\bwent rogue\b|\bmix(?:ed|es|ing)? up\b",
+        _strict,
+        JUDGE,
+        "sat on | sit on | sits on | sitting on | went rogue | mix",
+    ),
+    _t(
         r"\bcut(?:ting)? corners\b|\bblindly\b|\bwent back to sleep\b",
         _idiom,
         JUDGE,
@@ -326,7 +365,7 @@ TRIGGERS = (
         "screwed the pooch | asleep on | fell asleep | was asleep",
     ),
     # Systems do these too: a person must be the actor.
-    _t(r"\bfailed to (?!\w+ over\b)[a-z]+", _strict, PROCESS, "failed to"),
+    _t(r"\bfailed to (?!fail over\b)[a-z]+", _strict, PROCESS, "failed to"),
     _t(r"\bignor(?:ed|es|ing)\b", _strict, MISS, "ignor"),
     _t(r"\bmiss(?:ed|es)\b", _strict, MISS, "miss"),
     _t(r"\boverlook(?:ed|s)?\b", _strict, MISS, "overlook"),
@@ -351,7 +390,12 @@ TRIGGERS = (
         MISS,
         "did | does | do | had | has | have | never | won't | will",
     ),
-    _t(r"\bslow to\b", _strict, PROCESS, "slow to"),
+    _t(
+        r"\bslow to\b|\btoo (?:tired|busy|distracted|rushed|lazy|careless|slow) to\b",
+        _strict,
+        PROCESS,
+        "slow to | too",
+    ),
     _t(
         r"\b(?:not|never) (?:reading|checking|testing|following|noticing|verifying|looking|paying|"
         r"reviewing|waiting|asking|bothering|escalating|responding)\b",
@@ -360,7 +404,8 @@ TRIGGERS = (
         "not | never",
     ),
     _t(
-        r"\bmis(?:configured|typed|judged|handled|managed|clicked|labell?ed|spelled|spelt|entered)\b",
+        # any mis- verb in the past: misconfigured, misdiagnosed, misjudged, misunderstood...
+        r"\bmis(?:[a-z]{3,}ed|understood|took|spelt|led)\b",
         _strict,
         INPUT,
         "mis",
@@ -414,17 +459,19 @@ TRIGGERS = (
     _t(
         r"\b(?:caused|triggered|started) by\b|\b(?:because of|due to|thanks to|courtesy of|fault of)\b"
         r"|\bit(?:'s| is| was) (?:all )?on\b|\b(?:comes|came|boils|boiled) down to\b|\b(?:traced|attributed|attributable) (?:back )?to\b"
+        r"|\b(?:happened|occurred|began|started|went down|went wrong) because\b"
         r"|\b(?:blame|responsibility|fault)(?: for [^,;.]{0,40}?)? (?:lies|lay|rests|rested|falls|fell|"
         r"is|was) (?:squarely |entirely )?(?:with|on)\b"
         r"|\b(?:root cause|culprit|the cause)(?: of [^,;.]{0,40}?)? (?:was|is)\b",
         _person_follows,
         CAUSE,
-        "caused by | triggered by | started by | because of | due to | thanks to | courtesy of | fault of | it's | it is | it was | comes down | came down | boils down | boiled down | traced | attributed | attributable | blame | responsibility | fault | root cause | culprit | the cause",
+        "caused by | triggered by | started by | happened | occurred | began | started | went down | went wrong | because of | due to | thanks to | courtesy of | fault of | it's | it is | it was | comes down | came down | boils down | boiled down | traced | attributed | attributable | blame | responsibility | fault | root cause | culprit | the cause",
     ),
     _t(r"\bblam(?:e|ed|es|ing)\b(?![- ](?:view|free|less|aware))", _blame_verb, CAUSE, "blam"),
     _t(
         r"['\u2019]s (?:[a-z-]+ )?(?:fault|mistake|error|typo|blunder|negligence|carelessness|"
-        r"laziness|incompetence|oversight|screw-?up|slip|sloppiness)s?\b",
+        r"laziness|incompetence|oversight|screw-?up|slip|sloppiness|failure|lapse|omission|"
+        r"misstep|misjudge?ment|gaffe|inattention|inaction)s?\b",
         _possessive,
         CAUSE,
         "'s ",
@@ -433,7 +480,7 @@ TRIGGERS = (
         _JUDGEMENT,
         _judgement,
         JUDGE,
-        "careless | negligen | incompeten | sloppy | sloppi | laz | stupid | dumb | idiot | reckless | clueless | out of | rookie | inattenti | complacen | inexperienc | irresponsib | unprofessional | inept | foolish | thoughtless | poor judg | bad judg | lack of | held",
+        "careless | negligen | incompeten | sloppy | sloppi | laz | stupid | dumb | idiot | reckless | clueless | out of | rookie | hastily | in a | inattenti | complacen | inexperienc | irresponsib | unprofessional | inept | foolish | thoughtless | poor judg | bad judg | lack of | held",
     ),
     _t(
         r"\b(?:human|operator|user|pilot|engineer|admin|driver|operator's) error\b|\bpebkac\b",

@@ -38,6 +38,12 @@ _AUTOMATION = {
     "mergify", "jenkins", "buildkite", "circleci", "ci", "automation", "notifications",
     "build", "builds", "deploy", "deploys", "deployer", "release", "releases", "git", "system",
     "monitoring", "alerting", "pager", "cron", "scheduler", "mailer", "postman",
+    # monitoring, paging and ticketing tools that send mail as themselves
+    "alertmanager", "nagios", "icinga", "zabbix", "grafana", "prometheus", "pagerduty",
+    "opsgenie", "sentry", "datadog", "newrelic", "statuspage", "cloudwatch", "jira",
+    "confluence", "gitlab", "github", "bitbucket", "watchdog", "healthcheck", "uptime",
+    "backup", "backups", "reports", "reporting", "digest", "audit", "logs", "logging",
+    "autoreply", "auto-reply", "bounce", "bounces", "notify", "notifier", "noreply",
 }  # fmt: skip
 # RFC 2142 and the mailboxes organisations share: they name a function, not a person.
 _ROLES = {
@@ -112,6 +118,9 @@ _NOT_PHONE_WORDS = re.compile(
     r"(?i)\b(?:orders?|tickets?|case|invoice|ref(?:erence)?|id|build|isbn|account|acct|card|"
     r"tracking|serial|sku|po|version|v|no\.|#)\W{0,3}(?:number\W{1,3})?$"
 )
+# Digits that go on from a group of letters and digits (`1Z 999 AA1 01 2345 6784`):
+# a tracking number or product code, not a phone number.
+_CODE_BEFORE = re.compile(r"(?<![^\s(])(?=[A-Za-z]*\d)[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]* \Z")
 _NANP = re.compile(r"(?:\(\d{3}\)[ ]?|\d{3}([ .-]))\d{3}[ .-]\d{4}")
 
 
@@ -144,7 +153,7 @@ def phones(text: str) -> Iterator[Hit]:
 def _phone_end(text: str, start: int, end: int) -> int | None:
     """Where the number from `start` ends, dropping trailing groups it cannot hold; None: no number."""
     before = text[max(0, start - 40) : start]
-    if _NOT_PHONE_WORDS.search(before):
+    if _NOT_PHONE_WORDS.search(before) or _CODE_BEFORE.search(before):
         return None
     context = bool(_PHONE_WORDS.search(before))
     while end > start:

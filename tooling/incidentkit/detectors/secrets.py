@@ -38,25 +38,88 @@ class _Format:
     random: bool = True  # the token must look random (not `xxxx`, not `...EXAMPLE`)
 
 
+# The one table of provider formats. Most are a literal prefix (which is also
+# the needle the prefilter looks for) and what follows it:
+#   label, prefixes (space-separated), the rest of the token, whether it ends there.
+_PREFIXED = (
+    ("AWS access key ID", "AKIA ASIA ABIA ACCA", r"[A-Z0-9]{16}", True),
+    ("GitHub token", "ghp_ gho_ ghu_ ghs_ ghr_", r"[A-Za-z0-9]{36,255}", True),
+    ("GitHub fine-grained token", "github_pat_", r"[A-Za-z0-9_]{40,255}", True),
+    (
+        "GitLab token",
+        "glpat- gldt- glrt- glptt- glcbt- glimt- gloas- glft- glsoat- glffct- glagent-",
+        r"[A-Za-z0-9_.-]{20,}",
+        False,
+    ),
+    ("GitLab runner token", "GR1348941", r"[A-Za-z0-9_-]{20,}", False),
+    (
+        "Slack token",
+        "xoxa- xoxb- xoxp- xoxo- xoxs- xoxr- xoxe-",
+        r"(?:[0-9]+-)+[A-Za-z0-9-]{8,}",
+        False,
+    ),
+    ("Slack app token", "xapp-", r"\d-[A-Z0-9]+-\d+-[A-Za-z0-9]+", False),
+    (
+        "Stripe secret key",
+        "sk_live_ sk_test_ sk_prod_ rk_live_ rk_test_ rk_prod_",
+        r"[A-Za-z0-9]{10,}",
+        True,
+    ),
+    ("Stripe webhook secret", "whsec_", r"[A-Za-z0-9]{24,}", True),
+    ("Anthropic API key", "sk-ant-", r"[a-z]+\d*-[A-Za-z0-9_-]{20,}", False),
+    ("OpenAI API key", "sk-", r"(?!ant-)(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_-]{20,}", False),
+    ("Google API key", "AIza", r"[0-9A-Za-z_-]{35}", True),
+    ("Google OAuth client secret", "GOCSPX-", r"[A-Za-z0-9_-]{24,}", False),
+    ("Google OAuth access token", "ya29.", r"[A-Za-z0-9_-]{30,}", False),
+    ("Hugging Face token", "hf_ api_org_", r"[A-Za-z0-9]{30,}", True),
+    ("npm token", "npm_", r"[A-Za-z0-9]{36}", True),
+    ("PyPI token", "pypi-AgEIcHlwaS5vcmc", r"[A-Za-z0-9_-]{40,}", False),
+    ("Docker Hub token", "dckr_pat_", r"[A-Za-z0-9_-]{24,}", False),
+    ("SendGrid API key", "SG.", r"[A-Za-z0-9_-]{16,32}\.[A-Za-z0-9_-]{30,64}", False),
+    ("Twilio API key", "SK", r"[0-9a-fA-F]{32}", True),
+    ("Mailgun API key", "key-", r"[0-9a-f]{32}", True),
+    ("JSON Web Token", "eyJ", r"[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}", False),
+    ("Shopify token", "shpat_ shpca_ shppa_ shpss_", r"[a-fA-F0-9]{32}", True),
+    ("DigitalOcean token", "dop_v1_ doo_v1_ dor_v1_", r"[a-f0-9]{64}", True),
+    ("HashiCorp Vault token", "hvs. hvb. hvr.", r"[A-Za-z0-9_-]{24,}", False),
+    ("Groq API key", "gsk_", r"[A-Za-z0-9]{48,}", True),
+    ("xAI API key", "xai-", r"[A-Za-z0-9]{70,}", True),
+    ("Perplexity API key", "pplx-", r"[A-Za-z0-9]{40,}", True),
+    ("Replicate API token", "r8_", r"[A-Za-z0-9]{37}", True),
+    ("Databricks token", "dapi", r"[a-f0-9]{32}(?:-\d)?", True),
+    ("Atlassian API token", "ATATT3", r"[A-Za-z0-9_=-]{150,}", False),
+    ("Square token", "sq0atp- sq0csp-", r"[A-Za-z0-9_-]{22,}", False),
+    ("Linear API key", "lin_api_", r"[A-Za-z0-9]{40}", True),
+    ("Postman API key", "PMAK-", r"[a-f0-9]{24}-[a-f0-9]{34}", True),
+    ("New Relic key", "NRAK- NRAA- NRII-", r"[A-Z0-9]{27}", True),
+    ("Grafana token", "glc_", r"[A-Za-z0-9+/]{32,}={0,2}", False),
+    ("Grafana token", "glsa_", r"[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}", False),
+    ("Heroku API key", "HRKU-", r"[A-Za-z0-9_-]{40,}", False),
+    (
+        "Doppler token",
+        "dp.st. dp.ct. dp.sa. dp.scim. dp.audit. dp.pt.",
+        r"[A-Za-z0-9_-]{40,}",
+        False,
+    ),
+    ("Pulumi token", "pul-", r"[a-f0-9]{40}", True),
+    ("age secret key", "AGE-SECRET-KEY-1", r"[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}", False),
+)
+
+
+def _prefixed(label: str, prefixes: str, rest: str, ends: bool) -> _Format:
+    needles = tuple(prefixes.split())
+    head = "|".join(re.escape(n) for n in needles)
+    return _Format(label, re.compile(f"{_B}(?:{head}){rest}{_E if ends else ''}"), needles)
+
+
 def _f(label: str, pattern: str, needles: str, *, random: bool = True) -> _Format:
-    """A format; `needles`: the literals it cannot match without, space-separated."""
+    """A format without a literal prefix; `needles`: the literals it cannot match without."""
     return _Format(label, re.compile(pattern), tuple(needles.split()), random)
 
 
 _FORMATS = (
-    _f(
-        "AWS access key ID", _B + r"(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}" + _E, "AKIA ASIA ABIA ACCA"
-    ),
-    _f("GitHub token", _B + r"gh[pousr]_[A-Za-z0-9]{36,255}" + _E, "ghp_ gho_ ghu_ ghs_ ghr_"),
-    _f("GitHub fine-grained token", _B + r"github_pat_[A-Za-z0-9_]{40,255}" + _E, "github_pat_"),
-    _f(
-        "GitLab token",
-        _B + r"gl(?:pat|dt|rt|ptt|cbt|imt|oas|ft|soat|ffct|agent)-[A-Za-z0-9_.-]{20,}",
-        "glpat- gldt- glrt- glptt- glcbt- glimt- gloas- glft- glsoat- glffct- glagent-",
-    ),
-    _f("GitLab runner token", _B + r"GR1348941[A-Za-z0-9_-]{20,}", "GR1348941"),
-    _f("Slack token", _B + r"xox[abposre]-(?:[0-9]+-)+[A-Za-z0-9-]{8,}", "xox"),
-    _f("Slack app token", _B + r"xapp-\d-[A-Z0-9]+-\d+-[A-Za-z0-9]+", "xapp-"),
+    *(_prefixed(*row) for row in _PREFIXED),
+    # Formats whose literal part is not at the start, or that report only a value.
     _f(
         "Slack webhook",
         r"https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/_-]{20,}",
@@ -67,28 +130,6 @@ _FORMATS = (
         r"https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/\d+/[A-Za-z0-9_-]{30,}",
         "/api/webhooks/",
     ),
-    _f(
-        "Stripe secret key",
-        _B + r"(?:sk|rk)_(?:live|test|prod)_[A-Za-z0-9]{10,}" + _E,
-        "k_live_ k_test_ k_prod_",
-    ),
-    _f("Stripe webhook secret", _B + r"whsec_[A-Za-z0-9]{24,}" + _E, "whsec_"),
-    _f("Anthropic API key", _B + r"sk-ant-[a-z]+\d*-[A-Za-z0-9_-]{20,}", "sk-ant-"),
-    _f(
-        "OpenAI API key",
-        _B + r"sk-(?!ant-)(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_-]{20,}",
-        "sk-",
-    ),
-    _f("Google API key", _B + r"AIza[0-9A-Za-z_-]{35}" + _E, "AIza"),
-    _f("Google OAuth client secret", _B + r"GOCSPX-[A-Za-z0-9_-]{24,}", "GOCSPX-"),
-    _f("Google OAuth access token", _B + r"ya29\.[A-Za-z0-9_-]{30,}", "ya29."),
-    _f("Hugging Face token", _B + r"(?:hf_|api_org_)[A-Za-z0-9]{30,}" + _E, "hf_ api_org_"),
-    _f("npm token", _B + r"npm_[A-Za-z0-9]{36}" + _E, "npm_"),
-    _f("PyPI token", _B + r"pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{40,}", "pypi-AgEIcHlwaS5vcmc"),
-    _f("Docker Hub token", _B + r"dckr_pat_[A-Za-z0-9_-]{24,}", "dckr_pat_"),
-    _f("SendGrid API key", _B + r"SG\.[A-Za-z0-9_-]{16,32}\.[A-Za-z0-9_-]{30,64}", "SG."),
-    _f("Twilio API key", _B + r"SK[0-9a-fA-F]{32}" + _E, "SK"),
-    _f("Mailgun API key", _B + r"key-[0-9a-f]{32}" + _E, "key-"),
     _f("Mailchimp API key", _B + r"[0-9a-f]{32}-us\d{1,2}" + _E, "-us"),
     _f(
         "Azure storage key",
@@ -97,39 +138,8 @@ _FORMATS = (
     ),
     _f("Azure SAS signature", r"[?&]sig=(?P<value>[A-Za-z0-9%+/]{30,}(?:%3D|=){0,2})", "sig="),
     _f("Azure AD client secret", _B + r"[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34}" + _E, "Q~"),
-    _f(
-        "JSON Web Token",
-        _B + r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",
-        "eyJ",
-    ),
-    _f("Shopify token", _B + r"shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}" + _E, "shp"),
-    _f("DigitalOcean token", _B + r"do[por]_v1_[a-f0-9]{64}" + _E, "_v1_"),
-    _f("HashiCorp Vault token", _B + r"hv[sbr]\.[A-Za-z0-9_-]{24,}", "hvs. hvb. hvr."),
     _f("Terraform Cloud token", _B + r"[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,}", ".atlasv1."),
     _f("Telegram bot token", r"(?<!\d)\d{8,10}:AA[A-Za-z0-9_-]{33}" + _E, ":AA"),
-    _f("Groq API key", _B + r"gsk_[A-Za-z0-9]{48,}" + _E, "gsk_"),
-    _f("xAI API key", _B + r"xai-[A-Za-z0-9]{70,}" + _E, "xai-"),
-    _f("Perplexity API key", _B + r"pplx-[A-Za-z0-9]{40,}" + _E, "pplx-"),
-    _f("Replicate API token", _B + r"r8_[A-Za-z0-9]{37}" + _E, "r8_"),
-    _f("Databricks token", _B + r"dapi[a-f0-9]{32}(?:-\d)?" + _E, "dapi"),
-    _f("Atlassian API token", _B + r"ATATT3[A-Za-z0-9_=-]{150,}", "ATATT3"),
-    _f("Square token", _B + r"sq0(?:atp|csp)-[A-Za-z0-9_-]{22,}", "sq0"),
-    _f("Linear API key", _B + r"lin_api_[A-Za-z0-9]{40}" + _E, "lin_api_"),
-    _f("Postman API key", _B + r"PMAK-[a-f0-9]{24}-[a-f0-9]{34}" + _E, "PMAK-"),
-    _f("New Relic key", _B + r"NR(?:AK|AA|II)-[A-Z0-9]{27}" + _E, "NRAK- NRAA- NRII-"),
-    _f(
-        "Grafana token",
-        _B + r"(?:glc_[A-Za-z0-9+/]{32,}={0,2}|glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8})",
-        "glc_ glsa_",
-    ),
-    _f("Heroku API key", _B + r"HRKU-[A-Za-z0-9_-]{40,}", "HRKU-"),
-    _f("Doppler token", _B + r"dp\.(?:st|ct|sa|scim|audit|pt)\.[A-Za-z0-9_-]{40,}", "dp."),
-    _f("Pulumi token", _B + r"pul-[a-f0-9]{40}" + _E, "pul-"),
-    _f(
-        "age secret key",
-        r"AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}",
-        "AGE-SECRET-KEY-",
-    ),
     # The whole block when it is closed, so redaction removes the key material
     # too; an unclosed one up to the end of its base64 lines.
     _f(
@@ -147,6 +157,15 @@ _FORMATS = (
         "uthorization UTHORIZATION",
     ),
     _f("bearer token", r"\bBearer\s+(?P<value>[A-Za-z0-9._~+/-]{20,}=*)", "Bearer"),
+)
+
+# Credentials the providers publish in their documentation: whoever copies one
+# leaks nothing. AWS's (`...EXAMPLE`) are caught as placeholders.
+_DOCUMENTED = (
+    "sk_test_4eC39HqLyjWDarjtT1zdp7dc",  # Stripe's API reference
+    "sk_test_BQokikJOvBiI2HlWgH4olfQ2",  # Stripe's older docs
+    "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",  # jwt.io's example signature
+    "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",  # Azurite
 )
 
 # Each needle once per text, not once per format that shares it.
@@ -181,6 +200,13 @@ _NAMED = re.compile(r"\bname[\"']?[ \t]*:[ \t]*[\"']?\Z")
 _ENV_PAIR = re.compile(
     r"(?P<key>[A-Za-z][A-Za-z0-9_.-]*)[\"']?[ \t]*\r?\n[ \t]*-?[ \t]*value[\"']?[ \t]*:[ \t]*"
     r"(?:(?P<q>[\"'])(?P<quoted>[^\"'\n]{1,400})(?P=q)|(?P<bare>[^\s\"'`;&]{1,400}))"
+)
+# A command's arguments: `aws configure set aws_secret_access_key VALUE`. Only a
+# snake_case key and a long, random value count: prose has neither.
+_SPACED_PAIR = re.compile(
+    r"(?P<key>[A-Za-z][A-Za-z0-9.-]*_[A-Za-z0-9_.-]*)[ \t]+"
+    r"(?:(?P<q>[\"'])(?P<quoted>[^\"'\s]{16,400})(?P=q)|(?P<bare>[A-Za-z0-9/+=_.~-]{16,400}))"
+    r"(?=[\s;`]|$)"
 )
 _WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 _PASSWORD_WORDS = {"password", "passwd", "pwd", "passphrase", "passcode", "pass"}
@@ -221,7 +247,8 @@ def secrets(text: str) -> list[Hit]:
     # in those few short runs instead of in the whole text, once per needle.
     runs = "\n".join(_TOKEN_RUN.findall(text))
     wanted = {i for needle in _ANYWHERE if needle in text for i in _BY_NEEDLE[needle]}
-    wanted.update(i for needle in _IN_RUNS if needle in runs for i in _BY_NEEDLE[needle])
+    if runs:  # most files of a repository have none: skip the needles
+        wanted.update(i for needle in _IN_RUNS if needle in runs for i in _BY_NEEDLE[needle])
     hits = [hit for i in sorted(wanted) for hit in _format_hits(_FORMATS[i], text)]
     hits.extend(_url_passwords(text))
     hits.extend(_aws_secret_keys(text, hits))
@@ -232,7 +259,7 @@ def secrets(text: str) -> list[Hit]:
 def _format_hits(fmt: _Format, text: str) -> Iterator[Hit]:
     for m in fmt.pattern.finditer(text):
         start, end = m.span("value") if "value" in fmt.pattern.groupindex else m.span()
-        if fmt.random and not _random_enough(text[start:end]):
+        if (fmt.random and not _random_enough(text[start:end])) or _documented(text[start:end]):
             continue
         yield Hit(SECRET, fmt.label, start, end)
 
@@ -282,12 +309,17 @@ def _assignments(text: str) -> Iterator[Hit]:
         m = _ASSIGNMENT.match(text, start)
         if m is None and _NAMED.search(text, max(0, start - 20), start):
             m = _ENV_PAIR.match(text, start)
+        spaced = m is None
+        if spaced:
+            m = _SPACED_PAIR.match(text, start)
         if m is None or not _credential_key(m.group("key")):
             continue
         quoted = m.group("quoted")
         value = quoted if quoted is not None else m.group("bare").rstrip(".,;:)]}")
         group = "quoted" if quoted is not None else "bare"
         if quoted is None and not _ends_value(text, m.start(group) + len(value), value):
+            continue
+        if spaced and not (_mixed(value) and _entropy(value) >= 3.5):
             continue
         if _credible(value, m.group("key")):
             done = m.end()
@@ -319,7 +351,7 @@ def _assigns(text: str, start: int, index: int) -> bool:
         end += 1
     if end >= len(text) or text[end] in ":=\r\n":
         return True
-    return spaced < end and text[start] == "-"
+    return spaced < end and (text[start] == "-" or "_" in text[start:spaced])
 
 
 def _key_words(key: str) -> list[str]:
@@ -349,7 +381,7 @@ def _ends_value(text: str, end: int, value: str) -> bool:
 def _credible(value: str, key: str) -> bool:
     if len(value) < 6 or value.lower() in _STOP_VALUES:
         return False
-    if _PLACEHOLDER.search(value) or _REFERENCE.search(value):
+    if _PLACEHOLDER.search(value) or _REFERENCE.search(value) or _documented(value):
         return False
     if value.isdigit() or len(set(value)) < 4:
         return False
@@ -369,6 +401,10 @@ def _random_enough(token: str) -> bool:
     if _PLACEHOLDER.search(token):
         return False
     return len(set(token)) >= min(8, len(token) // 2)
+
+
+def _documented(value: str) -> bool:
+    return any(example in value for example in _DOCUMENTED)
 
 
 def _mixed(value: str) -> bool:

@@ -2,7 +2,7 @@
 
 Reproductions must keep the exact input, but not the customer's identity.
 Not personal data: addresses at documentation domains (example.com,
-*.test), no-reply and bot addresses, role mailboxes such as support@ or
+*.test), no-reply, bot and monitoring-tool addresses, role mailboxes such as support@ or
 security@ (unless `allow_role_addresses = false`), git SSH remotes
 (`git@github.com:org/repo.git`), the user of a URL, and the addresses
 `[tool.incidentkit.personal_data] allow_emails` lists (`["*@vendor.com"]`).

@@ -12,7 +12,8 @@ headers and bearer tokens, and `password`/`secret`/`token`/`api_key`
 assignments whose value is random enough (letters-only passwords count).
 Not secrets: references (`${DB_PASSWORD}`, `{{ vault_token }}`,
 `os.environ[...]`, secret-manager names and ARNs), placeholders
-(`<redacted>`, `****`, `xxxx`) and AWS's documented example keys. The
+(`<redacted>`, `****`, `xxxx`) and the keys providers publish in their
+documentation (AWS's `...EXAMPLE` pair, Stripe's test key, jwt.io's token). The
 finding is at the secret; `incidentkit redact` removes every part of it and
 nothing around it. docs/prose-rules.md shows how the rule is measured.
 """

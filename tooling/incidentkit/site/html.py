@@ -15,8 +15,11 @@ Nothing here reads files.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
+from functools import lru_cache
 
 import markdown  # type: ignore[import-untyped]
 import nh3
@@ -51,11 +54,34 @@ _BROWSER_DROPS = re.compile(r"[\t\n\r]")  # removed anywhere in a URL before it 
 _C0_AND_SPACE = "".join(chr(c) for c in range(0x21))
 
 
+# Within one build (`one_build`), each distinct string is redacted and escaped
+# once: titles, dates and IDs appear on many pages, and at 10k incidents they
+# outnumber `redact`'s own bounded cache, so every appearance ran the detectors.
+_PUBLISHED: ContextVar[dict[str, Markup] | None] = ContextVar("incidentkit_published", default=None)
+
+
+@contextmanager
+def one_build() -> Iterator[None]:
+    """Remember `text`'s results until the block ends (the redaction allowances must not change)."""
+    token = _PUBLISHED.set({})
+    try:
+        yield
+    finally:
+        _PUBLISHED.reset(token)
+
+
 def text(value: object) -> Markup:
     """Record text for any HTML context (element or quoted attribute): redacted, escaped."""
     if isinstance(value, Markup):
         return value
-    return escape(redact(str(value)))
+    raw = str(value)
+    memo = _PUBLISHED.get()
+    if memo is None:
+        return escape(redact(raw))
+    found = memo.get(raw)
+    if found is None:
+        found = memo[raw] = escape(redact(raw))
+    return found
 
 
 def join(parts: Iterable[object], separator: str = ", ") -> Markup:
@@ -68,12 +94,15 @@ def element(tag: str, content: object = "", **attributes: object) -> Markup:
 
     An attribute named with a trailing underscore (`class_`) loses it.
     """
+    # Plain string building: `Markup.format` runs Python's `string.Formatter`,
+    # which was a third of page generation on a 10k-incident site. Tag and
+    # attribute names come from this package; every value goes through `text`.
     attrs = "".join(
-        Markup(' {}="{}"').format(Markup(name.rstrip("_").replace("_", "-")), text(value))
+        f' {name.rstrip("_").replace("_", "-")}="{text(value)}"'
         for name, value in attributes.items()
         if value is not None
     )
-    return Markup("<{}{}>{}</{}>").format(Markup(tag), Markup(attrs), text(content), Markup(tag))
+    return Markup(f"<{tag}{attrs}>{text(content)}</{tag}>")
 
 
 def safe_url(url: str | None, *, relative: bool = True) -> str | None:
@@ -108,9 +137,15 @@ def anchor(url: str | None, label: object = None) -> Markup:
 
 def render_body(body: str) -> Markup:
     """A record's Markdown body as sanitised HTML (redacted before it is rendered)."""
-    converter = markdown.Markdown(extensions=_BODY_EXTENSIONS, extension_configs=_BODY_CONFIG)
-    rendered = _HEADING.sub(_demote, converter.convert(redact(body)))
+    rendered = _HEADING.sub(_demote, _converter().reset().convert(redact(body)))
     return Markup(f'<div class="ik-body">{sanitise(rendered)}</div>')
+
+
+@lru_cache(maxsize=1)
+def _converter() -> markdown.Markdown:
+    # One converter, reset before each body: building one (its extensions,
+    # processors and patterns) cost more than converting a typical body.
+    return markdown.Markdown(extensions=_BODY_EXTENSIONS, extension_configs=_BODY_CONFIG)
 
 
 _HEADING = re.compile(r"<(/?)h([1-6])\b", re.I)

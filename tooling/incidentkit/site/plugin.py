@@ -15,10 +15,12 @@ secrets are published redacted. `mkdocs serve` rebuilds when a record changes.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -42,6 +44,7 @@ from incidentkit.records.repository import RecordSet, load_repository
 from incidentkit.site import urls
 from incidentkit.site.context import SiteData, build_site_data
 from incidentkit.site.generated import GeneratedPage, Placeholders, page_meta
+from incidentkit.site.html import one_build
 from incidentkit.site.pages import PAGES
 from incidentkit.site.pages.trends import chart_files
 from incidentkit.site.site_dir import unsafe_site_dir
@@ -146,7 +149,10 @@ class IncidentkitPlugin(BasePlugin[IncidentkitPluginConfig]):
         record_dates = self._record_dates() if self.config.history else {}
         docs_dir = Path(config["docs_dir"]).resolve()
         count = 0
-        with allowing(Options.from_config(self.repo)):  # lint's allowances, while pages are made
+        # lint's allowances, while pages are made; and no cyclic garbage collection:
+        # pages are millions of small acyclic objects, and full collections rescanning
+        # the records and every page made generation grow faster than the site.
+        with allowing(Options.from_config(self.repo)), one_build(), _gc_paused():
             for family in PAGES.values():
                 for path, page in family(site):
                     count += self._add_page(files, config, path, page, docs_dir, record_dates)
@@ -249,8 +255,12 @@ class IncidentkitPlugin(BasePlugin[IncidentkitPluginConfig]):
         return markdown
 
     def on_page_content(self, html: str, /, *, page: Any, config: Any, files: Files) -> str:
-        blocks = self.blocks.get(page.file.src_uri)
-        if blocks is None or page.file.generated_by is None:
+        if page.file.generated_by is None:
+            return html
+        # Popped: once in the page's HTML, the blocks need not stay in memory too
+        # (every generated page's HTML would otherwise be held twice until the end).
+        blocks = self.blocks.pop(page.file.src_uri, None)
+        if blocks is None:
             return html
         filled, missing = self.placeholders.fill(html, blocks)
         if missing:
@@ -270,6 +280,18 @@ class IncidentkitPlugin(BasePlugin[IncidentkitPluginConfig]):
         if self.repo.source is not None:
             server.watch(str(self.repo.source))
         return server
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector (reference counting still frees); restore it after."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def lint_failure(errors: list[Finding]) -> str:

@@ -7,7 +7,7 @@ computed here the way MkDocs computes them (`use_directory_urls` or not).
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
@@ -63,7 +63,9 @@ def chart(name: str) -> str:
     return f"trends/{name}.svg"
 
 
-@lru_cache(maxsize=4096)
+# One entry per generated file: a bounded cache smaller than the site (4,096
+# once) was evicted on every page of a 10k-incident build.
+@cache
 def page_url(src_path: str, directory_urls: bool) -> str:
     """The URL MkDocs gives a generated file (`incidents/X/` or `incidents/X.html`)."""
     return File(src_path, None, "", directory_urls).url

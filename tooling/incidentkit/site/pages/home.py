@@ -13,8 +13,7 @@ from incidentkit.site import urls
 from incidentkit.site.context import SiteData
 from incidentkit.site.generated import GeneratedPage, Heading
 from incidentkit.site.html import fmt_date, fmt_hours, text
-from incidentkit.site.pages.incidents import COLUMNS, SHORT, left_out_notice
-from incidentkit.site.pages.incidents import row as incident_row
+from incidentkit.site.pages.incidents import COLUMNS, SHORT, left_out_notice, short_row
 from incidentkit.site.widgets import Column, figure, figures, severity_badge, table
 
 LATEST = 10
@@ -114,7 +113,7 @@ def page(site: SiteData) -> GeneratedPage:
         Heading("Latest incidents"),
         table(
             COLUMNS[:SHORT],
-            (incident_row(site, here, i)[:SHORT] for i in site.incidents[:LATEST]),
+            (short_row(here, i) for i in site.incidents[:LATEST]),
         ),
         Markup("<p>{}{}.</p>").format(
             text("All incidents: "), here.link(urls.INCIDENTS, "the incident database")

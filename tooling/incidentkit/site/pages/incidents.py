@@ -87,16 +87,26 @@ def taxonomy_links(here: Here, dimension: str, values: tuple[str, ...]) -> Marku
 def row(site: SiteData, here: Here, incident: Incident) -> list[object]:
     pms = site.postmortems_for(incident.id)
     return [
+        *short_row(here, incident),
+        ttd_text(incident),
+        ttr_text(incident),
+        str(len(site.cases_for(incident.id))),
+        join(here.link(urls.postmortem(p.id), p.id) for p in pms) or NONE,
+    ]
+
+
+def short_row(here: Here, incident: Incident) -> list[object]:
+    """The first `SHORT` cells of `row`: the dashboard's and taxonomy pages' tables.
+
+    Built on their own because taxonomy pages list every incident several times.
+    """
+    return [
         here.link(urls.incident(incident.id), incident.id),
         incident.title,
         severity_badge(incident.severity),
         taxonomy_links(here, "failure_mode", incident.failure_modes),
         status_badge(incident.status),
         detected_text(incident),
-        ttd_text(incident),
-        ttr_text(incident),
-        str(len(site.cases_for(incident.id))),
-        join(here.link(urls.postmortem(p.id), p.id) for p in pms) or NONE,
     ]
 
 

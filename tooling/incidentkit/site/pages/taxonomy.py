@@ -13,8 +13,7 @@ from incidentkit.site import urls
 from incidentkit.site.context import SiteData
 from incidentkit.site.generated import GeneratedPage, Heading
 from incidentkit.site.html import text
-from incidentkit.site.pages.incidents import COLUMNS, SHORT
-from incidentkit.site.pages.incidents import row as incident_row
+from incidentkit.site.pages.incidents import COLUMNS, SHORT, short_row
 from incidentkit.site.widgets import table
 
 TITLES = {
@@ -29,16 +28,18 @@ TITLES = {
 def groups(site: SiteData, dimension: str) -> dict[str, list[Incident]]:
     """Value -> incidents, for one taxonomy dimension (root causes via post-mortems)."""
     if dimension == "root_cause":
-        found: dict[str, list[Incident]] = {}
+        # category -> incident ID -> incident: insertion-ordered and deduplicated by
+        # ID (a list membership test here made the taxonomy quadratic in incidents).
+        found: dict[str, dict[str, Incident]] = {}
         for pm in site.postmortems:
             for category in dict.fromkeys(c.category for c in pm.root_causes):
                 for incident_id in pm.incidents:
                     incident = site.incidents_by_id.get(incident_id)
-                    bucket = found.setdefault(category, [])
-                    if incident is not None and incident not in bucket:
-                        bucket.append(incident)
+                    bucket = found.setdefault(category, {})
+                    if incident is not None:
+                        bucket.setdefault(incident.id, incident)
         counts = metrics.root_cause_counts(site.postmortems)
-        return {k: found[k] for k in counts if k in found}
+        return {k: list(found[k].values()) for k in counts if k in found}
     grouped = metrics.group_by_field(site.incidents, dimension)
     grouped.pop("(none)", None)
     return grouped
@@ -106,5 +107,5 @@ def value_page(
         Markup("<p>{}{}.</p>").format(
             text(f"{len(incidents)} incidents. "), here.link(urls.TAXONOMY, "Whole taxonomy")
         ),
-        table(COLUMNS[:SHORT], (incident_row(site, here, i)[:SHORT] for i in incidents)),
+        table(COLUMNS[:SHORT], (short_row(here, i) for i in incidents)),
     )
