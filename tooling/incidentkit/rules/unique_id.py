@@ -6,50 +6,52 @@ makes every link ambiguous. Take the next free ID with `incidentkit new`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from functools import partial
+from collections.abc import Callable, Iterator, Sequence
 
 from incidentkit.findings import Finding, Level
-from incidentkit.records.document import Document
-from incidentkit.records.model import EvalCase
+from incidentkit.records.model import EvalCase, Incident, Postmortem
 from incidentkit.rules.context import LintContext
 
 ID = "unique-id"
 LEVEL = Level.ERROR
 SCOPE = "repository"  # needs every record, not one file
 
+Record = Incident | Postmortem | EvalCase
+
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     records = ctx.records
-    # Lines are looked up only for duplicates: positions cost a second parse.
-    groups: list[list[tuple[str, str, Callable[[], int]]]] = [
-        [(i.id, i.path, partial(_id_line, i.doc)) for i in records.incidents],
-        [(p.id, p.path, partial(_id_line, p.doc)) for p in records.postmortems],
-        [(c.id, c.path, partial(_case_line, c)) for c in records.cases if c.source == "yaml"],
-    ]
-    for entries in groups:
-        first: dict[str, tuple[str, Callable[[], int]]] = {}
-        for record_id, path, line in entries:
-            if not record_id:
-                continue
-            if record_id in first:
-                other, other_line = first[record_id]
-                yield Finding(
-                    path,
-                    line(),
-                    1,
-                    ID,
-                    LEVEL,
-                    f"ID {record_id} is already used by {other}:{other_line()}",
-                    "give this record the next free ID (`incidentkit new` allocates one)",
-                )
-            else:
-                first[record_id] = (path, line)
+    yield from _duplicates(records.incidents, _id_line)
+    yield from _duplicates(records.postmortems, _id_line)
+    yield from _duplicates([c for c in records.cases if c.source == "yaml"], _case_line)
 
 
-def _id_line(doc: Document) -> int:
-    return doc.at(("id",))[0]
+def _duplicates(items: Sequence[Record], line: Callable[[Record], int]) -> Iterator[Finding]:
+    # Only the first holder of each ID is kept, and lines are looked up only for
+    # duplicates (positions cost a second parse): at 45k records no per-record
+    # objects beyond one dict entry per ID.
+    first: dict[str, Record] = {}
+    for record in items:
+        if not record.id:
+            continue
+        other = first.setdefault(record.id, record)
+        if other is not record:
+            yield Finding(
+                record.path,
+                line(record),
+                1,
+                ID,
+                LEVEL,
+                f"ID {record.id} is already used by {other.path}:{line(other)}",
+                "give this record the next free ID (`incidentkit new` allocates one)",
+            )
 
 
-def _case_line(case: EvalCase) -> int:
+def _id_line(record: Record) -> int:
+    assert not isinstance(record, EvalCase)
+    return record.doc.at(("id",))[0]
+
+
+def _case_line(case: Record) -> int:
+    assert isinstance(case, EvalCase)
     return case.at("id")[0]
