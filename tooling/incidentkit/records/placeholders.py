@@ -53,13 +53,16 @@ class Markers:
         """False when `text` surely holds no placeholder word or phrase."""
         return self.trigger is not None and self.trigger.search(text) is not None
 
-    def could_hold_data(self, source: str) -> bool:
-        """False when the data parsed from YAML `source` surely holds no placeholder.
+    def could_hold_data(self, text: str, start: int = 0, end: int | None = None) -> bool:
+        """False when the data parsed from the YAML `text[start:end]` surely holds no placeholder.
 
         A YAML escape (`\\x54ODO`, a backslash line break) can make a value hold
         text its source does not, so a source with a backslash is always walked.
         """
-        return "\\" in source or self.could_hold(source)
+        end = len(text) if end is None else end
+        if text.find("\\", start, end) >= 0:
+            return True
+        return self.trigger is not None and self.trigger.search(text, start, end) is not None
 
     def in_value(self, value: str) -> str | None:
         """The placeholder text a field value still holds, if any."""

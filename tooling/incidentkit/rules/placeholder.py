@@ -42,8 +42,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
 
 def _document(doc: Document, markers: Markers) -> Iterator[Finding]:
     lines: set[int] = set()
-    start, end = doc.yaml_span
-    walk = markers.could_hold_data(doc.text[start:end])
+    walk = markers.could_hold_data(doc.text, *doc.yaml_span)
     for key, text in in_data(markers, doc.data) if walk else ():
         finding = at(
             doc,

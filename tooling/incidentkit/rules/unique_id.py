@@ -7,6 +7,7 @@ makes every link ambiguous. Take the next free ID with `incidentkit new`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from typing import TypeVar
 
 from incidentkit.findings import Finding, Level
 from incidentkit.records.model import EvalCase, Incident, Postmortem
@@ -16,7 +17,7 @@ ID = "unique-id"
 LEVEL = Level.ERROR
 SCOPE = "repository"  # needs every record, not one file
 
-Record = Incident | Postmortem | EvalCase
+Record = TypeVar("Record", Incident, Postmortem, EvalCase)
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
@@ -47,11 +48,9 @@ def _duplicates(items: Sequence[Record], line: Callable[[Record], int]) -> Itera
             )
 
 
-def _id_line(record: Record) -> int:
-    assert not isinstance(record, EvalCase)
+def _id_line(record: Incident | Postmortem) -> int:
     return record.doc.at(("id",))[0]
 
 
-def _case_line(case: Record) -> int:
-    assert isinstance(case, EvalCase)
+def _case_line(case: EvalCase) -> int:
     return case.at("id")[0]
