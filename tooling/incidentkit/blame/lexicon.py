@@ -8,9 +8,18 @@ is not a person. An AI agent, assistant or model is a system here.
 
 from __future__ import annotations
 
+import unicodedata
+
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
+
+
+def fold(word: str) -> str:
+    """`word` without its accents: "lucía" -> "lucia", "chloé" -> "chloe"."""
+    if word.isascii():
+        return word
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
 
 
 ROLES = _words(
@@ -32,7 +41,9 @@ ROLES = _words(
     submitter submitters trainee trainees apprentice apprentices
     mentor mentors assignee assignees oncallee firefighter firefighters scientist scientists
     researcher researchers annotator annotators rater
-    raters
+    raters deployer deployers releaser releasers freelancer freelancers contributor
+    contributors moderator moderators labeler labelers labeller labellers auditor auditors
+    boss bosses swe swes sde sdes sysop sysops webmaster stakeholder stakeholders
     """
 )
 
@@ -87,56 +98,92 @@ NOT_NAMES = _words(
     """
 )
 
-FIRST_NAMES = _words(
-    """
+FIRST_NAMES = frozenset(
+    fold(name)
+    for name in _words(
+        """
     li wu xu hu ma lu bo al ed ty jo ali ari avi eun hae ji ye su yi mo kai ken rui sol
-    aaron abdul adam adriana ahmed aisha akira alan alberto alex alexander alexandra alice
-    alicia amanda amir amy ana andre andrea andrew andy angela anil anita ann anna anne
-    anthony antonio arjun ashley bea ben benjamin beth bill bob brandon brian bruno carl
-    carla carlos carmen caroline catherine charles charlie chen chris christian christina
-    christine claire colin connor craig dan dana daniel daniela dave david deepak denis
-    diana diego dmitri dominic dong dylan ed eduardo elena eli elijah elizabeth ella emily
-    emma eric erik eva evan fatima felix fernando francesca frank fred gabriel gary george
-    grace greg hana hannah hans harry heather helen henry hiro hiroshi hugo ian igor ines
-    irene isaac isabel ivan jack jacob jake james jamie jan jane jason javier jay jean jeff
-    jen jennifer jeremy jessica jim jin jo joan joao joe joel john jon jonas jordan jorge
-    jose joseph josh joshua josé joão juan julia julian julie jun justin karen karl kate
-    katie kenji kevin kim kofi kumar kyle lars laura lauren lea lee lena leo liam lin linda
-    lisa liu lucas lucia luis luke marco marcus maria mark marta martin mary matt matthew
-    max maya mei mia michael michelle miguel mike min ming mohamed mohammed nadia nancy
-    naomi natalia nathan neha nick nicole nikita nina noah nora olga oliver olivia omar
-    oscar pablo patricia patrick paul paula pedro peter phil pierre priya rachel rahul raj
-    rajesh ravi rebecca ricardo richard rick rob robert roberto robin ryan sam samantha
-    samir sandra sara sarah sean sergei shira simon sofia sophie stefan stephen steve steven
-    sunil susan sven takeshi tanya tara ted thomas tim tina tom tomas tony tyler valentina
-    victor vijay vikram wei will william xavier yan yuki yusuf zara zhang zoe
-    abel ada adeola adrian agnieszka ahmad aiden aiko akash aleksandr aleksei alessandro
-    alexei alfonso alina amara amelia amit ananya anders andreas andrei andres angelo anika
-    anjali ankit annika anton antoine arash arnav arturo astrid aurelien ayesha aylin barbara
-    bastian beatriz benedikt bernard bianca bilal bjorn blake bogdan boris brenda brett
-    bruce caleb camila camille carina carolina cecilia celine cesar chandra chiara chidi
-    chinedu chloe chris ciaran clara claudia clement cristina damian damla daria darius
-    davide declan deniz derek dhruv dimitri dina dmitry dominik doris duc eduard efua
-    eilidh elif elin elise ellie elsa emeka emil emilia emilio emine emre enrico enzo esra
-    esther ethan eun-ji fabian fabio fang farah farid federico felipe fernanda filip finn
-    florian francesco francisco franziska freya gaurav gemma georg giulia giovanni gonzalo
-    goran greta gustavo hakan hamza harper hassan hector heidi helga hendrik hugh hyun
-    ibrahim ida ifeoma ilya imran ingrid ioana irina isabella isak jakub jana janet janek
-     javed jelena jens jia jiho joanna johan johanna jonathan jovan julien jurgen
-    kaan kamal karim karina karthik kasia katarina kavya kayla keiko kemal kenta keisha
-    khalid kiran klaus kofi kwame kyoko lakshmi lamar lana laszlo latoya layla leila leon
-    leonardo liang lily linnea lorenzo louis luca lucas luka lukas lupita madhu magnus
+    aaron abdul adam adriana ahmed aisha akira alan alberto alex alexander alexandra
+    alice alicia amanda amir amy ana andre andrea andrew andy angela anil anita ann anna
+    anne anthony antonio arjun ashley bea ben benjamin beth bill bob brandon brian bruno
+    carl carla carlos carmen caroline catherine charles charlie chen chris christian
+    christina christine claire colin connor craig dan dana daniel daniela dave david
+    deepak denis diana diego dmitri dominic dong dylan eduardo elena eli elijah
+    elizabeth ella emily emma eric erik eva evan fatima felix fernando francesca frank
+    fred gabriel gary george grace greg hana hannah hans harry heather helen henry hiro
+    hiroshi hugo ian igor ines irene isaac isabel ivan jack jacob jake james jamie jan
+    jane jason javier jay jean jeff jen jennifer jeremy jessica jim jin joan joao joe
+    joel john jon jonas jordan jorge jose joseph josh joshua josé joão juan julia julian
+    julie jun justin karen karl kate katie kenji kevin kim kofi kumar kyle lars laura
+    lauren lea lee lena leo liam lin linda lisa liu lucas lucia luis luke marco marcus
+    maria mark marta martin mary matt matthew max maya mei mia michael michelle miguel
+    mike min ming mohamed mohammed nadia nancy naomi natalia nathan neha nick nicole
+    nikita nina noah nora olga oliver olivia omar oscar pablo patricia patrick paul
+    paula pedro peter phil pierre priya rachel rahul raj rajesh ravi rebecca ricardo
+    richard rick rob robert roberto robin ryan sam samantha samir sandra sara sarah sean
+    sergei shira simon sofia sophie stefan stephen steve steven sunil susan sven takeshi
+    tanya tara ted thomas tim tina tom tomas tony tyler valentina victor vijay vikram
+    wei will william xavier yan yuki yusuf zara zhang zoe abel ada adeola adrian
+    agnieszka ahmad aiden aiko akash aleksandr aleksei alessandro alexei alfonso alina
+    amara amelia amit ananya anders andreas andrei andres angelo anika anjali ankit
+    annika anton antoine arash arnav arturo astrid aurelien ayesha aylin barbara bastian
+    beatriz benedikt bernard bianca bilal bjorn blake bogdan boris brenda brett bruce
+    caleb camila camille carina carolina cecilia celine cesar chandra chiara chidi
+    chinedu chloe ciaran clara claudia clement cristina damian damla daria darius davide
+    declan deniz derek dhruv dimitri dina dmitry dominik doris duc eduard efua eilidh
+    elif elin elise ellie elsa emeka emil emilia emilio emine emre enrico enzo esra
+    esther ethan eun-ji fabian fabio fang farah farid federico felipe fernanda filip
+    finn florian francesco francisco franziska freya gaurav gemma georg giulia giovanni
+    gonzalo goran greta gustavo hakan hamza harper hassan hector heidi helga hendrik
+    hugh hyun ibrahim ida ifeoma ilya imran ingrid ioana irina isabella isak jakub jana
+    janet janek javed jelena jens jia jiho joanna johan johanna jonathan jovan julien
+    jurgen kaan kamal karim karina karthik kasia katarina kavya kayla keiko kemal kenta
+    keisha khalid kiran klaus kwame kyoko lakshmi lamar lana laszlo latoya layla leila
+    leon leonardo liang lily linnea lorenzo louis luca luka lukas lupita madhu magnus
     mahmoud maja malik manuel marek margaret mariana marie marina mario marius marko
     mateo mateus mathias matteo maurice maxime mehmet mehdi melissa mohammad monica
-    nadia nasser natasha neil nikhil niklas nils nina nisha noor nour obi olumide oskar
-    owen pavel pedro petra philipp pia pooja prakash prisha priyanka quentin rafael rana
-    rania raphael rashid rebekah reza riccardo rita riya roberta rohan roman rosa ruben
-    rui ruth saanvi sabrina sadia sakura salma salvatore santiago sanjay sasha sebastian
-    selin sergio seo-yeon shanice shreya sid silvia simone siobhan sipho siddharth sonia
-    soren stella sunita svetlana tamar tamara tariq teresa theo tobias tomas tomasz
-    tomás tuan uma ursula valentin vanessa vera veronica vivek vladimir wen wiktor xin yara
-    yasmin yara yeon yiannis yosef yuna yuri yusuf zainab zanele zeynep zhao zhou ziad zofia
+    nasser natasha neil nikhil niklas nils nisha noor nour obi olumide oskar owen pavel
+    petra philipp pia pooja prakash prisha priyanka quentin rafael rana rania raphael
+    rashid rebekah reza riccardo rita riya roberta rohan roman rosa ruben ruth saanvi
+    sabrina sadia sakura salma salvatore santiago sanjay sasha sebastian selin sergio
+    seo-yeon shanice shreya sid silvia simone siobhan sipho siddharth sonia soren stella
+    sunita svetlana tamar tamara tariq teresa theo tobias tomasz tomás tuan uma ursula
+    valentin vanessa vera veronica vivek vladimir wen wiktor xin yara yasmin yeon
+    yiannis yosef yuna yuri zainab zanele zeynep zhao zhou ziad zofia aaliyah aarav
+    abebe abena abigail achieng ade adebayo aditya adjoa agus akosua alejandro almaz
+    alvaro amaka amani amelie amina anand anastasia anh anja aoi aoife aroha asher ashok
+    ava avery axel ayodele ayse babajide baraka baris bola bongani budi burak cameron
+    cem chiamaka chioma christopher chukwuemeka cian ciara colton daiki daisuke darnell
+    dawit deepika deshawn dewi divya doyun dragan ebru ekaterina elias eoin esi eszter
+    etienne eunji evelyn everett ewa ezekiel ezra fatma francois funmilayo gabor
+    gabriela ganesh giuseppe gopal grayson greyson halima hao haoran harish haruka
+    haruto henrik hiba hinata hoa huang hui hung hussein hyejin ifeanyi ignacio imani
+    ishaan ivana jace jackson jae jaehyun jamal jameson jasmine jaxon jaxson jayden
+    jeremiah jie jihoon jing jiri jisoo jiwoo josiah jules juliette juma kabir kagiso
+    kaito kamau kanya kaori karan karin katarzyna katharina kavita kayden kazuki kelechi
+    kerem kojo krishna kristin krzysztof kwaku landon larissa lei lenka lerato levi
+    lindiwe ling linh logan louise lukasz magdalena malee mandla manish manon marcin
+    mariam martina maryam mateusz mathieu maverick maximilian meera meron merve michal
+    mihai mikael mikhail milan mingyu minh minho minji moana mustafa mwangi nabil naoko
+    naveen neema ngozi nguyen niamh nicholas nicolas nikola nikolai nikolay niran njeri
+    nnamdi nolan nomvula obinna odhiambo oisin oksana olamide oleg oluwadamilare
+    oluwaseun otieno ozan padraig palesa pawel petr pilar piotr pranav putri radhika
+    rafaela ramesh rami raul reem ren riku riley rizal rocio rodrigo rohit ryo ryota
+    sabine sami samuel sandeep saoirse satoshi scarlett seamus segun selam seojun sergey
+    serkan seun shota shruti sigrid sneha somchai soojin sophia sota srinivas sungmin
+    suresh swati takumi tane tanisha tatiana tatsuya temitope terrell thabo thandiwe
+    thao themba theodore thiago tiago tobi tsion tunde tyrone uchenna varun venkat
+    vihaan walid wang wanjiku wanjiru wesley wyatt xiaoli xiaoming yang yaw yeji yetunde
+    yifan yoko yonas youssef yui yulia yusuke yuto yuxuan zawadi zhiwei zihan zoey
+    zoltan oluwatobi chinonso adaeze kemi folake sade jelani kwabena nana-ama abdullah
+    abdul-rahman farhan faisal zubair saad usman ayaan reyansh sai vikas shreyas tanvi
+    ishita aanya pallavi rekha vinay dinesh mahesh rajiv sanjiv aravind balaji thanh
+    quang trung phuong huong nam kiet bao maile keoni leilani kalani makoa ngaio wiremu
+    hemi ulla pekka jukka mikko antti matti sanna tuomas kaisa aino eero dolores
+    consuelo guadalupe ximena renata valeria catalina florencia agustin joaquin mattias
+    pontus viktor gustav frida ebba
     """
+    )
 )
 
 # Past tenses without -ed: the verb a subject search steps back over.
@@ -213,5 +260,21 @@ ERROR_COMPOUNDS = _words(
     """
     message messages code codes rate rates handling handler page pages log logs budget class
     type types path paths text banner dialog string strings count counts metric metrics
+    """
+)
+
+# Words ending in -ly that are not adverbs: the actor search must not step over them.
+NOT_ADVERBS = _words(
+    """
+    supply assembly reply apply rely family anomaly ally rally tally belly bully jelly
+    butterfly monopoly
+    """
+)
+
+# Before "operator", hyphenated words that make it a person on a shift, not software.
+HUMAN_SHIFTS = _words(
+    """
+    night-shift day-shift late-shift early-shift on-call on-duty off-hours weekend
+    console machine crane forklift
     """
 )

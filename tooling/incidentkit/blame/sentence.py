@@ -34,6 +34,7 @@ class Token:
 
 _TOKEN = re.compile(r"@[\w-]+|[^\W_][\w'\u2019-]*|[,;:()]")
 _VERBISH = re.compile(r"[a-z]+ed$")
+_ADVERB = re.compile(r"[a-z]{3,}ly$")
 _PHRASE_PREPOSITIONS = frozenset(("of", "on", "from", "at", "in", "to", "for", "with"))
 _COORDINATORS = frozenset(("and", "but", "then", "yet"))
 NEGATION = re.compile(r"\b(?:not|never|no|n't|hardly)\b|n't\b")
@@ -83,8 +84,12 @@ class Sentence:
             return PERSON  # "team B", "Team 7"
         if low in lexicon.TRANSPARENT or low.isdigit() or low in ("no", "any"):
             return SKIP
+        if _ADVERB.match(token.text) and low not in lexicon.NOT_ADVERBS:
+            return SKIP  # "predictably broke", "lazily copied": an adverb hides no actor
         if token.text[:1].isupper() and not token.text.isupper():
-            if low in lexicon.FIRST_NAMES:
+            if lexicon.fold(low) in lexicon.FIRST_NAMES or (
+                low not in lexicon.NOT_NAMES and self._named(i)
+            ):
                 return PERSON
             if low not in lexicon.NOT_NAMES:
                 following = self.tokens[i + 1] if i + 1 < len(self.tokens) else None
@@ -99,6 +104,25 @@ class Sentence:
                     return OTHER  # "Easy to forget": a capitalised first word, not a name
                 return UNKNOWN_NAME
         return OTHER
+
+    def _named(self, i: int) -> bool:
+        """A surname after a known first name ("Li Na"), or a word with a role in brackets
+        after it ("Marcus (SRE)")."""
+        previous = self.tokens[i - 1] if i > 0 else None
+        if (
+            previous is not None
+            and previous.text[:1].isupper()
+            and not previous.possessive
+            and lexicon.fold(previous.low) in lexicon.FIRST_NAMES
+        ):
+            return True
+        bracket = self.tokens[i + 1 : i + 4]
+        return (
+            len(bracket) == 3
+            and bracket[0].text == "("
+            and bracket[2].text == ")"
+            and bracket[1].low in lexicon.ROLES
+        )
 
     def _software_operator(self, i: int) -> bool:
         """A Kubernetes operator: named after what it runs, or followed by a software word."""
@@ -116,6 +140,8 @@ class Sentence:
             and previous.low not in lexicon.TRANSPARENT
             and previous.low not in lexicon.ROLES
         )
+        if previous.low in lexicon.HUMAN_SHIFTS:
+            return False  # "the night-shift operator": a person on a shift
         return (named and i > 1) or "-" in previous.low or previous.low in lexicon.OPERATOR_SOFTWARE
 
     def _acts_next(self, i: int) -> bool:
@@ -141,18 +167,24 @@ class Sentence:
                 ):
                     j -= 1
                     continue
-                opening = self._parenthetical_start(j)
-                if opening is None:
-                    return NONE
-                j = opening - 1  # "the engineer, as usual, did not check": step over the aside
-                continue
+                opening = (
+                    self._bracket_start(j) if token.text == ")" else self._parenthetical_start(j)
+                )
+                if opening is not None:
+                    # "the engineer, as usual, did not check", "Marcus (SRE) deleted": an aside
+                    j = opening - 1
+                    continue
+                if token.text == "," and j == i - 1:
+                    j -= 1  # "decided, without asking anyone,": the trigger opens an aside
+                    continue
+                return NONE
             if not passed_verb:
                 passed_verb = self._verb(token.low)
                 j -= 1
                 continue
             if token.low in _COORDINATORS and passed_verb:
                 # "assumed it was the network and never checked ...": the clause's subject
-                return self._clause_subject(j)
+                return self.clause_subject(j)
             if token.low in lexicon.PREPOSITIONS or (
                 _VERBISH.match(token.low)
                 and j + 1 < i
@@ -181,7 +213,7 @@ class Sentence:
             or low in ("was", "were", "is", "are", "did", "had", "has")
         )
 
-    def _clause_subject(self, j: int) -> str:
+    def clause_subject(self, j: int) -> str:
         """The first actor of the clause holding `tokens[j]`, read from its start."""
         start = j
         while start > 0 and not self.tokens[start - 1].punct:
@@ -209,6 +241,15 @@ class Sentence:
             if kind != OTHER or token.low in lexicon.PREPOSITIONS or self._verb(token.low):
                 return False
         return False
+
+    def _bracket_start(self, j: int) -> int | None:
+        """The "(" of a short bracket closing at `j`."""
+        for k in range(j - 1, max(-1, j - 8), -1):
+            if self.tokens[k].text == "(":
+                return k
+            if self.tokens[k].punct:
+                return None
+        return None
 
     def _parenthetical_start(self, j: int) -> int | None:
         """The comma opening a short aside that ends with the comma at `j`, if any."""

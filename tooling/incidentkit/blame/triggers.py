@@ -44,6 +44,9 @@ _CHECK_VERBS = (
     r"|revert(?:ed)?|roll back|back up|document(?:ed)?|investigat(?:e|ed)|respond(?:ed)?"
     r"|answer(?:ed)?|react(?:ed)?|care|plan(?:ned)?|prepar(?:e|ed)|coordinat(?:e|ed)"
     r"|announc(?:e|ed)|renew(?:ed)?|rotat(?:e|ed)|lock(?:ed)?|follow up|do (?:their|his|her) job"
+    r"|understand|understood|know what (?:a|an|the)\b"
+    r"|exercis(?:e|ed) (?:due |reasonable |proper |sufficient |enough |appropriate )?"
+    r"(?:care|caution|diligence|judg(?:e)?ment)"
 )
 _IRREGULAR = "|".join(sorted(lexicon.IRREGULAR_PAST))
 _PARTICIPLE = (
@@ -52,14 +55,16 @@ _PARTICIPLE = (
 )
 _JUDGEMENT = (
     r"\bcareless(?:ly|ness)?\b|\bnegligen(?:t|ce|tly)\b|\bincompeten(?:t|ce|tly)\b|\bsloppy\b"
-    r"|\bsloppi(?:ness|ly)\b|\blaz(?:y|iness)\b(?![- ](?:load|evaluat|init|import|eval|propert|"
+    r"|\bsloppi(?:ness|ly)\b|\blaz(?:y|iness|ily)\b(?![- ](?:load|evaluat|init|import|eval|propert|"
     r"seq|val|static|instan|compil|fetch|render|mount))|\bstupid(?:ity)?\b|\bdumb\b|\bidiot(?:ic|s)?\b"
     r"|\breckless(?:ly|ness)?\b|\bclueless\b|\bout of (?:laziness|convenience|impatience)\b"
     r"|\brookie mistakes?\b|\bhastily\b|\bin a (?:hurry|rush)\b"
     r"|\binattenti(?:ve|on)\b|\bcomplacen(?:t|cy)\b|\binexperienc(?:e|ed)\b|\birresponsib(?:le|ly|ility)\b"
     r"|\bunprofessional\b|\binept(?:itude)?\b|\bfoolish(?:ly)?\b|\bthoughtless(?:ly)?\b"
     r"|\b(?:poor|bad) judg(?:e)?ment\b|\black of (?:care|attention|diligence|discipline|rigou?r)\b"
-    r"|\bheld (?:accountable|responsible)\b"
+    r"|\bheld (?:accountable|responsible)\b|\bshodd(?:y|ily)\b|\bhasty\b|\bhalf-assed\b"
+    r"|\blapses? (?:in|of) (?:attention|judg(?:e)?ment|concentration|focus|care|diligence)\b"
+    r"|\bashamed\b|\bwithout (?:due|reasonable|proper|any) (?:care|caution|diligence|thought)\b"
 )
 
 
@@ -123,18 +128,66 @@ def _explained(s: Sentence, m: re.Match[str]) -> bool:
 
 
 _SEEKING = frozenset(("someone", "somebody", "anyone", "anybody", "person", "people", "whom"))
+_ABOUT_BLAMING = frozenset(
+    ("tempting", "tempted", "easy", "natural", "convenient", "unfair", "pointless", "wrong")
+)
 _REFLEXIVE = frozenset(("themselves", "himself", "herself", "ourselves", "myself", "yourself"))
 _BE = frozenset(("was", "were", "is", "are", "be", "been", "being", "wasn't", "weren't"))
 
 
 def _person_just_before(s: Sentence, i: int, m: re.Match[str]) -> bool:
-    """ "comes down to Rob not reading the plan": the person right before the negation."""
-    return i > 0 and s.kind(i - 1) == PERSON
+    """ "comes down to Rob not reading the plan", "Sam, clearly not reading the graph,":
+    the person right before the negation, over adverbs and an opening comma."""
+    k = i - 1
+    while k >= 0 and (s.kind(k) == SKIP or s.tokens[k].text == ","):
+        k -= 1
+    return k >= 0 and s.kind(k) == PERSON
 
 
 def _object(s: Sentence, i: int, m: re.Match[str]) -> bool:
     """`ran the wrong command`, `merged without waiting`: the subject is before verb and object."""
     return s.actor_before(i, past_object=True) == PERSON
+
+
+_DILIGENCE = (
+    r"checking|testing|reading|following|verifying|reviewing|looking|confirming|validating"
+    r"|consulting|investigating"
+)
+
+
+def _object_or_after(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """ "ran it against explicit instructions", and at the start of a sentence
+    "Instead of paging the DBA team, Oscar restarted ...": the person after the comma."""
+    if _object(s, i, m):
+        return True
+    if s.actor_before(i) != NONE or i > 2:
+        return False
+    for k in range(i + 1, len(s.tokens)):
+        if s.tokens[k].text == ",":
+            return s.person_after(k + 1, window=3, first_only=True)
+        if s.tokens[k].punct:
+            return False
+    return False
+
+
+def _strict_or_which(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """`_strict`, and "Yusuf restarted every pod, which made things worse": the person
+    of the clause a "which" refers back to."""
+    if _strict(s, i, m):
+        return True
+    k = i - 1
+    while k >= 0 and s.tokens[k].low in ("is", "was", "what", "that", "also", "only", "then"):
+        k -= 1
+    if k < 1 or s.tokens[k].low != "which" or s.tokens[k - 1].text != ",":
+        return False
+    return s.actor_before(k - 1) == PERSON or s.clause_subject(k - 1) == PERSON
+
+
+def _person_next(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """ "don't let Fatima near the console": a named person kept away. A role ("don't let
+    a single engineer deploy alone") is a process rule, not blame."""
+    j = s.index_at(m.end())
+    return j < len(s.tokens) and s.kind(j) == PERSON and s.tokens[j].text[:1].isupper()
 
 
 def _adverb(s: Sentence, i: int, m: re.Match[str]) -> bool:
@@ -198,8 +251,8 @@ def _blame_verb(s: Sentence, i: int, m: re.Match[str]) -> bool:
     before = s.tokens[i - 1].low if i > 0 else ""
     if before in ("git", "no", "without") or s.negated_before(i, 3):
         return False
-    if before == "to" and i > 1 and s.tokens[i - 2].low in _SEEKING:
-        return False  # "not looking for someone to blame": about blame, not blaming
+    if before == "to" and i > 1 and s.tokens[i - 2].low in _SEEKING | _ABOUT_BLAMING:
+        return False  # "not looking for someone to blame", "tempting to blame": about blame
     after = s.index_at(m.end())
     if after < len(s.tokens) and s.tokens[after].low in _REFLEXIVE:
         return False  # "engineers blamed themselves": about blame, not blaming
@@ -221,13 +274,21 @@ def _judgement(s: Sentence, i: int, m: re.Match[str]) -> bool:
     """`careless`, `sloppy`, `negligent`: about a person, or about nobody in particular."""
     if s.negated_before(i, 2):
         return False
-    if s.has_person():
-        return True
+    if s.has_person() or (i > 0 and _owned(s, i - 1)):
+        return True  # "her careless merge", "Thabo's sloppy regex"
     actor = s.actor_before(i)
     if actor in (OTHER, FIRST, NEGATED):
         return False
     following = s.tokens[i + 1] if i + 1 < len(s.tokens) else None
     return following is None or following.low in ("mistake", "mistakes", "error", "work", "review")
+
+
+def _owned(s: Sentence, k: int) -> bool:
+    """`tokens[k]` is a person's possessive: "her", "his", "their", "Thabo's"."""
+    token = s.tokens[k]
+    if token.low in ("her", "his", "their"):
+        return True
+    return token.possessive and s.kind(k) in (PERSON, UNKNOWN_NAME)
 
 
 def _human_error(s: Sentence, i: int, m: re.Match[str]) -> bool:
@@ -269,13 +330,29 @@ def _counterfactual(s: Sentence, i: int, m: re.Match[str]) -> bool:
         j += 1
     if j >= len(s.tokens) or s.kind(j) != PERSON:
         return False
+    if _passive_after(s, j):
+        return False  # "if the DBA had been told": the person is acted on
     if s.tokens[i].low == "if":
-        return True
+        return any(t.low in _MODALS or t.low.endswith(("'d", "'ve")) for t in s.tokens)
     # "had" before its subject is an inversion only when a past participle follows
     return any(
         re.fullmatch(r"[a-z]+(?:ed|en|wn|ght)", t.low) or t.low in lexicon.IRREGULAR_PAST
         for t in s.tokens[j + 1 : j + 4]
     )
+
+
+def _passive_after(s: Sentence, j: int) -> bool:
+    """ "<person> had been told / paged / warned": a passive after the person at `j`."""
+    words = [t.low for t in s.tokens[j + 1 : j + 4]]
+    return (
+        len(words) == 3
+        and words[:2] == ["had", "been"]
+        and (bool(re.fullmatch(r"[a-z]+(?:ed|en|wn)", words[2])) or words[2] in _PAST_ONLY)
+    )
+
+
+_PAST_ONLY = frozenset(("told", "sent", "given", "shown", "taught", "paged", "warned"))
+_MODALS = frozenset(("would", "could", "might", "wouldn't", "couldn't"))
 
 
 def _t(
@@ -411,7 +488,7 @@ TRIGGERS = (
         "mis",
     ),
     _t(
-        r"\b(?:caused|broke|crashed|wiped|trashed|nuked|corrupted|blew away)\b"
+        r"\b(?:caused|broke|crashed|wiped|trashed|nuked|corrupted|blew away|overwrote)\b"
         r"|\b(?:took|brought|knocked) (?:[\w-]+ ){0,2}?down\b"
         r"|\b(?:dropp?(?:ed)?|delet(?:e|ed)|truncat(?:e|ed)|destroy(?:ed)?|eras(?:e|ed)|purg(?:e|ed)"
         r"|overwr(?:ite|ote)|wip(?:e|ed)) (?:the |all |every |our )?(?:of the )?"
@@ -433,7 +510,12 @@ TRIGGERS = (
         HINDSIGHT,
         "should | could | ought | must",
     ),
-    _t(r"\b(?:the|a) wrong\b", _object, INPUT, "the wrong | a wrong"),
+    _t(
+        r"\b(?:the|a|us|them|him|her|me) wrong\b",
+        _object,
+        INPUT,
+        "the wrong | a wrong | us wrong | them wrong | him wrong | her wrong | me wrong",
+    ),
     _t(
         r"\b(?:pushed|deployed|merged|shipped|wrote|committed|applied|rolled out|released) "
         r"(?:a |an |the |their |his |her )?(?:broken|bad|faulty|buggy|untested|incorrect|invalid)\b",
@@ -447,6 +529,46 @@ TRIGGERS = (
         _object,
         PROCESS,
         "without",
+    ),
+    _t(
+        rf"\b(?:instead of|rather than) (?:{_DILIGENCE})\b"
+        r"|\bagainst (?:(?:explicit|clear|express|written|repeated|direct) )+"
+        r"(?:instructions|advice|orders|policy|guidance|recommendations?)\b"
+        r"|\bagainst (?:the |our |my |his |her |their )?(?:advice|instructions|orders|wishes)\b",
+        _object_or_after,
+        PROCESS,
+        "instead of | rather than | against",
+    ),
+    _t(
+        r"\b(?:merged|approved|reviewed|deployed|shipped|signed off on|rubber-stamped) "
+        r"(?:his|her|their) own\b"
+        r"|\b(?:did (?:it|so|that)|went ahead|proceeded|(?:deployed|merged|pushed|shipped|ran)"
+        r" (?:it|them)) (?:anyway|regardless)\b"
+        r"|\bwent (?:silent|dark|quiet|awol|missing|radio silent)\b"
+        r"|\bstopped (?:answering|responding|replying)\b|\bdisappeared\b"
+        r"|\bwas (?:nowhere to be found|mia)\b"
+        r"|\bcaused (?:the|this) (?:outage|incident|downtime|data loss|breach)\b"
+        r"|\bmade (?:it|things|matters|everything|the (?:situation|problem|outage|incident)) worse\b"
+        r"|\bleak(?:ed|s)\b",
+        _strict_or_which,
+        JUDGE,
+        "merged | approved | reviewed | deployed | shipped | signed off on | rubber-stamped"
+        " | did it | did so | did that | went ahead | proceeded | pushed it | pushed them"
+        " | ran it | ran them | went silent | went dark | went quiet | went awol | went missing"
+        " | went radio | stopped | disappeared | was nowhere | was mia | caused"
+        " | made it | made things | made matters | made everything | made the | leak",
+    ),
+    _t(
+        r"\bthought it (?:was|would be) (?:a )?(?:good|great|smart|clever|fine|brilliant) idea\b",
+        _loose,
+        JUDGE,
+        "thought it",
+    ),
+    _t(
+        r"\b(?:don't|do not|never) (?:let|allow) ",
+        _person_next,
+        JUDGE,
+        "don't let | don't allow | do not let | do not allow | never let | never allow",
     ),
     # Cause and fault.
     _t(
@@ -471,7 +593,12 @@ TRIGGERS = (
     _t(
         r"['\u2019]s (?:[a-z-]+ )?(?:fault|mistake|error|typo|blunder|negligence|carelessness|"
         r"laziness|incompetence|oversight|screw-?up|slip|sloppiness|failure|lapse|omission|"
-        r"misstep|misjudge?ment|gaffe|inattention|inaction)s?\b",
+        r"misstep|misjudge?ment|gaffe|inattention|inaction)s?\b"
+        r"|['\u2019]s (?:sloppy|careless|hasty|shoddy|lazy|reckless|clumsy|botched|negligent"
+        r"|incompetent|half-hearted) [a-z-]+"
+        r"|['\u2019]s (?:slow|late|delayed|poor|bad|belated) (?:response|reaction|escalation|ack"
+        r"|acknowledge?ment|reply|handling|judg(?:e)?ment|decision|call|choice|work|planning"
+        r"|communication|review)s?\b",
         _possessive,
         CAUSE,
         "'s ",
@@ -480,7 +607,7 @@ TRIGGERS = (
         _JUDGEMENT,
         _judgement,
         JUDGE,
-        "careless | negligen | incompeten | sloppy | sloppi | laz | stupid | dumb | idiot | reckless | clueless | out of | rookie | hastily | in a | inattenti | complacen | inexperienc | irresponsib | unprofessional | inept | foolish | thoughtless | poor judg | bad judg | lack of | held",
+        "careless | negligen | incompeten | sloppy | sloppi | laz | stupid | dumb | idiot | reckless | clueless | out of | rookie | hastily | in a | inattenti | complacen | inexperienc | irresponsib | unprofessional | inept | foolish | thoughtless | poor judg | bad judg | lack of | held | shodd | hasty | half-assed | lapse | ashamed | without",
     ),
     _t(
         r"\b(?:human|operator|user|pilot|engineer|admin|driver|operator's) error\b|\bpebkac\b",
@@ -497,7 +624,7 @@ TRIGGERS = (
     _t(
         # "had" + its subject (a word or three) + a past participle: an inversion
         rf"\bhad(?= (?:[\w@'-]+ ){{1,3}}(?:[a-z]+(?:ed|en|wn|ght)|{_IRREGULAR})\b)"
-        r"|\bif\b(?=[^.]*\bhad\b[^.]*(?:\bwould|'d|\bcould|\bmight)\b)",
+        r"|\bif\b(?=[^.]*\bhad\b)",
         _counterfactual,
         HINDSIGHT,
         "had | if",
