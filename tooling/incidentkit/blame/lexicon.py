@@ -181,7 +181,10 @@ FIRST_NAMES = frozenset(
     quang trung phuong huong nam kiet bao maile keoni leilani kalani makoa ngaio wiremu
     hemi ulla pekka jukka mikko antti matti sanna tuomas kaisa aino eero dolores
     consuelo guadalupe ximena renata valeria catalina florencia agustin joaquin mattias
-    pontus viktor gustav frida ebba
+    pontus viktor gustav frida ebba nuno joana duarte goncalo afonso catarina daan sem bram
+    thijs sanne femke lotte joris maarten pieter wouter giorgos nikos dimitris eleni katerina
+    yannis kostas noa yael tal omer itai eitan lior dariush shirin parisa navid babak kian
+    tomi
     """
     )
 )
@@ -276,5 +279,22 @@ HUMAN_SHIFTS = _words(
     """
     night-shift day-shift late-shift early-shift on-call on-duty off-hours weekend
     console machine crane forklift
+    """
+)
+
+# Verbs only people do: an unknown capitalised word before one is a name ("Nuno typed").
+HUMAN_VERBS = _words(
+    """
+    typed clicked pasted copy-pasted assumed believed promised agreed misremembered
+    guessed ssh'd sshed ssh-ed fat-fingered panicked shrugged
+    """
+)
+
+# What a person changes: "Ines's change broke login" puts the person at the cause.
+CHANGES = _words(
+    """
+    change changes commit commits merge merges patch patches pr prs pull request deploy
+    deployment push edit edits script query command typo rollout release fix hotfix update
+    migration config configuration refactor
     """
 )

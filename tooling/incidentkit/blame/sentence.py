@@ -102,6 +102,8 @@ class Sentence:
                     return PERSON  # a First Last pair
                 if i == 0 and not token.possessive and not self._acts_next(i):
                     return OTHER  # "Easy to forget": a capitalised first word, not a name
+                if following is not None and following.low in lexicon.HUMAN_VERBS:
+                    return PERSON  # "Nuno typed ...": only people type, paste or assume
                 return UNKNOWN_NAME
         return OTHER
 
@@ -151,6 +153,7 @@ class Sentence:
             or following in lexicon.IRREGULAR_PAST
             or following.endswith(("ly", "n't"))
             or following in lexicon.AUXILIARIES
+            or following in lexicon.HUMAN_VERBS
         )
 
     def actor_before(self, i: int, *, past_object: bool = False) -> str:

@@ -61,7 +61,7 @@ _JUDGEMENT = (
     r"|\brookie mistakes?\b|\bhastily\b|\bin a (?:hurry|rush)\b"
     r"|\binattenti(?:ve|on)\b|\bcomplacen(?:t|cy)\b|\binexperienc(?:e|ed)\b|\birresponsib(?:le|ly|ility)\b"
     r"|\bunprofessional\b|\binept(?:itude)?\b|\bfoolish(?:ly)?\b|\bthoughtless(?:ly)?\b"
-    r"|\b(?:poor|bad) judg(?:e)?ment\b|\black of (?:care|attention|diligence|discipline|rigou?r)\b"
+    r"|\b(?:poor|bad) judg(?:e)?ment\b|\b(?:bad|poor|terrible|questionable) (?:call|decision)s?\b|\black of (?:care|attention|diligence|discipline|rigou?r)\b"
     r"|\bheld (?:accountable|responsible)\b|\bshodd(?:y|ily)\b|\bhasty\b|\bhalf-assed\b"
     r"|\blapses? (?:in|of) (?:attention|judg(?:e)?ment|concentration|focus|care|diligence)\b"
     r"|\bashamed\b|\bwithout (?:due|reasonable|proper|any) (?:care|caution|diligence|thought)\b"
@@ -181,6 +181,24 @@ def _strict_or_which(s: Sentence, i: int, m: re.Match[str]) -> bool:
     if k < 1 or s.tokens[k].low != "which" or s.tokens[k - 1].text != ",":
         return False
     return s.actor_before(k - 1) == PERSON or s.clause_subject(k - 1) == PERSON
+
+
+def _strict_or_owner(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """`_strict`, and "Ines's change broke login": a person's change as the subject.
+    Not what was meant to happen ("dropped the staging index, as planned")."""
+    if _INTENDED.search(" ".join(t.low for t in s.tokens)):
+        return False
+    if _strict(s, i, m):
+        return True
+    k = i - 1
+    while k >= 0 and s.kind(k) == SKIP:
+        k -= 1
+    if k < 1 or s.tokens[k].low not in lexicon.CHANGES or s.negated_before(i, 2):
+        return False
+    return any(_owned(s, n) for n in range(max(0, k - 2), k))
+
+
+_INTENDED = re.compile(r"\bas (?:planned|intended|designed|expected|scheduled|agreed)\b")
 
 
 def _person_next(s: Sentence, i: int, m: re.Match[str]) -> bool:
@@ -493,7 +511,7 @@ TRIGGERS = (
         r"|\b(?:dropp?(?:ed)?|delet(?:e|ed)|truncat(?:e|ed)|destroy(?:ed)?|eras(?:e|ed)|purg(?:e|ed)"
         r"|overwr(?:ite|ote)|wip(?:e|ed)) (?:the |all |every |our )?(?:of the )?"
         r"(?:entire |whole |live |production |prod |primary |customer |customers' |staging )",
-        _strict,
+        _strict_or_owner,
         CAUSE,
         "caused | broke | crashed | wiped | trashed | nuked | corrupted | blew | took | brought | knocked | drop | delet | truncat | destroy | eras | purg | overwr | wip",
     ),
@@ -510,11 +528,13 @@ TRIGGERS = (
         HINDSIGHT,
         "should | could | ought | must",
     ),
+    _t(r"\b(?:the|a) wrong\b", _object, INPUT, "the wrong | a wrong"),
     _t(
-        r"\b(?:the|a|us|them|him|her|me) wrong\b",
+        # "gave us wrong instructions": a pronoun object, then "wrong"
+        r"(?:(?<=\bus )|(?<=\bthem )|(?<=\bhim )|(?<=\bher )|(?<=\bme ))wrong\b",
         _object,
         INPUT,
-        "the wrong | a wrong | us wrong | them wrong | him wrong | her wrong | me wrong",
+        "wrong",
     ),
     _t(
         r"\b(?:pushed|deployed|merged|shipped|wrote|committed|applied|rolled out|released) "
@@ -542,21 +562,26 @@ TRIGGERS = (
     _t(
         r"\b(?:merged|approved|reviewed|deployed|shipped|signed off on|rubber-stamped) "
         r"(?:his|her|their) own\b"
-        r"|\b(?:did (?:it|so|that)|went ahead|proceeded|(?:deployed|merged|pushed|shipped|ran)"
-        r" (?:it|them)) (?:anyway|regardless)\b"
+        r"|\b(?:did it|went ahead|proceeded) (?:anyway|regardless)\b"
         r"|\bwent (?:silent|dark|quiet|awol|missing|radio silent)\b"
         r"|\bstopped (?:answering|responding|replying)\b|\bdisappeared\b"
-        r"|\bwas (?:nowhere to be found|mia)\b"
+        r"|\bnowhere to be found\b"
         r"|\bcaused (?:the|this) (?:outage|incident|downtime|data loss|breach)\b"
         r"|\bmade (?:it|things|matters|everything|the (?:situation|problem|outage|incident)) worse\b"
         r"|\bleak(?:ed|s)\b",
         _strict_or_which,
         JUDGE,
         "merged | approved | reviewed | deployed | shipped | signed off on | rubber-stamped"
-        " | did it | did so | did that | went ahead | proceeded | pushed it | pushed them"
-        " | ran it | ran them | went silent | went dark | went quiet | went awol | went missing"
-        " | went radio | stopped | disappeared | was nowhere | was mia | caused"
-        " | made it | made things | made matters | made everything | made the | leak",
+        " | did it | went | proceeded | stopped | disappeared | nowhere | caused | made | leak",
+    ),
+    _t(
+        r"\b(?:pasted|posted|committed|hard-?coded|checked in) (?:the |a |an |his |her |their |our |live |production |prod |personal |real )*"
+        r"(?:[\w-]+ ){0,2}?(?:token|api key|key|password|secret|credentials?)s?\b"
+        r"(?! (?:rotation|scanner|scanning|manager|store|vault|fix|leak|check|policy|format|"
+        r"prefix|name|names|id|ids)\b)",
+        _strict,
+        PROCESS,
+        "pasted | posted | committed | hard-coded | hardcoded | checked in",
     ),
     _t(
         r"\bthought it (?:was|would be) (?:a )?(?:good|great|smart|clever|fine|brilliant) idea\b",
@@ -565,10 +590,10 @@ TRIGGERS = (
         "thought it",
     ),
     _t(
-        r"\b(?:don't|do not|never) (?:let|allow) ",
+        r"(?:(?<=\bdon't )|(?<=\bdo not )|(?<=\bnever ))(?:let|allow)(?= )",
         _person_next,
         JUDGE,
-        "don't let | don't allow | do not let | do not allow | never let | never allow",
+        "let | allow",
     ),
     # Cause and fault.
     _t(
@@ -607,7 +632,7 @@ TRIGGERS = (
         _JUDGEMENT,
         _judgement,
         JUDGE,
-        "careless | negligen | incompeten | sloppy | sloppi | laz | stupid | dumb | idiot | reckless | clueless | out of | rookie | hastily | in a | inattenti | complacen | inexperienc | irresponsib | unprofessional | inept | foolish | thoughtless | poor judg | bad judg | lack of | held | shodd | hasty | half-assed | lapse | ashamed | without",
+        "careless | negligen | incompeten | sloppy | sloppi | laz | stupid | dumb | idiot | reckless | clueless | out of | rookie | hastily | in a | inattenti | complacen | inexperienc | irresponsib | unprofessional | inept | foolish | thoughtless | lack of | held | bad | poor | terrible | questionable | shodd | hasty | half-assed | lapse | ashamed | without",
     ),
     _t(
         r"\b(?:human|operator|user|pilot|engineer|admin|driver|operator's) error\b|\bpebkac\b",
