@@ -44,6 +44,7 @@ class Sentence:
     """One sentence of the masked text, tokenised, with actor look-ups."""
 
     def __init__(self, masked: str, start: int, end: int) -> None:
+        self.text = masked
         self.start = start
         self.tokens: list[Token] = []
         for m in _TOKEN.finditer(masked, start, end):
@@ -206,7 +207,25 @@ class Sentence:
                 if self._relative_person(j):
                     return PERSON
             return kind
-        return NONE
+        return self._row_actor()
+
+    def _row_actor(self) -> str:
+        """A table cell without a subject: the person in the cell before it
+        ("| 14:02 | Dmitri | Skipped the canary |")."""
+        text = self.text
+        k = self.start - 1
+        while k >= 0 and text[k] in " \t":
+            k -= 1
+        if k < 0 or text[k] != "|":
+            return NONE
+        previous = text.rfind("|", text.rfind("\n", 0, k) + 1, k)
+        if previous < 0:
+            return NONE
+        cell = Sentence(text, previous + 1, k)
+        if not 0 < len(cell.tokens) <= 3:
+            return NONE
+        kinds = [cell.kind(n) for n in range(len(cell.tokens))]
+        return PERSON if PERSON in kinds else NONE
 
     @staticmethod
     def _verb(low: str) -> bool:

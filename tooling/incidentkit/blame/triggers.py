@@ -566,13 +566,16 @@ TRIGGERS = (
         r"|\bwent (?:silent|dark|quiet|awol|missing|radio silent)\b"
         r"|\bstopped (?:answering|responding|replying)\b|\bdisappeared\b"
         r"|\bnowhere to be found\b"
+        r"|\bactually (?:reads?|follows?|checks?|tests?|looks?|reviews?|verif(?:y|ies)|"
+        r"listens?|pays? attention)\b"
         r"|\bcaused (?:the|this) (?:outage|incident|downtime|data loss|breach)\b"
         r"|\bmade (?:it|things|matters|everything|the (?:situation|problem|outage|incident)) worse\b"
         r"|\bleak(?:ed|s)\b",
         _strict_or_which,
         JUDGE,
         "merged | approved | reviewed | deployed | shipped | signed off on | rubber-stamped"
-        " | did it | went | proceeded | stopped | disappeared | nowhere | caused | made | leak",
+        " | did it | went | proceeded | stopped | disappeared | nowhere | caused | made | leak"
+        " | actually",
     ),
     _t(
         r"\b(?:pasted|posted|committed|hard-?coded|checked in) (?:the |a |an |his |her |their |our |live |production |prod |personal |real )*"
