@@ -41,7 +41,7 @@ ROLES = _words(
     submitter submitters trainee trainees apprentice apprentices
     mentor mentors assignee assignees oncallee firefighter firefighters scientist scientists
     researcher researchers annotator annotators rater
-    raters deployer deployers releaser releasers freelancer freelancers contributor
+    raters ic ics deployer deployers releaser releasers freelancer freelancers contributor
     contributors moderator moderators labeler labelers labeller labellers auditor auditors
     boss bosses swe swes sde sdes sysop sysops webmaster stakeholder stakeholders
     """
@@ -185,6 +185,19 @@ FIRST_NAMES = frozenset(
     thijs sanne femke lotte joris maarten pieter wouter giorgos nikos dimitris eleni katerina
     yannis kostas noa yael tal omer itai eitan lior dariush shirin parisa navid babak kian
     tomi
+    aditi afia afsaneh aigerim akshay aliya amaru ankita aparna archana arman ayanda
+    ayumi bakhyt bartek bartosz bhavna bisi bruna caio chetan chipo dauren dawid dayo
+    deepa devika dilnoza ebuka farai farrukh farzad femi frieda gautam gbenga giorgi
+    golnar grzegorz gulnara hanna harsha haruki hema hye-jin ikenna imara inti jabari
+    jae-won jannik jarrah jaya ji-hoon jonah jyoti kacper kalinda kaveh kazuo kehinde
+    khanh kilian killa kim-ly kobina kuba kunle kwesi lanre lata lennart leticia levan
+    leyla lindani losa lotta luisa luiz lusine maciej madhuri marcelo marlene mathilda
+    mehran mele min-jun mina misaki mohan moritz nanami nandi nandini narek nasrin nele
+    nino nitin nursultan ola omari otavio parth pradeep preeti quilla quynh rafal rakesh
+    ravindra renato rhea rina ritu roya rudo rustam sachin saeed sanjana santosh seyi
+    shahram shalini shweta sione sizwe smita soheil szymon taiwo tarun tatenda tayo
+    tendai tevita thuy tigran timur tjandamurra torben uday usha vandana vinicius vinod
+    wale wayra wojtek yaa yash yemi yuko yumi yupanqui yutaka zodwa zuri zuzanna
     """
     )
 )
@@ -286,7 +299,8 @@ HUMAN_SHIFTS = _words(
 HUMAN_VERBS = _words(
     """
     typed clicked pasted copy-pasted assumed believed promised agreed misremembered
-    guessed ssh'd sshed ssh-ed fat-fingered panicked shrugged
+    guessed ssh'd sshed ssh-ed fat-fingered panicked shrugged approved decided refused
+    volunteered insisted admitted apologized apologised joked complained
     """
 )
 

@@ -32,9 +32,12 @@ class Token:
     punct: bool
 
 
-_TOKEN = re.compile(r"@[\w-]+|[^\W_][\w'\u2019-]*|[,;:()]")
+# a clock time ("02:00", "14:02:30") is one token: its colon ends no clause
+_TOKEN = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?\b|@[\w-]+|[^\W_][\w'\u2019-]*|[,;:()]")
+_TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?")
 _VERBISH = re.compile(r"[a-z]+ed$")
 _ADVERB = re.compile(r"[a-z]{3,}ly$")
+_GENDERED = frozenset(("he", "she", "his", "her", "him", "himself", "herself", "hers"))
 _PHRASE_PREPOSITIONS = frozenset(("of", "on", "from", "at", "in", "to", "for", "with"))
 _COORDINATORS = frozenset(("and", "but", "then", "yet"))
 NEGATION = re.compile(r"\b(?:not|never|no|n't|hardly)\b|n't\b")
@@ -83,12 +86,12 @@ class Sentence:
             return PERSON  # "the helpdesk agent"; a bare "agent" is the AI under test
         if previous == "team" and (token.text[:1].isupper() or token.text.isdigit()):
             return PERSON  # "team B", "Team 7"
-        if low in lexicon.TRANSPARENT or low.isdigit() or low in ("no", "any"):
+        if low in lexicon.TRANSPARENT or low.isdigit() or low in ("no", "any") or _TIME.match(low):
             return SKIP
         if _ADVERB.match(token.text) and low not in lexicon.NOT_ADVERBS:
             return SKIP  # "predictably broke", "lazily copied": an adverb hides no actor
         if token.text[:1].isupper() and not token.text.isupper():
-            if lexicon.fold(low) in lexicon.FIRST_NAMES or (
+            if lexicon.fold(low.split("-", 1)[0]) in lexicon.FIRST_NAMES or (
                 low not in lexicon.NOT_NAMES and self._named(i)
             ):
                 return PERSON
@@ -101,12 +104,17 @@ class Sentence:
                     and following.low not in lexicon.NOT_NAMES
                 ):
                     return PERSON  # a First Last pair
-                if i == 0 and not token.possessive and not self._acts_next(i):
-                    return OTHER  # "Easy to forget": a capitalised first word, not a name
                 if following is not None and following.low in lexicon.HUMAN_VERBS:
                     return PERSON  # "Nuno typed ...": only people type, paste or assume
+                if self._gendered_after(i):
+                    return PERSON  # "Kaveh, in his rush, deployed": systems take "its"
+                if i == 0 and not token.possessive and not self._acts_next(i):
+                    return OTHER  # "Easy to forget": a capitalised first word, not a name
                 return UNKNOWN_NAME
         return OTHER
+
+    def _gendered_after(self, i: int) -> bool:
+        return any(t.low in _GENDERED for t in self.tokens[i + 1 : i + 12])
 
     def _named(self, i: int) -> bool:
         """A surname after a known first name ("Li Na"), or a word with a role in brackets

@@ -58,10 +58,11 @@ _JUDGEMENT = (
     r"|\bsloppi(?:ness|ly)\b|\blaz(?:y|iness|ily)\b(?![- ](?:load|evaluat|init|import|eval|propert|"
     r"seq|val|static|instan|compil|fetch|render|mount))|\bstupid(?:ity)?\b|\bdumb\b|\bidiot(?:ic|s)?\b"
     r"|\breckless(?:ly|ness)?\b|\bclueless\b|\bout of (?:laziness|convenience|impatience)\b"
-    r"|\brookie mistakes?\b|\bhastily\b|\bin a (?:hurry|rush)\b"
+    r"|\brookie mistakes?\b|\bhastily\b|\bin (?:a|his|her|their) (?:hurry|rush|haste)\b"
+    r"|\bhalf[- ]asleep\b|\bpredictably\b|\bunsurprisingly\b"
     r"|\binattenti(?:ve|on)\b|\bcomplacen(?:t|cy)\b|\binexperienc(?:e|ed)\b|\birresponsib(?:le|ly|ility)\b"
     r"|\bunprofessional\b|\binept(?:itude)?\b|\bfoolish(?:ly)?\b|\bthoughtless(?:ly)?\b"
-    r"|\b(?:poor|bad) judg(?:e)?ment\b|\b(?:bad|poor|terrible|questionable) (?:call|decision)s?\b|\black of (?:care|attention|diligence|discipline|rigou?r)\b"
+    r"|\b(?:poor|bad) judg(?:e)?ment\b|\b(?:bad|poor|terrible|questionable) (?:call|decision)s?\b|\black of (?:care|attention|diligence|discipline|rigou?r|urgency|effort|focus|judg(?:e)?ment|common sense)\b"
     r"|\bheld (?:accountable|responsible)\b|\bshodd(?:y|ily)\b|\bhasty\b|\bhalf-assed\b"
     r"|\blapses? (?:in|of) (?:attention|judg(?:e)?ment|concentration|focus|care|diligence)\b"
     r"|\bashamed\b|\bwithout (?:due|reasonable|proper|any) (?:care|caution|diligence|thought)\b"
@@ -199,6 +200,51 @@ def _strict_or_owner(s: Sentence, i: int, m: re.Match[str]) -> bool:
 
 
 _INTENDED = re.compile(r"\bas (?:planned|intended|designed|expected|scheduled|agreed)\b")
+
+
+def _cause_copula(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """ "Devika is the reason the limit was infinite": a person as the cause; not
+    "Ada is the reason we caught it early" (credit)."""
+    j = s.index_at(m.end())
+    if j < len(s.tokens) and s.tokens[j].low in ("we", "that", "why", "our"):
+        return False
+    return not s.negated_before(i + 2, 3) and s.actor_before(i) == PERSON
+
+
+def _object_unexplained(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """`_object` unless a reason follows ("despite the alert, because the rollback was riskier")."""
+    return _object(s, i, m) and not _explained(s, m)
+
+
+def _by_person(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """ "mistakes by the night operator"; not "mistakes by operators are expected"
+    (people in general)."""
+    j = s.index_at(m.end())
+    if j >= len(s.tokens) or s.negated_before(i, 2):
+        return False
+    first = s.tokens[j]
+    if first.low not in _DETERMINERS and not first.text[:1].isupper():
+        return False
+    return s.by_person(j - 1)
+
+
+_DETERMINERS = frozenset(("the", "a", "an", "our", "one", "that", "this", "their", "his", "her"))
+
+
+def _person_subject(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """ "Once again, the mobile team shipped ...": a person is the clause's subject."""
+    if s.actor_before(i) == PERSON:
+        return True
+    j = s.index_at(m.end())
+    while j < len(s.tokens) and (s.tokens[j].text == "," or s.kind(j) == SKIP):
+        j += 1
+    for k in range(j, min(len(s.tokens), j + 3)):  # "the mobile team": a role after modifiers
+        kind = s.kind(k)
+        if kind == PERSON:
+            return True
+        if kind != OTHER or s.tokens[k].punct or s.tokens[k].low.endswith("ed"):
+            return False
+    return False
 
 
 def _person_next(s: Sentence, i: int, m: re.Match[str]) -> bool:
@@ -354,7 +400,8 @@ def _counterfactual(s: Sentence, i: int, m: re.Match[str]) -> bool:
         return any(t.low in _MODALS or t.low.endswith(("'d", "'ve")) for t in s.tokens)
     # "had" before its subject is an inversion only when a past participle follows
     return any(
-        re.fullmatch(r"[a-z]+(?:ed|en|wn|ght)", t.low) or t.low in lexicon.IRREGULAR_PAST
+        re.fullmatch(r"[a-z]+(?:-[a-z]+)*(?:ed|en|wn|ght)", t.low)
+        or t.low in lexicon.IRREGULAR_PAST
         for t in s.tokens[j + 1 : j + 4]
     )
 
@@ -410,8 +457,9 @@ TRIGGERS = (
         "did | had | has | never",
     ),
     _t(
-        r"\b(?:sat|sit|sits|sitting) on (?:the |a |an |that |this |their |his |her )?(?:page|pages|"
-        r"alert|alerts|ticket|tickets|pr|pull request|review|report|escalation|it)\b"
+        r"\b(?:sat|sit|sits|sitting) on (?:the |a |an |that |this |their |his |her )?"
+        r"(?:[\w-]+ ){0,2}?(?:page|pages|alert|alerts|ticket|tickets|pr|pull request|review|report"
+        r"|reports|escalation|it|fix|patch|request)\b"
         r"|\bwent rogue\b|\bmix(?:ed|es|ing)? up\b",
         _strict,
         JUDGE,
@@ -545,7 +593,9 @@ TRIGGERS = (
     ),
     _t(
         r"\bwithout (?:first |actually |even |properly |really |carefully |so much as )?[a-z]+ing\b"
-        r"|\bwithout (?:approval|review|a second look|a review|sign-off|permission)\b",
+        r"|\bwithout (?:approval|review|a second look|a review|sign-off|permission)\b"
+        r"|\bwithout (?:a |an |any |the |proper |adequate )?(?:second (?:pair of eyes|review|"
+        r"approver|look)|tests?|backups?|a backup|rollback plan|plan|ticket|change request|heads-up)\b",
         _object,
         PROCESS,
         "without",
@@ -578,13 +628,76 @@ TRIGGERS = (
         " | actually",
     ),
     _t(
-        r"\b(?:pasted|posted|committed|hard-?coded|checked in) (?:the |a |an |his |her |their |our |live |production |prod |personal |real )*"
-        r"(?:[\w-]+ ){0,2}?(?:token|api key|key|password|secret|credentials?)s?\b"
+        r"\b(?:pasted|posted|committed|hard-?coded|checked in|copied) (?:the |a |an |his |her |their |our |live |production |prod |personal |real )*"
+        r"(?:[\w-]+ ){0,2}?(?:token|api key|key|password|secret|credentials?|connection string)s?\b"
         r"(?! (?:rotation|scanner|scanning|manager|store|vault|fix|leak|check|policy|format|"
         r"prefix|name|names|id|ids)\b)",
         _strict,
         PROCESS,
-        "pasted | posted | committed | hard-coded | hardcoded | checked in",
+        "pasted | posted | committed | hard-coded | hardcoded | checked in | copied",
+    ),
+    _t(
+        r"\bto (?:a |an |his |her |their |my )?(?:personal|private) (?:[\w-]+ ){0,2}?"
+        r"(?:drive|account|laptop|bucket|gist|repo|repository|email|inbox|device|machine"
+        r"|dropbox|folder|computer|phone)s?\b"
+        r"|\bto (?:a |an )?public (?:[\w-]+ ){0,2}?(?:bucket|gist|repo|repository|drive|paste)s?\b"
+        r"|\b(?:straight|directly) (?:to|into|on) (?:main|master|prod|production|the main branch)\b"
+        r"|\bto (?:make|get) (?:the |it |them )?(?:[\w-]+ ){0,2}?(?:pass|green)\b",
+        _object,
+        PROCESS,
+        "to | straight | directly",
+    ),
+    _t(
+        r"\b(?:even though|despite|in spite of) (?:the |a |an |two |three |several |repeated |clear )?"
+        r"(?:[\w-]+ ){0,3}?(?:warnings?|alerts?|pages?|failing|failed|red|errors?|doubled|tripled"
+        r"|rising|spiked?|broken|objections?|concerns?|freeze|instructions)\b",
+        _object_unexplained,
+        PROCESS,
+        "even though | despite | in spite of",
+    ),
+    _t(
+        r"\brefus(?:ed|es) to\b|\bdid nothing\b|\btook no action\b"
+        r"|\bassumed\b(?! (?:the |incident |an? )*(?:command|role|responsibility|ownership|control"
+        r"|lead|duties|duty|on-call|pager|ic)\b)"
+        r"|\b(?:decided|thought|figured|felt|judged) (?:that )?(?:[\w-]+ ){1,5}?(?:was|were|would be"
+        r"|is) (?:optional|unnecessary|not needed|overkill|not important|not worth)"
+        r"|\bbypass(?:ing|es)\b|\b(?:a habit|a tendency) (?:of|to)\b"
+        r"|\b(?:needs?|has|have|must|should) (?:to )?(?:stop|learn to) [a-z]+ing\b"
+        r"|\b(?:disabled|turned off|switched off|commented out) (?:the |a |an |all |our )?"
+        r"(?:[\w-]+ ){0,2}?(?:health ?checks?|tls|verification|tests?|safeguards?|guardrails?"
+        r"|rate limiter|rate limits?|lint(?:er|ing)?|validation|branch protection|confirmation"
+        r"|backups?)\b",
+        _strict,
+        JUDGE,
+        "refus | did nothing | took no | assumed | decided | thought | figured | felt | judged"
+        " | bypass | a habit | a tendency | need | has | have | must | should | disabled"
+        " | turned off | switched off | commented out",
+    ),
+    _t(
+        r"\b(?:squarely|entirely|solely|firmly|all) on\b",
+        _person_follows,
+        CAUSE,
+        "squarely on | entirely on | solely on | firmly on | all on",
+    ),
+    _t(
+        r"\b(?:is|was|are|were) (?:the |a )?(?:main |root |primary |direct |only |real )?"
+        r"(?:reason|cause|culprit)\b",
+        _cause_copula,
+        CAUSE,
+        "is | was | are | were",
+    ),
+    _t(
+        r"\b(?:mistakes?|errors?|blunders?|negligence|carelessness|oversights?|slip-ups?|lapses?)"
+        r" (?:made )?by\b",
+        _by_person,
+        CAUSE,
+        "mistake | error | blunder | negligence | carelessness | oversight | slip-up | lapse",
+    ),
+    _t(
+        r"\b(?:once again|yet again)\b",
+        _person_subject,
+        JUDGE,
+        "once again | yet again",
     ),
     _t(
         r"\bthought it (?:was|would be) (?:a )?(?:good|great|smart|clever|fine|brilliant) idea\b",
@@ -635,7 +748,7 @@ TRIGGERS = (
         _JUDGEMENT,
         _judgement,
         JUDGE,
-        "careless | negligen | incompeten | sloppy | sloppi | laz | stupid | dumb | idiot | reckless | clueless | out of | rookie | hastily | in a | inattenti | complacen | inexperienc | irresponsib | unprofessional | inept | foolish | thoughtless | lack of | held | bad | poor | terrible | questionable | shodd | hasty | half-assed | lapse | ashamed | without",
+        "careless | negligen | incompeten | sloppy | sloppi | laz | stupid | half | predictably | unsurprisingly | in his | in her | in their | dumb | idiot | reckless | clueless | out of | rookie | hastily | in a | inattenti | complacen | inexperienc | irresponsib | unprofessional | inept | foolish | thoughtless | lack of | held | bad | poor | terrible | questionable | shodd | hasty | half-assed | lapse | ashamed | without",
     ),
     _t(
         r"\b(?:human|operator|user|pilot|engineer|admin|driver|operator's) error\b|\bpebkac\b",
@@ -651,7 +764,7 @@ TRIGGERS = (
     ),
     _t(
         # "had" + its subject (a word or three) + a past participle: an inversion
-        rf"\bhad(?= (?:[\w@'-]+ ){{1,3}}(?:[a-z]+(?:ed|en|wn|ght)|{_IRREGULAR})\b)"
+        rf"\bhad(?= (?:[\w@'-]+ ){{1,3}}(?:[a-z]+(?:-[a-z]+)*(?:ed|en|wn|ght)|{_IRREGULAR})\b)"
         r"|\bif\b(?=[^.]*\bhad\b)",
         _counterfactual,
         HINDSIGHT,
