@@ -420,6 +420,21 @@ _PAST_ONLY = frozenset(("told", "sent", "given", "shown", "taught", "paged", "wa
 _MODALS = frozenset(("would", "could", "might", "wouldn't", "couldn't"))
 
 
+# "to a personal drive": where something went, as fixed-width look-behinds so that a
+# match starts at "personal" (its anchor), not at the common "to"
+_INTO = "|".join(
+    rf"(?<=\b{to} {det})"
+    for to in ("to", "into")
+    for det in ("", "a ", "an ", "his ", "her ", "their ", "my ")
+)
+
+
+def _cross(firsts: str, seconds: str) -> str:
+    """Anchors "a x | a y | b x | b y" from "a | b" and "x | y": specific anchors are free
+    in the one Aho-Corasick pass, and the fewer places a pattern is tried the better."""
+    return " | ".join(f"{a} {b}" for a in firsts.split(" | ") for b in seconds.split(" | "))
+
+
 def _t(
     pattern: str, judge: Callable[[Sentence, int, re.Match[str]], bool], hint: str, anchors: str
 ) -> Trigger:
@@ -623,9 +638,20 @@ TRIGGERS = (
         r"|\bleak(?:ed|s)\b",
         _strict_or_which,
         JUDGE,
-        "merged | approved | reviewed | deployed | shipped | signed off on | rubber-stamped"
-        " | did it | went | proceeded | stopped | disappeared | nowhere | caused | made | leak"
-        " | actually",
+        " | ".join(
+            (
+                _cross(
+                    "merged | approved | reviewed | deployed | shipped | signed off on"
+                    " | rubber-stamped",
+                    "his | her | their",
+                ),
+                _cross("did it | went ahead | proceeded", "anyway | regardless"),
+                _cross("went", "silent | dark | quiet | awol | missing | radio"),
+                _cross("stopped", "answering | responding | replying"),
+                "disappeared | nowhere to | actually | caused the | caused this | leaked | leaks",
+                _cross("made", "it | things | matters | everything | the"),
+            )
+        ),
     ),
     _t(
         r"\b(?:pasted|posted|committed|hard-?coded|checked in|copied) (?:the |a |an |his |her |their |our |live |production |prod |personal |real )*"
@@ -637,15 +663,15 @@ TRIGGERS = (
         "pasted | posted | committed | hard-coded | hardcoded | checked in | copied",
     ),
     _t(
-        r"\bto (?:a |an |his |her |their |my )?(?:personal|private) (?:[\w-]+ ){0,2}?"
+        rf"(?:{_INTO})(?:personal|private) (?:[\w-]+ ){{0,2}}?"
         r"(?:drive|account|laptop|bucket|gist|repo|repository|email|inbox|device|machine"
         r"|dropbox|folder|computer|phone)s?\b"
-        r"|\bto (?:a |an )?public (?:[\w-]+ ){0,2}?(?:bucket|gist|repo|repository|drive|paste)s?\b"
+        rf"|(?:{_INTO})public (?:[\w-]+ ){{0,2}}?(?:bucket|gist|repo|repository|drive|paste)s?\b"
         r"|\b(?:straight|directly) (?:to|into|on) (?:main|master|prod|production|the main branch)\b"
         r"|\bto (?:make|get) (?:the |it |them )?(?:[\w-]+ ){0,2}?(?:pass|green)\b",
         _object,
         PROCESS,
-        "to | straight | directly",
+        " | ".join(("personal | private | public | straight | directly | to make | to get",)),
     ),
     _t(
         r"\b(?:even though|despite|in spite of) (?:the |a |an |two |three |several |repeated |clear )?"
@@ -669,9 +695,9 @@ TRIGGERS = (
         r"|backups?)\b",
         _strict,
         JUDGE,
-        "refus | did nothing | took no | assumed | decided | thought | figured | felt | judged"
-        " | bypass | a habit | a tendency | need | has | have | must | should | disabled"
-        " | turned off | switched off | commented out",
+        "refused to | refuses to | did nothing | took no | assumed | decided | thought | figured | felt | judged"
+        " | bypass | a habit | a tendency | disabled | turned off | switched off | commented out | "
+        + _cross("needs to | need to | has to | have to | must | should", "stop | learn"),
     ),
     _t(
         r"\b(?:squarely|entirely|solely|firmly|all) on\b",
@@ -680,18 +706,22 @@ TRIGGERS = (
         "squarely on | entirely on | solely on | firmly on | all on",
     ),
     _t(
-        r"\b(?:is|was|are|were) (?:the |a )?(?:main |root |primary |direct |only |real )?"
+        r"\b(?:is|was|are|were) (?:the|a) (?:main |root |primary |direct |only |real )?"
         r"(?:reason|cause|culprit)\b",
         _cause_copula,
         CAUSE,
-        "is | was | are | were",
+        _cross("is | was | are | were", "the | a"),
     ),
     _t(
         r"\b(?:mistakes?|errors?|blunders?|negligence|carelessness|oversights?|slip-ups?|lapses?)"
         r" (?:made )?by\b",
         _by_person,
         CAUSE,
-        "mistake | error | blunder | negligence | carelessness | oversight | slip-up | lapse",
+        _cross(
+            "mistake | mistakes | error | errors | blunder | blunders | negligence | carelessness"
+            " | oversight | oversights | slip-up | slip-ups | lapse | lapses",
+            "by | made by",
+        ),
     ),
     _t(
         r"\b(?:once again|yet again)\b",
@@ -706,10 +736,10 @@ TRIGGERS = (
         "thought it",
     ),
     _t(
-        r"(?:(?<=\bdon't )|(?<=\bdo not )|(?<=\bnever ))(?:let|allow)(?= )",
+        r"\b(?:don't|do not|never) (?:let|allow)(?= )",
         _person_next,
         JUDGE,
-        "let | allow",
+        _cross("don't | do not | never", "let | allow"),
     ),
     # Cause and fault.
     _t(
@@ -748,7 +778,9 @@ TRIGGERS = (
         _JUDGEMENT,
         _judgement,
         JUDGE,
-        "careless | negligen | incompeten | sloppy | sloppi | laz | stupid | half | predictably | unsurprisingly | in his | in her | in their | dumb | idiot | reckless | clueless | out of | rookie | hastily | in a | inattenti | complacen | inexperienc | irresponsib | unprofessional | inept | foolish | thoughtless | lack of | held | bad | poor | terrible | questionable | shodd | hasty | half-assed | lapse | ashamed | without",
+        "careless | negligen | incompeten | sloppy | sloppi | laz | stupid | half asleep | half-asleep | predictably | unsurprisingly | "
+        + _cross("in his | in her | in their", "hurry | rush | haste")
+        + " | dumb | idiot | reckless | clueless | out of | rookie | hastily | in a | inattenti | complacen | inexperienc | irresponsib | unprofessional | inept | foolish | thoughtless | lack of | held | bad | poor | terrible | questionable | shodd | hasty | half-assed | lapse | ashamed | without due | without reasonable | without proper | without any",
     ),
     _t(
         r"\b(?:human|operator|user|pilot|engineer|admin|driver|operator's) error\b|\bpebkac\b",
