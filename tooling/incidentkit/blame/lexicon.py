@@ -220,6 +220,7 @@ HUMAN_OBJECTS = _words(
     reviews reviewer advice feedback process procedure procedures policy freeze linter
     instructions docs documentation notes guide plan ticket tickets message messages
     email emails call calls escalation rotation handoff handover approval approvals
+    canary canaries dashboard dashboards graph graphs symptoms signs
     """
 )
 
@@ -310,5 +311,109 @@ CHANGES = _words(
     change changes commit commits merge merges patch patches pr prs pull request deploy
     deployment push edit edits script query command typo rollout release fix hotfix update
     migration config configuration refactor
+    """
+)
+
+# Products and systems a post-mortem names as subjects, and capitalised common nouns
+# and sentence openers: not names, whatever their shape ("Traefik failed to reload",
+# "Monitoring missed the spike").
+PRODUCTS = _words(
+    """
+    activemq adyen aider airbyte airtable alertmanager algolia ambassador amplitude
+    anchore angular apache apigee apt artifactory asana astro athena aurora babel
+    backstage bamboo bard bazel beam beanstalk bedrock bigtable bors braintree bugsnag
+    buildkite caddy calico cargo certbot chatgpt chef chroma cilium circleci clair clerk
+    clickhouse cline cloudflared cloudformation cockroach cockroachdb codex cognito
+    cohere conda containerd contentful contour cortex cosmos cosmosdb couchbase couchdb
+    cron crontab crossplane crowdstrike cursor dagster dbt debezium devin dgraph
+    digitalocean discord dragonfly druid drupal duckdb dynatrace ecs esbuild falco
+    fargate firebase firehose firehydrant firestore fivetran flagger flagsmith flink
+    fluentbit fluentd fly freshdesk fullstory galera gatsby gemini gerrit ghost gloo
+    glue gradle graphite greenhouse growthbook grype gunicorn gusto harbor hashicorp
+    hbase heap hetzner hive homebrew honeycomb hotjar hubspot huggingface influxdb
+    intercom jaeger jax jekyll jetty karpenter keda keras keycloak keydb kiali kibana
+    kinesis knative kong kubectl kubeflow kubelet kuma kustomize lacework langchain
+    langgraph launchdarkly letsencrypt lightsail lightstep linear linkerd linode llama
+    llamaindex logrotate logstash loki looker lucene luigi magento mailchimp mailgun
+    mariadb mattermost maven maxscale meilisearch memcached mergify metabase midjourney
+    milvus mimir minikube mistral mixpanel mlflow modal mongo nats neo4j neon netskope
+    newrelic nextjs nexus nix nomad notion npm numpy nuxt octopus ollama oozie openfaas
+    openssl openstack openvpn optimizely orca ovh packer pandas patroni paypal percona
+    perplexity pgbouncer pgpool phabricator pinecone pingdom pinot pip plaid planetscale
+    pnpm podman poetry polars postmark prefect presto proxmox proxysql pulsar pulumi
+    puma puppet pytorch qdrant rabbitmq railway rancher ray redshift remix render
+    replicate resque retool riak rollbar rootly rsync sagemaker salt saltstack samza
+    sanity scylla segment sendgrid sentinelone servicenow shopify shortcut skaffold snyk
+    solr sonarqube sourcegraph spanner spinnaker splunk sqlite ssh statsd statsig
+    statuspage stolon storm strapi sumo supabase superset svelte systemd tableau
+    tailscale teamcity tekton telegraf tempo temporal tensorflow terragrunt thanos tilt
+    timescale tomcat traefik transformers travis trello trino triton trivy tyk typesense
+    unicorn unleash uvicorn vagrant valkey vertex victoriametrics victorops vite vitess
+    vllm vmware vue vultr weaviate webpack whisper windsurf wireguard wiz woocommerce
+    wordpress workday workos yarn yugabyte yum zapier zipkin zookeeper zoom zscaler zuul
+    """
+)
+COMMON_CAPS = _words(
+    """
+    actions afterwards alert alerting alerts all analytics another anything apparently
+    audio auth backend background backup bandwidth basically both cache caching capacity
+    chat clearly cluster code compute config context cooling cpu dashboard data database
+    deploy design devops disk downstream each earlier either email engineering error
+    errors escalation essentially every everybody everything evidently failover few file
+    files finance firmware first follow-ups followups fortunately frankly frontend
+    gateway gpu hardware hdd healthcheck heartbeat hence homepage honestly how hr hvac
+    identity image importantly infra ingestion interestingly internet intranet inventory
+    last latency leadership legal lessons load lockfile logging luckily mail management
+    many marketing memory middleware mitigation mobile monitoring most neither network
+    networking next none notably nothing now obviously onboarding only ops other
+    otherwise overall overnight overview owners pager paging payroll pipeline platform
+    playbook postmortem power priority product proxy queue ram recovery release
+    replication retries retry rollback rollout runbook sales scheduling second several
+    severity sidecar software some something sre ssd storage such surprisingly telemetry
+    text therefore third throughput thus timeout today tonight total tracing traffic
+    triage twice ultimately unfortunately upstream video voice weather web webhook
+    website what whatever where which who why wifi yesterday
+    """
+)
+
+# Endings of English words that are seldom names: a capitalised unknown word with one
+# is a noun or a verb form ("Restarting", "Replication", "Scheduler"), not a person.
+NOT_NAME_ENDINGS = (
+    "ing", "ion", "age", "ity", "ory", "ure", "ment", "ness", "ance", "ence", "ism", "ics",
+    "ive", "able", "ible", "ous", "ful", "less", "ship", "hood", "dom", "ed", "er", "or",
+    "s", "ly", "cy", "ry", "ty", "ware", "way", "work", "base", "load", "point", "house",
+)  # fmt: skip
+
+# After an unknown capitalised word, nouns that make it a product ("Loki queries").
+TECH_NOUNS = _words(
+    """
+    cluster clusters service services server servers job jobs pod pods node nodes proxy api
+    apis operator controller worker workers queue queues db database databases instance
+    instances bucket buckets pipeline pipelines agent agents bot bots model models index
+    indexes indices query queries client clients sdk plugin plugins extension config configs
+    deployment deployments release releases version versions update updates upgrade
+    migration migrations integration integrations endpoint endpoints container containers
+    image images build builds runner runners tenant tenants region regions zone zones shard
+    shards replica replicas table tables topic topics stream streams feature flag flags
+    """
+)
+
+# Pieces of product names that given names do not contain ("Kubecost", "Langfuse",
+# "Coolify"): an unknown capitalised word holding one is a product.
+PRODUCT_PARTS = (
+    "kube", "flow", "stack", "ops", "metric", "cloud", "data", "sync", "ify", "fuse", "base",
+    "graph", "scale", "store", "stream", "vault", "llm", "chain", "hook", "sense", "link",
+    "pulse", "craft", "forge", "gate", "guard", "lens", "loop", "press", "sql", "gpt", "desk",
+    "db", "ql", "bot", "mq",
+)  # fmt: skip
+
+# After "failed to", what systems fail at: with a subject taken for a name only by its
+# shape, these need a human object too ("Brevo failed to deliver the emails").
+SYSTEM_VERBS = _words(
+    """
+    deliver retry record report restart reload start connect sync scale respond load parse
+    resolve serve process send authenticate render index compile build boot mount schedule
+    pull fetch upload download write read save store return publish emit forward route
+    refresh recover reconnect acquire release drain flush rotate trigger fire run execute
     """
 )

@@ -37,6 +37,9 @@ _TOKEN = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?\b|@[\w-]+|[^\W_][\w'\u2019-]*|[,;
 _TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?")
 _VERBISH = re.compile(r"[a-z]+ed$")
 _ADVERB = re.compile(r"[a-z]{3,}ly$")
+_DETERMINERS = frozenset(
+    ("the", "a", "an", "our", "their", "its", "this", "these", "those", "every", "each")
+)
 _GENDERED = frozenset(("he", "she", "his", "her", "him", "himself", "herself", "hers"))
 _PHRASE_PREPOSITIONS = frozenset(("of", "on", "from", "at", "in", "to", "for", "with"))
 _COORDINATORS = frozenset(("and", "but", "then", "yet"))
@@ -49,6 +52,7 @@ class Sentence:
     def __init__(self, masked: str, start: int, end: int) -> None:
         self.text = masked
         self.start = start
+        self.actor_at = -1  # the token the last `actor_before` answered with
         self.tokens: list[Token] = []
         for m in _TOKEN.finditer(masked, start, end):
             raw = m.group()
@@ -95,7 +99,7 @@ class Sentence:
                 low not in lexicon.NOT_NAMES and self._named(i)
             ):
                 return PERSON
-            if low not in lexicon.NOT_NAMES:
+            if low not in lexicon.NOT_NAMES and low not in lexicon.PRODUCTS:
                 following = self.tokens[i + 1] if i + 1 < len(self.tokens) else None
                 if (
                     following is not None
@@ -110,8 +114,51 @@ class Sentence:
                     return PERSON  # "Kaveh, in his rush, deployed": systems take "its"
                 if i == 0 and not token.possessive and not self._acts_next(i):
                     return OTHER  # "Easy to forget": a capitalised first word, not a name
+                if self._name_shaped(i):
+                    return PERSON  # "Teodora did not test": a name no list holds
                 return UNKNOWN_NAME
         return OTHER
+
+    def guessed(self, j: int) -> bool:
+        """`tokens[j]` is taken for a person only by its shape (`_name_shaped`)."""
+        if j < 0 or j >= len(self.tokens):
+            return False
+        low = self.tokens[j].low
+        return (
+            low not in lexicon.ROLES
+            and lexicon.fold(low.split("-", 1)[0]) not in lexicon.FIRST_NAMES
+            and self.kind(j) == PERSON
+            and self._name_shaped(j)
+        )
+
+    def _name_shaped(self, i: int) -> bool:
+        """An unknown capitalised word shaped like a given name, as a subject: letters
+        only, no inner capitals, no ending of an English noun or verb form, not after a
+        determiner or preposition, not before a system noun, and acting next ("Teodora
+        did not", "Idris's change", "Kaveh, in his rush")."""
+        token = self.tokens[i]
+        word = token.text[:-2] if token.possessive else token.text
+        letters = word.replace("-", "").replace("'", "")
+        low = token.low
+        if not (
+            3 <= len(letters) <= 14
+            and letters.isalpha()
+            and letters[1:].islower()
+            and not low.endswith(lexicon.NOT_NAME_ENDINGS)
+            and low not in lexicon.PRODUCTS
+            and low not in lexicon.COMMON_CAPS
+            and not any(part in low for part in lexicon.PRODUCT_PARTS)
+        ):
+            return False
+        previous = self.tokens[i - 1].low if i > 0 else ""
+        if previous in _DETERMINERS or previous in lexicon.PREPOSITIONS or previous == "by":
+            return False
+        following = self.tokens[i + 1] if i + 1 < len(self.tokens) else None
+        if following is None:
+            return False
+        if following.low in lexicon.TECH_NOUNS:
+            return False
+        return token.possessive or following.text in (",", "(") or self._acts_next(i)
 
     def _gendered_after(self, i: int) -> bool:
         return any(t.low in _GENDERED for t in self.tokens[i + 1 : i + 12])
@@ -214,6 +261,7 @@ class Sentence:
                     continue
                 if self._relative_person(j):
                     return PERSON
+            self.actor_at = j
             return kind
         return self._row_actor()
 

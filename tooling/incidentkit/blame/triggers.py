@@ -44,7 +44,7 @@ _CHECK_VERBS = (
     r"|revert(?:ed)?|roll back|back up|document(?:ed)?|investigat(?:e|ed)|respond(?:ed)?"
     r"|answer(?:ed)?|react(?:ed)?|care|plan(?:ned)?|prepar(?:e|ed)|coordinat(?:e|ed)"
     r"|announc(?:e|ed)|renew(?:ed)?|rotat(?:e|ed)|lock(?:ed)?|follow up|do (?:their|his|her) job"
-    r"|understand|understood|know what (?:a|an|the)\b"
+    r"|understand|understood|know what (?:a|an|the)\b|set up|configur(?:e|ed)"
     r"|exercis(?:e|ed) (?:due |reasonable |proper |sufficient |enough |appropriate )?"
     r"(?:care|caution|diligence|judg(?:e)?ment)"
 )
@@ -59,7 +59,8 @@ _JUDGEMENT = (
     r"seq|val|static|instan|compil|fetch|render|mount))|\bstupid(?:ity)?\b|\bdumb\b|\bidiot(?:ic|s)?\b"
     r"|\breckless(?:ly|ness)?\b|\bclueless\b|\bout of (?:laziness|convenience|impatience)\b"
     r"|\brookie mistakes?\b|\bhastily\b|\bin (?:a|his|her|their) (?:hurry|rush|haste)\b"
-    r"|\bhalf[- ]asleep\b|\bpredictably\b|\bunsurprisingly\b"
+    r"|\bhalf[- ]asleep\b|\bpredictably\b|\bunsurprisingly\b|\bimpatien(?:t|ce|tly)\b"
+    r"|\boverconfiden(?:t|ce)\b|\barrogan(?:t|ce)\b|\bcavalier\b|\bhad one job\b"
     r"|\binattenti(?:ve|on)\b|\bcomplacen(?:t|cy)\b|\binexperienc(?:e|ed)\b|\birresponsib(?:le|ly|ility)\b"
     r"|\bunprofessional\b|\binept(?:itude)?\b|\bfoolish(?:ly)?\b|\bthoughtless(?:ly)?\b"
     r"|\b(?:poor|bad) judg(?:e)?ment\b|\b(?:bad|poor|terrible|questionable) (?:call|decision)s?\b|\black of (?:care|attention|diligence|discipline|rigou?r|urgency|effort|focus|judg(?:e)?ment|common sense)\b"
@@ -94,9 +95,17 @@ def _strict(s: Sentence, i: int, m: re.Match[str]) -> bool:
     if not NEGATION.search(m.group()) and s.negated_before(i, 1):
         return False  # "never ignored an alert"
     actor = s.actor_before(i)
-    if actor == UNKNOWN_NAME:
-        return s.human_object(i)
+    if actor == UNKNOWN_NAME or (actor == PERSON and s.guessed(s.actor_at) and _system_like(m)):
+        return s.human_object(i)  # "Inngest failed to retry the step": a product, likely
     return actor == PERSON or s.by_person(i)
+
+
+def _system_like(m: re.Match[str]) -> bool:
+    """What systems do as often as people: miss, skip, ignore, fail to retry or deliver."""
+    text = m.group()
+    if text.startswith(("miss", "ignor", "skip", "overlook", "disregard", "silenced")):
+        return True
+    return text.startswith("failed to ") and text[10:] in lexicon.SYSTEM_VERBS
 
 
 def _passive(s: Sentence, i: int, m: re.Match[str]) -> bool:
@@ -214,6 +223,44 @@ def _cause_copula(s: Sentence, i: int, m: re.Match[str]) -> bool:
 def _object_unexplained(s: Sentence, i: int, m: re.Match[str]) -> bool:
     """`_object` unless a reason follows ("despite the alert, because the rollback was riskier")."""
     return _object(s, i, m) and not _explained(s, m)
+
+
+def _risky_in_freeze(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """ "chose to deploy during the freeze"; not "paged the DB team during the freeze" nor
+    "deployed during the freeze under the exception process"."""
+    if not any(t.low in _RISKY for t in s.tokens[:i]):
+        return False
+    if any(t.low in _SANCTIONED for t in s.tokens):
+        return False
+    return _object(s, i, m) or _strict(s, i, m)
+
+
+_RISKY = frozenset(
+    [
+        "deploy",
+        "deployed",
+        "deploying",
+        "push",
+        "pushed",
+        "merge",
+        "merged",
+        "ship",
+        "shipped",
+        "release",
+        "released",
+        "change",
+        "changed",
+        "roll",
+        "rolled",
+        "migrate",
+        "migrated",
+        "apply",
+        "applied",
+    ]
+)
+_SANCTIONED = frozenset(
+    ["exception", "approved", "approval", "break-glass", "emergency", "sanctioned"]
+)
 
 
 def _by_person(s: Sentence, i: int, m: re.Match[str]) -> bool:
@@ -380,7 +427,7 @@ _ABOUT_IT = re.compile(
 def _cleft(s: Sentence, i: int, m: re.Match[str]) -> bool:
     """`It was the intern who deleted ...`, unless the person noticed or fixed something."""
     who = s.index_at(m.end()) - 1
-    if who < 1 or s.kind(who - 1) != PERSON:
+    if who < 1 or s.kind(who - 1) not in (PERSON, UNKNOWN_NAME):
         return False
     verb = s.tokens[who + 1].low if who + 1 < len(s.tokens) else ""
     return verb not in lexicon.CREDIT
@@ -668,15 +715,23 @@ TRIGGERS = (
         r"|dropbox|folder|computer|phone)s?\b"
         rf"|(?:{_INTO})public (?:[\w-]+ ){{0,2}}?(?:bucket|gist|repo|repository|drive|paste)s?\b"
         r"|\b(?:straight|directly) (?:to|into|on) (?:main|master|prod|production|the main branch)\b"
+        r"|\bwith (?:no|zero) (?:evals?|tests?|testing|reviews?|approvals?|rollback plan|monitoring"
+        r"|backups?|canary|canaries|sign-off)\b"
         r"|\bto (?:make|get) (?:the |it |them )?(?:[\w-]+ ){0,2}?(?:pass|green)\b",
-        _object,
+        _object_unexplained,
         PROCESS,
-        " | ".join(("personal | private | public | straight | directly | to make | to get",)),
+        "personal | private | public | straight | directly | to make | to get | with no | with zero",
+    ),
+    _t(
+        r"\bduring (?:the |a |our )?(?:change |code |deploy |release |holiday )?freeze\b",
+        _risky_in_freeze,
+        PROCESS,
+        "during",
     ),
     _t(
         r"\b(?:even though|despite|in spite of) (?:the |a |an |two |three |several |repeated |clear )?"
         r"(?:[\w-]+ ){0,3}?(?:warnings?|alerts?|pages?|failing|failed|red|errors?|doubled|tripled"
-        r"|rising|spiked?|broken|objections?|concerns?|freeze|instructions)\b",
+        r"|rising|spiked?|broken|objections?|concerns?|freeze|instructions|sev-?\d?s?|incidents?|blockers?)\b",
         _object_unexplained,
         PROCESS,
         "even though | despite | in spite of",
@@ -751,14 +806,14 @@ TRIGGERS = (
     ),
     _t(
         r"\b(?:caused|triggered|started) by\b|\b(?:because of|due to|thanks to|courtesy of|fault of)\b"
-        r"|\bit(?:'s| is| was) (?:all )?on\b|\b(?:comes|came|boils|boiled) down to\b|\b(?:traced|attributed|attributable) (?:back )?to\b"
+        r"|\bit(?:'s| is| was) (?:all )?on\b|\b(?:comes|came|boils|boiled) down to\b|\b(?:traced|traces|attributed|attributable) (?:back )?to\b"
         r"|\b(?:happened|occurred|began|started|went down|went wrong) because\b"
         r"|\b(?:blame|responsibility|fault)(?: for [^,;.]{0,40}?)? (?:lies|lay|rests|rested|falls|fell|"
         r"is|was) (?:squarely |entirely )?(?:with|on)\b"
         r"|\b(?:root cause|culprit|the cause)(?: of [^,;.]{0,40}?)? (?:was|is)\b",
         _person_follows,
         CAUSE,
-        "caused by | triggered by | started by | happened | occurred | began | started | went down | went wrong | because of | due to | thanks to | courtesy of | fault of | it's | it is | it was | comes down | came down | boils down | boiled down | traced | attributed | attributable | blame | responsibility | fault | root cause | culprit | the cause",
+        "caused by | triggered by | started by | happened | occurred | began | started | went down | went wrong | because of | due to | thanks to | courtesy of | fault of | it's | it is | it was | comes down | came down | boils down | boiled down | traced | traces | attributed | attributable | blame | responsibility | fault | root cause | culprit | the cause",
     ),
     _t(r"\bblam(?:e|ed|es|ing)\b(?![- ](?:view|free|less|aware))", _blame_verb, CAUSE, "blam"),
     _t(
@@ -778,7 +833,7 @@ TRIGGERS = (
         _JUDGEMENT,
         _judgement,
         JUDGE,
-        "careless | negligen | incompeten | sloppy | sloppi | laz | stupid | half asleep | half-asleep | predictably | unsurprisingly | "
+        "careless | negligen | incompeten | sloppy | sloppi | laz | stupid | half asleep | half-asleep | predictably | unsurprisingly | impatien | overconfiden | arrogan | cavalier | had one job | "
         + _cross("in his | in her | in their", "hurry | rush | haste")
         + " | dumb | idiot | reckless | clueless | out of | rookie | hastily | in a | inattenti | complacen | inexperienc | irresponsib | unprofessional | inept | foolish | thoughtless | lack of | held | bad | poor | terrible | questionable | shodd | hasty | half-assed | lapse | ashamed | without due | without reasonable | without proper | without any",
     ),
