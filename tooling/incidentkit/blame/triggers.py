@@ -200,12 +200,30 @@ def _strict_or_owner(s: Sentence, i: int, m: re.Match[str]) -> bool:
         return False
     if _strict(s, i, m):
         return True
+    if s.negated_before(i, 2):
+        return False
+    if i > 1 and s.tokens[i - 1].low in ("that", "which") and s.tokens[i - 2].low in _MADE:
+        # "gave the customer a workaround that wiped their settings"; not "found the
+        # migration that corrupted the index" (credit)
+        did = any(t.low in _HANDED for t in s.tokens[: i - 2])
+        return did and s.clause_subject(i - 1) == PERSON
     k = i - 1
     while k >= 0 and s.kind(k) == SKIP:
         k -= 1
-    if k < 1 or s.tokens[k].low not in lexicon.CHANGES or s.negated_before(i, 2):
+    if k < 1 or s.tokens[k].low not in lexicon.CHANGES:
         return False
     return any(_owned(s, n) for n in range(max(0, k - 2), k))
+
+
+_HANDED = frozenset(
+    "ran gave applied pushed deployed wrote shipped merged executed suggested sent posted added"
+    " made created configured set introduced committed recommended proposed".split()
+)
+# What a person hands over or runs, that then does the damage
+_MADE = frozenset(
+    "workaround script command query change patch fix hotfix config migration commit"
+    " release build job cron rule".split()
+)
 
 
 _INTENDED = re.compile(r"\bas (?:planned|intended|designed|expected|scheduled|agreed)\b")
