@@ -417,3 +417,34 @@ SYSTEM_VERBS = _words(
     refresh recover reconnect acquire release drain flush rotate trigger fire run execute
     """
 )
+
+# What a person hands over or runs that then does the damage ("a workaround that wiped").
+MADE_THINGS = _words(
+    """
+    workaround script command query change patch fix hotfix config migration commit
+    release build job cron rule
+    """
+)
+
+# Verbs that hand such a thing over or run it ("gave", "ran"), not find it.
+HANDING_VERBS = _words(
+    """
+    ran gave applied pushed deployed wrote shipped merged executed suggested sent posted
+    added made created configured set introduced committed recommended proposed
+    """
+)
+
+# Changes that a freeze forbids ("deployed during the freeze").
+RISKY_VERBS = _words(
+    """
+    deploy deployed deploying push pushed merge merged ship shipped release released
+    change changed roll rolled migrate migrated apply applied
+    """
+)
+
+# Words that make a change during a freeze a sanctioned one.
+SANCTIONED = _words(
+    """
+    exception approved approval break-glass emergency sanctioned
+    """
+)

@@ -202,10 +202,14 @@ def _strict_or_owner(s: Sentence, i: int, m: re.Match[str]) -> bool:
         return True
     if s.negated_before(i, 2):
         return False
-    if i > 1 and s.tokens[i - 1].low in ("that", "which") and s.tokens[i - 2].low in _MADE:
+    if (
+        i > 1
+        and s.tokens[i - 1].low in ("that", "which")
+        and s.tokens[i - 2].low in lexicon.MADE_THINGS
+    ):
         # "gave the customer a workaround that wiped their settings"; not "found the
         # migration that corrupted the index" (credit)
-        did = any(t.low in _HANDED for t in s.tokens[: i - 2])
+        did = any(t.low in lexicon.HANDING_VERBS for t in s.tokens[: i - 2])
         return did and s.clause_subject(i - 1) == PERSON
     k = i - 1
     while k >= 0 and s.kind(k) == SKIP:
@@ -215,15 +219,7 @@ def _strict_or_owner(s: Sentence, i: int, m: re.Match[str]) -> bool:
     return any(_owned(s, n) for n in range(max(0, k - 2), k))
 
 
-_HANDED = frozenset(
-    "ran gave applied pushed deployed wrote shipped merged executed suggested sent posted added"
-    " made created configured set introduced committed recommended proposed".split()
-)
 # What a person hands over or runs, that then does the damage
-_MADE = frozenset(
-    "workaround script command query change patch fix hotfix config migration commit"
-    " release build job cron rule".split()
-)
 
 
 _INTENDED = re.compile(r"\bas (?:planned|intended|designed|expected|scheduled|agreed)\b")
@@ -246,39 +242,11 @@ def _object_unexplained(s: Sentence, i: int, m: re.Match[str]) -> bool:
 def _risky_in_freeze(s: Sentence, i: int, m: re.Match[str]) -> bool:
     """ "chose to deploy during the freeze"; not "paged the DB team during the freeze" nor
     "deployed during the freeze under the exception process"."""
-    if not any(t.low in _RISKY for t in s.tokens[:i]):
+    if not any(t.low in lexicon.RISKY_VERBS for t in s.tokens[:i]):
         return False
-    if any(t.low in _SANCTIONED for t in s.tokens):
+    if any(t.low in lexicon.SANCTIONED for t in s.tokens):
         return False
     return _object(s, i, m) or _strict(s, i, m)
-
-
-_RISKY = frozenset(
-    [
-        "deploy",
-        "deployed",
-        "deploying",
-        "push",
-        "pushed",
-        "merge",
-        "merged",
-        "ship",
-        "shipped",
-        "release",
-        "released",
-        "change",
-        "changed",
-        "roll",
-        "rolled",
-        "migrate",
-        "migrated",
-        "apply",
-        "applied",
-    ]
-)
-_SANCTIONED = frozenset(
-    ["exception", "approved", "approval", "break-glass", "emergency", "sanctioned"]
-)
 
 
 def _by_person(s: Sentence, i: int, m: re.Match[str]) -> bool:
