@@ -236,7 +236,7 @@ HUMAN_SERVICE = _words(
 AUXILIARIES = _words(
     """
     could did does forgot is left let misread never rushed should slept was were would
-    managed tried proceeded went
+    managed tried proceeded went had has knew chose kept panicked
     """
 )
 

@@ -425,6 +425,12 @@ def _counterfactual(s: Sentence, i: int, m: re.Match[str]) -> bool:
     j = i + 1
     while j < len(s.tokens) and s.kind(j) == SKIP and s.tokens[j].low not in ("had", "would"):
         j += 1
+    for k in range(j, min(len(s.tokens), j + 3)):  # "had the support lead escalated"
+        if s.kind(k) == PERSON:
+            j = k
+            break
+        if s.kind(k) != OTHER or s.tokens[k].punct:
+            break
     if j >= len(s.tokens) or s.kind(j) != PERSON:
         return False
     if _passive_after(s, j):
@@ -701,12 +707,16 @@ TRIGGERS = (
         r"|dropbox|folder|computer|phone)s?\b"
         rf"|(?:{_INTO})public (?:[\w-]+ ){{0,2}}?(?:bucket|gist|repo|repository|drive|paste)s?\b"
         r"|\b(?:straight|directly) (?:to|into|on) (?:main|master|prod|production|the main branch)\b"
+        r"|\b(?:that|which) (?:had )?failed (?:its|the|their|all|two|three|several|every)\b"
+        r"|\bwith (?:failing|failed|red) (?:tests|checks|builds?|ci|canary|canaries|smoke tests)\b"
         r"|\bwith (?:no|zero) (?:evals?|tests?|testing|reviews?|approvals?|rollback plan|monitoring"
         r"|backups?|canary|canaries|sign-off)\b"
         r"|\bto (?:make|get) (?:the |it |them )?(?:[\w-]+ ){0,2}?(?:pass|green)\b",
         _object_unexplained,
         PROCESS,
-        "personal | private | public | straight | directly | to make | to get | with no | with zero",
+        "personal | private | public | straight | directly | to make | to get | with no | with zero"
+        " | that failed | that had failed | which failed | which had failed | with failing"
+        " | with failed | with red",
     ),
     _t(
         r"\bduring (?:the |a |our )?(?:change |code |deploy |release |holiday )?freeze\b",
@@ -723,7 +733,12 @@ TRIGGERS = (
         "even though | despite | in spite of",
     ),
     _t(
-        r"\brefus(?:ed|es) to\b|\bdid nothing\b|\btook no action\b"
+        r"\brefus(?:ed|es) to\b|\bdid nothing\b|\btook no action\b|\bpanicked\b"
+        r"|\b(?:chose|decided|opted) not to (?:act|respond|escalate|tell|inform|report|fix"
+        r"|intervene|check|look|reply)\b"
+        r"|\b(?:would not|wouldn't|did not|didn't) (?:let|allow) (?:anyone|anybody|us|them|the team"
+        r"|others)\b"
+        r"|\bkept (?:it|the [\w-]+|this|that) to (?:himself|herself|themselves)\b"
         r"|\bassumed\b(?! (?:the |incident |an? )*(?:command|role|responsibility|ownership|control"
         r"|lead|duties|duty|on-call|pager|ic)\b)"
         r"|\b(?:decided|thought|figured|felt|judged) (?:that )?(?:[\w-]+ ){1,5}?(?:was|were|would be"
@@ -736,7 +751,10 @@ TRIGGERS = (
         r"|backups?)\b",
         _strict,
         JUDGE,
-        "refused to | refuses to | did nothing | took no | assumed | decided | thought | figured | felt | judged"
+        "refused to | refuses to | did nothing | took no | panicked | chose not | decided not"
+        " | opted not | "
+        + _cross("would not | wouldn't | did not | didn't", "let | allow")
+        + " | kept it | kept the | kept this | kept that | assumed | decided | thought | figured | felt | judged"
         " | bypass | a habit | a tendency | disabled | turned off | switched off | commented out | "
         + _cross("needs to | need to | has to | have to | must | should", "stop | learn"),
     ),
@@ -808,6 +826,8 @@ TRIGGERS = (
         r"misstep|misjudge?ment|gaffe|inattention|inaction)s?\b"
         r"|['\u2019]s (?:sloppy|careless|hasty|shoddy|lazy|reckless|clumsy|botched|negligent"
         r"|incompetent|half-hearted) [a-z-]+"
+        r"|['\u2019]s (?:decision|choice|call|idea) to (?:skip|bypass|ignore|disable|override"
+        r"|turn off|delete|drop|force|rush|deploy on|ship without|merge without)\b"
         r"|['\u2019]s (?:slow|late|delayed|poor|bad|belated) (?:response|reaction|escalation|ack"
         r"|acknowledge?ment|reply|handling|judg(?:e)?ment|decision|call|choice|work|planning"
         r"|communication|review)s?\b",
