@@ -1,18 +1,26 @@
 """Blaming language in a post-mortem.
 
 Post-mortems are blameless: they name systems and processes, not people at
-fault. Flagged: a person or role ("Dana", "the on-call engineer", "team B",
-"the DBA", "he") presented as the cause or judged: "forgot to", "failed to
-follow", "ignored the pages", "didn't notice", "should have caught",
+fault. Flagged: a person or role ("Dana", "Oluwaseun", "the on-call
+engineer", "team B", "the DBA", "the IC", "he", the person in a timeline
+table's "who" cell) presented as the cause or judged: "forgot to", "failed
+to follow", "ignored the pages", "didn't notice", "should have caught",
 "botched", "fat-fingered", "made a typo", "ran the wrong command",
-"accidentally deleted", "careless", "asleep at the wheel", "human error",
-"is to blame", "Dana's mistake", "caused by the intern". Left alone: a
-system doing the same ("the alert should have fired", "Kubernetes failed to
-pull the image", "the agent ignored the policy"), "we", "nobody", negations
-("was not at fault"), the words in compounds ("git blame", "blameless",
-"lazy-loading", "fault injection"), code spans and blocks, quoted speech,
-block quotes, legal citations, a Sources or References section, and the
-front matter. The finding says what to write instead: what the system
+"accidentally deleted", "careless", "her sloppy merge", "asleep at the
+wheel", "human error", "is to blame", "Dana's mistake", "Dana's change broke
+login", "caused by the intern", "did not exercise due care", "approved her
+own PR", "went silent", "against explicit instructions", "despite the
+failing canary", "during the freeze", "pasted the token into Slack",
+"uploaded the data to a personal drive", "chose not to act", "once again",
+"if the developer had been more careful". Left alone: a system doing the
+same ("the alert should have fired", "Kubernetes failed to pull the image",
+"Traefik failed to reload", "the agent ignored the policy"), "we",
+"nobody", negations ("was not at fault"), credit ("it was Idris who spotted
+it"), what was planned ("dropped the staging index, as planned"), blame as a
+topic ("it is tempting to blame the operator"), the words in compounds ("git
+blame", "blameless", "lazy-loading", "fault injection"), code spans and
+blocks, quoted speech, block quotes, legal citations, a Sources or
+References section, and the front matter. The finding says what to write instead: what the system
 allowed ("the deploy script did not check ..."). Quoting someone outside
 quotation marks is fine with an inline suppression and a reason.
 """
