@@ -220,7 +220,8 @@ HUMAN_OBJECTS = _words(
     reviews reviewer advice feedback process procedure procedures policy freeze linter
     instructions docs documentation notes guide plan ticket tickets message messages
     email emails call calls escalation rotation handoff handover approval approvals
-    canary canaries dashboard dashboards graph graphs symptoms signs
+    canary canaries dashboard dashboards graph graphs symptoms signs checks check pre-flight
+    preflight tests test
     """
 )
 
@@ -355,6 +356,11 @@ PRODUCTS = _words(
 )
 COMMON_CAPS = _words(
     """
+    operator monitor collector executor processor editor connector selector reactor
+    descriptor inspector vendor sensor detector validator generator iterator allocator
+    orchestrator aggregator evaluator indicator simulator translator tractor motor actor
+    factor vector mirror error major minor floor door color colour interceptor extractor
+    compressor balancer refactor tensor cursor
     actions afterwards alert alerting alerts all analytics another anything apparently
     audio auth backend background backup bandwidth basically both cache caching capacity
     chat clearly cluster code compute config context cooling cpu dashboard data database
@@ -380,7 +386,7 @@ COMMON_CAPS = _words(
 # is a noun or a verb form ("Restarting", "Replication", "Scheduler"), not a person.
 NOT_NAME_ENDINGS = (
     "ing", "ion", "age", "ity", "ory", "ure", "ment", "ness", "ance", "ence", "ism", "ics",
-    "ive", "able", "ible", "ous", "ful", "less", "ship", "hood", "dom", "ed", "er", "or",
+    "ive", "able", "ible", "ous", "ful", "less", "ship", "hood", "dom", "ed", "er",
     "s", "ly", "cy", "ry", "ty", "ware", "way", "work", "base", "load", "point", "house",
 )  # fmt: skip
 

@@ -131,24 +131,32 @@ class Sentence:
             and self._name_shaped(j)
         )
 
+    def looks_like_name(self, i: int) -> bool:
+        """The shape of a given name: letters only, no inner capitals, no ending of an
+        English noun or verb form, no product name or part of one."""
+        token = self.tokens[i]
+        word = token.text[:-2] if token.possessive else token.text
+        letters = word.replace("-", "").replace("'", "")
+        low = token.low
+        return (
+            3 <= len(letters) <= 14
+            and letters[0].isupper()
+            and letters.isalpha()
+            and letters[1:].islower()
+            and not low.endswith(lexicon.NOT_NAME_ENDINGS)
+            and low not in lexicon.PRODUCTS
+            and low not in lexicon.COMMON_CAPS
+            and low not in lexicon.NOT_NAMES
+            and not any(part in low for part in lexicon.PRODUCT_PARTS)
+        )
+
     def _name_shaped(self, i: int) -> bool:
         """An unknown capitalised word shaped like a given name, as a subject: letters
         only, no inner capitals, no ending of an English noun or verb form, not after a
         determiner or preposition, not before a system noun, and acting next ("Teodora
         did not", "Idris's change", "Kaveh, in his rush")."""
         token = self.tokens[i]
-        word = token.text[:-2] if token.possessive else token.text
-        letters = word.replace("-", "").replace("'", "")
-        low = token.low
-        if not (
-            3 <= len(letters) <= 14
-            and letters.isalpha()
-            and letters[1:].islower()
-            and not low.endswith(lexicon.NOT_NAME_ENDINGS)
-            and low not in lexicon.PRODUCTS
-            and low not in lexicon.COMMON_CAPS
-            and not any(part in low for part in lexicon.PRODUCT_PARTS)
-        ):
+        if not self.looks_like_name(i):
             return False
         previous = self.tokens[i - 1].low if i > 0 else ""
         if previous in _DETERMINERS or previous in lexicon.PREPOSITIONS or previous == "by":
@@ -292,10 +300,24 @@ class Sentence:
         )
 
     def clause_subject(self, j: int) -> str:
-        """The first actor of the clause holding `tokens[j]`, read from its start."""
+        """The first actor of the clause holding `tokens[j]`, read from its start; for a
+        clause with none after a comma ("..., which was untrue, and never checked"), the
+        subject of the clause before it, over relative clauses."""
         start = j
         while start > 0 and not self.tokens[start - 1].punct:
             start -= 1
+        kind = self._first_actor(start, j)
+        while kind == NONE and start > 1 and self.tokens[start - 1].text == ",":
+            end = start - 1
+            start = end
+            while start > 0 and not self.tokens[start - 1].punct:
+                start -= 1
+            if self.tokens[start].low in ("which", "who", "that"):
+                continue
+            kind = self._first_actor(start, end)
+        return kind
+
+    def _first_actor(self, start: int, j: int) -> str:
         for k in range(start, j):
             token = self.tokens[k]
             if token.low in lexicon.PREPOSITIONS or token.low.isdigit():
@@ -421,8 +443,8 @@ class Sentence:
                 if self.tokens[k].punct or self.tokens[k].low in lexicon.CLAUSE_WORDS:
                     return False
                 kind = self.kind(k)
-                if kind == PERSON:
-                    return True
+                if kind == PERSON or (kind == UNKNOWN_NAME and self.looks_like_name(k)):
+                    return True  # "pushed by Anselm"
                 if kind in (NEGATED, FIRST):
                     return False
             return False

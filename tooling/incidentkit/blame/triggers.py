@@ -66,6 +66,7 @@ _JUDGEMENT = (
     r"|\b(?:poor|bad) judg(?:e)?ment\b|\b(?:bad|poor|terrible|questionable) (?:call|decision)s?\b|\black of (?:care|attention|diligence|discipline|rigou?r|urgency|effort|focus|judg(?:e)?ment|common sense)\b"
     r"|\bheld (?:accountable|responsible)\b|\bshodd(?:y|ily)\b|\bhasty\b|\bhalf-assed\b"
     r"|\blapses? (?:in|of) (?:attention|judg(?:e)?ment|concentration|focus|care|diligence)\b"
+    r"|\bfailures? of (?:diligence|judg(?:e)?ment|care|attention|oversight|discipline)\b"
     r"|\bashamed\b|\bwithout (?:due|reasonable|proper|any) (?:care|caution|diligence|thought)\b"
 )
 
@@ -155,8 +156,17 @@ def _person_just_before(s: Sentence, i: int, m: re.Match[str]) -> bool:
 
 
 def _object(s: Sentence, i: int, m: re.Match[str]) -> bool:
-    """`ran the wrong command`, `merged without waiting`: the subject is before verb and object."""
-    return s.actor_before(i, past_object=True) == PERSON
+    """`ran the wrong command`, `merged without waiting`: the subject is before verb and
+    object; or the agent of a passive before it ("was pushed by Anselm ..., without")."""
+    if s.actor_before(i, past_object=True) == PERSON:
+        return True
+    for k in range(i - 1, 0, -1):
+        token = s.tokens[k]
+        if token.punct and token.text != ",":
+            return False
+        if token.low == "by" and re.fullmatch(r"[a-z]+(?:ed|en|wn)", s.tokens[k - 1].low):
+            return s.by_person(k)
+    return False
 
 
 _DILIGENCE = (
@@ -618,10 +628,12 @@ TRIGGERS = (
         "caused | broke | crashed | wiped | trashed | nuked | corrupted | blew | took | brought | knocked | drop | delet | truncat | destroy | eras | purg | overwr | wip",
     ),
     _t(
-        r"\b(?:accidentally|mistakenly|inadvertently|erroneously|wrongly|by mistake|by accident)\b",
+        r"\b(?:accidentally|mistakenly|inadvertently|erroneously|wrongly|incorrectly|improperly"
+        r"|by mistake|by accident)\b",
         _adverb,
         ACCIDENT,
-        "accidentally | mistakenly | inadvertently | erroneously | wrongly | by mistake | by accident",
+        "accidentally | mistakenly | inadvertently | erroneously | wrongly | incorrectly"
+        " | improperly | by mistake | by accident",
     ),
     _t(
         rf"\b(?:(?:should|ought to|must)(?: not|n't| never)?|could)(?: have|'ve) (?!(?:a|an|the|to|had|some|more|no|any|been)\b)"
@@ -633,7 +645,8 @@ TRIGGERS = (
     _t(r"\b(?:the|a) wrong\b", _object, INPUT, "the wrong | a wrong"),
     _t(
         # "gave us wrong instructions": a pronoun object, then "wrong"
-        r"(?:(?<=\bus )|(?<=\bthem )|(?<=\bhim )|(?<=\bher )|(?<=\bme ))wrong\b",
+        r"(?:(?<=\bus )|(?<=\bthem )|(?<=\bhim )|(?<=\bher )|(?<=\bme ))wrong\b"
+        r"|(?<=[a-z] )wrong(?=[,.;:)]| so\b| and\b| which\b|$)",
         _object,
         INPUT,
         "wrong",
@@ -649,7 +662,8 @@ TRIGGERS = (
         r"\bwithout (?:first |actually |even |properly |really |carefully |so much as )?[a-z]+ing\b"
         r"|\bwithout (?:approval|review|a second look|a review|sign-off|permission)\b"
         r"|\bwithout (?:a |an |any |the |proper |adequate )?(?:second (?:pair of eyes|review|"
-        r"approver|look)|tests?|backups?|a backup|rollback plan|plan|ticket|change request|heads-up)\b",
+        r"approver|look)|tests?|backups?|a backup|rollback plan|plan|ticket|change request|heads-up"
+        r"|canary|canaries|a canary|staging|a dry run|dry-run|a dry-run|smoke tests)\b",
         _object,
         PROCESS,
         "without",
@@ -734,6 +748,11 @@ TRIGGERS = (
     ),
     _t(
         r"\brefus(?:ed|es) to\b|\bdid nothing\b|\btook no action\b|\bpanicked\b"
+        r"|\bkept (?:running|deploying|pushing|merging|retrying|restarting|going|ignoring|snoozing"
+        r"|silencing|acking)\b"
+        r"|\bwaved (?:it |them |the [\w-]+ |[\w-]+ ){0,2}?through\b"
+        r"|\b(?:does|do|did)(?:n't| not) (?:even )?believe in\b"
+        r"|\bdragged (?:their|his|her|our) feet\b"
         r"|\b(?:chose|decided|opted) not to (?:act|respond|escalate|tell|inform|report|fix"
         r"|intervene|check|look|reply)\b"
         r"|\b(?:would not|wouldn't|did not|didn't) (?:let|allow) (?:anyone|anybody|us|them|the team"
@@ -752,6 +771,10 @@ TRIGGERS = (
         _strict,
         JUDGE,
         "refused to | refuses to | did nothing | took no | panicked | chose not | decided not"
+        " | kept running | kept deploying | kept pushing | kept merging | kept retrying"
+        " | kept restarting | kept going | kept ignoring | kept snoozing | kept silencing"
+        " | kept acking | waved | doesn't believe | don't believe | didn't believe"
+        " | does not believe | do not believe | did not believe | dragged"
         " | opted not | "
         + _cross("would not | wouldn't | did not | didn't", "let | allow")
         + " | kept it | kept the | kept this | kept that | assumed | decided | thought | figured | felt | judged"
@@ -826,6 +849,7 @@ TRIGGERS = (
         r"misstep|misjudge?ment|gaffe|inattention|inaction)s?\b"
         r"|['\u2019]s (?:sloppy|careless|hasty|shoddy|lazy|reckless|clumsy|botched|negligent"
         r"|incompetent|half-hearted) [a-z-]+"
+        r"|['\u2019]s (?:reluctance|failure|unwillingness|hesitation) to\b"
         r"|['\u2019]s (?:decision|choice|call|idea) to (?:skip|bypass|ignore|disable|override"
         r"|turn off|delete|drop|force|rush|deploy on|ship without|merge without)\b"
         r"|['\u2019]s (?:slow|late|delayed|poor|bad|belated) (?:response|reaction|escalation|ack"
@@ -841,7 +865,7 @@ TRIGGERS = (
         JUDGE,
         "careless | negligen | incompeten | sloppy | sloppi | laz | stupid | half asleep | half-asleep | predictably | unsurprisingly | impatien | overconfiden | arrogan | cavalier | had one job | "
         + _cross("in his | in her | in their", "hurry | rush | haste")
-        + " | dumb | idiot | reckless | clueless | out of | rookie | hastily | in a | inattenti | complacen | inexperienc | irresponsib | unprofessional | inept | foolish | thoughtless | lack of | held | bad | poor | terrible | questionable | shodd | hasty | half-assed | lapse | ashamed | without due | without reasonable | without proper | without any",
+        + " | dumb | idiot | reckless | clueless | out of | rookie | hastily | in a | inattenti | complacen | inexperienc | irresponsib | unprofessional | inept | foolish | thoughtless | lack of | held | bad | poor | terrible | questionable | shodd | hasty | half-assed | lapse | failure of | failures of | ashamed | without due | without reasonable | without proper | without any",
     ),
     _t(
         r"\b(?:human|operator|user|pilot|engineer|admin|driver|operator's) error\b|\bpebkac\b",
@@ -858,7 +882,7 @@ TRIGGERS = (
     _t(
         # "had" + its subject (a word or three) + a past participle: an inversion
         rf"\bhad(?= (?:[\w@'-]+ ){{1,3}}(?:[a-z]+(?:-[a-z]+)*(?:ed|en|wn|ght)|{_IRREGULAR})\b)"
-        r"|\bif\b(?=[^.]*\bhad\b)",
+        r"|\bif\b(?=[^.]*\bhad(?:n't)?\b)",
         _counterfactual,
         HINDSIGHT,
         "had | if",
