@@ -237,7 +237,8 @@ HUMAN_SERVICE = _words(
 AUXILIARIES = _words(
     """
     could did does forgot is left let misread never rushed should slept was were would
-    managed tried proceeded went had has knew chose kept panicked
+    managed tried proceeded went had has knew chose kept panicked needs keeps wants insists
+    refuses ignores
     """
 )
 
@@ -452,5 +453,12 @@ RISKY_VERBS = _words(
 SANCTIONED = _words(
     """
     exception approved approval break-glass emergency sanctioned
+    """
+)
+
+# Words that open a subordinate clause before its subject ("Because the engineer ...").
+SUBORDINATORS = _words(
+    """
+    because since when whenever while although though if unless
     """
 )

@@ -306,6 +306,10 @@ class Sentence:
         start = j
         while start > 0 and not self.tokens[start - 1].punct:
             start -= 1
+        for k in range(j - 1, start, -1):  # "went stale because Nkechi turned off ... and never"
+            if self.tokens[k].low in lexicon.SUBORDINATORS:
+                start = k
+                break
         kind = self._first_actor(start, j)
         while kind == NONE and start > 1 and self.tokens[start - 1].text == ",":
             end = start - 1
@@ -322,6 +326,8 @@ class Sentence:
             token = self.tokens[k]
             if token.low in lexicon.PREPOSITIONS or token.low.isdigit():
                 continue
+            if token.low in lexicon.SUBORDINATORS:
+                continue  # "Because the safety engineer ... and forgot"
             kind = self.kind(k)
             if kind == OTHER and self._inside_phrase(k):
                 continue

@@ -45,6 +45,7 @@ _CHECK_VERBS = (
     r"|answer(?:ed)?|react(?:ed)?|care|plan(?:ned)?|prepar(?:e|ed)|coordinat(?:e|ed)"
     r"|announc(?:e|ed)|renew(?:ed)?|rotat(?:e|ed)|lock(?:ed)?|follow up|do (?:their|his|her) job"
     r"|understand|understood|know what (?:a|an|the)\b|set up|configur(?:e|ed)"
+    r"|turn(?:ed)? (?:it |them )?back on|re-?enabl(?:e|ed)|restor(?:e|ed)"
     r"|exercis(?:e|ed) (?:due |reasonable |proper |sufficient |enough |appropriate )?"
     r"(?:care|caution|diligence|judg(?:e)?ment)"
 )
@@ -67,6 +68,7 @@ _JUDGEMENT = (
     r"|\bheld (?:accountable|responsible)\b|\bshodd(?:y|ily)\b|\bhasty\b|\bhalf-assed\b"
     r"|\blapses? (?:in|of) (?:attention|judg(?:e)?ment|concentration|focus|care|diligence)\b"
     r"|\bfailures? of (?:diligence|judg(?:e)?ment|care|attention|oversight|discipline)\b"
+    r"|\bknowingly\b|\bsecretly\b|\bsneakily\b|\b(?:was|were)(?:n't| not) thinking\b"
     r"|\bashamed\b|\bwithout (?:due|reasonable|proper|any) (?:care|caution|diligence|thought)\b"
 )
 
@@ -573,7 +575,7 @@ TRIGGERS = (
     ),
     # Systems do these too: a person must be the actor.
     _t(r"\bfailed to (?!fail over\b)[a-z]+", _strict, PROCESS, "failed to"),
-    _t(r"\bignor(?:ed|es|ing)\b", _strict, MISS, "ignor"),
+    _t(r"\bignor(?:e|ed|es|ing)\b", _strict, MISS, "ignor"),
     _t(r"\bmiss(?:ed|es)\b", _strict, MISS, "miss"),
     _t(r"\boverlook(?:ed|s)?\b", _strict, MISS, "overlook"),
     _t(r"\bskipp(?:ed|ing)\b|\bskips\b", _strict, PROCESS, "skip"),
@@ -622,7 +624,9 @@ TRIGGERS = (
         r"|\b(?:took|brought|knocked) (?:[\w-]+ ){0,2}?down\b"
         r"|\b(?:dropp?(?:ed)?|delet(?:e|ed)|truncat(?:e|ed)|destroy(?:ed)?|eras(?:e|ed)|purg(?:e|ed)"
         r"|overwr(?:ite|ote)|wip(?:e|ed)) (?:the |all |every |our )?(?:of the )?"
-        r"(?:entire |whole |live |production |prod |primary |customer |customers' |staging )",
+        r"(?:entire |whole |live |production |prod |primary |customer |customers' |customers "
+        r"|staging )"
+        r"|\bdelet(?:e|ed) (?:the |all |every |our |their )?(?:of (?:the |our ))?backups\b",
         _strict_or_owner,
         CAUSE,
         "caused | broke | crashed | wiped | trashed | nuked | corrupted | blew | took | brought | knocked | drop | delet | truncat | destroy | eras | purg | overwr | wip",
@@ -733,6 +737,14 @@ TRIGGERS = (
         " | with failed | with red",
     ),
     _t(
+        r"(?:(?<=ed )|(?<=ed it )|(?<=ed them )|(?<=did it )|(?<=did so )|(?<=ran )|(?<=ran it ))"
+        r"anyway\b"
+        r"|\bso (?:that )?(?:the [\w-]+|it|they) (?:would|could) (?:ship|pass|go out|launch)\b",
+        _object_unexplained,
+        PROCESS,
+        "anyway | so the | so it | so they | so that",
+    ),
+    _t(
         r"\bduring (?:the |a |our )?(?:change |code |deploy |release |holiday )?freeze\b",
         _risky_in_freeze,
         PROCESS,
@@ -764,8 +776,10 @@ TRIGGERS = (
         r"|is) (?:optional|unnecessary|not needed|overkill|not important|not worth)"
         r"|\bbypass(?:ing|es)\b|\b(?:a habit|a tendency) (?:of|to)\b"
         r"|\b(?:needs?|has|have|must|should) (?:to )?(?:stop|learn to) [a-z]+ing\b"
+        r"|\bneeds to (?:double-check|check|read|pay attention|be more careful|slow down"
+        r"|actually|think)\b"
         r"|\b(?:disabled|turned off|switched off|commented out) (?:the |a |an |all |our )?"
-        r"(?:[\w-]+ ){0,2}?(?:health ?checks?|tls|verification|tests?|safeguards?|guardrails?"
+        r"(?:[\w-]+ ){0,2}?(?:health ?checks?|checks|tls|verification|tests?|safeguards?|guardrails?"
         r"|rate limiter|rate limits?|lint(?:er|ing)?|validation|branch protection|confirmation"
         r"|backups?)\b",
         _strict,
@@ -779,7 +793,12 @@ TRIGGERS = (
         + _cross("would not | wouldn't | did not | didn't", "let | allow")
         + " | kept it | kept the | kept this | kept that | assumed | decided | thought | figured | felt | judged"
         " | bypass | a habit | a tendency | disabled | turned off | switched off | commented out | "
-        + _cross("needs to | need to | has to | have to | must | should", "stop | learn"),
+        + _cross("needs to | need to | has to | have to | must | should", "stop | learn")
+        + " | "
+        + _cross(
+            "needs to",
+            "double-check | check | read | pay | be more | slow down | actually | think",
+        ),
     ),
     _t(
         r"\b(?:squarely|entirely|solely|firmly|all) on\b",
@@ -848,6 +867,7 @@ TRIGGERS = (
         r"laziness|incompetence|oversight|screw-?up|slip|sloppiness|failure|lapse|omission|"
         r"misstep|misjudge?ment|gaffe|inattention|inaction)s?\b"
         r"|['\u2019]s (?:sloppy|careless|hasty|shoddy|lazy|reckless|clumsy|botched|negligent"
+        r"|untested|unreviewed|unapproved"
         r"|incompetent|half-hearted) [a-z-]+"
         r"|['\u2019]s (?:reluctance|failure|unwillingness|hesitation) to\b"
         r"|['\u2019]s (?:decision|choice|call|idea) to (?:skip|bypass|ignore|disable|override"
@@ -865,7 +885,7 @@ TRIGGERS = (
         JUDGE,
         "careless | negligen | incompeten | sloppy | sloppi | laz | stupid | half asleep | half-asleep | predictably | unsurprisingly | impatien | overconfiden | arrogan | cavalier | had one job | "
         + _cross("in his | in her | in their", "hurry | rush | haste")
-        + " | dumb | idiot | reckless | clueless | out of | rookie | hastily | in a | inattenti | complacen | inexperienc | irresponsib | unprofessional | inept | foolish | thoughtless | lack of | held | bad | poor | terrible | questionable | shodd | hasty | half-assed | lapse | failure of | failures of | ashamed | without due | without reasonable | without proper | without any",
+        + " | dumb | idiot | reckless | clueless | out of | rookie | hastily | in a | inattenti | complacen | inexperienc | irresponsib | unprofessional | inept | foolish | thoughtless | lack of | held | bad | poor | terrible | questionable | shodd | hasty | half-assed | lapse | failure of | failures of | knowingly | secretly | sneakily | wasn't thinking | weren't thinking | was not thinking | were not thinking | ashamed | without due | without reasonable | without proper | without any",
     ),
     _t(
         r"\b(?:human|operator|user|pilot|engineer|admin|driver|operator's) error\b|\bpebkac\b",
