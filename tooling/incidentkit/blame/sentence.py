@@ -218,7 +218,11 @@ class Sentence:
             or following.endswith(("ly", "n't"))
             or following in lexicon.AUXILIARIES
             or following in lexicon.HUMAN_VERBS
+            or (following == "," and self._low(i + 2) in ("who", "whose"))  # "Ada, who owns"
         )
+
+    def _low(self, i: int) -> str:
+        return self.tokens[i].low if 0 <= i < len(self.tokens) else ""
 
     def actor_before(self, i: int, *, past_object: bool = False) -> str:
         """Who does what `tokens[i]` says: the nearest actor before it in its clause."""
@@ -333,6 +337,8 @@ class Sentence:
                 continue
             if kind == OTHER and self._person_heads(k, j):
                 return PERSON  # "the incident commander": a role after its modifiers
+            if kind == OTHER and self._verb(token.low):
+                return NONE  # "..., saw the errors, and went": a clause without a subject
             if kind != SKIP:
                 return kind
         return NONE

@@ -46,6 +46,8 @@ _CHECK_VERBS = (
     r"|announc(?:e|ed)|renew(?:ed)?|rotat(?:e|ed)|lock(?:ed)?|follow up|do (?:their|his|her) job"
     r"|understand|understood|know what (?:a|an|the)\b|set up|configur(?:e|ed)"
     r"|turn(?:ed)? (?:it |them )?back on|re-?enabl(?:e|ed)|restor(?:e|ed)"
+    r"|(?:demonstrat(?:e|ed)|show(?:ed)?|tak(?:e|en)|took) (?:any |enough |real )?(?:ownership|urgency"
+    r"|care|initiative|responsibility)"
     r"|exercis(?:e|ed) (?:due |reasonable |proper |sufficient |enough |appropriate )?"
     r"(?:care|caution|diligence|judg(?:e)?ment)"
 )
@@ -68,7 +70,7 @@ _JUDGEMENT = (
     r"|\bheld (?:accountable|responsible)\b|\bshodd(?:y|ily)\b|\bhasty\b|\bhalf-assed\b"
     r"|\blapses? (?:in|of) (?:attention|judg(?:e)?ment|concentration|focus|care|diligence)\b"
     r"|\bfailures? of (?:diligence|judg(?:e)?ment|care|attention|oversight|discipline)\b"
-    r"|\bknowingly\b|\bsecretly\b|\bsneakily\b|\b(?:was|were)(?:n't| not) thinking\b"
+    r"|\bstroke of genius\b|\b(?:bright|brilliant|genius) idea\b|\bknowingly\b|\bsecretly\b|\bsneakily\b|\b(?:was|were)(?:n't| not) thinking\b"
     r"|\bashamed\b|\bwithout (?:due|reasonable|proper|any) (?:care|caution|diligence|thought)\b"
 )
 
@@ -244,6 +246,19 @@ def _cause_copula(s: Sentence, i: int, m: re.Match[str]) -> bool:
     if j < len(s.tokens) and s.tokens[j].low in ("we", "that", "why", "our"):
         return False
     return not s.negated_before(i + 2, 3) and s.actor_before(i) == PERSON
+
+
+def _gamed_or_kept(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """ "lowered the bar so the model would pass" (a gate gamed), "kept it to himself"."""
+    near = [t.low for t in s.tokens[max(0, i - 5) : i]]
+    if m.group().startswith("to "):
+        return "kept" in near and _object(s, i, m)
+    return "so" in near and _object_unexplained(s, i, m)
+
+
+def _object_or_after_unexplained(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """ "Despite two warnings, Ulrich ran ...", "ran it despite the warnings"; no reason given."""
+    return _object_or_after(s, i, m) and not _explained(s, m)
 
 
 def _object_unexplained(s: Sentence, i: int, m: re.Match[str]) -> bool:
@@ -525,7 +540,7 @@ TRIGGERS = (
     _t(
         r"\b(?:sat|sit|sits|sitting) on (?:the |a |an |that |this |their |his |her )?"
         r"(?:[\w-]+ ){0,2}?(?:page|pages|alert|alerts|ticket|tickets|pr|pull request|review|report"
-        r"|reports|escalation|it|fix|patch|request)\b"
+        r"|reports|escalation|escalations|it|fix|patch|request|requests)\b"
         r"|\bwent rogue\b|\bmix(?:ed|es|ing)? up\b",
         _strict,
         JUDGE,
@@ -679,7 +694,12 @@ TRIGGERS = (
         r"|\bagainst (?:the |our |my |his |her |their )?(?:advice|instructions|orders|wishes)\b",
         _object_or_after,
         PROCESS,
-        "instead of | rather than | against",
+        _cross(
+            "instead of | rather than",
+            "checking | testing | reading | following | verifying | reviewing | looking"
+            " | confirming | validating | consulting | investigating",
+        )
+        + " | against",
     ),
     _t(
         r"\b(?:merged|approved|reviewed|deployed|shipped|signed off on|rubber-stamped) "
@@ -738,11 +758,18 @@ TRIGGERS = (
     ),
     _t(
         r"(?:(?<=ed )|(?<=ed it )|(?<=ed them )|(?<=did it )|(?<=did so )|(?<=ran )|(?<=ran it ))"
-        r"anyway\b"
-        r"|\bso (?:that )?(?:the [\w-]+|it|they) (?:would|could) (?:ship|pass|go out|launch)\b",
+        r"anyway\b",
         _object_unexplained,
         PROCESS,
-        "anyway | so the | so it | so they | so that",
+        "anyway",
+    ),
+    _t(
+        # "lowered the threshold so the model would ship"; "kept the outage to herself"
+        r"\b(?:would|could) (?:ship|pass|go out|launch)\b|\bto (?:himself|herself|themselves)\b",
+        _gamed_or_kept,
+        PROCESS,
+        _cross("would | could", "ship | pass | go out | launch")
+        + " | to himself | to herself | to themselves",
     ),
     _t(
         r"\bduring (?:the |a |our )?(?:change |code |deploy |release |holiday )?freeze\b",
@@ -754,12 +781,16 @@ TRIGGERS = (
         r"\b(?:even though|despite|in spite of) (?:the |a |an |two |three |several |repeated |clear )?"
         r"(?:[\w-]+ ){0,3}?(?:warnings?|alerts?|pages?|failing|failed|red|errors?|doubled|tripled"
         r"|rising|spiked?|broken|objections?|concerns?|freeze|instructions|sev-?\d?s?|incidents?|blockers?)\b",
-        _object_unexplained,
+        _object_or_after_unexplained,
         PROCESS,
         "even though | despite | in spite of",
     ),
     _t(
         r"\brefus(?:ed|es) to\b|\bdid nothing\b|\btook no action\b|\bpanicked\b"
+        r"|\bfell short of\b|\bfailed at (?:it|the|his|her|their|this|that)\b|\babandoned\b"
+        r"|\bwent (?:to lunch|for lunch|to bed|back to bed)\b|\bhard-?coded\b"
+        r"|\b(?:made|pushed|applied|ran|deployed|merged|shipped) (?:an? |the )?"
+        r"(?:unauthori[sz]ed|unapproved|unsanctioned|unreviewed|untested)\b"
         r"|\bkept (?:running|deploying|pushing|merging|retrying|restarting|going|ignoring|snoozing"
         r"|silencing|acking)\b"
         r"|\bwaved (?:it |them |the [\w-]+ |[\w-]+ ){0,2}?through\b"
@@ -769,7 +800,6 @@ TRIGGERS = (
         r"|intervene|check|look|reply)\b"
         r"|\b(?:would not|wouldn't|did not|didn't) (?:let|allow) (?:anyone|anybody|us|them|the team"
         r"|others)\b"
-        r"|\bkept (?:it|the [\w-]+|this|that) to (?:himself|herself|themselves)\b"
         r"|\bassumed\b(?! (?:the |incident |an? )*(?:command|role|responsibility|ownership|control"
         r"|lead|duties|duty|on-call|pager|ic)\b)"
         r"|\b(?:decided|thought|figured|felt|judged) (?:that )?(?:[\w-]+ ){1,5}?(?:was|were|would be"
@@ -785,13 +815,20 @@ TRIGGERS = (
         _strict,
         JUDGE,
         "refused to | refuses to | did nothing | took no | panicked | chose not | decided not"
-        " | kept running | kept deploying | kept pushing | kept merging | kept retrying"
+        " | fell short | failed at | abandoned | went to | went for | went back to bed"
+        " | hard-coded | hardcoded | "
+        + _cross(
+            "made | pushed | applied | ran | deployed | merged | shipped",
+            "an | a | the | unauthorized | unauthorised | unapproved | unsanctioned | unreviewed"
+            " | untested",
+        )
+        + " | kept running | kept deploying | kept pushing | kept merging | kept retrying"
         " | kept restarting | kept going | kept ignoring | kept snoozing | kept silencing"
         " | kept acking | waved | doesn't believe | don't believe | didn't believe"
         " | does not believe | do not believe | did not believe | dragged"
         " | opted not | "
         + _cross("would not | wouldn't | did not | didn't", "let | allow")
-        + " | kept it | kept the | kept this | kept that | assumed | decided | thought | figured | felt | judged"
+        + " | assumed | decided | thought | figured | felt | judged"
         " | bypass | a habit | a tendency | disabled | turned off | switched off | commented out | "
         + _cross("needs to | need to | has to | have to | must | should", "stop | learn")
         + " | "
@@ -807,11 +844,11 @@ TRIGGERS = (
         "squarely on | entirely on | solely on | firmly on | all on",
     ),
     _t(
-        r"\b(?:is|was|are|were) (?:the|a) (?:main |root |primary |direct |only |real )?"
+        r"\b(?:is|was|are|were) the (?:main |root |primary |direct |only |real )?"
         r"(?:reason|cause|culprit)\b",
         _cause_copula,
         CAUSE,
-        _cross("is | was | are | were", "the | a"),
+        _cross("is | was | are | were", "the"),
     ),
     _t(
         r"\b(?:mistakes?|errors?|blunders?|negligence|carelessness|oversights?|slip-ups?|lapses?)"
@@ -885,7 +922,7 @@ TRIGGERS = (
         JUDGE,
         "careless | negligen | incompeten | sloppy | sloppi | laz | stupid | half asleep | half-asleep | predictably | unsurprisingly | impatien | overconfiden | arrogan | cavalier | had one job | "
         + _cross("in his | in her | in their", "hurry | rush | haste")
-        + " | dumb | idiot | reckless | clueless | out of | rookie | hastily | in a | inattenti | complacen | inexperienc | irresponsib | unprofessional | inept | foolish | thoughtless | lack of | held | bad | poor | terrible | questionable | shodd | hasty | half-assed | lapse | failure of | failures of | knowingly | secretly | sneakily | wasn't thinking | weren't thinking | was not thinking | were not thinking | ashamed | without due | without reasonable | without proper | without any",
+        + " | dumb | idiot | reckless | clueless | out of | rookie | hastily | in a | inattenti | complacen | inexperienc | irresponsib | unprofessional | inept | foolish | thoughtless | lack of | held | bad | poor | terrible | questionable | shodd | hasty | half-assed | lapse | failure of | failures of | stroke of genius | bright idea | brilliant idea | genius idea | knowingly | secretly | sneakily | wasn't thinking | weren't thinking | was not thinking | were not thinking | ashamed | without due | without reasonable | without proper | without any",
     ),
     _t(
         r"\b(?:human|operator|user|pilot|engineer|admin|driver|operator's) error\b|\bpebkac\b",
