@@ -69,7 +69,7 @@ TRANSPARENT = _words(
     obviously on our probably quickly really repeatedly responsible rotation senior shift
     shouldn't simply some still subsequently that the their themselves then these this those
     ultimately unfortunately was wasn't were weren't who whom wouldn't your managed tried
-    proceeded went too only
+    proceeded went too only got get gets became
     """
 )
 

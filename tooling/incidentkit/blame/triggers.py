@@ -95,7 +95,7 @@ def _strict(s: Sentence, i: int, m: re.Match[str]) -> bool:
     An unknown capitalised subject counts when what it acts on is a human
     process ("Danny ignored the linter warnings", not "Envoy ignored the header").
     """
-    if _nothing_after(s, m) or _passive(s, i, m) or _explained(s, m):
+    if _nothing_after(s, m) or _passive(s, i, m) or _explained(s, m) or _by_the_book(s):
         return False
     if not NEGATION.search(m.group()) and s.negated_before(i, 1):
         return False  # "never ignored an alert"
@@ -159,9 +159,27 @@ def _person_just_before(s: Sentence, i: int, m: re.Match[str]) -> bool:
     return k >= 0 and s.kind(k) == PERSON
 
 
+def _by_the_book(s: Sentence) -> bool:
+    """ "snoozed the alert per the runbook", "as the policy requires", "as planned": done
+    as the procedure says, which blames nobody."""
+    return bool(_BY_THE_BOOK.search(" ".join(t.low for t in s.tokens)))
+
+
+_BY_THE_BOOK = re.compile(
+    r"(?<!instead of )(?<!rather than )(?<!without )(?<!not )(?<!never )"
+    r"\b(?:per|following|according to) (?:the |our |its )?(?:[\w-]+ )?(?:runbook|policy|procedure"
+    r"|playbook|process|plan|checklist)\b"
+    r"|\bas (?:the |our )?(?:[\w-]+ )?(?:runbook|policy|procedure|playbook|process|checklist) "
+    r"(?:says|requires|prescribes|instructs|describes|allows|recommends)\b"
+    r"|\bas (?:planned|intended|designed|documented|agreed|scheduled)\b"
+)
+
+
 def _object(s: Sentence, i: int, m: re.Match[str]) -> bool:
     """`ran the wrong command`, `merged without waiting`: the subject is before verb and
     object; or the agent of a passive before it ("was pushed by Anselm ..., without")."""
+    if _by_the_book(s):
+        return False
     if s.actor_before(i, past_object=True) == PERSON:
         return True
     for k in range(i - 1, 0, -1):
@@ -594,7 +612,12 @@ TRIGGERS = (
     _t(r"\bmiss(?:ed|es)\b", _strict, MISS, "miss"),
     _t(r"\boverlook(?:ed|s)?\b", _strict, MISS, "overlook"),
     _t(r"\bskipp(?:ed|ing)\b|\bskips\b", _strict, PROCESS, "skip"),
-    _t(r"\bdisregard(?:ed|s)?\b|\bsilenced\b", _strict, PROCESS, "disregard | silenced"),
+    _t(
+        r"\bdisregard(?:ed|s)?\b|\bsilenced\b|\bsnoozed\b",
+        _strict,
+        PROCESS,
+        "disregard | silenced | snoozed",
+    ),
     _t(
         r"\b(?:chose|decided|opted|elected) to (?:ignore|skip|bypass|disable|override|silence)\b"
         r"|\b(?:brushed|waved|shrugged) off\b|\bdismissed the (?:alert|page|warning|alarm)s?\b"
@@ -691,7 +714,13 @@ TRIGGERS = (
         rf"\b(?:instead of|rather than) (?:{_DILIGENCE})\b"
         r"|\bagainst (?:(?:explicit|clear|express|written|repeated|direct) )+"
         r"(?:instructions|advice|orders|policy|guidance|recommendations?)\b"
-        r"|\bagainst (?:the |our |my |his |her |their )?(?:advice|instructions|orders|wishes)\b",
+        r"|\bagainst (?:the |our |my |his |her |their )?(?:advice|instructions|orders|wishes)\b"
+        r"|\bagainst (?:every|all|all of our|all our) (?:guidelines?|rules|polic(?:y|ies)"
+        r"|best practices?)\b"
+        r"|\binstead of (?:main|master|the main branch|staging|prod|production|the replica"
+        r"|the primary)\b"
+        r"|\bknowing (?:that |full well )?(?:it|the [\w-]+|they|this) (?:was|were) (?:[\w-]+ ){0,2}?"
+        r"(?:broken|failing|wrong|risky|unsafe|untested|down|bad|flaky|incomplete|not ready)\b",
         _object_or_after,
         PROCESS,
         _cross(
@@ -699,7 +728,8 @@ TRIGGERS = (
             "checking | testing | reading | following | verifying | reviewing | looking"
             " | confirming | validating | consulting | investigating",
         )
-        + " | against",
+        + " | against | instead of main | instead of master | instead of the | instead of staging"
+        " | instead of prod | instead of production | knowing",
     ),
     _t(
         r"\b(?:merged|approved|reviewed|deployed|shipped|signed off on|rubber-stamped) "
@@ -904,7 +934,7 @@ TRIGGERS = (
         r"laziness|incompetence|oversight|screw-?up|slip|sloppiness|failure|lapse|omission|"
         r"misstep|misjudge?ment|gaffe|inattention|inaction)s?\b"
         r"|['\u2019]s (?:sloppy|careless|hasty|shoddy|lazy|reckless|clumsy|botched|negligent"
-        r"|untested|unreviewed|unapproved"
+        r"|untested|unreviewed|unapproved|hurried|rushed|half-baked|ill-considered|misguided"
         r"|incompetent|half-hearted) [a-z-]+"
         r"|['\u2019]s (?:reluctance|failure|unwillingness|hesitation) to\b"
         r"|['\u2019]s (?:decision|choice|call|idea) to (?:skip|bypass|ignore|disable|override"
