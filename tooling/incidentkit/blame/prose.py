@@ -3,8 +3,9 @@
 `prose_mask` blanks (with spaces, so offsets and lines stay) everything that
 is not: fenced code blocks, code spans, HTML comments (suppressions
 included), block quotes, quoted speech, link targets and bare URLs, sources
-and references sections, and sentences that cite a court case. `sentences`
-splits what is left into sentences and table cells, with their offsets.
+and references sections, author-year references with their titles, and
+sentences that cite a court case. `sentences` splits what is left into
+sentences and table cells, with their offsets.
 """
 
 from __future__ import annotations
@@ -32,6 +33,12 @@ _SOURCES = re.compile(
 _CITATION = re.compile(
     r"\b[A-Z][\w.&'-]*(?: [A-Z][\w.&'-]*)* v\. [A-Z]|\b\d+ (?:[A-Z][\w.]*\s?){1,3}\d+\b(?= |,|\))"
     r"|\((?:[\w.]+ )*(?:Cir\.|Ct\.|App\.)|U\.S\.C\.|§"
+)
+# `Dekker, S. (2014). The Field Guide to Understanding Human Error.`, `Allspaw et al.
+# (2012)`: an author-year reference; the rest of its line (the title) is cited too.
+_REFERENCE = re.compile(
+    r"\b[A-Z][\w'-]+,(?: [A-Z]\.)+(?:,? (?:&|and) [A-Z][\w'-]+,(?: [A-Z]\.)+)* \(\d{4}[a-z]?\)[^\n]*"
+    r"|\b[A-Z][\w'-]+ et al\.? \(\d{4}[a-z]?\)[^\n]*"
 )
 # Abbreviations whose full stop ends no sentence (`Smith v. Jones`, `Acme Corp.`).
 _ABBREVIATIONS = (
@@ -71,7 +78,8 @@ def prose_mask(text: str) -> str:
         _spans(_CODE_SPAN, masked)
         + _spans(_BLOCK_QUOTE, masked)
         + _spans(_URL, masked)
-        + list(_source_sections(masked)),
+        + list(_source_sections(masked))
+        + _spans(_REFERENCE, masked),
     )
     masked = _blank(masked, _spans(_QUOTED, masked))
     citations = [m.start() for m in _CITATION.finditer(masked)]

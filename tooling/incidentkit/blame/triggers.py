@@ -42,7 +42,7 @@ _CHECK_VERBS = (
     r"|catch|caught|acknowledg(?:e|ed)|ack(?:ed)?|notif(?:y|ied)|inform(?:ed)?|tell|told"
     r"|warn(?:ed)?|report(?:ed)?|monitor(?:ed)?|escalate|run|ran|drain(?:ed)?|updat(?:e|ed)"
     r"|revert(?:ed)?|roll back|back up|document(?:ed)?|investigat(?:e|ed)|respond(?:ed)?"
-    r"|answer(?:ed)?|react(?:ed)?|care|plan(?:ned)?|prepar(?:e|ed)|coordinat(?:e|ed)"
+    r"|answer(?:ed)?|react(?:ed)?|care|act|plan(?:ned)?|prepar(?:e|ed)|coordinat(?:e|ed)"
     r"|announc(?:e|ed)|renew(?:ed)?|rotat(?:e|ed)|lock(?:ed)?|follow up|do (?:their|his|her) job"
     r"|understand|understood|know what (?:a|an|the)\b|set up|configur(?:e|ed)"
     r"|turn(?:ed)? (?:it |them )?back on|re-?enabl(?:e|ed)|restor(?:e|ed)"
@@ -601,10 +601,17 @@ TRIGGERS = (
     _t(r"\bclobber(?:ed|s)\b", _loose, JUDGE, "clobber"),
     _t(r"\bshould(?: have)? known better\b|\bshould have known\b", _loose, HINDSIGHT, "should"),
     _t(
-        r"\bscrewed the pooch\b|\basleep on the job\b|\bfell asleep on\b|\bwas asleep on duty\b",
+        r"\bscrewed the pooch\b|\basleep on the job\b|\bfell asleep on\b|\bwas asleep on duty\b"
+        r"|\basleep (?:on|during) (?:the |his |her |their )?(?:bridge|call|watch|shift|incident"
+        r"|page|rotation)\b"
+        r"|\bcould(?:n't| not) have cared less\b|\bmore interested in\b"
+        r"|\bso (?:that )?(?:he|she) could (?:leave|go home|get|make|catch|finish|head|log off)\b"
+        r"|\band (?:he|she) (?:did not|didn't|never did)(?= *[.;!]| *$)",
         _idiom,
         JUDGE,
-        "screwed the pooch | asleep on | fell asleep | was asleep",
+        "screwed the pooch | asleep on | asleep during | fell asleep | was asleep | couldn't have"
+        " | could not have | more interested | so he | so she | so that | and he"
+        " | and she",
     ),
     # Systems do these too: a person must be the actor.
     _t(r"\bfailed to (?!fail over\b)[a-z]+", _strict, PROCESS, "failed to"),
@@ -624,6 +631,7 @@ TRIGGERS = (
         r"|\b(?:bypassed|overrode|circumvented|abused)\b|\bsupposed to\b"
         r"|\bleft (?:the |a |an |it |them |their |our )?(?:[\w-]+ ){0,3}?(?:open|unlocked|public|"
         r"exposed|unpatched|unprotected|unencrypted|world-readable)\b"
+        r"|\bleft (?:the |a |an |our )?(?:[\w-]+ ){0,3}?(?:on|enabled|running) in (?:production|prod)\b"
         r"|\blet (?:the |a |an |it |its |their |our )?(?:[\w-]+ ){0,2}?(?:expire|lapse|slip)\b",
         _strict,
         PROCESS,
@@ -664,7 +672,9 @@ TRIGGERS = (
         r"|overwr(?:ite|ote)|wip(?:e|ed)) (?:the |all |every |our )?(?:of the )?"
         r"(?:entire |whole |live |production |prod |primary |customer |customers' |customers "
         r"|staging )"
-        r"|\bdelet(?:e|ed) (?:the |all |every |our |their )?(?:of (?:the |our ))?backups\b",
+        r"|\bdelet(?:e|ed) (?:the |all |every |our |their )?(?:of (?:the |our ))?backups\b"
+        r"|\b(?:dropp?(?:ed)?|delet(?:e|ed)|truncat(?:e|ed)) (?:the |an? )?(?:[\w-]+ ){0,3}?(?:on|in|from)"
+        r" (?:the )?(?:live|production|prod|primary)\b",
         _strict_or_owner,
         CAUSE,
         "caused | broke | crashed | wiped | trashed | nuked | corrupted | blew | took | brought | knocked | drop | delet | truncat | destroy | eras | purg | overwr | wip",
@@ -818,6 +828,9 @@ TRIGGERS = (
     _t(
         r"\brefus(?:ed|es) to\b|\bdid nothing\b|\btook no action\b|\bpanicked\b"
         r"|\bfell short of\b|\bfailed at (?:it|the|his|her|their|this|that)\b|\babandoned\b"
+        r"|\bcherry-?picked (?:the )?(?:[\w-]+ ){0,2}?(?:examples|results|metrics|numbers|samples"
+        r"|data|evidence|benchmarks?)\b"
+        r"|\b(?:cannot|can't|can not|could not|couldn't) be trusted\b"
         r"|\bwent (?:to lunch|for lunch|to bed|back to bed)\b|\bhard-?coded\b"
         r"|\b(?:made|pushed|applied|ran|deployed|merged|shipped) (?:an? |the )?"
         r"(?:unauthori[sz]ed|unapproved|unsanctioned|unreviewed|untested)\b"
@@ -846,6 +859,8 @@ TRIGGERS = (
         JUDGE,
         "refused to | refuses to | did nothing | took no | panicked | chose not | decided not"
         " | fell short | failed at | abandoned | went to | went for | went back to bed"
+        " | cherry-picked | cherrypicked | cannot be | can't be | can not be | could not be"
+        " | couldn't be"
         " | hard-coded | hardcoded | "
         + _cross(
             "made | pushed | applied | ran | deployed | merged | shipped",
@@ -937,8 +952,9 @@ TRIGGERS = (
         r"|untested|unreviewed|unapproved|hurried|rushed|half-baked|ill-considered|misguided"
         r"|incompetent|half-hearted) [a-z-]+"
         r"|['\u2019]s (?:reluctance|failure|unwillingness|hesitation) to\b"
-        r"|['\u2019]s (?:decision|choice|call|idea) to (?:skip|bypass|ignore|disable|override"
-        r"|turn off|delete|drop|force|rush|deploy on|ship without|merge without)\b"
+        r"|['\u2019]s (?:decision|choice|call|idea) (?:not )?to (?:skip|bypass|ignore|disable|override"
+        r"|turn off|delete|drop|force|rush|deploy on|ship without|merge without|page|escalate|act"
+        r"|tell|roll back|wait)\b"
         r"|['\u2019]s (?:slow|late|delayed|poor|bad|belated) (?:response|reaction|escalation|ack"
         r"|acknowledge?ment|reply|handling|judg(?:e)?ment|decision|call|choice|work|planning"
         r"|communication|review)s?\b",
