@@ -325,6 +325,12 @@ def _person_subject(s: Sentence, i: int, m: re.Match[str]) -> bool:
     return False
 
 
+def _one_person(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """ "Idunn should not be allowed to deploy alone"; not "interns should not be allowed
+    to ..." (a rule about a role, which is process)."""
+    return _strict(s, i, m) and not s.tokens[s.actor_at].low.endswith("s")
+
+
 def _person_next(s: Sentence, i: int, m: re.Match[str]) -> bool:
     """ "don't let Fatima near the console": a named person kept away. A role ("don't let
     a single engineer deploy alone") is a process rule, not blame."""
@@ -715,7 +721,8 @@ TRIGGERS = (
         r"|\bwithout (?:approval|review|a second look|a review|sign-off|permission)\b"
         r"|\bwithout (?:a |an |any |the |proper |adequate )?(?:second (?:pair of eyes|review|"
         r"approver|look)|tests?|backups?|a backup|rollback plan|plan|ticket|change request|heads-up"
-        r"|canary|canaries|a canary|staging|a dry run|dry-run|a dry-run|smoke tests)\b",
+        r"|canary|canaries|a canary|staging|a dry run|dry-run|a dry-run|smoke tests)\b"
+        r"|\bwithout (?:a single|any|one) (?:reviewer|review|approval|approver|test|check)s?\b",
         _object,
         PROCESS,
         "without",
@@ -828,6 +835,10 @@ TRIGGERS = (
     _t(
         r"\brefus(?:ed|es) to\b|\bdid nothing\b|\btook no action\b|\bpanicked\b"
         r"|\bfell short of\b|\bfailed at (?:it|the|his|her|their|this|that)\b|\babandoned\b"
+        r"|\btrained (?:the [\w-]+ (?:[\w-]+ )?)?on the (?:holdout|hold-out|test|eval|evaluation)"
+        r" (?:set|split|data)\b"
+        r"|\bforce-?pushed (?:over|to|onto) (?:the |our )?(?:[\w-]+ )?(?:main|master|release|shared"
+        r"|production|prod)\b"
         r"|\bcherry-?picked (?:the )?(?:[\w-]+ ){0,2}?(?:examples|results|metrics|numbers|samples"
         r"|data|evidence|benchmarks?)\b"
         r"|\b(?:cannot|can't|can not|could not|couldn't) be trusted\b"
@@ -859,6 +870,7 @@ TRIGGERS = (
         JUDGE,
         "refused to | refuses to | did nothing | took no | panicked | chose not | decided not"
         " | fell short | failed at | abandoned | went to | went for | went back to bed"
+        " | trained | force-pushed | forcepushed"
         " | cherry-picked | cherrypicked | cannot be | can't be | can not be | could not be"
         " | couldn't be"
         " | hard-coded | hardcoded | "
@@ -881,6 +893,12 @@ TRIGGERS = (
             "needs to",
             "double-check | check | read | pay | be more | slow down | actually | think",
         ),
+    ),
+    _t(
+        r"\bshould(?: not|n't| never) be allowed to\b",
+        _one_person,
+        JUDGE,
+        "should not be | shouldn't be | should never be",
     ),
     _t(
         r"\b(?:squarely|entirely|solely|firmly|all) on\b",
