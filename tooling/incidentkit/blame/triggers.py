@@ -895,7 +895,7 @@ TRIGGERS = (
         ),
     ),
     _t(
-        r"\bshould(?: not|n't| never) be allowed to\b",
+        r"\bshould(?: not|n't| never) be allowed (?:to|near|on|in|access)\b",
         _one_person,
         JUDGE,
         "should not be | shouldn't be | should never be",
