@@ -357,6 +357,14 @@ PRODUCTS = _words(
 )
 COMMON_CAPS = _words(
     """
+    worker router docker crawler poller consumer producer handler listener controller
+    builder runner loader parser renderer exporter watcher installer updater uploader
+    downloader tracker logger debugger compiler container trigger cluster writer reader
+    sender receiver master primary replica member user customer partner tester adapter
+    wrapper helper filter limiter buffer counter timer checker linter formatter bundler
+    transformer tokenizer encoder decoder embedder retriever reranker planner executor
+    evaluator labeler browser server provider resolver header footer banner layer
+    manager developer engineer
     operator monitor collector executor processor editor connector selector reactor
     descriptor inspector vendor sensor detector validator generator iterator allocator
     orchestrator aggregator evaluator indicator simulator translator tractor motor actor
@@ -387,7 +395,7 @@ COMMON_CAPS = _words(
 # is a noun or a verb form ("Restarting", "Replication", "Scheduler"), not a person.
 NOT_NAME_ENDINGS = (
     "ing", "ion", "age", "ity", "ory", "ure", "ment", "ness", "ance", "ence", "ism", "ics",
-    "ive", "able", "ible", "ous", "ful", "less", "ship", "hood", "dom", "ed", "er",
+    "ive", "able", "ible", "ous", "ful", "less", "ship", "hood", "dom", "ed", "ler", "ver",
     "s", "ly", "cy", "ry", "ty", "ware", "way", "work", "base", "load", "point", "house",
 )  # fmt: skip
 

@@ -293,7 +293,14 @@ class Sentence:
         if not 0 < len(cell.tokens) <= 3:
             return NONE
         kinds = [cell.kind(n) for n in range(len(cell.tokens))]
-        return PERSON if PERSON in kinds else NONE
+        if PERSON in kinds or (len(cell.tokens) == 1 and cell.looks_like_name(0)):
+            return PERSON  # "| Nadim |": a name alone in the "who" cell
+        return NONE
+
+    @staticmethod
+    def verb(low: str) -> bool:
+        """`low` reads as a verb in the past or an auxiliary ("deployed", "ran", "was")."""
+        return Sentence._verb(low)
 
     @staticmethod
     def _verb(low: str) -> bool:

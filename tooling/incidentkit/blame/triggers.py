@@ -266,6 +266,12 @@ def _cause_copula(s: Sentence, i: int, m: re.Match[str]) -> bool:
     return not s.negated_before(i + 2, 3) and s.actor_before(i) == PERSON
 
 
+def _acted_anyway(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """ "was warned ... and ran it at noon anyway": a person acting after a warning."""
+    acted = any(s.verb(t.low) for t in s.tokens[max(0, i - 6) : i])
+    return acted and _object_unexplained(s, i, m)
+
+
 def _gamed_or_kept(s: Sentence, i: int, m: re.Match[str]) -> bool:
     """ "lowered the bar so the model would pass" (a gate gamed), "kept it to himself"."""
     near = [t.low for t in s.tokens[max(0, i - 5) : i]]
@@ -734,8 +740,8 @@ TRIGGERS = (
         r"|\bagainst (?:the |our |my |his |her |their )?(?:advice|instructions|orders|wishes)\b"
         r"|\bagainst (?:every|all|all of our|all our) (?:guidelines?|rules|polic(?:y|ies)"
         r"|best practices?)\b"
-        r"|\binstead of (?:main|master|the main branch|staging|prod|production|the replica"
-        r"|the primary)\b"
+        r"|\binstead of (?:main|master|the main branch|staging|prod|production"
+        r"|the (?:[\w-]+ )?(?:replica|primary|standby|secondary|canary|staging))\b"
         r"|\bknowing (?:that |full well )?(?:it|the [\w-]+|they|this) (?:was|were) (?:[\w-]+ ){0,2}?"
         r"(?:broken|failing|wrong|risky|unsafe|untested|down|bad|flaky|incomplete|not ready)\b",
         _object_or_after,
@@ -792,7 +798,8 @@ TRIGGERS = (
         r"|dropbox|folder|computer|phone)s?\b"
         rf"|(?:{_INTO})public (?:[\w-]+ ){{0,2}}?(?:bucket|gist|repo|repository|drive|paste)s?\b"
         r"|\b(?:straight|directly) (?:to|into|on) (?:main|master|prod|production|the main branch)\b"
-        r"|\b(?:that|which) (?:had )?failed (?:its|the|their|all|two|three|several|every)\b"
+        r"|\b(?:that|which) (?:had )?failed (?:its|the|their|all|two|three|several|every|half|most"
+        r"|many|some|one)\b"
         r"|\bwith (?:failing|failed|red) (?:tests|checks|builds?|ci|canary|canaries|smoke tests)\b"
         r"|\bwith (?:no|zero) (?:evals?|tests?|testing|reviews?|approvals?|rollback plan|monitoring"
         r"|backups?|canary|canaries|sign-off)\b"
@@ -804,9 +811,8 @@ TRIGGERS = (
         " | with failed | with red",
     ),
     _t(
-        r"(?:(?<=ed )|(?<=ed it )|(?<=ed them )|(?<=did it )|(?<=did so )|(?<=ran )|(?<=ran it ))"
-        r"anyway\b",
-        _object_unexplained,
+        r"\banyway\b",
+        _acted_anyway,
         PROCESS,
         "anyway",
     ),
