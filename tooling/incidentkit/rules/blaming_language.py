@@ -14,15 +14,17 @@ failing canary", "during the freeze", "pasted the token into Slack",
 "uploaded the data to a personal drive", "chose not to act", "once again",
 "if the developer had been more careful". Left alone: a system doing the
 same ("the alert should have fired", "Kubernetes failed to pull the image",
-"Traefik failed to reload", "the agent ignored the policy"), "we",
-"nobody", negations ("was not at fault"), credit ("it was Idris who spotted
-it"), what was planned ("dropped the staging index, as planned"), blame as a
-topic ("it is tempting to blame the operator"), the words in compounds ("git
-blame", "blameless", "lazy-loading", "fault injection"), code spans and
-blocks, quoted speech, block quotes, legal citations, a Sources or
-References section, and the front matter. The finding says what to write instead: what the system
-allowed ("the deploy script did not check ..."). Quoting someone outside
-quotation marks is fine with an inline suppression and a reason.
+"Traefik failed to reload", "the agent ignored the policy"), "we", "nobody",
+negations ("was not at fault"), credit ("it was Idris who spotted it"), what
+was planned or done by the book ("dropped the staging index, as planned",
+"snoozed the alert per the runbook"), blame as a topic ("it is tempting to
+blame the operator"), author-year references ("Dekker, S. (2014). ... Human
+Error."), the words in compounds ("git blame", "blameless", "lazy-loading",
+"fault injection"), code spans and blocks, quoted speech, block quotes,
+legal citations, a Sources or References section, and the front matter. The
+finding says what to write instead: what the system allowed ("the deploy
+script did not check ..."). Quoting someone outside quotation marks is fine
+with an inline suppression and a reason.
 """
 
 from __future__ import annotations
