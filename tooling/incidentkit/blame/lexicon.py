@@ -221,7 +221,7 @@ HUMAN_OBJECTS = _words(
     instructions docs documentation notes guide plan ticket tickets message messages
     email emails call calls escalation rotation handoff handover approval approvals
     canary canaries dashboard dashboards graph graphs symptoms signs checks check pre-flight
-    preflight tests test
+    preflight tests test backup backups
     """
 )
 

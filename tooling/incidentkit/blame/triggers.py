@@ -331,6 +331,14 @@ def _person_subject(s: Sentence, i: int, m: re.Match[str]) -> bool:
     return False
 
 
+def _not_us(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """ "Nobody on the platform team bothered to test the restore": a group judged; not
+    "none of us bothered", which is "we"."""
+    if _explained(s, m):
+        return False
+    return not any(s.kind(k) == FIRST for k in range(i, s.index_at(m.end())))
+
+
 def _one_person(s: Sentence, i: int, m: re.Match[str]) -> bool:
     """ "Idunn should not be allowed to deploy alone"; not "interns should not be allowed
     to ..." (a rule about a role, which is process)."""
@@ -737,7 +745,8 @@ TRIGGERS = (
         rf"\b(?:instead of|rather than) (?:{_DILIGENCE})\b"
         r"|\bagainst (?:(?:explicit|clear|express|written|repeated|direct) )+"
         r"(?:instructions|advice|orders|policy|guidance|recommendations?)\b"
-        r"|\bagainst (?:the |our |my |his |her |their )?(?:advice|instructions|orders|wishes)\b"
+        r"|\bagainst (?:the |our |my |his |her |their )?(?:[\w-]+'s )?(?:advice|instructions|orders"
+        r"|wishes)\b"
         r"|\bagainst (?:every|all|all of our|all our) (?:guidelines?|rules|polic(?:y|ies)"
         r"|best practices?)\b"
         r"|\binstead of (?:main|master|the main branch|staging|prod|production"
@@ -899,6 +908,12 @@ TRIGGERS = (
             "needs to",
             "double-check | check | read | pay | be more | slow down | actually | think",
         ),
+    ),
+    _t(
+        r"\b(?:nobody|no one|none of them)(?: on [\w -]{1,30}?)? (?:even )?bothered\b",
+        _not_us,
+        JUDGE,
+        "nobody | no one | none of them",
     ),
     _t(
         r"\bshould(?: not|n't| never) be allowed (?:to|near|on|in|access)\b",
