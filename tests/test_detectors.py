@@ -128,3 +128,114 @@ def test_configured_addresses_are_allowed() -> None:
     strict = Options(allow_role_addresses=False)
     found = [text[h.start : h.end] for h in find_hits(text, strict)]
     assert found == ["oncall-vendor@partner.io", "support@acme.io", "jane@acme.io"]
+
+
+# Each class the fourth labelled batch taught (tests/labelled/secrets-batch-4.yaml):
+# the text after redaction, exactly, so nothing of the secret and nothing else goes.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # a key pair's secret half, unlabelled beside its key ID
+            "twilio('SK08796d2cdee7de7ef71b3bf6504fd567', 'Vb4tQ9xLm2Rk7Zp3Wn8Yc6Hj1Df5Gs0A')",
+            "twilio('[REDACTED-SECRET]', '[REDACTED-SECRET]')",
+        ),
+        (  # an account SID is no secret, its auth token beside it is
+            'Client("AC2185137dbbaab4e1494cd99247769892", "6291d63ec1c476325ab86aebf5f8c19c")',
+            'Client("AC2185137dbbaab4e1494cd99247769892", "[REDACTED-SECRET]")',
+        ),
+        ("mysql -u root -pS3cr3tPassw0rd db", "mysql -u root -p[REDACTED-SECRET] db"),
+        ("redis-cli -a 'Xk82mPq9Lz4Rt' ping", "redis-cli -a '[REDACTED-SECRET]' ping"),
+        (
+            "curl -u admin:Wq83kLm29xPz https://x.io/",
+            "curl -u admin:[REDACTED-SECRET] https://x.io/",
+        ),
+        ("sshpass -p Hk29xLm83Qz ssh h", "sshpass -p [REDACTED-SECRET] ssh h"),
+        ("<password>Vq8rT2mXz9Lp</password>", "<password>[REDACTED-SECRET]</password>"),
+        ("the passphrase `YE6SueD484HDMG` leaked", "the passphrase `[REDACTED-SECRET]` leaked"),
+        ('the token was "Zx9Qw2Er7Ty6Ui3Op".', 'the token was "[REDACTED-SECRET]".'),
+        ("PGPASSWORD=Zq8xLm3pRt psql -h db", "PGPASSWORD=[REDACTED-SECRET] psql -h db"),
+        ("SECRET_KEY_BASE=9f8e7d6c5b4a3928172635", "SECRET_KEY_BASE=[REDACTED-SECRET]"),
+        ("DB_PASSWORD_PROD: Hq7wE3rT9yU1", "DB_PASSWORD_PROD: [REDACTED-SECRET]"),
+        (
+            "AZURE_STORAGE_KEY=5kDe0e1AOHgsEWNpHbA/B/pD7rfTDzlTcYv4v17hHU7NkngtVIm/dNkrIsq5/j94ExQ/H1O+rfVyVZN4/y1lvA==",
+            "AZURE_STORAGE_KEY=[REDACTED-SECRET]",
+        ),
+        ("Rotate glpat-abcdEFGH1234ijklMNOP. Then retry.", "Rotate [REDACTED-SECRET]. Then retry."),
+        (
+            "token xoxe.xoxp-1-Mi0yLTEyMzQ1Njc4OTAtMTIzNDU2Nzg5MC0xMjM0NTY3ODkwLWFi in a log",
+            "token [REDACTED-SECRET] in a log",
+        ),
+        (  # the query of a URL is no user:password part, its `password=` is read
+            "jdbc:sqlserver://sql:1433;user=svc;password=vD8TlEA1ZhGGJKforo4w;encrypt=true",
+            "jdbc:sqlserver://sql:1433;user=svc;password=[REDACTED-SECRET];encrypt=true",
+        ),
+    ],
+)
+def test_each_class_of_secret_is_redacted_whole_and_alone(text: str, expected: str) -> None:
+    redacted, hits = redact(text)
+    assert redacted == expected
+    assert all(h.kind == SECRET for h in hits)
+    assert find_hits(redacted) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "password = var.db_password",
+        "password = db_password",
+        "password = self.password",
+        'password = "${DB_PASSWORD:-postgres}"',
+        'export OPENAI_API_KEY="$(vault kv get -field=key secret/openai)"',
+        "API_KEY=`openssl rand -hex 32`",
+        "curl -u user:password https://httpbin.org/basic-auth/user/password",
+        "mysql -u root -p$MYSQL_ROOT_PASSWORD",
+        "mysql -u root -p mydb",
+        "The secret `db-prod-2026` lives in Secret Manager.",
+        "Set the token `GITHUB_TOKEN` in the repository settings.",
+        "the password> field",
+        "account AC0123456789abcdef0123456789abcdef, request 5f2b8c1d9e3a4f6b7c8d9e0f1a2b3c4d",
+        "git clone https://gitlab+deploy-token-42@gitlab.acme.io/infra/charts.git",
+    ],
+)
+def test_references_and_commands_are_not_secrets(text: str) -> None:
+    assert [h for h in find_hits(text) if h.kind == SECRET] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("Call 1-800-555-0199 now", "1-800-555-0199"),
+        ("call 1 (415) 555-0134 today", "1 (415) 555-0134"),
+        ("Standard : 01.42.68.53.00", "01.42.68.53.00"),
+        ("ou celular (21) 99876-5432.", "(21) 99876-5432"),
+        ("携帯 090-3318-4426 に電話", "090-3318-4426"),
+    ],
+)
+def test_national_phone_shapes(text: str, number: str) -> None:
+    assert [(h.kind, text[h.start : h.end]) for h in find_hits(text)] == [(PHONE, number)]
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        (
+            "routed to t.nguyen+pager@eng.acme-robotics.co.uk",
+            "t.nguyen+pager@eng.acme-robotics.co.uk",
+        ),
+        ("Email françois.dupont@orange.fr asap", "françois.dupont@orange.fr"),
+    ],
+)
+def test_a_persons_address_with_a_tag_or_accents(text: str, address: str) -> None:
+    assert [(h.kind, text[h.start : h.end]) for h in find_hits(text)] == [(EMAIL, address)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "versions 1.4.0.2 and 10.12.144.201",
+        "date 29.11.2026 and 2026.11.29",
+        "pager+ops@acme.io sent it",
+    ],
+)
+def test_dotted_numbers_and_automation_are_not_personal(text: str) -> None:
+    assert find_hits(text) == []

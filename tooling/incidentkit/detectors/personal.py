@@ -7,11 +7,13 @@ documentation domain (RFC 2606), a no-reply or bot address, a role mailbox
 `allow_emails` allows.
 
 A phone number is international (`+49 30 9018204`, `0049...`), or national
-in a shape numbers take: a North American `(415) 555-0199` / `415-555-0199`,
-or a trunk prefix `030 9018204`, `07700 900123`, `06 12 34 56 78`. Order
+in a shape numbers take: a North American `(415) 555-0199` / `415-555-0199`
+(`1-800-555-0199` with its trunk 1), a trunk prefix `030 9018204`, `07700 900123`,
+`06 12 34 56 78`, `01.42.68.53.00`, or Brazil's `(21) 99876-5432`. Order
 numbers (`1234 5678 9012`), IDs, versions, dates, times and IP addresses have
 none of these shapes; near a word such as "phone" or "call" any digit group
-of phone length counts.
+of phone length counts (the words in the numbers' languages too: "Telefon",
+"celular", "携帯"...).
 """
 
 from __future__ import annotations
@@ -21,9 +23,10 @@ from collections.abc import Iterator
 
 from incidentkit.detectors.hits import EMAIL, PHONE, Hit, Options
 
-_DOMAIN = re.compile(r"@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}(?![\w-])")
+# Letters of any script (RFC 6531: `françois@orange.fr`, `josé@correo.es`).
+_DOMAIN = re.compile(r"@(?:[^\W_](?:[\w-]*[^\W_])?\.)+[^\W\d_]{2,}(?![\w-])")
 # The local part ends at the `@` (`\Z` at the search's end); not preceded by a local character.
-_LOCAL = re.compile(r"(?<![\w.+%-])[A-Za-z0-9][A-Za-z0-9._%+-]*(?:\[bot\])?\Z")
+_LOCAL = re.compile(r"(?<![\w.+%-])[^\W_][\w.%+-]*(?:\[bot\])?\Z")
 # Reserved for documentation (RFC 2606): never a real person's address.
 _SAFE_DOMAIN = re.compile(
     r"@(?:[\w-]+\.)*(?:example\.(?:com|org|net)|[\w-]+\.(?:example|test|invalid|localhost))$", re.I
@@ -81,8 +84,10 @@ def _personal(text: str, start: int, end: int, options: Options) -> bool:
         return False
     if _NO_REPLY.search(address) or local.lower().endswith("[bot]"):
         return False
-    words = re.split(r"[._+-]", local.lower())
-    if any(word in _AUTOMATION for word in words) or local.lower() in _AUTOMATION:
+    # The mailbox, not its tag: `t.nguyen+pager@` is a person's address.
+    mailbox = local.lower().split("+")[0]
+    words = re.split(r"[._-]", mailbox)
+    if any(word in _AUTOMATION for word in words) or mailbox in _AUTOMATION:
         return False
     if options.allow_role_addresses and local.lower().split("+")[0] in _ROLES:
         return False
@@ -112,7 +117,11 @@ _ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d(?: \d\d?)?\Z")  # a date, or a date and
 _OPENERS = set("+(0123456789")
 _PHONE_WORDS = re.compile(
     r"(?i)\b(?:phone|tel|call|mobile|mobil|cell|fax|whatsapp|sms|text me|landline|number|"
-    r"t[ée]l[ée]phone|handy|ring)\W{0,3}(?:\w+\W{1,3}){0,3}$"
+    r"t[ée]l[ée]phone|handy|ring|"
+    # the same words in the languages of the numbers' countries
+    r"telefon\w*|tel[ée]fono|celular|cellulare|m[óo]vil|portable|port[áa]til|n[úu]mero|"
+    r"num[ée]ro|nummer|rufnummer|contato|contacto|kontakt|ligar|llamar|appeler|anrufen|"
+    r"携帯|電話|手机|电话|휴대폰|전화)\W{0,3}(?:\w+\W{1,3}){0,3}$"
 )
 _NOT_PHONE_WORDS = re.compile(
     r"(?i)\b(?:orders?|tickets?|case|invoice|ref(?:erence)?|id|build|isbn|account|acct|card|"
@@ -122,6 +131,13 @@ _NOT_PHONE_WORDS = re.compile(
 # a tracking number or product code, not a phone number.
 _CODE_BEFORE = re.compile(r"(?<![^\s(])(?=[A-Za-z]*\d)[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]* \Z")
 _NANP = re.compile(r"(?:\(\d{3}\)[ ]?|\d{3}([ .-]))\d{3}[ .-]\d{4}")
+_NANP_TRUNK = re.compile(r"1[ .-]?" + _NANP.pattern)  # `1-800-555-0199`, `1 (415) 555-0134`
+# An area code in parentheses without the trunk 0, a hyphen before the last four
+# digits: Brazil's `(21) 99876-5432`, `(11) 3456-7890`.
+_PAREN_AREA = re.compile(r"\([1-9]\d\)[ ]?9?\d{4}-\d{4}")
+# Dotted national numbers from a trunk 0 (`01.42.68.53.00`): four groups or more,
+# which neither an IP address (no leading 0) nor a version or a date has.
+_DOTTED = re.compile(r"0[1-9](?:\.\d{2,4}){3,5}")
 
 
 def phones(text: str) -> Iterator[Hit]:
@@ -175,6 +191,10 @@ def _phone_shape(number: str, context: bool) -> bool:
         return False
     if _NANP.fullmatch(number) and number.lstrip("(")[0] in "23456789":
         return True
+    if _NANP_TRUNK.fullmatch(number) and number[1:].lstrip(" .-(")[0] in "23456789":
+        return True
+    if _PAREN_AREA.fullmatch(number):
+        return True
     national = number.lstrip("(")
     if national.startswith("0") and national[1:2] != "0" and 9 <= digits <= 12:
         return " " in number or "-" in number or ")" in number or digits <= 11
@@ -195,5 +215,7 @@ def _date_or_address(number: str) -> bool:
     """`2026-03-04`, `10.12.144.201`, `1.4.0`: dates, IP addresses and versions."""
     groups = re.split(r"[ .()-]+", number.strip("()"))
     if "." in number and " " not in number and "-" not in number:
-        return not _NANP.fullmatch(number)
+        return not (
+            _NANP.fullmatch(number) or _NANP_TRUNK.fullmatch(number) or _DOTTED.fullmatch(number)
+        )
     return len(groups) >= 3 and len(groups[0]) == 4 and groups[0][:2] in ("19", "20")

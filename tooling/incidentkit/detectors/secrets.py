@@ -5,9 +5,11 @@ the prefixes, and `in` is far cheaper than a regex scan):
 
 - provider tokens with a fixed prefix or shape (`ghp_`, `glpat-`, `AKIA`...),
   the formats secret scanners such as gitleaks know;
-- context: the password of a URL, an `Authorization` header, the 40-character
-  AWS secret key next to its key ID;
-- assignments (`DB_PASSWORD=...`, `"client_secret": "..."`) whose key names a
+- context: the password of a URL, an `Authorization` header, the secret half
+  of a key pair next to its key ID (AWS's 40 characters, Twilio's 32), a
+  password a command line takes (`mysql -p...`, `curl -u user:...`);
+- assignments (`DB_PASSWORD=...`, `"client_secret": "..."`, `<password>...`,
+  the passphrase `...` in prose) whose key names a
   credential and whose value looks like one: not a reference (`${VAR}`,
   `{{ var }}`, `os.environ[...]`, a secret-manager name), not a placeholder
   (`<redacted>`, `****`, `xxxx`, AWS's documented `...EXAMPLE` keys), and
@@ -48,13 +50,13 @@ _PREFIXED = (
     (
         "GitLab token",
         "glpat- gldt- glrt- glptt- glcbt- glimt- gloas- glft- glsoat- glffct- glagent-",
-        r"[A-Za-z0-9_.-]{20,}",
+        r"(?=[A-Za-z0-9_.-]{20})[A-Za-z0-9_.-]*[A-Za-z0-9_-]",  # not the sentence's full stop
         False,
     ),
     ("GitLab runner token", "GR1348941", r"[A-Za-z0-9_-]{20,}", False),
     (
         "Slack token",
-        "xoxa- xoxb- xoxp- xoxo- xoxs- xoxr- xoxe-",
+        "xoxe.xoxp- xoxe.xoxb- xoxa- xoxb- xoxp- xoxo- xoxs- xoxr- xoxe-",
         r"(?:[0-9]+-)+[A-Za-z0-9-]{8,}",
         False,
     ),
@@ -112,6 +114,11 @@ def _prefixed(label: str, prefixes: str, rest: str, ends: bool) -> _Format:
     return _Format(label, re.compile(f"{_B}(?:{head}){rest}{_E if ends else ''}"), needles)
 
 
+# `tool ... -pVALUE`: the tool's name, its flag (`_CLI` + tool + flag), then the value.
+_CLI = r"(?<![\w-]){}"
+_CLI_VALUE = r"['\"]?(?P<value>[^\s'\"]{4,})"
+
+
 def _f(label: str, pattern: str, needles: str, *, random: bool = True) -> _Format:
     """A format without a literal prefix; `needles`: the literals it cannot match without."""
     return _Format(label, re.compile(pattern), tuple(needles.split()), random)
@@ -150,6 +157,16 @@ _FORMATS = (
         "-----BEGIN ",
         random=False,
     ),
+    # Command lines that take a password as an argument; the tool's name is the needle.
+    *(
+        _f("password on a command line", _CLI.format(re.escape(tool)) + flag + _CLI_VALUE, tool)
+        for tool, flag in (
+            ("mysql", r"(?:dump|admin|import|sh|check)?(?![\w-])[^\n|;&]{0,200}?[ \t]-p"),
+            ("redis-cli", r"(?![\w-])[^\n|;&]{0,200}?[ \t](?:-a|--pass)[ \t]+"),
+            ("sshpass", r"(?![\w-])[ \t]+-p[ \t]*"),
+            ("curl", r"(?![\w-])[^\n|;&]{0,300}?[ \t](?:-u|--user)(?:[ \t]+|=)['\"]?[^\s:'\"]+:"),
+        )
+    ),
     _f(
         "HTTP authorization header",
         r"(?i:authorization|proxy-authorization)[\"']?\s*[:=]\s*[\"']?(?i:basic|bearer|token|digest)\s+"
@@ -176,24 +193,59 @@ for _index, _format in enumerate(_FORMATS):
 # Characters of a token, and the needles that need not lie in a run of them
 # (`-----BEGIN `, `Authorization:`, `Bearer `): those are looked for everywhere.
 _TOKEN_RUN = re.compile(r"[A-Za-z0-9_\-+/=.:~%]{16,}")
-_SPACED = ("private key", "HTTP authorization header", "bearer token")
+_SPACED = ("private key", "HTTP authorization header", "bearer token", "password on a command line")
 _ANYWHERE = tuple(n for f in _FORMATS if f.label in _SPACED for n in f.needles)
 _IN_RUNS = tuple(n for n in _BY_NEEDLE if n not in _ANYWHERE)
 
-# Context: a URL's password; the AWS secret key beside its key ID.
+# Context: a URL's password; the secret half of a key pair beside its key ID.
 # After `://`: user, `:`, the password, `@`, a host.
 # An unencoded `@` in the password is common: the host follows the last `@`.
 _URL_PASSWORD = re.compile(r"[^\s:/?#@\[\]\"'`<>]*:(?P<value>[^\s/?#\"'`<>]+)@[A-Za-z0-9\[]")
-_AWS_SECRET = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
-_AWS_PAIR_WINDOW = 300  # characters around a key ID searched for its secret key
+_PAIR_WINDOW = 300  # characters around a key ID searched for its secret half
+
+
+@dataclass(frozen=True)
+class _Pair:
+    """The secret that goes with a key ID (a format above): both halves are redacted."""
+
+    label: str
+    pattern: re.Pattern[str]  # the secret's shape, alone between token boundaries
+    hex_ok: bool  # whether a hex string can be it (Twilio's are; AWS's never are)
+
+
+_PAIRS = {
+    "AWS access key ID": _Pair(
+        "AWS secret access key",
+        re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])"),
+        hex_ok=False,
+    ),
+    # An API key SID `SK...` and its 32-character secret (`twilio(sid, secret)`).
+    "Twilio API key": _Pair(
+        "Twilio API secret",
+        re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z0-9]{32}(?![A-Za-z0-9_-])"),
+        hex_ok=True,
+    ),
+}
+
+_TWILIO_ACCOUNT = re.compile(r"(?<![A-Za-z0-9])AC[0-9a-f]{32}(?![A-Za-z0-9])")
+# Unlabelled beside the SID only as the next string argument: `Client("AC...", "...")`.
+_TWILIO_AUTH = _Pair(
+    "Twilio auth token",
+    re.compile(r"(?<=[\"'])[0-9a-f]{32}(?=[\"'])"),
+    hex_ok=True,
+)
 
 # Assignments: a key naming a credential, an operator, a value.
 _KEY_NEEDLES = ("pass", "pwd", "secret", "token", "key", "credential")
 _KEY_CHARSET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
+# Besides `key: value` and `--flag value`: an XML element (`<password>...</password>`)
+# and prose that quotes the value (the password `...`, the token was "...").
 _ASSIGNMENT = re.compile(
     r"(?P<dash>--?)?(?P<key>[A-Za-z][A-Za-z0-9_.-]*)[\"']?"
-    r"(?:[ \t]*(?::=|=>|[:=])|(?(dash)[ \t](?=[^\s:=-])|(?!)))[ \t]*"
-    r"(?:(?P<q>[\"'])(?P<quoted>[^\"'\n]{1,400})(?P=q)|(?P<bare>[^\s\"'`;&]{1,400}))"
+    r"(?:[ \t]*(?::=|=>|[:=])|(?P<tag>>)|(?(dash)[ \t](?=[^\s:=-])"
+    r"|(?P<prose>[ \t]+(?:(?:is|was)[ \t]+)?(?=[`\"']))))[ \t]*"
+    r"(?(tag)(?P<element>[^<>\s]{1,400})(?=</)"
+    r"|(?:(?P<q>[\"'`])(?P<quoted>[^\"'`\n]{1,400})(?P=q)|(?P<bare>[^\s\"'`;&<]{1,400})))"
 )
 # A Kubernetes-style pair: `- name: DB_PASSWORD` then `value: ...` on the next line.
 _NAMED = re.compile(r"\bname[\"']?[ \t]*:[ \t]*[\"']?\Z")
@@ -214,6 +266,19 @@ _SECRET_WORDS = {"secret", "token", "credential", "credentials", "apikey", "secr
 _KEY_QUALIFIERS = {
     "api", "access", "secret", "private", "client", "signing", "encryption", "master",
     "account", "shared", "auth", "subscription", "app", "service", "admin", "license", "write",
+    "storage", "primary", "secondary", "sas", "hmac", "webhook", "session", "cookie", "jwt",
+    "decryption", "crypto", "aes", "gpg", "pgp", "ssh", "deploy", "consumer", "bot", "root",
+    "management", "ingestion", "instrumentation", "server", "partner", "merchant", "live",
+}  # fmt: skip
+# Words glued into one (`PGPASSWORD`, `APIKEY`, `authToken` read as one): the
+# credential word at the end of it.
+_GLUED = ("password", "passwd", "passphrase", "secret", "token", "apikey", "secretkey", "accesskey")
+# Words after the credential word that only say which one (`SECRET_KEY_BASE`,
+# `DB_PASSWORD_PROD`, `API_KEY_2`): the key still names a credential.
+_KEY_SUFFIXES = {
+    "base", "value", "b64", "base64", "hex", "raw", "str", "prod", "production", "staging",
+    "stage", "dev", "live", "old", "new", "current", "previous", "next", "backup", "primary",
+    "secondary", "main", "default", "plain", "plaintext", "v1", "v2", "v3",
 }  # fmt: skip
 _NOT_A_CREDENTIAL = {
     "max", "min", "num", "count", "limit", "ttl", "expiry", "expires", "expiration", "length",
@@ -230,13 +295,22 @@ _STOP_VALUES = {
     "string", "sensitive", "encrypted", "notset", "unset", "value", "dummy", "sample", "test",
 }  # fmt: skip
 _PLACEHOLDER = re.compile(
-    r"(?i)example|x{5,}|\*{3,}|\.{3}|…|<[^>]*>|\$\{|\{\{|%\(|your[_-]?|placeholder|redacted|"
+    r"(?i)example|x{5,}|\*{3,}|\.{3}|…|<[^>]*>|\$\{|\$\(|\{\{|%\(|your[_-]?|placeholder|redacted|"
     r"changeme|dummy|^\$[A-Z_]|^%[A-Z_]+%$|^\[.*\]$"
 )
 _REFERENCE = re.compile(
     r"^(?:[A-Za-z_][\w.]*[(\[]|arn:|projects/|op://|vault:|ref\+|sm://|secretsmanager:|"
     r"/|\./|~/|file:|!|env:|ENV\[|process\.env|os\.environ)|://|/secrets/"
 )
+_IDENTIFIER_PATH = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
+# Where code and configuration languages keep values: `var.x` (Terraform),
+# `settings.X` (Django), `.Values.x` (Helm), `secrets.X` (Actions)...
+_NAMESPACES = {
+    "var", "local", "locals", "data", "module", "self", "this", "config", "conf", "cfg",
+    "settings", "env", "secrets", "params", "parameters", "values", "Values", "props", "vars",
+    "inputs", "context", "ctx", "args", "opts", "options", "os", "process", "app", "request",
+    "credentials", "creds", "keys", "vault", "steps", "needs", "matrix", "each", "item",
+}  # fmt: skip
 # After an unquoted value: the end of the line, a comment, another field.
 _VALUE_END = re.compile(r"[ \t]*(?:$|[#,;})&`|]|//|--?[A-Za-z]|[A-Za-z_][A-Za-z0-9_.-]*[:=])", re.M)
 
@@ -251,7 +325,7 @@ def secrets(text: str) -> list[Hit]:
         wanted.update(i for needle in _IN_RUNS if needle in runs for i in _BY_NEEDLE[needle])
     hits = [hit for i in sorted(wanted) for hit in _format_hits(_FORMATS[i], text)]
     hits.extend(_url_passwords(text))
-    hits.extend(_aws_secret_keys(text, hits))
+    hits.extend(_pair_secrets(text, hits))
     hits.extend(_assignments(text))
     return hits
 
@@ -259,8 +333,11 @@ def secrets(text: str) -> list[Hit]:
 def _format_hits(fmt: _Format, text: str) -> Iterator[Hit]:
     for m in fmt.pattern.finditer(text):
         start, end = m.span("value") if "value" in fmt.pattern.groupindex else m.span()
-        if (fmt.random and not _random_enough(text[start:end])) or _documented(text[start:end]):
+        value = text[start:end]
+        if (fmt.random and not _random_enough(value)) or _documented(value):
             continue
+        if value.lower() in _STOP_VALUES:
+            continue  # `curl -u user:password`: the documentation's word
         yield Hit(SECRET, fmt.label, start, end)
 
 
@@ -279,15 +356,22 @@ def _url_passwords(text: str) -> Iterator[Hit]:
         yield Hit(SECRET, "password in a URL", m.start("value"), m.end("value"))
 
 
-def _aws_secret_keys(text: str, found: list[Hit]) -> Iterator[Hit]:
-    """The 40-character secret key near an AWS key ID: a pair is redacted whole."""
-    for key_id in (h for h in found if h.label == "AWS access key ID"):
-        window_start = max(0, key_id.start - _AWS_PAIR_WINDOW)
-        window_end = min(len(text), key_id.end + _AWS_PAIR_WINDOW)
-        for m in _AWS_SECRET.finditer(text, window_start, window_end):
+def _pair_secrets(text: str, found: list[Hit]) -> Iterator[Hit]:
+    """The secret half near a key ID (AWS, Twilio): a pair is redacted whole.
+
+    A Twilio account SID is not secret itself (it stays), but its auth token beside it is.
+    """
+    anchors = [(h.start, h.end, _PAIRS[h.label]) for h in found if h.label in _PAIRS]
+    if "AC" in text:
+        anchors += [(m.start(), m.end(), _TWILIO_AUTH) for m in _TWILIO_ACCOUNT.finditer(text)]
+    for start, end, pair in anchors:
+        window = (max(0, start - _PAIR_WINDOW), min(len(text), end + _PAIR_WINDOW))
+        for m in pair.pattern.finditer(text, *window):
             value = m.group()
-            if _mixed(value) and not _hex(value) and _random_enough(value):
-                yield Hit(SECRET, "AWS secret access key", m.start(), m.end())
+            if not _mixed(value) or (_hex(value) and not pair.hex_ok):
+                continue
+            if _random_enough(value) and _entropy(value) >= 3.0:
+                yield Hit(SECRET, pair.label, m.start(), m.end())
 
 
 def _assignments(text: str) -> Iterator[Hit]:
@@ -304,8 +388,10 @@ def _assignments(text: str) -> Iterator[Hit]:
             index = lowered.find(needle, index + 1)
     done = -1
     for start in sorted(starts):
-        if start < done or (start > 0 and text[start - 1] in ":/.@$"):
-            continue  # `arn:...:secret:name`, `/secrets/x`: a path or name, not a key
+        if start < done or (start > 0 and text[start - 1] in ":/.@$") or _in_url(text, start):
+            continue  # `arn:...:secret:name`, `/secrets/x`, `://user-token:pw@`: not a key
+        if text[max(0, start - 2) : start] == "${":
+            continue  # `${DB_PASSWORD:-postgres}`: a shell default, not an assignment
         m = _ASSIGNMENT.match(text, start)
         if m is None and _NAMED.search(text, max(0, start - 20), start):
             m = _ENV_PAIR.match(text, start)
@@ -314,16 +400,32 @@ def _assignments(text: str) -> Iterator[Hit]:
             m = _SPACED_PAIR.match(text, start)
         if m is None or not _credential_key(m.group("key")):
             continue
-        quoted = m.group("quoted")
-        value = quoted if quoted is not None else m.group("bare").rstrip(".,;:)]}")
-        group = "quoted" if quoted is not None else "bare"
-        if quoted is None and not _ends_value(text, m.start(group) + len(value), value):
+        form = m.groupdict()
+        group = next(g for g in ("quoted", "element", "bare") if form.get(g) is not None)
+        value = m.group(group).rstrip(".,;:)]}") if group == "bare" else m.group(group)
+        tight = text[m.end("key") : m.start(group)] == "="  # `PGPASSWORD=... psql`: ends at a space
+        if group == "bare" and not (tight or _ends_value(text, m.start(group) + len(value), value)):
             continue
+        if form.get("q") == "`" and any(c.isspace() for c in value):
+            continue  # `openssl rand -hex 32`: a command substitution, or code in prose
+        if form.get("tag") and text[start - 1 : start] != "<":
+            continue  # `password>` in prose: not an element
+        if form.get("prose") is not None and not _random_word(value):
+            continue  # quoted in prose: only what looks generated, not a name or a phrase
         if spaced and not (_mixed(value) and _entropy(value) >= 3.5):
             continue
         if _credible(value, m.group("key")):
             done = m.end()
             yield Hit(SECRET, "credential assignment", m.start(group), m.start(group) + len(value))
+
+
+def _in_url(text: str, start: int) -> bool:
+    """Whether `start` lies in a URL's user and password, which `_url_passwords` reads."""
+    word_start = start
+    while word_start > 0 and start - word_start < 200 and not text[word_start - 1].isspace():
+        word_start -= 1
+    scheme = text.rfind("://", word_start, start)
+    return scheme >= 0 and not any(c in "/?#;&" for c in text[scheme + 3 : start])
 
 
 def _key_start(text: str, index: int) -> int:
@@ -351,6 +453,10 @@ def _assigns(text: str, start: int, index: int) -> bool:
         end += 1
     if end >= len(text) or text[end] in ":=\r\n":
         return True
+    if text[end] == ">" and text[start - 1 : start] == "<":
+        return True  # `<password>...</password>`
+    if spaced < end and (text[end] in "`\"'" or text.startswith(("is ", "was "), end)):
+        return True  # prose quoting the value: the passphrase `...`
     return spaced < end and (text[start] == "-" or "_" in text[start:spaced])
 
 
@@ -358,9 +464,21 @@ def _key_words(key: str) -> list[str]:
     return [w.lower() for w in _WORDS.findall(key)]
 
 
+def _credential_words(key: str) -> list[str]:
+    """The key's words up to the one naming the credential (`PGPASSWORD` -> [pg, password])."""
+    words = _key_words(key.lstrip("-"))
+    while len(words) > 1 and (words[-1] in _KEY_SUFFIXES or words[-1].isdigit()):
+        words.pop()
+    if words and words[-1] not in _PASSWORD_WORDS | _SECRET_WORDS:
+        glued = next((g for g in _GLUED if words[-1].endswith(g) and words[-1] != g), None)
+        if glued:
+            words[-1:] = [words[-1][: -len(glued)], glued]
+    return words
+
+
 def _credential_key(key: str) -> bool:
     """`DB_PASSWORD`, `client_secret`, `apiKey`: the key's last word names a credential."""
-    words = _key_words(key.lstrip("-"))
+    words = _credential_words(key)
     if not words or any(w in _NOT_A_CREDENTIAL for w in words):
         return False
     last = words[-1]
@@ -383,9 +501,9 @@ def _credible(value: str, key: str) -> bool:
         return False
     if _PLACEHOLDER.search(value) or _REFERENCE.search(value) or _documented(value):
         return False
-    if value.isdigit() or len(set(value)) < 4:
+    if value.isdigit() or len(set(value)) < 4 or _names_a_variable(value):
         return False
-    password = _key_words(key)[-1] in _PASSWORD_WORDS
+    password = _credential_words(key)[-1] in _PASSWORD_WORDS
     if value.isalpha():
         # letters only: a passphrase for a password; tokens are mixed-case at least
         if password:
@@ -394,6 +512,24 @@ def _credible(value: str, key: str) -> bool:
     if password:
         return True
     return len(value) >= 12 and _entropy(value) >= 3.0
+
+
+def _names_a_variable(value: str) -> bool:
+    """`var.db_password`, `settings.SECRET_KEY`, `db_password`: code naming the value, not it."""
+    if not _IDENTIFIER_PATH.fullmatch(value) or not ("_" in value or "." in value):
+        return False
+    if "." in value and value.split(".", 1)[0] in _NAMESPACES:
+        return True
+    words = {w.lower() for w in _WORDS.findall(value)}
+    return bool(words & (_PASSWORD_WORDS | _SECRET_WORDS | {"key"}))
+
+
+def _random_word(value: str) -> bool:
+    """A generated value quoted in prose: one word, upper, lower and digits (or long hex)."""
+    if len(value) < 8 or any(c.isspace() for c in value) or _entropy(value) < 3.0:
+        return False
+    classes = sum(any(test(c) for c in value) for test in (str.isupper, str.islower, str.isdigit))
+    return classes == 3 or (_hex(value) and len(value) >= 20)
 
 
 def _random_enough(token: str) -> bool:

@@ -8,10 +8,13 @@ webhooks; Stripe; OpenAI; Anthropic; Google API keys and OAuth secrets;
 Hugging Face; npm; PyPI; Docker Hub; SendGrid; Twilio; Azure storage keys
 and SAS signatures; JWTs; Vault, DigitalOcean, Shopify and more), private-key
 blocks, the password of a URL (`postgres://app:...@db`), `Authorization`
-headers and bearer tokens, and `password`/`secret`/`token`/`api_key`
-assignments whose value is random enough (letters-only passwords count).
-Not secrets: references (`${DB_PASSWORD}`, `{{ vault_token }}`,
-`os.environ[...]`, secret-manager names and ARNs), placeholders
+headers and bearer tokens, passwords on command lines (`mysql -p...`,
+`curl -u user:...`, `redis-cli -a`, `sshpass -p`), the secret half of a key
+pair beside its key ID (Twilio's too), and `password`/`secret`/`token`/`api_key`
+assignments, XML elements and quoted values in prose whose value is random
+enough (letters-only passwords count).
+Not secrets: references (`${DB_PASSWORD}`, `{{ vault_token }}`, `$(cmd)`,
+`os.environ[...]`, `var.db_password`, secret-manager names and ARNs), placeholders
 (`<redacted>`, `****`, `xxxx`) and the keys providers publish in their
 documentation (AWS's `...EXAMPLE` pair, Stripe's test key, jwt.io's token). The
 finding is at the secret; `incidentkit redact` removes every part of it and
