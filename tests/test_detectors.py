@@ -165,6 +165,8 @@ def test_configured_addresses_are_allowed() -> None:
             "token xoxe.xoxp-1-Mi0yLTEyMzQ1Njc4OTAtMTIzNDU2Nzg5MC0xMjM0NTY3ODkwLWFi in a log",
             "token [REDACTED-SECRET] in a log",
         ),
+        ("API key: Zq8xLm3pRtW2kN7v", "API key: [REDACTED-SECRET]"),
+        ("the secret key `Hq7wE3rT9yU1iO5pA2sD`.", "the secret key `[REDACTED-SECRET]`."),
         (  # the query of a URL is no user:password part, its `password=` is read
             "jdbc:sqlserver://sql:1433;user=svc;password=vD8TlEA1ZhGGJKforo4w;encrypt=true",
             "jdbc:sqlserver://sql:1433;user=svc;password=[REDACTED-SECRET];encrypt=true",
@@ -195,6 +197,9 @@ def test_each_class_of_secret_is_redacted_whole_and_alone(text: str, expected: s
         "the password> field",
         "account AC0123456789abcdef0123456789abcdef, request 5f2b8c1d9e3a4f6b7c8d9e0f1a2b3c4d",
         "git clone https://gitlab+deploy-token-42@gitlab.acme.io/infra/charts.git",
+        'ssh_key: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGm3kLx9Qz2 deploy@ci"',
+        "primary_key: organisation_member_uuid",
+        "Our key learning: rotate often",
     ],
 )
 def test_references_and_commands_are_not_secrets(text: str) -> None:
@@ -223,6 +228,7 @@ def test_national_phone_shapes(text: str, number: str) -> None:
             "t.nguyen+pager@eng.acme-robotics.co.uk",
         ),
         ("Email françois.dupont@orange.fr asap", "françois.dupont@orange.fr"),
+        ("After the ssh session ended we wrote to jane.doe@gmail.com", "jane.doe@gmail.com"),
     ],
 )
 def test_a_persons_address_with_a_tag_or_accents(text: str, address: str) -> None:
@@ -235,6 +241,10 @@ def test_a_persons_address_with_a_tag_or_accents(text: str, address: str) -> Non
         "versions 1.4.0.2 and 10.12.144.201",
         "date 29.11.2026 and 2026.11.29",
         "pager+ops@acme.io sent it",
+        "Location +52.520008, +13.404954 logged",
+        "ssh ubuntu@ec2-3-120-1-1.eu-central-1.compute.amazonaws.com",
+        "ssh -p 2222 -o StrictHostKeyChecking=no maria@jump.acme.io",
+        "rsync -av ./out jane.doe@files.acme.io:backup/",
     ],
 )
 def test_dotted_numbers_and_automation_are_not_personal(text: str) -> None:

@@ -1,7 +1,7 @@
 """Personal data: email addresses and phone numbers, without the noise.
 
 Not an email: a git SSH remote (`git@github.com:org/repo.git`), the user of a
-URL (`postgres://app@db`), a file name (`logo@2x.png`), an address at a
+URL (`postgres://app@db`), an `ssh`/`scp` login (`ssh ubuntu@host`), a file name (`logo@2x.png`), an address at a
 documentation domain (RFC 2606), a no-reply or bot address, a role mailbox
 (`support@`, RFC 2142) unless the repository says otherwise, and whatever
 `allow_emails` allows.
@@ -47,6 +47,9 @@ _AUTOMATION = {
     "confluence", "gitlab", "github", "bitbucket", "watchdog", "healthcheck", "uptime",
     "backup", "backups", "reports", "reporting", "digest", "audit", "logs", "logging",
     "autoreply", "auto-reply", "bounce", "bounces", "notify", "notifier", "noreply",
+    # the system accounts of servers and images
+    "ubuntu", "ec2-user", "centos", "debian", "fedora", "azureuser", "vagrant", "www-data",
+    "nobody", "nginx", "apache", "postgres", "mysql", "redis", "runner", "svc", "service-account",
 }  # fmt: skip
 # RFC 2142 and the mailboxes organisations share: they name a function, not a person.
 _ROLES = {
@@ -80,8 +83,8 @@ def _personal(text: str, start: int, end: int, options: Options) -> bool:
     after = text[end : end + 2]
     if after[:1] == ":" and after[1:2] not in ("", " ", "\t", "\n", "\r"):
         return False  # `git@github.com:org/repo.git`, `deploy@host:/srv`: an SSH target
-    if _in_url_authority(text, start):
-        return False
+    if _in_url_authority(text, start) or _LOGIN_COMMAND.search(text, max(0, start - 200), start):
+        return False  # `postgres://app@db`, `ssh ubuntu@host`: a login, not a mailbox
     if _NO_REPLY.search(address) or local.lower().endswith("[bot]"):
         return False
     # The mailbox, not its tag: `t.nguyen+pager@` is a person's address.
@@ -92,6 +95,14 @@ def _personal(text: str, start: int, end: int, options: Options) -> bool:
     if options.allow_role_addresses and local.lower().split("+")[0] in _ROLES:
         return False
     return not options.allows(address)
+
+
+# A command that logs in as `user@host`: the address follows its flags, paths and numbers
+# (`ssh -i key.pem ubuntu@host`, `scp out.tgz deploy@host:`), not prose ("ssh died, mail x@y").
+_LOGIN_COMMAND = re.compile(
+    r"(?:^|[\s`$(])(?:ssh|scp|sftp|rsync|mosh|ssh-copy-id|autossh)"
+    r"(?:[ \t]+(?:-\S+|\S*[/.=~:]\S*|\d+))*[ \t]+\Z"
+)
 
 
 def _in_url_authority(text: str, start: int) -> bool:
@@ -186,6 +197,8 @@ def _phone_end(text: str, start: int, end: int) -> int | None:
 def _phone_shape(number: str, context: bool) -> bool:
     digits = sum(c.isdigit() for c in number)
     if number.startswith(("+", "00")):
+        if number.count(".") == 1 and not any(c in number for c in " -("):
+            return False  # `+52.520008`: a signed decimal, a coordinate
         return 8 <= digits - (2 if number.startswith("00") else 0) <= 15 and _grouped(number)
     if digits < 7 or digits > 12 or _date_or_address(number):
         return False

@@ -266,10 +266,12 @@ _SECRET_WORDS = {"secret", "token", "credential", "credentials", "apikey", "secr
 _KEY_QUALIFIERS = {
     "api", "access", "secret", "private", "client", "signing", "encryption", "master",
     "account", "shared", "auth", "subscription", "app", "service", "admin", "license", "write",
-    "storage", "primary", "secondary", "sas", "hmac", "webhook", "session", "cookie", "jwt",
-    "decryption", "crypto", "aes", "gpg", "pgp", "ssh", "deploy", "consumer", "bot", "root",
-    "management", "ingestion", "instrumentation", "server", "partner", "merchant", "live",
+    "storage", "sas", "hmac", "webhook", "session", "cookie", "jwt", "decryption", "crypto",
+    "aes", "consumer", "bot", "root", "management", "ingestion", "server", "partner",
+    "merchant", "live",
 }  # fmt: skip
+# Not qualifiers although a key follows them: a database's `primary_key`, an SSH or
+# deploy key (the public half, in configuration), an instrumentation key (an ID).
 # Words glued into one (`PGPASSWORD`, `APIKEY`, `authToken` read as one): the
 # credential word at the end of it.
 _GLUED = ("password", "passwd", "passphrase", "secret", "token", "apikey", "secretkey", "accesskey")
@@ -301,6 +303,16 @@ _PLACEHOLDER = re.compile(
 _REFERENCE = re.compile(
     r"^(?:[A-Za-z_][\w.]*[(\[]|arn:|projects/|op://|vault:|ref\+|sm://|secretsmanager:|"
     r"/|\./|~/|file:|!|env:|ENV\[|process\.env|os\.environ)|://|/secrets/"
+)
+_PROSE_QUALIFIER = re.compile(r"(?i)\b([a-z]+)[ ]\Z")
+_PUBLIC_KEYS = (
+    "ssh-rsa ",
+    "ssh-ed25519 ",
+    "ssh-dss ",
+    "ecdsa-sha2-",
+    "sk-ssh-",
+    "sk-ecdsa-",
+    "age1",
 )
 _IDENTIFIER_PATH = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 # Where code and configuration languages keep values: `var.x` (Terraform),
@@ -398,7 +410,7 @@ def _assignments(text: str) -> Iterator[Hit]:
         spaced = m is None
         if spaced:
             m = _SPACED_PAIR.match(text, start)
-        if m is None or not _credential_key(m.group("key")):
+        if m is None or not _credential_key(_spelled_key(text, m.start("key"), m.group("key"))):
             continue
         form = m.groupdict()
         group = next(g for g in ("quoted", "element", "bare") if form.get(g) is not None)
@@ -464,6 +476,14 @@ def _key_words(key: str) -> list[str]:
     return [w.lower() for w in _WORDS.findall(key)]
 
 
+def _spelled_key(text: str, start: int, key: str) -> str:
+    """`key` with the word before it when that qualifies it in prose: "API key", "secret key"."""
+    if key.lower() != "key":
+        return key
+    before = _PROSE_QUALIFIER.search(text, max(0, start - 30), start)
+    return f"{before.group(1)}_{key}" if before else key
+
+
 def _credential_words(key: str) -> list[str]:
     """The key's words up to the one naming the credential (`PGPASSWORD` -> [pg, password])."""
     words = _key_words(key.lstrip("-"))
@@ -501,6 +521,8 @@ def _credible(value: str, key: str) -> bool:
         return False
     if _PLACEHOLDER.search(value) or _REFERENCE.search(value) or _documented(value):
         return False
+    if value.startswith(_PUBLIC_KEYS):
+        return False  # `ssh_key: "ssh-ed25519 AAAA..."`: the public half
     if value.isdigit() or len(set(value)) < 4 or _names_a_variable(value):
         return False
     password = _credential_words(key)[-1] in _PASSWORD_WORDS
