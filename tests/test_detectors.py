@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-import pytest
+import importlib
+import string
 
-from incidentkit.detectors import EMAIL, PHONE, SECRET, Options, find_hits, redact
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from incidentkit.detectors import EMAIL, PHONE, SECRET, Hit, Options, find_hits, redact
+from labelled.scoring import load
+
+# The module, not the function `incidentkit.detectors.secrets` re-exports.
+secrets_module = importlib.import_module("incidentkit.detectors.secrets")
 
 PEM = (
     "-----BEGIN RSA PRIVATE KEY-----\n"
@@ -249,3 +258,66 @@ def test_a_persons_address_with_a_tag_or_accents(text: str, address: str) -> Non
 )
 def test_dotted_numbers_and_automation_are_not_personal(text: str) -> None:
     assert find_hits(text) == []
+
+
+def _secrets_without_prefilter(text: str) -> list[Hit]:
+    """What `secrets` finds when every format is tried on the whole text and key words
+    are found with `str.find`: the reference the one-pass needle scan must equal."""
+    hits = [
+        hit for fmt in secrets_module._FORMATS for hit in secrets_module._format_hits(fmt, text)
+    ]
+    hits.extend(secrets_module._url_passwords(text))
+    hits.extend(secrets_module._pair_secrets(text, hits))
+    lowered = text.translate(str.maketrans(string.ascii_uppercase, string.ascii_lowercase))
+    keys = [
+        (index, index + len(word))
+        for word in secrets_module._KEY_NEEDLES
+        for index in range(len(text))
+        if lowered.startswith(word, index)
+    ]
+    hits.extend(secrets_module._assignments(text, sorted(keys)))
+    return hits
+
+
+# Every labelled secret and look-alike in its context, every format's needle in
+# both cases, credential key words in mixed case, operators, token characters,
+# and a character whose lower case is longer (`İ`).
+_LABELLED = load("secrets")
+_SECRET_PIECES = st.sampled_from(
+    [item["text"] for group in _LABELLED.values() for item in group]
+    + sorted({n for fmt in secrets_module._FORMATS for n in fmt.needles})
+    + [n.lower() for fmt in secrets_module._FORMATS for n in fmt.needles]
+    + ["PassWord", "TOKEN", "Credential", "pwd"]
+    + ["=", ": ", '"', " ", "\n", "://", "@", "İ", "ß", "\udcff", "abcdefghij"]
+    + ["Zx9Qw3Er7Ty1Ui5Op2As", "-", "_", ".", "/", "+", "=="]
+)
+
+
+_KEYS = ["PassWord", "DB_PASSWORD", "client_Secret", "apiKey", "GITHUB_TOKEN", "Credential", "pwd"]
+_ASSIGNMENT = st.tuples(
+    st.sampled_from(_KEYS),
+    st.sampled_from(["=", ": ", '": "', " := ", " "]),
+    st.sampled_from(["Zx9Qw3Er7Ty1Ui5Op2As", "hunter2hunter", "${VAR}", "x"]),
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.one_of(_SECRET_PIECES, _ASSIGNMENT, st.text(max_size=6)), max_size=20).map("".join)
+)
+@example("İ" * 40 + " DB_PASSWORD=Zx9Qw3Er7Ty1Ui5Op2As")
+def test_the_needle_scan_only_skips_work(text: str) -> None:
+    assert sorted(secrets_module.secrets(text), key=_order) == sorted(
+        _secrets_without_prefilter(text), key=_order
+    )
+
+
+def _order(hit: Hit) -> tuple[int, int, str]:
+    return hit.start, hit.end, hit.label
+
+
+def test_a_lone_surrogate_is_scanned_like_any_character() -> None:
+    """An undecodable file name becomes a lone surrogate in Python; the scan reads on."""
+    token = "ghp_" + "aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1dE3fG5"
+    text = f"\udcff see {token} and mail jane.doe@gmail.com"
+    assert [text[h.start : h.end] for h in find_hits(text)] == [token, "jane.doe@gmail.com"]

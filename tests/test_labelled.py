@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from incidentkit.blame import _present_heads, anchored, find_blame, find_blame_whole, words_of
+from incidentkit.blame import find_blame, find_blame_whole, trigger_matches
 from incidentkit.blame.triggers import TRIGGERS
 from incidentkit.detectors import find_hits
 from labelled.scoring import (
@@ -82,14 +82,15 @@ def test_the_shortcuts_change_nothing() -> None:
     anchor, and find_blame equals the whole-body judgement on every labelled text."""
     data = load("blame")
     texts = [*data["blaming"], *data["blameless"]]
-    for trigger in TRIGGERS:
-        for text in texts:
-            low = text.lower().replace("\u2019", "'")
-            expected = [m.span() for m in trigger.pattern.finditer(low)]
-            assert [m.span() for m in anchored(trigger, low)] == expected, trigger.pattern
-            present = _present_heads(words_of(low))
-            assert [m.span() for m in anchored(trigger, low, present)] == expected
     for text in texts:
+        low = text.lower().replace("\u2019", "'")
+        expected = [
+            (k, spans)
+            for k, trigger in enumerate(TRIGGERS)
+            if (spans := [m.span() for m in trigger.pattern.finditer(low)])
+        ]
+        found = [(k, [m.span() for m in matches]) for k, matches in trigger_matches(low)]
+        assert found == expected, text
         assert find_blame(text) == find_blame_whole(text), text
 
 
@@ -135,7 +136,7 @@ _PIECES = st.sampled_from(
         "The engineer", "forgot", " ", "\n\n", "\r\n", "`", '"', "> ", "- ", "## Sources\n",
         "```\n", "had", "Bob's", " fault", ",", ".", "who", "failed to", "n't", "'s ", "by",
         "@x", "AKIA", "sk-", "password: ", "=", "://", "@", "+49 30 ", "9018204", "(0)",
-        "\u2019", "\u201c", "|", "nobody", "the wrong", "if", "would", "Team B", "was",
+        "\u2019", "\u201c", "\udcff", "|", "nobody", "the wrong", "if", "would", "Team B", "was",
     ]
 )  # fmt: skip
 

@@ -130,3 +130,27 @@ def test_set_mappings_keeps_the_files_crlf_and_bom_on_disk(tmp_path: Path) -> No
     assert file.read_bytes() == (
         b"\xef\xbb\xbf# a comment\r\nid: a\r\ntier: regression\r\nverification:\r\n  fails_on: x@1\r\n"
     )
+
+
+def test_a_symlink_is_edited_through_inside_the_repository_and_refused_outside(
+    tmp_path: Path,
+) -> None:
+    repo, elsewhere = tmp_path / "repo", tmp_path / "elsewhere"
+    (repo / "evals").mkdir(parents=True)
+    (repo / "library").mkdir()
+    elsewhere.mkdir()
+    inside, outside = repo / "library/c.yaml", elsewhere / "c.yaml"
+    for target in (inside, outside):
+        target.write_text("id: a\n", encoding="utf-8")
+    linked_in, linked_out = repo / "evals/in.yaml", repo / "evals/out.yaml"
+    linked_in.symlink_to("../library/c.yaml")
+    linked_out.symlink_to(outside)
+    edit = [((), "verification", {"k": 1})]
+
+    assert set_mappings(linked_in, edit, root=repo)
+    assert linked_in.is_symlink() and yaml.safe_load(inside.read_text())["verification"] == {"k": 1}
+    with pytest.raises(RoundTripError, match="outside the repository"):
+        set_mappings(linked_out, edit, root=repo)
+    with pytest.raises(RoundTripError, match="outside the repository"):
+        set_mappings(linked_in, edit)  # no repository given: no link is followed
+    assert linked_out.is_symlink() and outside.read_text() == "id: a\n"

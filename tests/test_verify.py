@@ -210,6 +210,42 @@ def test_write_records_verification_and_keeps_every_comment(repo: Path, run_cli:
     assert fixed.read_text() == new_fixed and multi.read_text() == new_multi
 
 
+def _verify_write(run_cli: RunCli, repo: Path, expect: int | None = 0) -> str:
+    result = run_cli(
+        "-C", repo, "verify", "--before", repo / "before.xml", "--after", repo / "after.xml",
+        "--write", expect=expect,
+    )  # fmt: skip
+    return result.stdout + result.stderr
+
+
+def test_a_symlinked_case_is_recorded_where_it_points_and_stays_a_link(
+    repo: Path, run_cli: RunCli
+) -> None:
+    """A case kept once and linked into evals/: the link must survive --write."""
+    link = repo / "evals/regression/fixed.yaml"
+    target = repo / "case-library/fixed.yaml"
+    target.parent.mkdir()
+    target.write_text(link.read_text())
+    link.unlink()
+    link.symlink_to("../../case-library/fixed.yaml")
+    _verify_write(run_cli, repo)
+    assert link.is_symlink() and link.resolve() == target.resolve()
+    assert yaml.safe_load(target.read_text())["verification"] == VERIFIED
+    assert _without_block(target.read_text()) == FIXED
+
+
+def test_a_case_linked_from_outside_the_repository_is_neither_written_nor_replaced(
+    repo: Path, run_cli: RunCli, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    link = repo / "evals/regression/fixed.yaml"
+    outside = tmp_path_factory.mktemp("elsewhere") / "fixed.yaml"
+    outside.write_text(link.read_text())
+    link.unlink()
+    link.symlink_to(outside)
+    _verify_write(run_cli, repo)
+    assert link.is_symlink() and outside.read_text() == FIXED
+
+
 def test_a_run_that_selected_no_test_is_an_error(
     repo: Path, pytester: pytest.Pytester, run_cli: RunCli
 ) -> None:

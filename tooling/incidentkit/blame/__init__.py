@@ -20,14 +20,15 @@ tests/labelled/blame.yaml measures precision and recall.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from incidentkit.blame.prose import prose_mask, sentences
 from incidentkit.blame.sentence import Sentence
 from incidentkit.blame.triggers import TRIGGERS, Trigger
+from incidentkit.needles import Needles
 
-__all__ = ["Blame", "anchored", "find_blame", "find_blame_whole", "words_of"]
+__all__ = ["Blame", "find_blame", "find_blame_whole", "trigger_matches"]
 
 
 @dataclass(frozen=True)
@@ -41,13 +42,13 @@ class Blame:
 def find_blame(text: str) -> list[Blame]:
     """The blaming sentences of a Markdown body (no front matter), one finding each.
 
-    Cheap first: each trigger is tried only where one of its anchors occurs,
-    and a candidate is judged within its own paragraph. Only a body where
-    some paragraph blames is masked, split and judged whole (`find_blame_whole`,
-    which decides), so most post-mortems cost a few string searches.
+    Cheap first: one pass finds every trigger's anchors, each trigger is tried
+    only where one of its anchors occurs, and a candidate is judged within its
+    own paragraph. Only a body where some paragraph blames is masked, split and
+    judged whole (`find_blame_whole`, which decides), so most post-mortems cost
+    one scan.
     """
-    raw = _lower(text)
-    candidates = _candidates(raw, _present_heads(words_of(raw)))
+    candidates = [(TRIGGERS[k], m) for k, matches in trigger_matches(_lower(text)) for m in matches]
     if not candidates or not _a_paragraph_blames(text.replace("\r", " "), candidates):
         return []
     return find_blame_whole(text)
@@ -61,12 +62,13 @@ def find_blame_whole(text: str) -> list[Blame]:
     starts = [start for start, _ in spans]
     parsed: dict[int, Sentence] = {}
     found: dict[int, Blame] = {}
-    for trigger in TRIGGERS:
-        for m in anchored(trigger, low):
-            k = bisect_right(starts, m.start()) - 1
-            if k < 0 or m.start() >= spans[k][1]:
+    for k, matches in trigger_matches(low):
+        trigger = TRIGGERS[k]
+        for m in matches:
+            at = bisect_right(starts, m.start()) - 1
+            if at < 0 or m.start() >= spans[at][1]:
                 continue
-            start, end = spans[k]
+            start, end = spans[at]
             previous = found.get(start)
             if previous is not None and previous.start <= m.start():
                 continue
@@ -79,59 +81,31 @@ def find_blame_whole(text: str) -> list[Blame]:
     return sorted(found.values(), key=lambda b: b.start)
 
 
-def anchored(
-    trigger: Trigger, low: str, present: frozenset[str] | None = None
-) -> list[re.Match[str]]:
-    """The trigger's matches in `low`, tried only where one of its anchors occurs.
+def trigger_matches(low: str) -> list[tuple[int, list[re.Match[str]]]]:
+    """Each trigger's matches in lower-cased `low`, as `finditer` would find them
+    (leftmost first, no overlaps), by index into `TRIGGERS`, in that order.
 
-    `present`: the anchor heads some word of `low` starts with (`_present_heads`);
-    an anchor whose head is absent is not looked for at all.
+    One Aho-Corasick pass finds where every trigger's anchors occur; a trigger's
+    pattern is tried only there (every match starts with one of its anchors).
     """
-    found: dict[int, re.Match[str]] = {}
-    for anchor in trigger.anchors:
-        if present is not None and _HEAD[anchor] not in present:
-            continue
-        index = low.find(anchor)
-        while index >= 0:
-            if index not in found:
-                m = trigger.pattern.match(low, index)
-                if m is not None:
-                    found[index] = m
-            index = low.find(anchor, index + 1)
-    kept: list[re.Match[str]] = []
-    for index in sorted(found):  # as `finditer` would: leftmost first, no overlaps
-        if not kept or index >= kept[-1].end():
-            kept.append(found[index])
-    return kept
-
-
-def _candidates(low: str, present: frozenset[str]) -> list[tuple[Trigger, re.Match[str]]]:
-    """`anchored` for every trigger at once, in `TRIGGERS` order: one flat loop over the
-    anchors whose heads are present, so a body pays only for the words it holds."""
-    found: dict[int, dict[int, re.Match[str]]] = {}
-    for anchor, head, k in _PLAN:
-        if head not in present:
-            continue
-        index = low.find(anchor)
-        if index < 0:
-            continue
+    starts: dict[int, set[int]] = {}
+    for anchor, index, _ in _ANCHORS.find(low):
+        for k in _TRIGGERS_OF[anchor]:
+            starts.setdefault(k, set()).add(index)
+    found: list[tuple[int, list[re.Match[str]]]] = []
+    for k in sorted(starts):
         pattern = TRIGGERS[k].pattern
-        matches = found.setdefault(k, {})
-        while index >= 0:
-            if index not in matches:
+        matches: list[re.Match[str]] = []
+        end = -1
+        for index in sorted(starts[k]):
+            if index >= end:
                 m = pattern.match(low, index)
                 if m is not None:
-                    matches[index] = m
-            index = low.find(anchor, index + 1)
-    candidates: list[tuple[Trigger, re.Match[str]]] = []
-    for k in sorted(found):
-        end = -1
-        for index in sorted(found[k]):  # as `finditer` would: leftmost first, no overlaps
-            if index >= end:
-                m = found[k][index]
-                candidates.append((TRIGGERS[k], m))
-                end = m.end()
-    return candidates
+                    matches.append(m)
+                    end = m.end()
+        if matches:
+            found.append((k, matches))
+    return found
 
 
 def _a_paragraph_blames(text: str, candidates: list[tuple[Trigger, re.Match[str]]]) -> bool:
@@ -158,33 +132,16 @@ def _a_paragraph_blames(text: str, candidates: list[tuple[Trigger, re.Match[str]
     return False
 
 
-_WORD = re.compile(r"[a-z0-9@][a-z0-9@'-]*")
+def _anchor_table() -> tuple[Needles, list[list[int]]]:
+    """Every distinct anchor, and the triggers each anchor belongs to."""
+    anchors = sorted({anchor for trigger in TRIGGERS for anchor in trigger.anchors})
+    triggers = [
+        [k for k, trigger in enumerate(TRIGGERS) if anchor in trigger.anchors] for anchor in anchors
+    ]
+    return Needles(anchors), triggers
 
 
-def words_of(low: str) -> list[str]:
-    """The distinct words of lower-cased text, sorted."""
-    return sorted(set(_WORD.findall(low)))
-
-
-def _head(anchor: str) -> str:
-    """The part of an anchor a word starts with; "" for "'s ", "n't" (inside a word)."""
-    head = anchor.split(" ", 1)[0]
-    return "" if not head or "'" in head or not head[0].isalnum() else head
-
-
-_HEAD = {anchor: _head(anchor) for trigger in TRIGGERS for anchor in trigger.anchors}
-_HEADS = sorted(set(_HEAD.values()) - {""})
-_PLAN = [(a, _HEAD[a], k) for k, trigger in enumerate(TRIGGERS) for a in trigger.anchors]
-
-
-def _present_heads(words: list[str]) -> frozenset[str]:
-    """The anchor heads some word starts with, by one bisection each; "" always."""
-    present = {""}
-    for head in _HEADS:
-        k = bisect_left(words, head)
-        if k < len(words) and words[k].startswith(head):
-            present.add(head)
-    return frozenset(present)
+_ANCHORS, _TRIGGERS_OF = _anchor_table()
 
 
 def _lower(text: str) -> str:

@@ -1,7 +1,7 @@
 """Credentials: provider formats, key pairs, URLs with passwords and assignments.
 
 Three families, each behind a literal prefilter (most records hold none of
-the prefixes, and `in` is far cheaper than a regex scan):
+the prefixes; one Aho-Corasick pass finds which of them a text holds):
 
 - provider tokens with a fixed prefix or shape (`ghp_`, `glpat-`, `AKIA`...),
   the formats secret scanners such as gitleaks know;
@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import math
 import re
+import string
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from incidentkit.detectors.hits import SECRET, Hit
+from incidentkit.needles import Needles
 
 # Not part of a longer token on either side. `\b` does not do: `_` is a word
 # character, so `\b` fails in `AWS_SECRET_ACCESS_KEY` and after `TOKEN_`.
@@ -185,17 +187,14 @@ _DOCUMENTED = (
     "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",  # Azurite
 )
 
-# Each needle once per text, not once per format that shares it.
-_BY_NEEDLE: dict[str, list[int]] = {}
-for _index, _format in enumerate(_FORMATS):
-    for _needle in _format.needles:
-        _BY_NEEDLE.setdefault(_needle, []).append(_index)
-# Characters of a token, and the needles that need not lie in a run of them
-# (`-----BEGIN `, `Authorization:`, `Bearer `): those are looked for everywhere.
-_TOKEN_RUN = re.compile(r"[A-Za-z0-9_\-+/=.:~%]{16,}")
-_SPACED = ("private key", "HTTP authorization header", "bearer token", "password on a command line")
-_ANYWHERE = tuple(n for f in _FORMATS if f.label in _SPACED for n in f.needles)
-_IN_RUNS = tuple(n for n in _BY_NEEDLE if n not in _ANYWHERE)
+# One Aho-Corasick pass over a text's ASCII-lower-cased copy finds every
+# format's needles (checked in the original case where they occur) and every
+# word a credential's key contains, instead of one scan per needle: most texts
+# hold none of them.
+_NEEDLES = sorted({needle for fmt in _FORMATS for needle in fmt.needles})
+_FORMATS_OF = {
+    needle: [i for i, fmt in enumerate(_FORMATS) if needle in fmt.needles] for needle in _NEEDLES
+}
 
 # Context: a URL's password; the secret half of a key pair beside its key ID.
 # After `://`: user, `:`, the password, `@`, a host.
@@ -237,6 +236,13 @@ _TWILIO_AUTH = _Pair(
 
 # Assignments: a key naming a credential, an operator, a value.
 _KEY_NEEDLES = ("pass", "pwd", "secret", "token", "key", "credential")
+_SCAN_WORDS = sorted({needle.lower() for needle in _NEEDLES} | set(_KEY_NEEDLES))
+_SCAN = Needles(_SCAN_WORDS)
+# Per word of the scan: the needles it stands for in their own case, and whether
+# a credential's key holds it.
+_CASED = [tuple(n for n in _NEEDLES if n.lower() == word) for word in _SCAN_WORDS]
+_IN_KEYS = [word in _KEY_NEEDLES for word in _SCAN_WORDS]
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 _KEY_CHARSET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
 # Besides `key: value` and `--flag value`: an XML element (`<password>...</password>`)
 # and prose that quotes the value (the password `...`, the token was "...").
@@ -329,17 +335,28 @@ _VALUE_END = re.compile(r"[ \t]*(?:$|[#,;})&`|]|//|--?[A-Za-z]|[A-Za-z_][A-Za-z0
 
 def secrets(text: str) -> list[Hit]:
     """Every credential in `text` (possibly overlapping; `find_hits` resolves that)."""
-    # A token lies inside a run of token characters: look for the formats' needles
-    # in those few short runs instead of in the whole text, once per needle.
-    runs = "\n".join(_TOKEN_RUN.findall(text))
-    wanted = {i for needle in _ANYWHERE if needle in text for i in _BY_NEEDLE[needle]}
-    if runs:  # most files of a repository have none: skip the needles
-        wanted.update(i for needle in _IN_RUNS if needle in runs for i in _BY_NEEDLE[needle])
+    wanted, keys = _scan(text)
     hits = [hit for i in sorted(wanted) for hit in _format_hits(_FORMATS[i], text)]
     hits.extend(_url_passwords(text))
     hits.extend(_pair_secrets(text, hits))
-    hits.extend(_assignments(text))
+    hits.extend(_assignments(text, keys))
     return hits
+
+
+def _scan(text: str) -> tuple[set[int], list[tuple[int, int]]]:
+    """The formats whose needles `text` holds, and where key words (`pass`...) occur."""
+    lowered = text.lower()
+    if len(lowered) != len(text):  # `İ` lowers to two characters: keep the offsets
+        lowered = text.translate(_ASCII_LOWER)
+    wanted: set[int] = set()
+    keys: list[tuple[int, int]] = []
+    for word, start, end in _SCAN.find(lowered):
+        for needle in _CASED[word]:
+            if text.startswith(needle, start):
+                wanted.update(_FORMATS_OF[needle])
+        if _IN_KEYS[word]:
+            keys.append((start, end))
+    return wanted, keys
 
 
 def _format_hits(fmt: _Format, text: str) -> Iterator[Hit]:
@@ -386,18 +403,13 @@ def _pair_secrets(text: str, found: list[Hit]) -> Iterator[Hit]:
                 yield Hit(SECRET, pair.label, m.start(), m.end())
 
 
-def _assignments(text: str) -> Iterator[Hit]:
-    lowered = text.lower()
-    if not any(needle in lowered for needle in _KEY_NEEDLES):
-        return
+def _assignments(text: str, keys: list[tuple[int, int]]) -> Iterator[Hit]:
+    """Credential assignments whose key holds one of the words at `keys` (from `_scan`)."""
     starts: set[int] = set()
-    for needle in _KEY_NEEDLES:
-        index = lowered.find(needle)
-        while index >= 0:
-            start = _key_start(text, index)
-            if _assigns(text, start, index + len(needle)):
-                starts.add(start)
-            index = lowered.find(needle, index + 1)
+    for index, end in keys:
+        start = _key_start(text, index)
+        if _assigns(text, start, end):
+            starts.add(start)
     done = -1
     for start in sorted(starts):
         if start < done or (start > 0 and text[start - 1] in ":/.@$") or _in_url(text, start):

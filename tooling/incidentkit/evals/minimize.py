@@ -389,4 +389,6 @@ def write_min_case(result: Minimization, *, force: bool = False) -> Path:
 def write_in_place(result: Minimization) -> bool:
     """Replace the case's `input` with the minimal one, keeping the file's comments elsewhere."""
     case = result.target.case
-    return set_mappings(result.target.file, [(case.key, "input", result.best)])
+    return set_mappings(
+        result.target.file, [(case.key, "input", result.best)], root=result.target.root
+    )

@@ -58,6 +58,7 @@ class Target:
     agent: str | None  # the agent name passed to the adapter
     input: dict[str, Any]
     expected: list[Any]
+    root: Path | None = None  # the repository: a symlinked case is edited through inside it
 
     @property
     def id(self) -> str:
@@ -79,7 +80,8 @@ def load_target(config: Config, ref: str, case_id: str | None = None) -> Target:
         if case_id is not None and case_id != ref:
             raise UsageError(f"--case {case_id} applies to a case file, not to the case ID {ref}")
         case, file = _case_by_id(config, ref)
-    return _target(case, file, case_agent(case, agents), judged=config.judge is not None)
+    agent = case_agent(case, agents)
+    return _target(case, file, agent, judged=config.judge is not None, root=config.root)
 
 
 def _case_from_file(config: Config, path: Path, case_id: str | None) -> tuple[EvalCase, Path]:
@@ -135,7 +137,9 @@ def _case_by_id(config: Config, case_id: str) -> tuple[EvalCase, Path]:
     )
 
 
-def _target(case: EvalCase, file: Path, agent: str | None, judged: bool = False) -> Target:
+def _target(
+    case: EvalCase, file: Path, agent: str | None, judged: bool = False, root: Path | None = None
+) -> Target:
     where = f"{case.path}:{case.at('id')[0]}"
     expected = case.data.get("expected")
     try:
@@ -155,7 +159,7 @@ def _target(case: EvalCase, file: Path, agent: str | None, judged: bool = False)
             f"{where}: case {case.id!r}: `input` must be a mapping with a non-empty `messages` list"
         )
     assert isinstance(case_input, dict) and isinstance(expected, list)
-    return Target(case=case, file=file, agent=agent, input=case_input, expected=expected)
+    return Target(case=case, file=file, agent=agent, input=case_input, expected=expected, root=root)
 
 
 @dataclass(frozen=True)
@@ -389,5 +393,7 @@ def record(result: Reproduction) -> bool:
     require_recordable(result.target, result.version)
     case = result.target.case
     return set_mappings(
-        result.target.file, [(case.key, "reproduction", reproduction_record(result))]
+        result.target.file,
+        [(case.key, "reproduction", reproduction_record(result))],
+        root=result.target.root,
     )

@@ -403,7 +403,11 @@ def write_verifications(root: Path, result: VerifyResult, replace: bool = False)
     for change in changes:
         case = change.verdict.case
         edits.setdefault(case.path, []).append((case.key, "verification", change.new))
-    return [path for path, file_edits in edits.items() if set_mappings(root / path, file_edits)]
+    return [
+        path
+        for path, file_edits in edits.items()
+        if set_mappings(root / path, file_edits, root=root)
+    ]
 
 
 def agent_at(agent: str, version: str) -> str:

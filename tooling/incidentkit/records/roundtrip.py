@@ -66,8 +66,14 @@ def set_mapping_text(text: str, path: Key, name: str, value: Mapping[str, Any]) 
     return bom + result
 
 
-def set_mappings(file: Path, edits: Sequence[Edit]) -> bool:
-    """Apply several edits to one file and write it atomically; False when nothing changed."""
+def set_mappings(file: Path, edits: Sequence[Edit], *, root: Path | None = None) -> bool:
+    """Apply several edits to one file and write it atomically; False when nothing changed.
+
+    A symlink is edited where it points, so it stays a link, when that is a
+    regular file inside `root` (the repository); one pointing elsewhere is
+    refused rather than replaced by a copy or written through.
+    """
+    file = _edited_file(file, root)
     try:
         raw = file.read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -86,6 +92,18 @@ def set_mappings(file: Path, edits: Sequence[Edit]) -> bool:
         return False
     atomic_write_text(file, bom + (text.replace("\n", "\r\n") if crlf else text), overwrite=True)
     return True
+
+
+def _edited_file(file: Path, root: Path | None) -> Path:
+    if not file.is_symlink():
+        return file
+    target = file.resolve()
+    if root is not None and target.is_file() and target.is_relative_to(root.resolve()):
+        return target
+    raise RoundTripError(
+        f"{file}: a symlink to {target}, outside the repository; not editing through it "
+        "(edit that file, or replace the link with the file)"
+    )
 
 
 def _compose(text: str) -> MappingNode:
