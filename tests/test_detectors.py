@@ -175,6 +175,15 @@ def test_configured_addresses_are_allowed() -> None:
             "token [REDACTED-SECRET] in a log",
         ),
         ("API key: Zq8xLm3pRtW2kN7v", "API key: [REDACTED-SECRET]"),
+        (  # the token is the user when the password is the protocol's fixed word
+            "https://a8f5f167f44f4964e6c998dee827110c3b2e:x-oauth-basic@github.com/a/b.git",
+            "https://[REDACTED-SECRET]:x-oauth-basic@github.com/a/b.git",
+        ),
+        ("password: famplsbbnnmf (for staging)", "password: [REDACTED-SECRET] (for staging)"),
+        (
+            '{"keyName": "key1", "permissions": "FULL", "value": "TQf23JWijUyW9I5Xtvr3S3BlzS0ZZJK4NK2OessqMQ+wne5vrTzV+TqMxEpdCMrYUEKoT06dSdD2sv2hGhujQA=="}',
+            '{"keyName": "key1", "permissions": "FULL", "value": "[REDACTED-SECRET]"}',
+        ),
         ("the secret key `Hq7wE3rT9yU1iO5pA2sD`.", "the secret key `[REDACTED-SECRET]`."),
         (  # the query of a URL is no user:password part, its `password=` is read
             "jdbc:sqlserver://sql:1433;user=svc;password=vD8TlEA1ZhGGJKforo4w;encrypt=true",
@@ -209,6 +218,9 @@ def test_each_class_of_secret_is_redacted_whole_and_alone(text: str, expected: s
         'ssh_key: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGm3kLx9Qz2 deploy@ci"',
         "primary_key: organisation_member_uuid",
         "Our key learning: rotate often",
+        "password: expiring (next week)",
+        "-----BEGIN PRIVATE KEY-----\n<paste the service account key here>\n-----END PRIVATE KEY-----",
+        "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA...\n-----END RSA PRIVATE KEY-----",
     ],
 )
 def test_references_and_commands_are_not_secrets(text: str) -> None:
@@ -223,6 +235,10 @@ def test_references_and_commands_are_not_secrets(text: str) -> None:
         ("Standard : 01.42.68.53.00", "01.42.68.53.00"),
         ("ou celular (21) 99876-5432.", "(21) 99876-5432"),
         ("携帯 090-3318-4426 に電話", "090-3318-4426"),
+        ("phone=(212)555-0163", "(212)555-0163"),
+        ("Israel support: +972-52-481-9033", "+972-52-481-9033"),
+        ("Sao Paulo: 11 94832-1078", "11 94832-1078"),
+        ("Noah Fischer,+49 40 48193027", "+49 40 48193027"),
     ],
 )
 def test_national_phone_shapes(text: str, number: str) -> None:
@@ -254,6 +270,9 @@ def test_a_persons_address_with_a_tag_or_accents(text: str, address: str) -> Non
         "ssh ubuntu@ec2-3-120-1-1.eu-central-1.compute.amazonaws.com",
         "ssh -p 2222 -o StrictHostKeyChecking=no maria@jump.acme.io",
         "rsync -av ./out jane.doe@files.acme.io:backup/",
+        "calendar-notification@google.com sent the invite",
+        "totals 1,234,567 and 4,500,000",
+        "date 2026-11-29 and 972-52-48",
     ],
 )
 def test_dotted_numbers_and_automation_are_not_personal(text: str) -> None:

@@ -47,6 +47,7 @@ _AUTOMATION = {
     "confluence", "gitlab", "github", "bitbucket", "watchdog", "healthcheck", "uptime",
     "backup", "backups", "reports", "reporting", "digest", "audit", "logs", "logging",
     "autoreply", "auto-reply", "bounce", "bounces", "notify", "notifier", "noreply",
+    "notification", "calendar", "invites", "invitations", "automated", "auto", "workflow",
     # the system accounts of servers and images
     "ubuntu", "ec2-user", "centos", "debian", "fedora", "azureuser", "vagrant", "www-data",
     "nobody", "nginx", "apache", "postgres", "mysql", "redis", "runner", "svc", "service-account",
@@ -109,15 +110,18 @@ def _in_url_authority(text: str, start: int) -> bool:
     """`scheme://user@host`: the user of a URL, not a mailbox."""
     line_start = max(text.rfind("\n", 0, start), 0)
     head = text[line_start:start]
-    for stop in (" ", "\t", "(", "<", "[", '"', "'", "`", ","):
+    for stop in (" ", "\t", "(", "<", '"', "'", "`", ","):
         head = head.rsplit(stop, 1)[-1]
-    return "://" in head
+    # `https://[REDACTED-SECRET]:x-oauth-basic@host`: a bracket inside the authority
+    if "://" in head and "/" not in head.split("://", 1)[1]:
+        return True
+    return "://" in head.rsplit("[", 1)[-1]
 
 
 # Digits in groups, as a number is written; validated by `_phone_shape`.
 _PHONE = re.compile(
-    r"(?:(?<=tel:)|(?<![\w@/#.+$€£,:-]))"
-    r"(?:\+|00(?=[1-9]))?(?:\(\d{1,5}\)|\d{1,15})(?:(?:[ ]?\(0\)[ ]?|[ .-])\(?\d{1,8}\)?){0,6}"
+    r"(?:(?<=tel:)|(?<=,)(?=\+)|(?<![\w@/#.+$€£,:-]))"
+    r"(?:\+|00(?=[1-9]))?(?:\(\d{1,5}\)\d{1,8}|\(\d{1,5}\)|\d{1,15})(?:(?:[ ]?\(0\)[ ]?|[ .-])\(?\d{1,8}\)?){0,6}"
     r"(?![\w@/-]|[.,:]\d)"
 )
 # Starts with a character class, which the regex engine skips to quickly; an
@@ -126,7 +130,7 @@ _PHONE = re.compile(
 # (`INC-2026-0001`, `v1.2.3`) and not an ISO date: these checks sit after the
 # first character so the engine still skips to candidates fast.
 _DIGIT_RUN = re.compile(
-    r"[0-9+(](?<![\w@/#.$,-][0-9+(])(?![0-9]{3}-[0-9]{2}-[0-9]{2})[0-9 ().-]{5,}[0-9]\)?"
+    r"[0-9+(](?<![\w@/#.$-][0-9+(])(?<!,[0-9(])(?!(?<!\+)[0-9]{3}-[0-9]{2}-[0-9]{2})[0-9 ().-]{5,}[0-9]\)?"
 )
 _ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d(?: \d\d?)?\Z")  # a date, or a date and an hour
 _OPENERS = set("+(0123456789")
@@ -149,7 +153,7 @@ _NANP = re.compile(r"(?:\(\d{3}\)[ ]?|\d{3}([ .-]))\d{3}[ .-]\d{4}")
 _NANP_TRUNK = re.compile(r"1[ .-]?" + _NANP.pattern)  # `1-800-555-0199`, `1 (415) 555-0134`
 # An area code in parentheses without the trunk 0, a hyphen before the last four
 # digits: Brazil's `(21) 99876-5432`, `(11) 3456-7890`.
-_PAREN_AREA = re.compile(r"\([1-9]\d\)[ ]?9?\d{4}-\d{4}")
+_PAREN_AREA = re.compile(r"\([1-9]\d\)[ ]?9?\d{4}-\d{4}|[1-9]\d 9\d{4}-\d{4}")
 # Dotted national numbers from a trunk 0 (`01.42.68.53.00`): four groups or more,
 # which neither an IP address (no leading 0) nor a version or a date has.
 _DOTTED = re.compile(r"0[1-9](?:\.\d{2,4}){3,5}")

@@ -40,6 +40,7 @@ class _Format:
     pattern: re.Pattern[str]
     needles: tuple[str, ...]  # literal text the pattern cannot match without
     random: bool = True  # the token must look random (not `xxxx`, not `...EXAMPLE`)
+    block: bool = False  # a block that must hold key material, not a template's `<paste here>`
 
 
 # The one table of provider formats. Most are a literal prefix (which is also
@@ -121,9 +122,11 @@ _CLI = r"(?<![\w-]){}"
 _CLI_VALUE = r"['\"]?(?P<value>[^\s'\"]{4,})"
 
 
-def _f(label: str, pattern: str, needles: str, *, random: bool = True) -> _Format:
+def _f(
+    label: str, pattern: str, needles: str, *, random: bool = True, block: bool = False
+) -> _Format:
     """A format without a literal prefix; `needles`: the literals it cannot match without."""
-    return _Format(label, re.compile(pattern), tuple(needles.split()), random)
+    return _Format(label, re.compile(pattern), tuple(needles.split()), random, block)
 
 
 _FORMATS = (
@@ -145,6 +148,14 @@ _FORMATS = (
         r"(?i:AccountKey|SharedAccessKey)=(?P<value>[A-Za-z0-9+/]{40,}={0,2})",
         "ccountKey= ccessKey=",
     ),
+    # Azure's key listings (`az storage account keys list`, ARM `listKeys`): the
+    # key's name, then its value, in one object.
+    _f(
+        "Azure storage key",
+        r'"keyName"\s*:\s*"[^"\n]{1,40}"[^{}]{0,200}?"value"\s*:\s*"'
+        r'(?P<value>[A-Za-z0-9+/]{40,}={0,2})"',
+        '"keyName"',
+    ),
     _f("Azure SAS signature", r"[?&]sig=(?P<value>[A-Za-z0-9%+/]{30,}(?:%3D|=){0,2})", "sig="),
     _f("Azure AD client secret", _B + r"[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34}" + _E, "Q~"),
     _f("Terraform Cloud token", _B + r"[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,}", ".atlasv1."),
@@ -158,6 +169,7 @@ _FORMATS = (
         r"|(?:\r?\n[ \t]*(?:[A-Za-z0-9+/=]{16,}|[A-Za-z-]+: [^\r\n]*))*)",
         "-----BEGIN ",
         random=False,
+        block=True,
     ),
     # Command lines that take a password as an argument; the tool's name is the needle.
     *(
@@ -199,7 +211,11 @@ _FORMATS_OF = {
 # Context: a URL's password; the secret half of a key pair beside its key ID.
 # After `://`: user, `:`, the password, `@`, a host.
 # An unencoded `@` in the password is common: the host follows the last `@`.
-_URL_PASSWORD = re.compile(r"[^\s:/?#@\[\]\"'`<>]*:(?P<value>[^\s/?#\"'`<>]+)@[A-Za-z0-9\[]")
+_URL_PASSWORD = re.compile(
+    r"(?P<user>[^\s:/?#@\[\]\"'`<>]*):(?P<value>[^\s/?#\"'`<>]+)@[A-Za-z0-9\[]"
+)
+# Passwords that say the token is the user (`https://<token>:x-oauth-basic@github.com`).
+_TOKEN_IS_THE_USER = {"x-oauth-basic", "x-oauth-token"}
 _PAIR_WINDOW = 300  # characters around a key ID searched for its secret half
 
 
@@ -329,6 +345,9 @@ _NAMESPACES = {
     "inputs", "context", "ctx", "args", "opts", "options", "os", "process", "app", "request",
     "credentials", "creds", "keys", "vault", "steps", "needs", "matrix", "each", "item",
 }  # fmt: skip
+_BASE64_LINE = re.compile(r"[A-Za-z0-9+/]{8,}")
+_TEMPLATE = re.compile(r"<[^>\n]*>|\.{3}|…|\*{3,}|\bx{4,}\b|\bX{4,}\b")  # in a key's body
+_BEFORE_REMARK = re.compile(r"[ \t]+\(")  # a value, then a remark in parentheses
 # After an unquoted value: the end of the line, a comment, another field.
 _VALUE_END = re.compile(r"[ \t]*(?:$|[#,;})&`|]|//|--?[A-Za-z]|[A-Za-z_][A-Za-z0-9_.-]*[:=])", re.M)
 
@@ -365,9 +384,17 @@ def _format_hits(fmt: _Format, text: str) -> Iterator[Hit]:
         value = text[start:end]
         if (fmt.random and not _random_enough(value)) or _documented(value):
             continue
+        if fmt.block and not _key_material(value):
+            continue
         if value.lower() in _STOP_VALUES:
             continue  # `curl -u user:password`: the documentation's word
         yield Hit(SECRET, fmt.label, start, end)
+
+
+def _key_material(block: str) -> bool:
+    """Base64 lines between the armour lines, not a placeholder (`<paste the key here>`, `...`)."""
+    body = block.split("-----", 2)[-1].rsplit("-----END", 1)[0]
+    return _BASE64_LINE.search(body) is not None and not _TEMPLATE.search(body)
 
 
 def _url_passwords(text: str) -> Iterator[Hit]:
@@ -378,6 +405,11 @@ def _url_passwords(text: str) -> Iterator[Hit]:
         if m is None:
             continue
         value = m.group("value")
+        if value.lower() in _TOKEN_IS_THE_USER:
+            user = m.group("user")
+            if len(user) >= 16 and _random_enough(user):
+                yield Hit(SECRET, "token in a URL", m.start("user"), m.end("user"))
+            continue
         if value.lower() in _STOP_VALUES | {"pass", "pw", "pwd", "x", "p"}:
             continue
         if value.startswith(("$", "%", "{")) or _PLACEHOLDER.search(value):
@@ -525,7 +557,16 @@ def _ends_value(text: str, end: int, value: str) -> bool:
     """A bare value ends its field; prose after `password:` is not a password."""
     if _VALUE_END.match(text, end):
         return True
+    if _BEFORE_REMARK.match(text, end) and not _word_like(value):
+        return True  # `password: famplsbbnnmf (for staging)`, not `password: expiring (soon)`
     return len(value) >= 16 and _random_enough(value) and _mixed(value)
+
+
+def _word_like(value: str) -> bool:
+    """Reads as a word: letters only, one case, vowels as often as in English."""
+    if not value.isalpha() or _mixed(value):
+        return False
+    return sum(c in "aeiouy" for c in value.lower()) / len(value) >= 0.25
 
 
 def _credible(value: str, key: str) -> bool:

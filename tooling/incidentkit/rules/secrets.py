@@ -15,7 +15,7 @@ assignments, XML elements and quoted values in prose whose value is random
 enough (letters-only passwords count).
 Not secrets: references (`${DB_PASSWORD}`, `{{ vault_token }}`, `$(cmd)`,
 `os.environ[...]`, `var.db_password`, secret-manager names and ARNs), public keys, placeholders
-(`<redacted>`, `****`, `xxxx`) and the keys providers publish in their
+(`<redacted>`, `****`, `xxxx`, a key block saying `<paste the key here>`) and the keys providers publish in their
 documentation (AWS's `...EXAMPLE` pair, Stripe's test key, jwt.io's token). The
 finding is at the secret; `incidentkit redact` removes every part of it and
 nothing around it. docs/prose-rules.md shows how the rule is measured.
