@@ -242,7 +242,9 @@ _PAIRS = {
     ),
 }
 
-_TWILIO_ACCOUNT = re.compile(r"(?<![A-Za-z0-9])AC[0-9a-f]{32}(?![A-Za-z0-9])")
+# A literal first, so the engine skips to each `AC` (`ACME` is common); the left
+# boundary is checked on the match.
+_TWILIO_ACCOUNT = re.compile(r"AC[0-9a-f]{32}(?![A-Za-z0-9])")
 # Unlabelled beside the SID only as the next string argument: `Client("AC...", "...")`.
 _TWILIO_AUTH = _Pair(
     "Twilio auth token",
@@ -285,6 +287,7 @@ _SPACED_PAIR = re.compile(
 _WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 _PASSWORD_WORDS = {"password", "passwd", "pwd", "passphrase", "passcode", "pass"}
 _SECRET_WORDS = {"secret", "token", "credential", "credentials", "apikey", "secretkey", "accesskey"}
+_CREDENTIAL_WORDS = frozenset(_PASSWORD_WORDS | _SECRET_WORDS)
 _KEY_QUALIFIERS = {
     "api", "access", "secret", "private", "client", "signing", "encryption", "master",
     "account", "shared", "auth", "subscription", "app", "service", "admin", "license", "write",
@@ -423,8 +426,11 @@ def _pair_secrets(text: str, found: list[Hit]) -> Iterator[Hit]:
     A Twilio account SID is not secret itself (it stays), but its auth token beside it is.
     """
     anchors = [(h.start, h.end, _PAIRS[h.label]) for h in found if h.label in _PAIRS]
-    if "AC" in text:
-        anchors += [(m.start(), m.end(), _TWILIO_AUTH) for m in _TWILIO_ACCOUNT.finditer(text)]
+    anchors += [
+        (m.start(), m.end(), _TWILIO_AUTH)
+        for m in _TWILIO_ACCOUNT.finditer(text)
+        if m.start() == 0 or not text[m.start() - 1].isalnum()
+    ]
     for start, end, pair in anchors:
         window = (max(0, start - _PAIR_WINDOW), min(len(text), end + _PAIR_WINDOW))
         for m in pair.pattern.finditer(text, *window):
@@ -533,7 +539,7 @@ def _credential_words(key: str) -> list[str]:
     words = _key_words(key.lstrip("-"))
     while len(words) > 1 and (words[-1] in _KEY_SUFFIXES or words[-1].isdigit()):
         words.pop()
-    if words and words[-1] not in _PASSWORD_WORDS | _SECRET_WORDS:
+    if words and words[-1] not in _CREDENTIAL_WORDS:
         glued = next((g for g in _GLUED if words[-1].endswith(g) and words[-1] != g), None)
         if glued:
             words[-1:] = [words[-1][: -len(glued)], glued]
@@ -596,7 +602,7 @@ def _names_a_variable(value: str) -> bool:
     if "." in value and value.split(".", 1)[0] in _NAMESPACES:
         return True
     words = {w.lower() for w in _WORDS.findall(value)}
-    return bool(words & (_PASSWORD_WORDS | _SECRET_WORDS | {"key"}))
+    return not words.isdisjoint(_CREDENTIAL_WORDS) or "key" in words
 
 
 def _random_word(value: str) -> bool:
