@@ -181,6 +181,15 @@ def test_configured_addresses_are_allowed() -> None:
         ),
         ("password: famplsbbnnmf (for staging)", "password: [REDACTED-SECRET] (for staging)"),
         (
+            "docker login -u ci -p Zx9Qw3Er7Ty1Ui5 reg.io",
+            "docker login -u ci -p [REDACTED-SECRET] reg.io",
+        ),
+        (
+            'echo "Zx9Qw3Er7Ty1Ui5" | docker login -u ci --password-stdin',
+            'echo "[REDACTED-SECRET]" | docker login -u ci --password-stdin',
+        ),
+        ("The password is Zx9Qw3Er7Ty1 and", "The password is [REDACTED-SECRET] and"),
+        (
             '{"keyName": "key1", "permissions": "FULL", "value": "TQf23JWijUyW9I5Xtvr3S3BlzS0ZZJK4NK2OessqMQ+wne5vrTzV+TqMxEpdCMrYUEKoT06dSdD2sv2hGhujQA=="}',
             '{"keyName": "key1", "permissions": "FULL", "value": "[REDACTED-SECRET]"}',
         ),
@@ -219,6 +228,12 @@ def test_each_class_of_secret_is_redacted_whole_and_alone(text: str, expected: s
         "primary_key: organisation_member_uuid",
         "Our key learning: rotate often",
         "password: expiring (next week)",
+        "secret: my-app-secret",
+        "postgresql://postgres:postgres@localhost:5432/test",
+        'echo "$GHCR_TOKEN" | docker login ghcr.io -u bot --password-stdin',
+        "The password is incorrect for user admin.",
+        "The secret was SHA256-hashed.",
+        "The session token was eyJhbGciOiJIUzI1NiJ9 (its header only).",
         "-----BEGIN PRIVATE KEY-----\n<paste the service account key here>\n-----END PRIVATE KEY-----",
         "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA...\n-----END RSA PRIVATE KEY-----",
     ],

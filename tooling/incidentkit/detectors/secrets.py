@@ -179,7 +179,15 @@ _FORMATS = (
             ("redis-cli", r"(?![\w-])[^\n|;&]{0,200}?[ \t](?:-a|--pass)[ \t]+"),
             ("sshpass", r"(?![\w-])[ \t]+-p[ \t]*"),
             ("curl", r"(?![\w-])[^\n|;&]{0,300}?[ \t](?:-u|--user)(?:[ \t]+|=)['\"]?[^\s:'\"]+:"),
+            ("docker", r"(?![\w-])[ \t]+login(?![\w-])[^\n|;&]{0,200}?[ \t]-p[ \t]+"),
         )
+    ),
+    # `echo VALUE | docker login --password-stdin` (and every tool with that flag)
+    _f(
+        "password on a command line",
+        r"(?<![\w-])echo[ \t]+(?:-n[ \t]+)?['\"]?(?P<value>[^\s'\"|;&]{4,})['\"]?[ \t]*\|"
+        r"[^\n]{0,200}?--password-stdin",
+        "--password-stdin",
     ),
     _f(
         "HTTP authorization header",
@@ -267,7 +275,7 @@ _KEY_CHARSET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01
 _ASSIGNMENT = re.compile(
     r"(?P<dash>--?)?(?P<key>[A-Za-z][A-Za-z0-9_.-]*)[\"']?"
     r"(?:[ \t]*(?::=|=>|[:=])|(?P<tag>>)|(?(dash)[ \t](?=[^\s:=-])"
-    r"|(?P<prose>[ \t]+(?:(?:is|was)[ \t]+)?(?=[`\"']))))[ \t]*"
+    r"|(?P<prose>[ \t]+(?:(?:is|was)[ \t]+)?(?=[`\"'])|[ \t]+(?:is|was)[ \t]+)))[ \t]*"
     r"(?(tag)(?P<element>[^<>\s]{1,400})(?=</)"
     r"|(?:(?P<q>[\"'`])(?P<quoted>[^\"'`\n]{1,400})(?P=q)|(?P<bare>[^\s\"'`;&<]{1,400})))"
 )
@@ -288,6 +296,7 @@ _WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 _PASSWORD_WORDS = {"password", "passwd", "pwd", "passphrase", "passcode", "pass"}
 _SECRET_WORDS = {"secret", "token", "credential", "credentials", "apikey", "secretkey", "accesskey"}
 _CREDENTIAL_WORDS = frozenset(_PASSWORD_WORDS | _SECRET_WORDS)
+_NAME_WORDS = _CREDENTIAL_WORDS | {"key"}  # in a secret's name: `openai-api-key`
 _KEY_QUALIFIERS = {
     "api", "access", "secret", "private", "client", "signing", "encryption", "master",
     "account", "shared", "auth", "subscription", "app", "service", "admin", "license", "write",
@@ -339,6 +348,10 @@ _PUBLIC_KEYS = (
     "sk-ecdsa-",
     "age1",
 )
+# Unquoted in prose ("the password is ..."): no `-` or `/`, which join words
+# ("SHA256-hashed", "HTTP/2-only").
+_PROSE_BARE = re.compile(r"[A-Za-z0-9!@#$%^&*_+=~]{8,}")
+_KEBAB = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)+")
 _IDENTIFIER_PATH = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 # Where code and configuration languages keep values: `var.x` (Terraform),
 # `settings.X` (Django), `.Values.x` (Helm), `secrets.X` (Actions)...
@@ -415,6 +428,8 @@ def _url_passwords(text: str) -> Iterator[Hit]:
             continue
         if value.lower() in _STOP_VALUES | {"pass", "pw", "pwd", "x", "p"}:
             continue
+        if value == m.group("user"):
+            continue  # `postgres:postgres@localhost`, `guest:guest`: a default account
         if value.startswith(("$", "%", "{")) or _PLACEHOLDER.search(value):
             continue
         yield Hit(SECRET, "password in a URL", m.start("value"), m.end("value"))
@@ -466,13 +481,17 @@ def _assignments(text: str, keys: list[tuple[int, int]]) -> Iterator[Hit]:
         group = next(g for g in ("quoted", "element", "bare") if form.get(g) is not None)
         value = m.group(group).rstrip(".,;:)]}") if group == "bare" else m.group(group)
         tight = text[m.end("key") : m.start(group)] == "="  # `PGPASSWORD=... psql`: ends at a space
-        if group == "bare" and not (tight or _ends_value(text, m.start(group) + len(value), value)):
+        prose = form.get("prose") is not None  # `_random_word` below is the stricter test
+        ends = tight or prose or _ends_value(text, m.start(group) + len(value), value)
+        if group == "bare" and not ends:
             continue
         if form.get("q") == "`" and any(c.isspace() for c in value):
             continue  # `openssl rand -hex 32`: a command substitution, or code in prose
         if form.get("tag") and text[start - 1 : start] != "<":
             continue  # `password>` in prose: not an element
-        if form.get("prose") is not None and not _random_word(value):
+        if prose and not (
+            _random_word(value) and (group != "bare" or _PROSE_BARE.fullmatch(value))
+        ):
             continue  # quoted in prose: only what looks generated, not a name or a phrase
         if spaced and not (_mixed(value) and _entropy(value) >= 3.5):
             continue
@@ -597,6 +616,8 @@ def _credible(value: str, key: str) -> bool:
 
 def _names_a_variable(value: str) -> bool:
     """`var.db_password`, `settings.SECRET_KEY`, `db_password`: code naming the value, not it."""
+    if _KEBAB.fullmatch(value):  # `my-app-secret`, `openai-api-key`: a secret's name
+        return not _NAME_WORDS.isdisjoint(value.split("-"))
     if not _IDENTIFIER_PATH.fullmatch(value) or not ("_" in value or "." in value):
         return False
     if "." in value and value.split(".", 1)[0] in _NAMESPACES:
@@ -609,6 +630,8 @@ def _random_word(value: str) -> bool:
     """A generated value quoted in prose: one word, upper, lower and digits (or long hex)."""
     if len(value) < 8 or any(c.isspace() for c in value) or _entropy(value) < 3.0:
         return False
+    if value.startswith("eyJ"):
+        return False  # one base64 JSON segment (a JWT's header): a whole JWT is a format
     classes = sum(any(test(c) for c in value) for test in (str.isupper, str.islower, str.isdigit))
     return classes == 3 or (_hex(value) and len(value) >= 20)
 
