@@ -254,6 +254,10 @@ def test_references_and_commands_are_not_secrets(text: str) -> None:
         ("Israel support: +972-52-481-9033", "+972-52-481-9033"),
         ("Sao Paulo: 11 94832-1078", "11 94832-1078"),
         ("Noah Fischer,+49 40 48193027", "+49 40 48193027"),
+        ("call (415)-555-0134", "(415)-555-0134"),
+        ("WhatsApp +91 9876543210 today", "+91 9876543210"),
+        ("+91-9876543210", "+91-9876543210"),
+        ("celular (11) 98765 4321", "(11) 98765 4321"),
     ],
 )
 def test_national_phone_shapes(text: str, number: str) -> None:

@@ -121,7 +121,7 @@ def _in_url_authority(text: str, start: int) -> bool:
 # Digits in groups, as a number is written; validated by `_phone_shape`.
 _PHONE = re.compile(
     r"(?:(?<=tel:)|(?<=,)(?=\+)|(?<![\w@/#.+$€£,:-]))"
-    r"(?:\+|00(?=[1-9]))?(?:\(\d{1,5}\)\d{1,8}|\(\d{1,5}\)|\d{1,15})(?:(?:[ ]?\(0\)[ ]?|[ .-])\(?\d{1,8}\)?){0,6}"
+    r"(?:\+|00(?=[1-9]))?(?:\(\d{1,5}\)\d{1,8}|\(\d{1,5}\)|\d{1,15})(?:(?:[ ]?\(0\)[ ]?|[ .-])\(?\d{1,10}\)?){0,6}"
     r"(?![\w@/-]|[.,:]\d)"
 )
 # Starts with a character class, which the regex engine skips to quickly; an
@@ -149,11 +149,11 @@ _NOT_PHONE_WORDS = re.compile(
 # Digits that go on from a group of letters and digits (`1Z 999 AA1 01 2345 6784`):
 # a tracking number or product code, not a phone number.
 _CODE_BEFORE = re.compile(r"(?<![^\s(])(?=[A-Za-z]*\d)[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]* \Z")
-_NANP = re.compile(r"(?:\(\d{3}\)[ ]?|\d{3}([ .-]))\d{3}[ .-]\d{4}")
+_NANP = re.compile(r"(?:\(\d{3}\)[ -]?|\d{3}([ .-]))\d{3}[ .-]\d{4}")
 _NANP_TRUNK = re.compile(r"1[ .-]?" + _NANP.pattern)  # `1-800-555-0199`, `1 (415) 555-0134`
 # An area code in parentheses without the trunk 0, a hyphen before the last four
 # digits: Brazil's `(21) 99876-5432`, `(11) 3456-7890`.
-_PAREN_AREA = re.compile(r"\([1-9]\d\)[ ]?9?\d{4}-\d{4}|[1-9]\d 9\d{4}-\d{4}")
+_PAREN_AREA = re.compile(r"\([1-9]\d\)[ ]?9?\d{4}[ -]\d{4}|[1-9]\d 9\d{4}-\d{4}")
 # Dotted national numbers from a trunk 0 (`01.42.68.53.00`): four groups or more,
 # which neither an IP address (no leading 0) nor a version or a date has.
 _DOTTED = re.compile(r"0[1-9](?:\.\d{2,4}){3,5}")
