@@ -283,8 +283,8 @@ class _Run:
             kept = [f for f in found if f.rule not in clock]
             self.cache.remember_findings(unit, kept, suppressed)
             for doc in unit.documents:  # lines a finding needed: releasing drops them
-                if doc._positions is not None:
-                    self.positions[doc.path] = doc._positions
+                if doc.computed_positions is not None:
+                    self.positions[doc.path] = doc.computed_positions
 
     def finish(self, records: RecordSet) -> LintResult:
         self.findings += self._rules(self.clock_rules, self.from_cache)

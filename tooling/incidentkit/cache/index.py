@@ -232,7 +232,7 @@ def decode_positions(data: list[Any]) -> Positions:
 
 def _encode_positions(doc: Document) -> list[Any] | None:
     """Line positions, when a finding made the loader compute them (they cost a second parse)."""
-    positions = doc._positions  # only kept if already there: computing them is what is avoided
+    positions = doc.computed_positions  # computing them is what is avoided
     if positions is None:
         return None
     marks = [

@@ -65,8 +65,8 @@ def encode(
     """
     known = dict(computed)  # computed before the files were released
     for doc in records.documents:  # and after (on records answered by the cache)
-        if doc._positions is not None:
-            known[doc.path] = doc._positions
+        if doc.computed_positions is not None:
+            known[doc.path] = doc.computed_positions
     positions = []
     for path in sorted(known):
         try:
@@ -179,8 +179,8 @@ class LazyRecords(RecordSet):
         known = self._positions
         for unit in decoded:
             for doc in unit.documents:
-                if doc._positions is None and doc.path in known:
-                    doc._positions = known[doc.path]
+                if doc.path in known:
+                    doc.use_positions(known[doc.path])
         found: list[Any] = []
         for index in indexes:
             found.extend(getattr(self._units[index], name))

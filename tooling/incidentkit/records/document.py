@@ -72,6 +72,16 @@ class Document:
         return self.positions.at(key)
 
     @property
+    def computed_positions(self) -> Positions | None:
+        """The line positions if a finding already needed them; never parses for them."""
+        return self._positions
+
+    def use_positions(self, positions: Positions) -> None:
+        """Line positions computed earlier (kept by the lint cache), instead of a parse."""
+        if self._positions is None:
+            self._positions = positions
+
+    @property
     def positions(self) -> Positions:
         # Most files have no finding, so line tracking is paid only when one is
         # reported: the YAML is parsed a second time, with positions, on demand.
