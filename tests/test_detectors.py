@@ -189,6 +189,22 @@ def test_configured_addresses_are_allowed() -> None:
             'echo "[REDACTED-SECRET]" | docker login -u ci --password-stdin',
         ),
         ("The password is Zx9Qw3Er7Ty1 and", "The password is [REDACTED-SECRET] and"),
+        (  # JSON escaped in a log line
+            'body={\\"user\\":\\"svc\\",\\"password\\":\\"Xyz123abcQ\\"} status=500',
+            'body={\\"user\\":\\"svc\\",\\"password\\":\\"[REDACTED-SECRET]\\"} status=500',
+        ),
+        (
+            "//registry.npmjs.org/:_authToken=5f2b8c1d-9e3a-4f6b-7c8d-9e0f1a2b3c4d",
+            "//registry.npmjs.org/:_authToken=[REDACTED-SECRET]",
+        ),
+        (
+            '{"auths": {"ghcr.io": {"auth": "Y2ktYm90OmdocF9aeDlRdzNFcjdUeTFVaTVP"}}}',
+            '{"auths": {"ghcr.io": {"auth": "[REDACTED-SECRET]"}}}',
+        ),
+        (
+            "  .dockerconfigjson: eyJhdXRocyI6eyJnaGNyLmlvIjp7ImF1dGgiOiJZMmt0WW05ME9tZG9j",
+            "  .dockerconfigjson: [REDACTED-SECRET]",
+        ),
         (
             '{"keyName": "key1", "permissions": "FULL", "value": "TQf23JWijUyW9I5Xtvr3S3BlzS0ZZJK4NK2OessqMQ+wne5vrTzV+TqMxEpdCMrYUEKoT06dSdD2sv2hGhujQA=="}',
             '{"keyName": "key1", "permissions": "FULL", "value": "[REDACTED-SECRET]"}',
@@ -229,6 +245,8 @@ def test_each_class_of_secret_is_redacted_whole_and_alone(text: str, expected: s
         "Our key learning: rotate often",
         "password: expiring (next week)",
         "secret: my-app-secret",
+        "//registry.npmjs.org/:_authToken=${NPM_TOKEN}",
+        '"auth": "basic"',
         "postgresql://postgres:postgres@localhost:5432/test",
         'echo "$GHCR_TOKEN" | docker login ghcr.io -u bot --password-stdin',
         "The password is incorrect for user admin.",

@@ -182,6 +182,10 @@ _FORMATS = (
             ("docker", r"(?![\w-])[ \t]+login(?![\w-])[^\n|;&]{0,200}?[ \t]-p[ \t]+"),
         )
     ),
+    # Docker registry credentials: `"auth": "<base64 user:password>"` in a
+    # config.json, and a whole config in base64 (a `.dockerconfigjson` secret).
+    _f("Docker registry auth", r'"auth"\s*:\s*"(?P<value>[A-Za-z0-9+/]{12,}={0,2})"', '"auth"'),
+    _f("Docker registry auth", _B + r"eyJhdXRocyI6[A-Za-z0-9+/]{16,}={0,2}", "eyJhdXRocyI6"),
     # `echo VALUE | docker login --password-stdin` (and every tool with that flag)
     _f(
         "password on a command line",
@@ -272,12 +276,14 @@ _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 _KEY_CHARSET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
 # Besides `key: value` and `--flag value`: an XML element (`<password>...</password>`)
 # and prose that quotes the value (the password `...`, the token was "...").
+# JSON escaped inside a log line (`{\"password\":\"...\"}`) has a backslash before
+# each quote; a key may start with `_` (`.npmrc`'s `_authToken`, `_password`).
 _ASSIGNMENT = re.compile(
-    r"(?P<dash>--?)?(?P<key>[A-Za-z][A-Za-z0-9_.-]*)[\"']?"
+    r"(?P<dash>--?)?(?P<key>[A-Za-z_][A-Za-z0-9_.-]*)\\?[\"']?"
     r"(?:[ \t]*(?::=|=>|[:=])|(?P<tag>>)|(?(dash)[ \t](?=[^\s:=-])"
     r"|(?P<prose>[ \t]+(?:(?:is|was)[ \t]+)?(?=[`\"'])|[ \t]+(?:is|was)[ \t]+)))[ \t]*"
     r"(?(tag)(?P<element>[^<>\s]{1,400})(?=</)"
-    r"|(?:(?P<q>[\"'`])(?P<quoted>[^\"'`\n]{1,400})(?P=q)|(?P<bare>[^\s\"'`;&<]{1,400})))"
+    r"|(?:\\?(?P<q>[\"'`])(?P<quoted>[^\"'`\n]{1,400}?)\\?(?P=q)|(?P<bare>[^\s\"'`;&<\\]{1,400})))"
 )
 # A Kubernetes-style pair: `- name: DB_PASSWORD` then `value: ...` on the next line.
 _NAMED = re.compile(r"\bname[\"']?[ \t]*:[ \t]*[\"']?\Z")
@@ -465,8 +471,11 @@ def _assignments(text: str, keys: list[tuple[int, int]]) -> Iterator[Hit]:
             starts.add(start)
     done = -1
     for start in sorted(starts):
-        if start < done or (start > 0 and text[start - 1] in ":/.@$") or _in_url(text, start):
-            continue  # `arn:...:secret:name`, `/secrets/x`, `://user-token:pw@`: not a key
+        npmrc = text.startswith("_", start)  # `//registry.npmjs.org/:_authToken=...`
+        if start < done or (text[start - 1 : start] in (":", "/", ".", "@", "$") and not npmrc):
+            continue  # `arn:...:secret:name`, `/secrets/x`: a path or name, not a key
+        if _in_url(text, start):
+            continue  # `://user-token:pw@`: a URL's user
         if text[max(0, start - 2) : start] == "${":
             continue  # `${DB_PASSWORD:-postgres}`: a shell default, not an assignment
         m = _ASSIGNMENT.match(text, start)
@@ -527,7 +536,7 @@ def _assigns(text: str, start: int, index: int) -> bool:
     limit = min(len(text), index + 60)
     while end < limit and text[end] in _KEY_CHARSET:
         end += 1
-    while end < limit and text[end] in "\"'":
+    while end < limit and text[end] in "\"'\\":
         end += 1
     spaced = end
     while end < limit and text[end] in " \t":

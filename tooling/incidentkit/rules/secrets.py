@@ -10,7 +10,8 @@ and SAS signatures; JWTs; Vault, DigitalOcean, Shopify and more), private-key
 blocks, the password of a URL (`postgres://app:...@db`), `Authorization`
 headers and bearer tokens, passwords on command lines (`mysql -p...`,
 `curl -u user:...`, `redis-cli -a`, `sshpass -p`, `docker login -p`,
-`echo ... | ... --password-stdin`), the secret half of a key
+`echo ... | ... --password-stdin`), Docker registry auth (`"auth": "..."`,
+`.dockerconfigjson`), `.npmrc` auth lines, the secret half of a key
 pair beside its key ID (Twilio's too), and `password`/`secret`/`token`/`api_key`
 assignments, XML elements and quoted values in prose whose value is random
 enough (letters-only passwords count).
