@@ -35,7 +35,7 @@ _FILE_SUFFIXES = {
     "png", "jpg", "jpeg", "gif", "svg", "webp", "ico", "json", "yaml", "yml", "txt", "html",
     "css", "js", "ts", "lock", "toml", "md", "py", "sh", "log", "csv", "xml", "zip", "gz",
 }  # fmt: skip
-_NO_REPLY = re.compile(r"(?i)no-?reply|do-?not-?reply|donotreply|do_not_reply|mailer-daemon")
+_NO_REPLY = re.compile(r"(?i)no[-_.]?reply|do[-_.]?not[-_.]?reply|mailer[-_.]?daemon")
 _AUTOMATION = {
     "bot", "bots", "robot", "daemon", "dependabot", "renovate", "renovatebot", "github-actions",
     "mergify", "jenkins", "buildkite", "circleci", "ci", "automation", "notifications",

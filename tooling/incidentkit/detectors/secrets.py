@@ -367,6 +367,8 @@ _NAMESPACES = {
     "inputs", "context", "ctx", "args", "opts", "options", "os", "process", "app", "request",
     "credentials", "creds", "keys", "vault", "steps", "needs", "matrix", "each", "item",
 }  # fmt: skip
+# Lower-case words joined by `-`, `_` or `.`: a package or resource name, never a token.
+_WORDS_JOINED = re.compile(r"[a-z]+(?:[-_.][a-z]+){2,}")
 _BASE64_LINE = re.compile(r"[A-Za-z0-9+/]{8,}")
 _TEMPLATE = re.compile(r"<[^>\n]*>|\.{3}|…|\*{3,}|\bx{4,}\b|\bX{4,}\b")  # in a key's body
 _BEFORE_REMARK = re.compile(r"[ \t]+\(")  # a value, then a remark in parentheses
@@ -404,7 +406,9 @@ def _format_hits(fmt: _Format, text: str) -> Iterator[Hit]:
     for m in fmt.pattern.finditer(text):
         start, end = m.span("value") if "value" in fmt.pattern.groupindex else m.span()
         value = text[start:end]
-        if (fmt.random and not _random_enough(value)) or _documented(value):
+        if fmt.random and (not _random_enough(value) or _WORDS_JOINED.fullmatch(value)):
+            continue  # `xxxx`, `...EXAMPLE`; `sk-video-processing-toolkit` is a name
+        if _documented(value):
             continue
         if fmt.block and not _key_material(value):
             continue
