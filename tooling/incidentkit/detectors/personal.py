@@ -100,9 +100,10 @@ def _personal(text: str, start: int, end: int, options: Options) -> bool:
 
 # A command that logs in as `user@host`: the address follows its flags, paths and numbers
 # (`ssh -i key.pem ubuntu@host`, `scp out.tgz deploy@host:`), not prose ("ssh died, mail x@y").
+# Possessive: an argument matches one way, so a line that is not a command fails fast.
 _LOGIN_COMMAND = re.compile(
     r"(?:^|[\s`$(])(?:ssh|scp|sftp|rsync|mosh|ssh-copy-id|autossh)"
-    r"(?:[ \t]+(?:-\S+|\S*[/.=~:]\S*|\d+))*[ \t]+\Z"
+    r"(?:[ \t]+(?:-\S++|[^\s/.=~:-][^\s/.=~:]*+[/.=~:]\S*+|[/.=~:]\S*+|\d++))*+[ \t]+\Z"
 )
 
 
@@ -156,6 +157,7 @@ _NANP_TRUNK = re.compile(r"1[ .-]?" + _NANP.pattern)  # `1-800-555-0199`, `1 (41
 _PAREN_AREA = re.compile(r"\([1-9]\d\)[ ]?9?\d{4}[ -]\d{4}|[1-9]\d 9\d{4}-\d{4}")
 # Dotted national numbers from a trunk 0 (`01.42.68.53.00`): four groups or more,
 # which neither an IP address (no leading 0) nor a version or a date has.
+_SEPARATORS = re.compile(r"[ .()-]+")
 _DOTTED = re.compile(r"0[1-9](?:\.\d{2,4}){3,5}")
 
 
@@ -234,9 +236,11 @@ def _grouped(number: str) -> bool:
 
 def _date_or_address(number: str) -> bool:
     """`2026-03-04`, `10.12.144.201`, `1.4.0`: dates, IP addresses and versions."""
-    groups = re.split(r"[ .()-]+", number.strip("()"))
     if "." in number and " " not in number and "-" not in number:
         return not (
             _NANP.fullmatch(number) or _NANP_TRUNK.fullmatch(number) or _DOTTED.fullmatch(number)
         )
+    # The first three groups decide; `phones` asks this of every prefix of a long
+    # run of digits, so splitting the whole run each time would be quadratic.
+    groups = _SEPARATORS.split(number.strip("()"), maxsplit=2)
     return len(groups) >= 3 and len(groups[0]) == 4 and groups[0][:2] in ("19", "20")

@@ -515,10 +515,9 @@ def _assignments(text: str, keys: list[tuple[int, int]]) -> Iterator[Hit]:
 
 def _in_url(text: str, start: int) -> bool:
     """Whether `start` lies in a URL's user and password, which `_url_passwords` reads."""
-    word_start = start
-    while word_start > 0 and start - word_start < 200 and not text[word_start - 1].isspace():
-        word_start -= 1
-    scheme = text.rfind("://", word_start, start)
+    low = max(0, start - 200)
+    word_start = max(text.rfind(c, low, start) for c in " \t\n\r") + 1
+    scheme = text.rfind("://", max(low, word_start), start)
     return scheme >= 0 and not any(c in "/?#;&" for c in text[scheme + 3 : start])
 
 
