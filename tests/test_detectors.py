@@ -310,6 +310,7 @@ def test_a_persons_address_with_a_tag_or_accents(text: str, address: str) -> Non
         "rsync -av ./out jane.doe@files.acme.io:backup/",
         "calendar-notification@google.com sent the invite",
         "Notification from no_reply@accounts.acme.io",
+        "the tool call returned 48213 48214 48215",
         "totals 1,234,567 and 4,500,000",
         "date 2026-11-29 and 972-52-48",
     ],
@@ -379,3 +380,30 @@ def test_a_lone_surrogate_is_scanned_like_any_character() -> None:
     token = "ghp_" + "aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1dE3fG5"
     text = f"\udcff see {token} and mail jane.doe@gmail.com"
     assert [text[h.start : h.end] for h in find_hits(text)] == [token, "jane.doe@gmail.com"]
+
+
+# Whole labelled texts side by side, and the glue records put between them.
+_LABELLED_TEXTS = sorted(
+    {
+        item["text"]
+        for name in ("secrets", "personal_data")
+        for group in load(name).values()
+        for item in group
+    }
+)
+_GLUE = ["`", '"', ":", "=", "(", ")", ",", "password: ", "token=", "ssh ", "tool call", "\n"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_LABELLED_TEXTS + _GLUE), max_size=6).map(" ".join))
+@example(  # a phone number after a token: no tracking-number group
+    "TWINE_PASSWORD=pypi-AgEIcHlwaS5vcmcACSr7JVSykIPzJlER2Wow3j74v9qD7IfmRy1owAN6US +39 06 6982 1234"
+)
+@example("the tool call Process ids 48213 48214 48215 48216 were killed.")
+@example("Israel support: +972-52-481-9033 Dependabot mail: 49699333+dependabot[bot]@x.io")
+@example("contact number: 0412 345 678 (2026) 123 incidents")
+@example("Ring 08-481 293 70 (Stockholm). Deployed at 1764425111 (epoch)")
+def test_after_redact_nothing_is_left_to_find(text: str) -> None:
+    """`redact` then lint finds nothing: what is redacted is what was found, whole."""
+    redacted, _ = redact(text)
+    assert [(h.kind, redacted[h.start : h.end]) for h in find_hits(redacted)] == []

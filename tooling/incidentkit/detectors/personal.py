@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from incidentkit.detectors.hits import EMAIL, PHONE, Hit, Options
+from incidentkit.detectors.hits import EMAIL, PHONE, PLACEHOLDERS, Hit, Options
 
 # Letters of any script (RFC 6531: `françois@orange.fr`, `josé@correo.es`).
 _DOMAIN = re.compile(r"@(?:[^\W_](?:[\w-]*[^\W_])?\.)+[^\W\d_]{2,}(?![\w-])")
@@ -135,8 +135,10 @@ _DIGIT_RUN = re.compile(
 )
 _ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d(?: \d\d?)?\Z")  # a date, or a date and an hour
 _OPENERS = set("+(0123456789")
+_PLACEHOLDER = re.compile("|".join(re.escape(p) for p in PLACEHOLDERS.values()))
 _PHONE_WORDS = re.compile(
-    r"(?i)\b(?:phone|tel|call|mobile|mobil|cell|fax|whatsapp|sms|text me|landline|number|"
+    # "call", not an agent's "tool call", "API call" or "function call"
+    r"(?i)\b(?:phone|tel|(?<!tool )(?<!api )(?<!function )(?<!rpc )(?<!method )call|mobile|mobil|cell|fax|whatsapp|sms|text me|landline|number|"
     r"t[ée]l[ée]phone|handy|ring|"
     # the same words in the languages of the numbers' countries
     r"telefon\w*|tel[ée]fono|celular|cellulare|m[óo]vil|portable|port[áa]til|n[úu]mero|"
@@ -144,12 +146,15 @@ _PHONE_WORDS = re.compile(
     r"携帯|電話|手机|电话|휴대폰|전화)\W{0,3}(?:\w+\W{1,3}){0,3}$"
 )
 _NOT_PHONE_WORDS = re.compile(
-    r"(?i)\b(?:orders?|tickets?|case|invoice|ref(?:erence)?|id|build|isbn|account|acct|card|"
+    r"(?i)\b(?:orders?|tickets?|case|invoice|ref(?:erence)?|ids?|pids?|ports?|build|isbn|account|acct|card|"
     r"tracking|serial|sku|po|version|v|no\.|#)\W{0,3}(?:number\W{1,3})?$"
 )
 # Digits that go on from a group of letters and digits (`1Z 999 AA1 01 2345 6784`):
 # a tracking number or product code, not a phone number.
-_CODE_BEFORE = re.compile(r"(?<![^\s(])(?=[A-Za-z]*\d)[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]* \Z")
+# Short, as such codes' groups are: a token before a number is no group of it.
+_CODE_BEFORE = re.compile(
+    r"(?<![^\s(])(?=[A-Za-z]*\d)(?=[A-Za-z0-9]{1,10} \Z)[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]* \Z"
+)
 _NANP = re.compile(r"(?:\(\d{3}\)[ -]?|\d{3}([ .-]))\d{3}[ .-]\d{4}")
 _NANP_TRUNK = re.compile(r"1[ .-]?" + _NANP.pattern)  # `1-800-555-0199`, `1 (415) 555-0134`
 # An area code in parentheses without the trunk 0, a hyphen before the last four
@@ -190,12 +195,18 @@ def phones(text: str) -> Iterator[Hit]:
 def _phone_end(text: str, start: int, end: int) -> int | None:
     """Where the number from `start` ends, dropping trailing groups it cannot hold; None: no number."""
     before = text[max(0, start - 40) : start]
-    if _NOT_PHONE_WORDS.search(before) or _CODE_BEFORE.search(before):
+    code = not text.startswith("+", start) and _CODE_BEFORE.search(before)
+    if _NOT_PHONE_WORDS.search(before) or code:
         return None
-    context = bool(_PHONE_WORDS.search(before))
+    # A context word does not reach over a redacted item: it was that item's.
+    after_redaction = _PLACEHOLDER.split(text[max(0, start - 60) : start])[-1][-40:]
+    context = bool(_PHONE_WORDS.search(after_redaction))
+    run_end = end
     while end > start:
         number = text[start:end]
         if _phone_shape(number, context):
+            if end < run_end and not _phone_shape(number, False):
+                return None  # only the context made it a number, cut out of a longer list
             return end
         cut = max(number.rfind(" "), number.rfind("-"), number.rfind("."))
         if cut <= 0:
