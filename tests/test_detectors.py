@@ -189,6 +189,10 @@ def test_configured_addresses_are_allowed() -> None:
             'echo "[REDACTED-SECRET]" | docker login -u ci --password-stdin',
         ),
         ("The password is Zx9Qw3Er7Ty1 and", "The password is [REDACTED-SECRET] and"),
+        (
+            "cookie d=xoxd-Zx9Qw3Er7Ty1Ui5Op2As4Df6Gh8Jk0LzXcVbNmQw%2F%3D; d-s=1",
+            "cookie d=[REDACTED-SECRET]; d-s=1",
+        ),
         (  # JSON escaped in a log line
             'body={\\"user\\":\\"svc\\",\\"password\\":\\"Xyz123abcQ\\"} status=500',
             'body={\\"user\\":\\"svc\\",\\"password\\":\\"[REDACTED-SECRET]\\"} status=500',
@@ -246,6 +250,9 @@ def test_each_class_of_secret_is_redacted_whole_and_alone(text: str, expected: s
         "password: expiring (next week)",
         "secret: my-app-secret",
         "pip install sk-video-processing-toolkit==0.4.1",
+        "'password' => $dbPass,",
+        "password = @db_password",
+        "password: :db_password",
         "//registry.npmjs.org/:_authToken=${NPM_TOKEN}",
         '"auth": "basic"',
         "postgresql://postgres:postgres@localhost:5432/test",

@@ -59,10 +59,12 @@ _PREFIXED = (
     ("GitLab runner token", "GR1348941", r"[A-Za-z0-9_-]{20,}", False),
     (
         "Slack token",
-        "xoxe.xoxp- xoxe.xoxb- xoxa- xoxb- xoxp- xoxo- xoxs- xoxr- xoxe-",
+        "xoxe.xoxp- xoxe.xoxb- xoxa- xoxb- xoxc- xoxp- xoxo- xoxs- xoxr- xoxe-",
         r"(?:[0-9]+-)+[A-Za-z0-9-]{8,}",
         False,
     ),
+    # the `d` cookie of a browser session, URL-encoded base64
+    ("Slack session cookie", "xoxd-", r"[A-Za-z0-9%/+=_-]{30,}", False),
     ("Slack app token", "xapp-", r"\d-[A-Z0-9]+-\d+-[A-Za-z0-9]+", False),
     (
         "Stripe secret key",
@@ -357,6 +359,7 @@ _PUBLIC_KEYS = (
 # Unquoted in prose ("the password is ..."): no `-` or `/`, which join words
 # ("SHA256-hashed", "HTTP/2-only").
 _PROSE_BARE = re.compile(r"[A-Za-z0-9!@#$%^&*_+=~]{8,}")
+_SIGIL_VARIABLE = re.compile(r"[$@:][A-Za-z_][A-Za-z0-9_]*(?:(?:\.|->|::)[A-Za-z_][A-Za-z0-9_]*)*")
 _KEBAB = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)+")
 _IDENTIFIER_PATH = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 # Where code and configuration languages keep values: `var.x` (Terraform),
@@ -628,6 +631,8 @@ def _credible(value: str, key: str) -> bool:
 
 def _names_a_variable(value: str) -> bool:
     """`var.db_password`, `settings.SECRET_KEY`, `db_password`: code naming the value, not it."""
+    if _SIGIL_VARIABLE.fullmatch(value):
+        return True  # `$dbPass` (PHP, Perl), `@db_password` (Ruby), `:db_password` (a symbol)
     if _KEBAB.fullmatch(value):  # `my-app-secret`, `openai-api-key`: a secret's name
         return not _NAME_WORDS.isdisjoint(value.split("-"))
     if not _IDENTIFIER_PATH.fullmatch(value) or not ("_" in value or "." in value):
