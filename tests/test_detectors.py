@@ -299,6 +299,7 @@ def test_national_phone_shapes(text: str, number: str) -> None:
         ),
         ("Email françois.dupont@orange.fr asap", "françois.dupont@orange.fr"),
         ("After the ssh session ended we wrote to jane.doe@gmail.com", "jane.doe@gmail.com"),
+        ("Refund for mary.jenkins@gmail.com", "mary.jenkins@gmail.com"),
     ],
 )
 def test_a_persons_address_with_a_tag_or_accents(text: str, address: str) -> None:
@@ -317,6 +318,7 @@ def test_a_persons_address_with_a_tag_or_accents(text: str, address: str) -> Non
         "rsync -av ./out jane.doe@files.acme.io:backup/",
         "calendar-notification@google.com sent the invite",
         "Notification from no_reply@accounts.acme.io",
+        "jenkins-ci@acme.io and release-bot@acme.io",
         "the tool call returned 48213 48214 48215",
         "totals 1,234,567 and 4,500,000",
         "date 2026-11-29 and 972-52-48",

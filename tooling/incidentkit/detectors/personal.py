@@ -52,6 +52,8 @@ _AUTOMATION = {
     "ubuntu", "ec2-user", "centos", "debian", "fedora", "azureuser", "vagrant", "www-data",
     "nobody", "nginx", "apache", "postgres", "mysql", "redis", "runner", "svc", "service-account",
 }  # fmt: skip
+# Tools' names that are people's surnames too: a bot alone, a person beside a first name.
+_SURNAMES = {"jenkins", "mailer", "postman", "sentry", "cron", "build", "git", "release"}
 # RFC 2142 and the mailboxes organisations share: they name a function, not a person.
 _ROLES = {
     "postmaster", "hostmaster", "webmaster", "abuse", "security", "support", "info", "sales",
@@ -91,8 +93,10 @@ def _personal(text: str, start: int, end: int, options: Options) -> bool:
     # The mailbox, not its tag: `t.nguyen+pager@` is a person's address.
     mailbox = local.lower().split("+")[0]
     words = re.split(r"[._-]", mailbox)
-    if any(word in _AUTOMATION for word in words) or mailbox in _AUTOMATION:
-        return False
+    if mailbox in _AUTOMATION or all(w in _AUTOMATION or w.isdigit() for w in words if w):
+        return False  # `jenkins@`, `jenkins-ci@`
+    if any(w in _AUTOMATION and w not in _SURNAMES for w in words):
+        return False  # `ci-bot@`, `deploy.alerts@`, not `mary.jenkins@`
     if options.allow_role_addresses and local.lower().split("+")[0] in _ROLES:
         return False
     return not options.allows(address)
