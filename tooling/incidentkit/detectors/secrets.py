@@ -305,6 +305,9 @@ _PASSWORD_WORDS = {"password", "passwd", "pwd", "passphrase", "passcode", "pass"
 _SECRET_WORDS = {"secret", "token", "credential", "credentials", "apikey", "secretkey", "accesskey"}
 _CREDENTIAL_WORDS = frozenset(_PASSWORD_WORDS | _SECRET_WORDS)
 _NAME_WORDS = _CREDENTIAL_WORDS | {"key"}  # in a secret's name: `openai-api-key`
+# Words that make `<word>_key` a credential. Not among them although a key follows
+# them: a database's `primary_key`, an SSH or deploy key (the public half, in
+# configuration), an instrumentation key (an ID).
 _KEY_QUALIFIERS = {
     "api", "access", "secret", "private", "client", "signing", "encryption", "master",
     "account", "shared", "auth", "subscription", "app", "service", "admin", "license", "write",
@@ -312,8 +315,6 @@ _KEY_QUALIFIERS = {
     "aes", "consumer", "bot", "root", "management", "ingestion", "server", "partner",
     "merchant", "live",
 }  # fmt: skip
-# Not qualifiers although a key follows them: a database's `primary_key`, an SSH or
-# deploy key (the public half, in configuration), an instrumentation key (an ID).
 # Words glued into one (`PGPASSWORD`, `APIKEY`, `authToken` read as one): the
 # credential word at the end of it.
 _GLUED = ("password", "passwd", "passphrase", "secret", "token", "apikey", "secretkey", "accesskey")
@@ -493,27 +494,33 @@ def _assignments(text: str, keys: list[tuple[int, int]]) -> Iterator[Hit]:
             m = _SPACED_PAIR.match(text, start)
         if m is None or not _credential_key(_spelled_key(text, m.start("key"), m.group("key"))):
             continue
-        form = m.groupdict()
-        group = next(g for g in ("quoted", "element", "bare") if form.get(g) is not None)
-        value = m.group(group).rstrip(".,;:)]}") if group == "bare" else m.group(group)
-        tight = text[m.end("key") : m.start(group)] == "="  # `PGPASSWORD=... psql`: ends at a space
-        prose = form.get("prose") is not None  # `_random_word` below is the stricter test
-        ends = tight or prose or _ends_value(text, m.start(group) + len(value), value)
-        if group == "bare" and not ends:
-            continue
-        if form.get("q") == "`" and any(c.isspace() for c in value):
-            continue  # `openssl rand -hex 32`: a command substitution, or code in prose
-        if form.get("tag") and text[start - 1 : start] != "<":
-            continue  # `password>` in prose: not an element
-        if prose and not (
-            _random_word(value) and (group != "bare" or _PROSE_BARE.fullmatch(value))
-        ):
-            continue  # quoted in prose: only what looks generated, not a name or a phrase
-        if spaced and not (_mixed(value) and _entropy(value) >= 3.5):
-            continue
-        if _credible(value, m.group("key")):
+        found = _assigned_value(text, start, m, spaced)
+        if found is not None and _credible(found[1], m.group("key")):
             done = m.end()
-            yield Hit(SECRET, "credential assignment", m.start(group), m.start(group) + len(value))
+            yield Hit(SECRET, "credential assignment", found[0], found[0] + len(found[1]))
+
+
+def _assigned_value(
+    text: str, start: int, m: re.Match[str], spaced: bool
+) -> tuple[int, str] | None:
+    """Where the value of the assignment `m` starts, and the value; None: not a value."""
+    form = m.groupdict()
+    group = next(g for g in ("quoted", "element", "bare") if form.get(g) is not None)
+    value = m.group(group).rstrip(".,;:)]}") if group == "bare" else m.group(group)
+    tight = text[m.end("key") : m.start(group)] == "="  # `PGPASSWORD=... psql`: ends at a space
+    prose = form.get("prose") is not None  # `_random_word` below is the stricter test
+    ends = tight or prose or _ends_value(text, m.start(group) + len(value), value)
+    if group == "bare" and not ends:
+        return None
+    if form.get("q") == "`" and any(c.isspace() for c in value):
+        return None  # `openssl rand -hex 32`: a command substitution, or code in prose
+    if form.get("tag") and text[start - 1 : start] != "<":
+        return None  # `password>` in prose: not an element
+    if prose and not (_random_word(value) and (group != "bare" or _PROSE_BARE.fullmatch(value))):
+        return None  # quoted in prose: only what looks generated, not a name or a phrase
+    if spaced and not (_mixed(value) and _entropy(value) >= 3.5):
+        return None
+    return m.start(group), value
 
 
 def _in_url(text: str, start: int) -> bool:
