@@ -165,6 +165,7 @@ def test_configured_addresses_are_allowed() -> None:
         ("PGPASSWORD=Zq8xLm3pRt psql -h db", "PGPASSWORD=[REDACTED-SECRET] psql -h db"),
         ("SECRET_KEY_BASE=9f8e7d6c5b4a3928172635", "SECRET_KEY_BASE=[REDACTED-SECRET]"),
         ("DB_PASSWORD_PROD: Hq7wE3rT9yU1", "DB_PASSWORD_PROD: [REDACTED-SECRET]"),
+        ('{"user": "svc", "pass": "Xy8kLm2Qp9"}', '{"user": "svc", "pass": "[REDACTED-SECRET]"}'),
         (
             "AZURE_STORAGE_KEY=5kDe0e1AOHgsEWNpHbA/B/pD7rfTDzlTcYv4v17hHU7NkngtVIm/dNkrIsq5/j94ExQ/H1O+rfVyVZN4/y1lvA==",
             "AZURE_STORAGE_KEY=[REDACTED-SECRET]",
@@ -253,6 +254,8 @@ def test_each_class_of_secret_is_redacted_whole_and_alone(text: str, expected: s
         "'password' => $dbPass,",
         "password = @db_password",
         "password: :db_password",
+        "pass: 3",
+        "pass: all tests",
         "//registry.npmjs.org/:_authToken=${NPM_TOKEN}",
         '"auth": "basic"',
         "postgresql://postgres:postgres@localhost:5432/test",

@@ -594,7 +594,7 @@ def _credential_key(key: str) -> bool:
         return False
     last = words[-1]
     if last in _PASSWORD_WORDS:
-        return last != "pass" or len(words) > 1  # `pass: 3` counts test passes
+        return True  # `pass` alone needs a generated-looking value (`_credible`)
     if last in _SECRET_WORDS:
         return True
     return last == "key" and len(words) > 1 and words[-2] in _KEY_QUALIFIERS
@@ -625,7 +625,10 @@ def _credible(value: str, key: str) -> bool:
         return False  # `ssh_key: "ssh-ed25519 AAAA..."`: the public half
     if value.isdigit() or len(set(value)) < 4 or _names_a_variable(value):
         return False
-    password = _credential_words(key)[-1] in _PASSWORD_WORDS
+    words = _credential_words(key)
+    if words == ["pass"]:  # `"pass": "..."`, not `pass: 3` or `pass: all tests` (test passes)
+        return len(value) >= 8 and _mixed(value) and not any(c.isspace() for c in value)
+    password = words[-1] in _PASSWORD_WORDS
     if value.isalpha():
         # letters only: a passphrase for a password; tokens are mixed-case at least
         if password:
