@@ -167,6 +167,7 @@ _PAREN_AREA = re.compile(r"\([1-9]\d\)[ ]?9?\d{4}[ -]\d{4}|[1-9]\d 9\d{4}-\d{4}"
 # Dotted national numbers from a trunk 0 (`01.42.68.53.00`): four groups or more,
 # which neither an IP address (no leading 0) nor a version or a date has.
 _SEPARATORS = re.compile(r"[ .()-]+")
+_NON_DIGITS = re.compile(r"\D+")
 _DOTTED = re.compile(r"0[1-9](?:\.\d{2,4}){3,5}")
 
 
@@ -236,7 +237,14 @@ def _phone_shape(number: str, context: bool) -> bool:
     national = number.lstrip("(")
     if national.startswith("0") and national[1:2] != "0" and 9 <= digits <= 12:
         return " " in number or "-" in number or ")" in number or digits <= 11
-    return context and _grouped(number) and digits >= 7
+    return context and _grouped(number) and digits <= 11 and _local_groups(number)
+
+
+def _local_groups(number: str) -> bool:
+    """Grouped as a subscriber number is (`98201 48372`, `482 9301`, `4829301`), not as a
+    list of counts (`3 5 8 13 21`, `128000 200000`): up to four groups of 2 to 5 digits."""
+    groups = [g for g in _NON_DIGITS.split(number) if g]
+    return len(groups) == 1 or (len(groups) <= 4 and all(2 <= len(g) <= 5 for g in groups))
 
 
 def _grouped(number: str) -> bool:
