@@ -259,3 +259,33 @@ def test_a_key_pair_and_a_url_password_are_redacted_in_yaml(tmp_path: Path) -> N
             "dsn": "postgres://app:[REDACTED-SECRET]@db.internal:5432/orders",
         }
     }
+
+
+def test_each_new_class_of_secret_goes_whole_through_redact_write(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    """The classes of the fourth and fifth labelled batches, in one record, end to end."""
+    secrets = {
+        "SK08796d2cdee7de7ef71b3bf6504fd567": "twilio('{}', ",
+        "Vb4tQ9xLm2Rk7Zp3Wn8Yc6Hj1Df5Gs0A": "'{}')",
+        "S3cr3tPassw0rd": "mysql -u root -p{} app",
+        "YE6SueD484HDMG": "the passphrase `{}` was in the ticket",
+        "Vq8rT2mXz9Lp": "<password>{}</password>",
+        "Y2ktYm90OmdocF9aeDlRdzNFcjdUeTFVaTVP": '{{"auths": {{"ghcr.io": {{"auth": "{}"}}}}}}',
+        "a8f5f167f44f4964e6c998dee827110c3b2e": "https://{}:x-oauth-basic@github.com/a/b.git",
+    }
+    lines = [shape.format(secret) for secret, shape in secrets.items()]
+    code = "\n".join([lines[0] + lines[1], *lines[2:]])
+    body = f"## What happened\n\nThe agent printed:\n\n```text\n{code}\n```\n"
+    root = tmp_path / "classes"
+    path = root / "incidents" / "INC-2026-0001-classes.md"
+    path.parent.mkdir(parents=True)
+    path.write_text(incident_text(body=body), encoding="utf-8")
+    run_cli("-C", root, "redact", "--write", path)
+    text = path.read_text(encoding="utf-8")
+    expected = code
+    for secret in secrets:
+        expected = expected.replace(secret, "[REDACTED-SECRET]")
+    assert expected in text  # every secret gone, every character around it kept
+    assert not any(secret in text for secret in secrets)
+    assert _lint_rules(run_cli, root) == []

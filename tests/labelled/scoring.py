@@ -90,7 +90,8 @@ def score_secrets(
     exact: bool = True,
     data: Any = None,
 ) -> tuple[Score, Score]:
-    """(providers, look-alikes). A provider item counts when every part is covered.
+    """(providers, look-alikes). A provider item counts when every part is covered
+    wherever it occurs.
 
     With `exact`, a hit reaching outside the labelled parts is a mistake too
     (redaction must remove nothing around the secret); a scanner that only
@@ -102,7 +103,7 @@ def score_secrets(
         providers.items += 1
         text, parts = item["text"], item["secret"]
         spans = detect(text)
-        where = [(text.index(p), text.index(p) + len(p)) for p in parts]
+        where = [(i, i + len(p)) for p in parts for i in _occurrences(text, p)]
         covered = all(any(s <= a and b <= e for s, e in spans) for a, b in where)
         inside = all(any(a <= s and e <= b for a, b in where) for s, e in spans)
         if covered and (inside or not exact):
@@ -136,6 +137,15 @@ def score_personal_data(data: Any = None) -> Score:
         if expected != found:
             score.mistakes.append(f"{text!r}: expected {sorted(expected)}, found {sorted(found)}")
     return score
+
+
+def _occurrences(text: str, part: str) -> list[int]:
+    """Every place `part` occurs: a secret written twice must be found twice."""
+    found, index = [], text.find(part)
+    while index >= 0:
+        found.append(index)
+        index = text.find(part, index + 1)
+    return found
 
 
 def redaction_leaks() -> list[str]:

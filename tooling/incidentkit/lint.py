@@ -126,7 +126,7 @@ def _lint_and_load(
             release=True,
             for_process=for_process,
             read_through=cache.read_through if cache is not None else None,
-            keep=for_repository_rules if slim else None,
+            keep=run.slimmed if slim else None,
             scan=scan,
         )
         result = run.finish(records)
@@ -228,6 +228,13 @@ class _Run:
         self.read_clock: set[str] = set()  # repository rules that read the clock this run
         self.unfiltered: list[Finding] = []  # every finding kept, before `only`
         self.positions: dict[str, Positions] = {}  # of files read this run, for a snapshot
+        self._cut: tuple[RecordSet, RecordSet] | None = None  # the last unit cut, and its cut
+
+    def slimmed(self, unit: RecordSet) -> RecordSet:
+        """`for_repository_rules(unit)`, not computed twice for a unit the cache answered."""
+        if self._cut is not None and self._cut[0] is unit:
+            return self._cut[1]
+        return for_repository_rules(unit)
 
     def _rules(
         self, rules: list[Rule], records: RecordSet, ctx: LintContext | None = None
@@ -263,7 +270,8 @@ class _Run:
         if cached is not None and cached.findings is not None:
             self.files += self.wanted is None or bool(paths & self.wanted)
             self.findings += cached.findings
-            self.from_cache.add(for_repository_rules(unit))  # what clock rules read
+            self._cut = (unit, for_repository_rules(unit))
+            self.from_cache.add(self._cut[1])  # what clock rules read
             if cached.suppressed:
                 self.suppressed[cached.path] = cached.suppressed
             return

@@ -5,9 +5,11 @@ the prefixes; one Aho-Corasick pass finds which of them a text holds):
 
 - provider tokens with a fixed prefix or shape (`ghp_`, `glpat-`, `AKIA`...),
   the formats secret scanners such as gitleaks know;
-- context: the password of a URL, an `Authorization` header, the 40-character
-  AWS secret key next to its key ID;
-- assignments (`DB_PASSWORD=...`, `"client_secret": "..."`) whose key names a
+- context: the password of a URL, an `Authorization` header, the secret half
+  of a key pair next to its key ID (AWS's 40 characters, Twilio's 32), a
+  password a command line takes (`mysql -p...`, `curl -u user:...`);
+- assignments (`DB_PASSWORD=...`, `"client_secret": "..."`, `<password>...`,
+  the passphrase `...` in prose) whose key names a
   credential and whose value looks like one: not a reference (`${VAR}`,
   `{{ var }}`, `os.environ[...]`, a secret-manager name), not a placeholder
   (`<redacted>`, `****`, `xxxx`, AWS's documented `...EXAMPLE` keys), and
@@ -38,6 +40,7 @@ class _Format:
     pattern: re.Pattern[str]
     needles: tuple[str, ...]  # literal text the pattern cannot match without
     random: bool = True  # the token must look random (not `xxxx`, not `...EXAMPLE`)
+    block: bool = False  # a block that must hold key material, not a template's `<paste here>`
 
 
 # The one table of provider formats. Most are a literal prefix (which is also
@@ -50,16 +53,18 @@ _PREFIXED = (
     (
         "GitLab token",
         "glpat- gldt- glrt- glptt- glcbt- glimt- gloas- glft- glsoat- glffct- glagent-",
-        r"[A-Za-z0-9_.-]{20,}",
+        r"(?=[A-Za-z0-9_.-]{20})[A-Za-z0-9_.-]*[A-Za-z0-9_-]",  # not the sentence's full stop
         False,
     ),
     ("GitLab runner token", "GR1348941", r"[A-Za-z0-9_-]{20,}", False),
     (
         "Slack token",
-        "xoxa- xoxb- xoxp- xoxo- xoxs- xoxr- xoxe-",
+        "xoxe.xoxp- xoxe.xoxb- xoxa- xoxb- xoxc- xoxp- xoxo- xoxs- xoxr- xoxe-",
         r"(?:[0-9]+-)+[A-Za-z0-9-]{8,}",
         False,
     ),
+    # the `d` cookie of a browser session, URL-encoded base64
+    ("Slack session cookie", "xoxd-", r"[A-Za-z0-9%/+=_-]{30,}", False),
     ("Slack app token", "xapp-", r"\d-[A-Z0-9]+-\d+-[A-Za-z0-9]+", False),
     (
         "Stripe secret key",
@@ -114,9 +119,16 @@ def _prefixed(label: str, prefixes: str, rest: str, ends: bool) -> _Format:
     return _Format(label, re.compile(f"{_B}(?:{head}){rest}{_E if ends else ''}"), needles)
 
 
-def _f(label: str, pattern: str, needles: str, *, random: bool = True) -> _Format:
+# `tool ... -pVALUE`: the tool's name, its flag (`_CLI` + tool + flag), then the value.
+_CLI = r"(?<![\w-]){}"
+_CLI_VALUE = r"['\"]?(?P<value>[^\s'\"]{4,})"
+
+
+def _f(
+    label: str, pattern: str, needles: str, *, random: bool = True, block: bool = False
+) -> _Format:
     """A format without a literal prefix; `needles`: the literals it cannot match without."""
-    return _Format(label, re.compile(pattern), tuple(needles.split()), random)
+    return _Format(label, re.compile(pattern), tuple(needles.split()), random, block)
 
 
 _FORMATS = (
@@ -138,6 +150,14 @@ _FORMATS = (
         r"(?i:AccountKey|SharedAccessKey)=(?P<value>[A-Za-z0-9+/]{40,}={0,2})",
         "ccountKey= ccessKey=",
     ),
+    # Azure's key listings (`az storage account keys list`, ARM `listKeys`): the
+    # key's name, then its value, in one object.
+    _f(
+        "Azure storage key",
+        r'"keyName"\s*:\s*"[^"\n]{1,40}"[^{}]{0,200}?"value"\s*:\s*"'
+        r'(?P<value>[A-Za-z0-9+/]{40,}={0,2})"',
+        '"keyName"',
+    ),
     _f("Azure SAS signature", r"[?&]sig=(?P<value>[A-Za-z0-9%+/]{30,}(?:%3D|=){0,2})", "sig="),
     _f("Azure AD client secret", _B + r"[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34}" + _E, "Q~"),
     _f("Terraform Cloud token", _B + r"[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,}", ".atlasv1."),
@@ -151,6 +171,29 @@ _FORMATS = (
         r"|(?:\r?\n[ \t]*(?:[A-Za-z0-9+/=]{16,}|[A-Za-z-]+: [^\r\n]*))*)",
         "-----BEGIN ",
         random=False,
+        block=True,
+    ),
+    # Command lines that take a password as an argument; the tool's name is the needle.
+    *(
+        _f("password on a command line", _CLI.format(re.escape(tool)) + flag + _CLI_VALUE, tool)
+        for tool, flag in (
+            ("mysql", r"(?:dump|admin|import|sh|check)?(?![\w-])[^\n|;&]{0,200}?[ \t]-p"),
+            ("redis-cli", r"(?![\w-])[^\n|;&]{0,200}?[ \t](?:-a|--pass)[ \t]+"),
+            ("sshpass", r"(?![\w-])[ \t]+-p[ \t]*"),
+            ("curl", r"(?![\w-])[^\n|;&]{0,300}?[ \t](?:-u|--user)(?:[ \t]+|=)['\"]?[^\s:'\"]+:"),
+            ("docker", r"(?![\w-])[ \t]+login(?![\w-])[^\n|;&]{0,200}?[ \t]-p[ \t]+"),
+        )
+    ),
+    # Docker registry credentials: `"auth": "<base64 user:password>"` in a
+    # config.json, and a whole config in base64 (a `.dockerconfigjson` secret).
+    _f("Docker registry auth", r'"auth"\s*:\s*"(?P<value>[A-Za-z0-9+/]{12,}={0,2})"', '"auth"'),
+    _f("Docker registry auth", _B + r"eyJhdXRocyI6[A-Za-z0-9+/]{16,}={0,2}", "eyJhdXRocyI6"),
+    # `echo VALUE | docker login --password-stdin` (and every tool with that flag)
+    _f(
+        "password on a command line",
+        r"(?<![\w-])echo[ \t]+(?:-n[ \t]+)?['\"]?(?P<value>[^\s'\"|;&]{4,})['\"]?[ \t]*\|"
+        r"[^\n]{0,200}?--password-stdin",
+        "--password-stdin",
     ),
     _f(
         "HTTP authorization header",
@@ -179,12 +222,49 @@ _FORMATS_OF = {
     needle: [i for i, fmt in enumerate(_FORMATS) if needle in fmt.needles] for needle in _NEEDLES
 }
 
-# Context: a URL's password; the AWS secret key beside its key ID.
+# Context: a URL's password; the secret half of a key pair beside its key ID.
 # After `://`: user, `:`, the password, `@`, a host.
 # An unencoded `@` in the password is common: the host follows the last `@`.
-_URL_PASSWORD = re.compile(r"[^\s:/?#@\[\]\"'`<>]*:(?P<value>[^\s/?#\"'`<>]+)@[A-Za-z0-9\[]")
-_AWS_SECRET = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
-_AWS_PAIR_WINDOW = 300  # characters around a key ID searched for its secret key
+_URL_PASSWORD = re.compile(
+    r"(?P<user>[^\s:/?#@\[\]\"'`<>]*):(?P<value>[^\s/?#\"'`<>]+)@[A-Za-z0-9\[]"
+)
+# Passwords that say the token is the user (`https://<token>:x-oauth-basic@github.com`).
+_TOKEN_IS_THE_USER = {"x-oauth-basic", "x-oauth-token"}
+_PAIR_WINDOW = 300  # characters around a key ID searched for its secret half
+
+
+@dataclass(frozen=True)
+class _Pair:
+    """The secret that goes with a key ID (a format above): both halves are redacted."""
+
+    label: str
+    pattern: re.Pattern[str]  # the secret's shape, alone between token boundaries
+    hex_ok: bool  # whether a hex string can be it (Twilio's are; AWS's never are)
+
+
+_PAIRS = {
+    "AWS access key ID": _Pair(
+        "AWS secret access key",
+        re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])"),
+        hex_ok=False,
+    ),
+    # An API key SID `SK...` and its 32-character secret (`twilio(sid, secret)`).
+    "Twilio API key": _Pair(
+        "Twilio API secret",
+        re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z0-9]{32}(?![A-Za-z0-9_-])"),
+        hex_ok=True,
+    ),
+}
+
+# A literal first, so the engine skips to each `AC` (`ACME` is common); the left
+# boundary is checked on the match.
+_TWILIO_ACCOUNT = re.compile(r"AC[0-9a-f]{32}(?![A-Za-z0-9])")
+# Unlabelled beside the SID only as the next string argument: `Client("AC...", "...")`.
+_TWILIO_AUTH = _Pair(
+    "Twilio auth token",
+    re.compile(r"(?<=[\"'])[0-9a-f]{32}(?=[\"'])"),
+    hex_ok=True,
+)
 
 # Assignments: a key naming a credential, an operator, a value.
 _KEY_NEEDLES = ("pass", "pwd", "secret", "token", "key", "credential")
@@ -196,10 +276,16 @@ _CASED = [tuple(n for n in _NEEDLES if n.lower() == word) for word in _SCAN_WORD
 _IN_KEYS = [word in _KEY_NEEDLES for word in _SCAN_WORDS]
 _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 _KEY_CHARSET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
+# Besides `key: value` and `--flag value`: an XML element (`<password>...</password>`)
+# and prose that quotes the value (the password `...`, the token was "...").
+# JSON escaped inside a log line (`{\"password\":\"...\"}`) has a backslash before
+# each quote; a key may start with `_` (`.npmrc`'s `_authToken`, `_password`).
 _ASSIGNMENT = re.compile(
-    r"(?P<dash>--?)?(?P<key>[A-Za-z][A-Za-z0-9_.-]*)[\"']?"
-    r"(?:[ \t]*(?::=|=>|[:=])|(?(dash)[ \t](?=[^\s:=-])|(?!)))[ \t]*"
-    r"(?:(?P<q>[\"'])(?P<quoted>[^\"'\n]{1,400})(?P=q)|(?P<bare>[^\s\"'`;&]{1,400}))"
+    r"(?P<dash>--?)?(?P<key>[A-Za-z_][A-Za-z0-9_.-]*)\\?[\"']?"
+    r"(?:[ \t]*(?::=|=>|[:=])|(?P<tag>>)|(?(dash)[ \t](?=[^\s:=-])"
+    r"|(?P<prose>[ \t]+(?:(?:is|was)[ \t]+)?(?=[`\"'])|[ \t]+(?:is|was)[ \t]+)))[ \t]*"
+    r"(?(tag)(?P<element>[^<>\s]{1,400})(?=</)"
+    r"|(?:\\?(?P<q>[\"'`])(?P<quoted>[^\"'`\n]{1,400}?)\\?(?P=q)|(?P<bare>[^\s\"'`;&<\\]{1,400})))"
 )
 # A Kubernetes-style pair: `- name: DB_PASSWORD` then `value: ...` on the next line.
 _NAMED = re.compile(r"\bname[\"']?[ \t]*:[ \t]*[\"']?\Z")
@@ -217,9 +303,27 @@ _SPACED_PAIR = re.compile(
 _WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 _PASSWORD_WORDS = {"password", "passwd", "pwd", "passphrase", "passcode", "pass"}
 _SECRET_WORDS = {"secret", "token", "credential", "credentials", "apikey", "secretkey", "accesskey"}
+_CREDENTIAL_WORDS = frozenset(_PASSWORD_WORDS | _SECRET_WORDS)
+_NAME_WORDS = _CREDENTIAL_WORDS | {"key"}  # in a secret's name: `openai-api-key`
+# Words that make `<word>_key` a credential. Not among them although a key follows
+# them: a database's `primary_key`, an SSH or deploy key (the public half, in
+# configuration), an instrumentation key (an ID).
 _KEY_QUALIFIERS = {
     "api", "access", "secret", "private", "client", "signing", "encryption", "master",
     "account", "shared", "auth", "subscription", "app", "service", "admin", "license", "write",
+    "storage", "sas", "hmac", "webhook", "session", "cookie", "jwt", "decryption", "crypto",
+    "aes", "consumer", "bot", "root", "management", "ingestion", "server", "partner",
+    "merchant", "live",
+}  # fmt: skip
+# Words glued into one (`PGPASSWORD`, `APIKEY`, `authToken` read as one): the
+# credential word at the end of it.
+_GLUED = ("password", "passwd", "passphrase", "secret", "token", "apikey", "secretkey", "accesskey")
+# Words after the credential word that only say which one (`SECRET_KEY_BASE`,
+# `DB_PASSWORD_PROD`, `API_KEY_2`): the key still names a credential.
+_KEY_SUFFIXES = {
+    "base", "value", "b64", "base64", "hex", "raw", "str", "prod", "production", "staging",
+    "stage", "dev", "live", "old", "new", "current", "previous", "next", "backup", "primary",
+    "secondary", "main", "default", "plain", "plaintext", "v1", "v2", "v3",
 }  # fmt: skip
 _NOT_A_CREDENTIAL = {
     "max", "min", "num", "count", "limit", "ttl", "expiry", "expires", "expiration", "length",
@@ -236,13 +340,42 @@ _STOP_VALUES = {
     "string", "sensitive", "encrypted", "notset", "unset", "value", "dummy", "sample", "test",
 }  # fmt: skip
 _PLACEHOLDER = re.compile(
-    r"(?i)example|x{5,}|\*{3,}|\.{3}|…|<[^>]*>|\$\{|\{\{|%\(|your[_-]?|placeholder|redacted|"
+    r"(?i)example|x{5,}|\*{3,}|\.{3}|…|<[^>]*>|\$\{|\$\(|\{\{|%\(|your[_-]?|placeholder|redacted|"
     r"changeme|dummy|^\$[A-Z_]|^%[A-Z_]+%$|^\[.*\]$"
 )
 _REFERENCE = re.compile(
     r"^(?:[A-Za-z_][\w.]*[(\[]|arn:|projects/|op://|vault:|ref\+|sm://|secretsmanager:|"
     r"/|\./|~/|file:|!|env:|ENV\[|process\.env|os\.environ)|://|/secrets/"
 )
+_PROSE_QUALIFIER = re.compile(r"(?i)\b([a-z]+)[ ]\Z")
+_PUBLIC_KEYS = (
+    "ssh-rsa ",
+    "ssh-ed25519 ",
+    "ssh-dss ",
+    "ecdsa-sha2-",
+    "sk-ssh-",
+    "sk-ecdsa-",
+    "age1",
+)
+# Unquoted in prose ("the password is ..."): no `-` or `/`, which join words
+# ("SHA256-hashed", "HTTP/2-only").
+_PROSE_BARE = re.compile(r"[A-Za-z0-9!@#$%^&*_+=~]{8,}")
+_SIGIL_VARIABLE = re.compile(r"[$@:][A-Za-z_][A-Za-z0-9_]*(?:(?:\.|->|::)[A-Za-z_][A-Za-z0-9_]*)*")
+_KEBAB = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)+")
+_IDENTIFIER_PATH = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
+# Where code and configuration languages keep values: `var.x` (Terraform),
+# `settings.X` (Django), `.Values.x` (Helm), `secrets.X` (Actions)...
+_NAMESPACES = {
+    "var", "local", "locals", "data", "module", "self", "this", "config", "conf", "cfg",
+    "settings", "env", "secrets", "params", "parameters", "values", "Values", "props", "vars",
+    "inputs", "context", "ctx", "args", "opts", "options", "os", "process", "app", "request",
+    "credentials", "creds", "keys", "vault", "steps", "needs", "matrix", "each", "item",
+}  # fmt: skip
+# Lower-case words joined by `-`, `_` or `.`: a package or resource name, never a token.
+_WORDS_JOINED = re.compile(r"[a-z]+(?:[-_.][a-z]+){2,}")
+_BASE64_LINE = re.compile(r"[A-Za-z0-9+/]{8,}")
+_TEMPLATE = re.compile(r"<[^>\n]*>|\.{3}|…|\*{3,}|\bx{4,}\b|\bX{4,}\b")  # in a key's body
+_BEFORE_REMARK = re.compile(r"[ \t]+\(")  # a value, then a remark in parentheses
 # After an unquoted value: the end of the line, a comment, another field.
 _VALUE_END = re.compile(r"[ \t]*(?:$|[#,;})&`|]|//|--?[A-Za-z]|[A-Za-z_][A-Za-z0-9_.-]*[:=])", re.M)
 
@@ -252,7 +385,7 @@ def secrets(text: str) -> list[Hit]:
     wanted, keys = _scan(text)
     hits = [hit for i in sorted(wanted) for hit in _format_hits(_FORMATS[i], text)]
     hits.extend(_url_passwords(text))
-    hits.extend(_aws_secret_keys(text, hits))
+    hits.extend(_pair_secrets(text, hits))
     hits.extend(_assignments(text, keys))
     return hits
 
@@ -276,9 +409,22 @@ def _scan(text: str) -> tuple[set[int], list[tuple[int, int]]]:
 def _format_hits(fmt: _Format, text: str) -> Iterator[Hit]:
     for m in fmt.pattern.finditer(text):
         start, end = m.span("value") if "value" in fmt.pattern.groupindex else m.span()
-        if (fmt.random and not _random_enough(text[start:end])) or _documented(text[start:end]):
+        value = text[start:end]
+        if fmt.random and (not _random_enough(value) or _WORDS_JOINED.fullmatch(value)):
+            continue  # `xxxx`, `...EXAMPLE`; `sk-video-processing-toolkit` is a name
+        if _documented(value):
             continue
+        if fmt.block and not _key_material(value):
+            continue
+        if value.lower() in _STOP_VALUES:
+            continue  # `curl -u user:password`: the documentation's word
         yield Hit(SECRET, fmt.label, start, end)
+
+
+def _key_material(block: str) -> bool:
+    """Base64 lines between the armour lines, not a placeholder (`<paste the key here>`, `...`)."""
+    body = block.split("-----", 2)[-1].rsplit("-----END", 1)[0]
+    return _BASE64_LINE.search(body) is not None and not _TEMPLATE.search(body)
 
 
 def _url_passwords(text: str) -> Iterator[Hit]:
@@ -289,22 +435,39 @@ def _url_passwords(text: str) -> Iterator[Hit]:
         if m is None:
             continue
         value = m.group("value")
+        if value.lower() in _TOKEN_IS_THE_USER:
+            user = m.group("user")
+            if len(user) >= 16 and _random_enough(user):
+                yield Hit(SECRET, "token in a URL", m.start("user"), m.end("user"))
+            continue
         if value.lower() in _STOP_VALUES | {"pass", "pw", "pwd", "x", "p"}:
             continue
+        if value == m.group("user"):
+            continue  # `postgres:postgres@localhost`, `guest:guest`: a default account
         if value.startswith(("$", "%", "{")) or _PLACEHOLDER.search(value):
             continue
         yield Hit(SECRET, "password in a URL", m.start("value"), m.end("value"))
 
 
-def _aws_secret_keys(text: str, found: list[Hit]) -> Iterator[Hit]:
-    """The 40-character secret key near an AWS key ID: a pair is redacted whole."""
-    for key_id in (h for h in found if h.label == "AWS access key ID"):
-        window_start = max(0, key_id.start - _AWS_PAIR_WINDOW)
-        window_end = min(len(text), key_id.end + _AWS_PAIR_WINDOW)
-        for m in _AWS_SECRET.finditer(text, window_start, window_end):
+def _pair_secrets(text: str, found: list[Hit]) -> Iterator[Hit]:
+    """The secret half near a key ID (AWS, Twilio): a pair is redacted whole.
+
+    A Twilio account SID is not secret itself (it stays), but its auth token beside it is.
+    """
+    anchors = [(h.start, h.end, _PAIRS[h.label]) for h in found if h.label in _PAIRS]
+    anchors += [
+        (m.start(), m.end(), _TWILIO_AUTH)
+        for m in _TWILIO_ACCOUNT.finditer(text)
+        if m.start() == 0 or not text[m.start() - 1].isalnum()
+    ]
+    for start, end, pair in anchors:
+        window = (max(0, start - _PAIR_WINDOW), min(len(text), end + _PAIR_WINDOW))
+        for m in pair.pattern.finditer(text, *window):
             value = m.group()
-            if _mixed(value) and not _hex(value) and _random_enough(value):
-                yield Hit(SECRET, "AWS secret access key", m.start(), m.end())
+            if not _mixed(value) or (_hex(value) and not pair.hex_ok):
+                continue
+            if _random_enough(value) and _entropy(value) >= 3.0:
+                yield Hit(SECRET, pair.label, m.start(), m.end())
 
 
 def _assignments(text: str, keys: list[tuple[int, int]]) -> Iterator[Hit]:
@@ -316,26 +479,56 @@ def _assignments(text: str, keys: list[tuple[int, int]]) -> Iterator[Hit]:
             starts.add(start)
     done = -1
     for start in sorted(starts):
-        if start < done or (start > 0 and text[start - 1] in ":/.@$"):
+        npmrc = text.startswith("_", start)  # `//registry.npmjs.org/:_authToken=...`
+        if start < done or (text[start - 1 : start] in (":", "/", ".", "@", "$") and not npmrc):
             continue  # `arn:...:secret:name`, `/secrets/x`: a path or name, not a key
+        if _in_url(text, start):
+            continue  # `://user-token:pw@`: a URL's user
+        if text[max(0, start - 2) : start] == "${":
+            continue  # `${DB_PASSWORD:-postgres}`: a shell default, not an assignment
         m = _ASSIGNMENT.match(text, start)
         if m is None and _NAMED.search(text, max(0, start - 20), start):
             m = _ENV_PAIR.match(text, start)
         spaced = m is None
         if spaced:
             m = _SPACED_PAIR.match(text, start)
-        if m is None or not _credential_key(m.group("key")):
+        if m is None or not _credential_key(_spelled_key(text, m.start("key"), m.group("key"))):
             continue
-        quoted = m.group("quoted")
-        value = quoted if quoted is not None else m.group("bare").rstrip(".,;:)]}")
-        group = "quoted" if quoted is not None else "bare"
-        if quoted is None and not _ends_value(text, m.start(group) + len(value), value):
-            continue
-        if spaced and not (_mixed(value) and _entropy(value) >= 3.5):
-            continue
-        if _credible(value, m.group("key")):
+        found = _assigned_value(text, start, m, spaced)
+        if found is not None and _credible(found[1], m.group("key")):
             done = m.end()
-            yield Hit(SECRET, "credential assignment", m.start(group), m.start(group) + len(value))
+            yield Hit(SECRET, "credential assignment", found[0], found[0] + len(found[1]))
+
+
+def _assigned_value(
+    text: str, start: int, m: re.Match[str], spaced: bool
+) -> tuple[int, str] | None:
+    """Where the value of the assignment `m` starts, and the value; None: not a value."""
+    form = m.groupdict()
+    group = next(g for g in ("quoted", "element", "bare") if form.get(g) is not None)
+    value = m.group(group).rstrip(".,;:)]}") if group == "bare" else m.group(group)
+    tight = text[m.end("key") : m.start(group)] == "="  # `PGPASSWORD=... psql`: ends at a space
+    prose = form.get("prose") is not None  # `_random_word` below is the stricter test
+    ends = tight or prose or _ends_value(text, m.start(group) + len(value), value)
+    if group == "bare" and not ends:
+        return None
+    if form.get("q") == "`" and any(c.isspace() for c in value):
+        return None  # `openssl rand -hex 32`: a command substitution, or code in prose
+    if form.get("tag") and text[start - 1 : start] != "<":
+        return None  # `password>` in prose: not an element
+    if prose and not (_random_word(value) and (group != "bare" or _PROSE_BARE.fullmatch(value))):
+        return None  # quoted in prose: only what looks generated, not a name or a phrase
+    if spaced and not (_mixed(value) and _entropy(value) >= 3.5):
+        return None
+    return m.start(group), value
+
+
+def _in_url(text: str, start: int) -> bool:
+    """Whether `start` lies in a URL's user and password, which `_url_passwords` reads."""
+    low = max(0, start - 200)
+    word_start = max(text.rfind(c, low, start) for c in " \t\n\r") + 1
+    scheme = text.rfind("://", max(low, word_start), start)
+    return scheme >= 0 and not any(c in "/?#;&" for c in text[scheme + 3 : start])
 
 
 def _key_start(text: str, index: int) -> int:
@@ -356,13 +549,17 @@ def _assigns(text: str, start: int, index: int) -> bool:
     limit = min(len(text), index + 60)
     while end < limit and text[end] in _KEY_CHARSET:
         end += 1
-    while end < limit and text[end] in "\"'":
+    while end < limit and text[end] in "\"'\\":
         end += 1
     spaced = end
     while end < limit and text[end] in " \t":
         end += 1
     if end >= len(text) or text[end] in ":=\r\n":
         return True
+    if text[end] == ">" and text[start - 1 : start] == "<":
+        return True  # `<password>...</password>`
+    if spaced < end and (text[end] in "`\"'" or text.startswith(("is ", "was "), end)):
+        return True  # prose quoting the value: the passphrase `...`
     return spaced < end and (text[start] == "-" or "_" in text[start:spaced])
 
 
@@ -370,14 +567,34 @@ def _key_words(key: str) -> list[str]:
     return [w.lower() for w in _WORDS.findall(key)]
 
 
+def _spelled_key(text: str, start: int, key: str) -> str:
+    """`key` with the word before it when that qualifies it in prose: "API key", "secret key"."""
+    if key.lower() != "key":
+        return key
+    before = _PROSE_QUALIFIER.search(text, max(0, start - 30), start)
+    return f"{before.group(1)}_{key}" if before else key
+
+
+def _credential_words(key: str) -> list[str]:
+    """The key's words up to the one naming the credential (`PGPASSWORD` -> [pg, password])."""
+    words = _key_words(key.lstrip("-"))
+    while len(words) > 1 and (words[-1] in _KEY_SUFFIXES or words[-1].isdigit()):
+        words.pop()
+    if words and words[-1] not in _CREDENTIAL_WORDS:
+        glued = next((g for g in _GLUED if words[-1].endswith(g) and words[-1] != g), None)
+        if glued:
+            words[-1:] = [words[-1][: -len(glued)], glued]
+    return words
+
+
 def _credential_key(key: str) -> bool:
     """`DB_PASSWORD`, `client_secret`, `apiKey`: the key's last word names a credential."""
-    words = _key_words(key.lstrip("-"))
+    words = _credential_words(key)
     if not words or any(w in _NOT_A_CREDENTIAL for w in words):
         return False
     last = words[-1]
     if last in _PASSWORD_WORDS:
-        return last != "pass" or len(words) > 1  # `pass: 3` counts test passes
+        return True  # `pass` alone needs a generated-looking value (`_credible`)
     if last in _SECRET_WORDS:
         return True
     return last == "key" and len(words) > 1 and words[-2] in _KEY_QUALIFIERS
@@ -387,7 +604,16 @@ def _ends_value(text: str, end: int, value: str) -> bool:
     """A bare value ends its field; prose after `password:` is not a password."""
     if _VALUE_END.match(text, end):
         return True
+    if _BEFORE_REMARK.match(text, end) and not _word_like(value):
+        return True  # `password: famplsbbnnmf (for staging)`, not `password: expiring (soon)`
     return len(value) >= 16 and _random_enough(value) and _mixed(value)
+
+
+def _word_like(value: str) -> bool:
+    """Reads as a word: letters only, one case, vowels as often as in English."""
+    if not value.isalpha() or _mixed(value):
+        return False
+    return sum(c in "aeiouy" for c in value.lower()) / len(value) >= 0.25
 
 
 def _credible(value: str, key: str) -> bool:
@@ -395,9 +621,14 @@ def _credible(value: str, key: str) -> bool:
         return False
     if _PLACEHOLDER.search(value) or _REFERENCE.search(value) or _documented(value):
         return False
-    if value.isdigit() or len(set(value)) < 4:
+    if value.startswith(_PUBLIC_KEYS):
+        return False  # `ssh_key: "ssh-ed25519 AAAA..."`: the public half
+    if value.isdigit() or len(set(value)) < 4 or _names_a_variable(value):
         return False
-    password = _key_words(key)[-1] in _PASSWORD_WORDS
+    words = _credential_words(key)
+    if words == ["pass"]:  # `"pass": "..."`, not `pass: 3` or `pass: all tests` (test passes)
+        return len(value) >= 8 and _mixed(value) and not any(c.isspace() for c in value)
+    password = words[-1] in _PASSWORD_WORDS
     if value.isalpha():
         # letters only: a passphrase for a password; tokens are mixed-case at least
         if password:
@@ -406,6 +637,30 @@ def _credible(value: str, key: str) -> bool:
     if password:
         return True
     return len(value) >= 12 and _entropy(value) >= 3.0
+
+
+def _names_a_variable(value: str) -> bool:
+    """`var.db_password`, `settings.SECRET_KEY`, `db_password`: code naming the value, not it."""
+    if _SIGIL_VARIABLE.fullmatch(value):
+        return True  # `$dbPass` (PHP, Perl), `@db_password` (Ruby), `:db_password` (a symbol)
+    if _KEBAB.fullmatch(value):  # `my-app-secret`, `openai-api-key`: a secret's name
+        return not _NAME_WORDS.isdisjoint(value.split("-"))
+    if not _IDENTIFIER_PATH.fullmatch(value) or not ("_" in value or "." in value):
+        return False
+    if "." in value and value.split(".", 1)[0] in _NAMESPACES:
+        return True
+    words = {w.lower() for w in _WORDS.findall(value)}
+    return not words.isdisjoint(_CREDENTIAL_WORDS) or "key" in words
+
+
+def _random_word(value: str) -> bool:
+    """A generated value quoted in prose: one word, upper, lower and digits (or long hex)."""
+    if len(value) < 8 or any(c.isspace() for c in value) or _entropy(value) < 3.0:
+        return False
+    if value.startswith("eyJ"):
+        return False  # one base64 JSON segment (a JWT's header): a whole JWT is a format
+    classes = sum(any(test(c) for c in value) for test in (str.isupper, str.islower, str.isdigit))
+    return classes == 3 or (_hex(value) and len(value) >= 20)
 
 
 def _random_enough(token: str) -> bool:
