@@ -197,6 +197,15 @@ def test_non_utf8_and_missing_files(run_cli: RunCli, tmp_path: Path) -> None:
     assert "no such file" in result.stderr
 
 
+def _redact_written(run_cli: RunCli, root: Path, body: str) -> str:
+    """An incident with `body` in a fresh repository at `root`, after `redact --write`."""
+    path = root / "incidents" / "INC-2026-0001-redact.md"
+    path.parent.mkdir(parents=True)
+    path.write_text(incident_text(body=body), encoding="utf-8")
+    run_cli("-C", root, "redact", "--write", path)
+    return path.read_text(encoding="utf-8")
+
+
 def test_a_private_key_block_is_removed_whole(run_cli: RunCli, tmp_path: Path) -> None:
     key_lines = ["MIIEpAIBAAKCAQEA1ETW61+Jo2JfAbCdEfGh", "aGVsbG8gd29ybGQgdGhpcyBpcyBhIGtleQ=="]
     body = (
@@ -206,11 +215,7 @@ def test_a_private_key_block_is_removed_whole(run_cli: RunCli, tmp_path: Path) -
         + "\n-----END RSA PRIVATE KEY-----\n```\n"
     )
     root = tmp_path / "pem"
-    path = root / "incidents" / "INC-2026-0001-pem.md"
-    path.parent.mkdir(parents=True)
-    path.write_text(incident_text(body=body), encoding="utf-8")
-    run_cli("-C", root, "redact", "--write", path)
-    text = path.read_text(encoding="utf-8")
+    text = _redact_written(run_cli, root, body)
     assert not any(line in text for line in key_lines)
     assert "[REDACTED-SECRET]" in text
     assert _lint_rules(run_cli, root) == []
@@ -278,11 +283,7 @@ def test_each_new_class_of_secret_goes_whole_through_redact_write(
     code = "\n".join([lines[0] + lines[1], *lines[2:]])
     body = f"## What happened\n\nThe agent printed:\n\n```text\n{code}\n```\n"
     root = tmp_path / "classes"
-    path = root / "incidents" / "INC-2026-0001-classes.md"
-    path.parent.mkdir(parents=True)
-    path.write_text(incident_text(body=body), encoding="utf-8")
-    run_cli("-C", root, "redact", "--write", path)
-    text = path.read_text(encoding="utf-8")
+    text = _redact_written(run_cli, root, body)
     expected = code
     for secret in secrets:
         expected = expected.replace(secret, "[REDACTED-SECRET]")
