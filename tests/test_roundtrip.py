@@ -154,3 +154,11 @@ def test_a_symlink_is_edited_through_inside_the_repository_and_refused_outside(
     with pytest.raises(RoundTripError, match="outside the repository"):
         set_mappings(linked_in, edit)  # no repository given: no link is followed
     assert linked_out.is_symlink() and outside.read_text() == "id: a\n"
+
+
+def test_a_symlink_loop_is_refused_with_a_message(tmp_path: Path) -> None:
+    loop = tmp_path / "c.yaml"
+    loop.symlink_to(loop)
+    with pytest.raises(RoundTripError, match="cannot follow the symlink"):
+        set_mappings(loop, [((), "verification", {"k": 1})], root=tmp_path)
+    assert loop.is_symlink()

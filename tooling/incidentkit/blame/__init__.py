@@ -109,17 +109,17 @@ def trigger_matches(low: str) -> list[tuple[int, list[re.Match[str]]]]:
 
 
 def _a_paragraph_blames(text: str, candidates: list[tuple[Trigger, re.Match[str]]]) -> bool:
-    masked_paragraphs: dict[int, str] = {}
+    # paragraph start -> (masked paragraph, its lower case): each computed once
+    paragraphs: dict[int, tuple[str, str]] = {}
     for trigger, m in candidates:
         first = text.rfind("\n\n", 0, m.start())
         first = 0 if first < 0 else first + 2
-        last = text.find("\n\n", m.end())
-        local = masked_paragraphs.get(first)
-        if local is None:
-            local = masked_paragraphs[first] = prose_mask(
-                text[first : len(text) if last < 0 else last]
-            )
-        again = trigger.pattern.match(_lower(local), m.start() - first)
+        if first not in paragraphs:
+            last = text.find("\n\n", m.end())
+            masked = prose_mask(text[first : len(text) if last < 0 else last])
+            paragraphs[first] = masked, _lower(masked)
+        local, low = paragraphs[first]
+        again = trigger.pattern.match(low, m.start() - first)
         if again is None:
             continue
         for start, end in sentences(local):

@@ -339,6 +339,8 @@ _STOP_VALUES = {
     "password", "passwd", "secret", "token", "example", "placeholder", "undefined", "empty",
     "string", "sensitive", "encrypted", "notset", "unset", "value", "dummy", "sample", "test",
 }  # fmt: skip
+# A URL's password that only names the slot (`user:pass@host`).
+_URL_STOP_VALUES = _STOP_VALUES | {"pass", "pw", "pwd", "x", "p"}
 _PLACEHOLDER = re.compile(
     r"(?i)example|x{5,}|\*{3,}|\.{3}|…|<[^>]*>|\$\{|\$\(|\{\{|%\(|your[_-]?|placeholder|redacted|"
     r"changeme|dummy|^\$[A-Z_]|^%[A-Z_]+%$|^\[.*\]$"
@@ -440,7 +442,7 @@ def _url_passwords(text: str) -> Iterator[Hit]:
             if len(user) >= 16 and _random_enough(user):
                 yield Hit(SECRET, "token in a URL", m.start("user"), m.end("user"))
             continue
-        if value.lower() in _STOP_VALUES | {"pass", "pw", "pwd", "x", "p"}:
+        if value.lower() in _URL_STOP_VALUES:
             continue
         if value == m.group("user"):
             continue  # `postgres:postgres@localhost`, `guest:guest`: a default account

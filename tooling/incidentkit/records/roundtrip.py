@@ -97,7 +97,10 @@ def set_mappings(file: Path, edits: Sequence[Edit], *, root: Path | None = None)
 def _edited_file(file: Path, root: Path | None) -> Path:
     if not file.is_symlink():
         return file
-    target = file.resolve()
+    try:
+        target = file.resolve()
+    except (OSError, RuntimeError) as exc:  # a loop: RuntimeError before Python 3.13
+        raise RoundTripError(f"{file}: cannot follow the symlink: {exc}") from None
     if root is not None and target.is_file() and target.is_relative_to(root.resolve()):
         return target
     raise RoundTripError(
