@@ -197,6 +197,10 @@ def test_configured_addresses_are_allowed() -> None:
         # a person's password in prose: letters with digits or symbols
         ("the password is hunter2 for staging", "the password is [REDACTED-SECRET] for staging"),
         ("The passphrase was P@ssw0rd.", "The passphrase was [REDACTED-SECRET]."),
+        (  # a sentence's full stop ends an unquoted value
+            "Leaked: password: kXxSRHKnLLBv. It was rotated.",
+            "Leaked: password: [REDACTED-SECRET]. It was rotated.",
+        ),
         (
             "cookie d=xoxd-Zx9Qw3Er7Ty1Ui5Op2As4Df6Gh8Jk0LzXcVbNmQw%2F%3D; d-s=1",
             "cookie d=[REDACTED-SECRET]; d-s=1",

@@ -395,9 +395,9 @@ _WORDS_JOINED = re.compile(r"[a-z]+(?:[-_.][a-z]+){2,}")
 _BASE64_LINE = re.compile(r"[A-Za-z0-9+/]{8,}")
 _TEMPLATE = re.compile(r"<[^>\n]*>|\.{3}|…|\*{3,}|\bx{4,}\b|\bX{4,}\b")  # in a key's body
 _BEFORE_REMARK = re.compile(r"[ \t]+\(")  # a value, then a remark in parentheses
-# After an unquoted value: the end of the line, a comment, another field.
+# After an unquoted value: the end of the line or sentence, a comment, another field.
 _VALUE_END = re.compile(
-    rf"[ \t]*(?:$|[#,;}})`|]|&(?={_AMPERSAND_ENDS})|//|--?[A-Za-z]|[A-Za-z_][A-Za-z0-9_.-]*[:=])",
+    rf"[ \t]*(?:$|[#,;}})`|]|&(?={_AMPERSAND_ENDS})|\.(?:[ \t]|$)|//|--?[A-Za-z]|[A-Za-z_][A-Za-z0-9_.-]*[:=])",
     re.M,
 )
 
