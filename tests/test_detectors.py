@@ -296,6 +296,8 @@ def test_references_and_commands_are_not_secrets(text: str) -> None:
     ("text", "number"),
     [
         ("Call 1-800-555-0199 now", "1-800-555-0199"),
+        ("call 8 (495) 123-45-67 after ten", "8 (495) 123-45-67"),
+        ("the user's 8-495-123-45-67", "8-495-123-45-67"),
         ("call 1 (415) 555-0134 today", "1 (415) 555-0134"),
         ("Standard : 01.42.68.53.00", "01.42.68.53.00"),
         ("ou celular (21) 99876-5432.", "(21) 99876-5432"),
