@@ -8,7 +8,6 @@ always exports.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -111,7 +110,7 @@ def _attributes(repo: GitRepo) -> None:
 
 def _symlink(repo: GitRepo) -> None:
     repo.write("docs/shared.md", incident_text(id="INC-2026-0003"))
-    os.symlink("../docs/shared.md", repo.root / "incidents/INC-2026-0003-shared.md")
+    (repo.root / "incidents/INC-2026-0003-shared.md").symlink_to("../docs/shared.md")
     repo.commit("a linked record", "2026-03-06T10:00:00Z")
 
 
