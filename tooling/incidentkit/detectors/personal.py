@@ -135,7 +135,13 @@ _PHONE = re.compile(
 # (`INC-2026-0001`, `v1.2.3`) and not an ISO date: these checks sit after the
 # first character so the engine still skips to candidates fast.
 _DIGIT_RUN = re.compile(
-    r"[0-9+(](?<![\w@/#.$-][0-9+(])(?<!,[0-9(])(?!(?<!\+)[0-9]{3}-[0-9]{2}-[0-9]{2})[0-9 ().-]{5,}[0-9]\)?"
+    r"[0-9+(](?<![\w@/#.$-][0-9+(])(?<!,[0-9(])(?!(?<!\+)[0-9]{3}-[0-9]{2}-[0-9]{2})[0-9 ()./-]{5,}[0-9]\)?"
+)
+# Germany's and Austria's area code from the trunk 0, a slash, the subscriber
+# number (`030/84712930`, `0171/1234567`): one slash, so never a date.
+# The subscriber number holds 5 to 10 digits (`089/123 456 78`), so `012/2026` is not one.
+_SLASHED = re.compile(
+    r"0[1-9][0-9]{1,4}/(?P<subscriber>[0-9]{2,8}(?:[ -][0-9]{2,5}){0,3})(?![\w@/-]|[.,:][0-9])"
 )
 _ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d(?: \d\d?)?\Z")  # a date, or a date and an hour
 _OPENERS = set("+(0123456789")
@@ -182,6 +188,12 @@ def phones(text: str) -> Iterator[Hit]:
         # Inside a run, a number may start after a date ("2026-03-04 415-555-0142"),
         # not after another group of the same reference ("2026 0304 1122").
         group = run.group()
+        if "/" in group:
+            slashed = _slashed(text, run.start(), done)
+            if slashed is not None:
+                done = slashed.end
+                yield slashed
+            continue
         starts = [run.start()]
         if " " in group:
             starts += [
@@ -197,6 +209,16 @@ def phones(text: str) -> Iterator[Hit]:
             if end is not None:
                 done = end
                 yield Hit(PHONE, "phone number", start, end)
+
+
+def _slashed(text: str, start: int, done: int) -> Hit | None:
+    """A run holding a slash: a number only in the German form (`_SLASHED`)."""
+    m = _SLASHED.match(text, start)
+    if m is None or start < done or _NOT_PHONE_WORDS.search(text[max(0, start - 40) : start]):
+        return None
+    if not 5 <= sum(c.isdigit() for c in m.group("subscriber")) <= 10:
+        return None
+    return Hit(PHONE, "phone number", start, m.end())
 
 
 def _phone_end(text: str, start: int, end: int) -> int | None:
