@@ -72,12 +72,17 @@ CREATE TABLE IF NOT EXISTS recent (
     slot INTEGER PRIMARY KEY, files BLOB NOT NULL, key BLOB NOT NULL,
     stats BLOB NOT NULL, hashes BLOB NOT NULL, digest BLOB NOT NULL
 );
+CREATE TABLE IF NOT EXISTS around (
+    slot INTEGER PRIMARY KEY, names BLOB NOT NULL, facts BLOB NOT NULL,
+    stats BLOB NOT NULL, hashes BLOB NOT NULL, digest BLOB NOT NULL
+);
 CREATE TABLE IF NOT EXISTS history (
     head TEXT NOT NULL, shallow TEXT NOT NULL, used INTEGER NOT NULL,
     times TEXT NOT NULL, digest BLOB NOT NULL,
     PRIMARY KEY (head, shallow)
 );
 """
+AROUND_VERSION = 1  # the layout of the `around` table's payload
 KEEP_HISTORIES = 8  # first-case times of the last few HEADs (branches, rebases)
 KEEP_RUNS = 4  # whole-run snapshots (branches, a change and its undo)
 _CHUNK = 500  # rows per `IN (...)` query (SQLite's limit on parameters is higher)
@@ -171,6 +176,7 @@ class LintCache:
         self._trust: dict[str, tuple[Memo, int]] = {}
         self._payloads: dict[int, tuple[bytes, bytes]] = {}  # the window of rows read ahead
         self._snapshot: tuple[list[str], bytes, Callable[[], Any]] | None = None
+        self._facts: Callable[[], tuple[list[str], list[Any] | None]] | None = None
         self._remember_stat = True
         self.hits = 0
         self.misses = 0
@@ -231,6 +237,7 @@ class LintCache:
             "SELECT key, used, payload, digest FROM runs LIMIT 0",
             "SELECT slot, files, key, stats, hashes, digest FROM recent LIMIT 0",
             "SELECT head, shallow, used, times, digest FROM history LIMIT 0",
+            "SELECT slot, names, facts, stats, hashes, digest FROM around LIMIT 0",
         ):
             db.execute(query).fetchall()
 
@@ -539,10 +546,18 @@ class LintCache:
         self.reused_run = True
         self.hits += files
 
-    def remember_run(self, names: list[str], extra: bytes, snapshot: Callable[[], Any]) -> None:
+    def remember_run(
+        self,
+        names: list[str],
+        extra: bytes,
+        snapshot: Callable[[], Any],
+        facts: Callable[[], tuple[list[str], list[Any] | None]] | None = None,
+    ) -> None:
         """Store `snapshot()` for this run's files (and `extra`, what else shaped the run),
-        if every one of the files is kept by content."""
+        if every one of the files is kept by content; and `facts()`, (record files, what
+        the repository rules read of each), with what `stat` said of those files."""
         self._snapshot = (names, extra, snapshot)
+        self._facts = facts
 
     def cached(self, unit: RecordSet) -> Cached | None:
         """What the cache knew about `unit`, when `read_through` answered it from a row."""
@@ -684,6 +699,116 @@ class LintCache:
             "INSERT OR REPLACE INTO recent VALUES (1,?,?,?,?,?)",
             (files, key, stats, joined, _digest(files + stats + joined)),
         )
+        self._write_facts(db)
+
+    def _write_facts(self, db: sqlite3.Connection) -> None:
+        """The record files' facts (`records/around.py`), each with its hash and `stat`."""
+        db.execute("DELETE FROM around")  # never one from an older run
+        if self._facts is None:
+            return
+        names, facts = self._facts()
+        if facts is None:
+            return
+        numbers = array.array("q")
+        for name in names:
+            memo, checked = self._trust[name]
+            numbers.extend(memo)
+            numbers.append(checked)
+        joined = _joined(names)
+        payload = json.dumps([AROUND_VERSION, facts], ensure_ascii=True, separators=(",", ":"))
+        data = payload.encode("ascii")
+        stats = numbers.tobytes()
+        hashes = b"".join(self._hashes[n] for n in names)
+        db.execute(
+            "INSERT INTO around VALUES (1,?,?,?,?,?)",
+            (joined, data, stats, hashes, _digest(joined + data + stats + hashes)),
+        )
+
+    def around(
+        self, names: list[str], given: set[str], limit: int
+    ) -> tuple[list[Any], list[bytes], list[int]] | None:
+        """The facts the last snapshot kept of each record file in `names` but not in `given`.
+
+        A file is trusted as `recent` trusts one (its `stat` unchanged since its
+        hash was established, well after it last changed), else read and hashed.
+        Returns, by index, the facts (None for a given file and for a file
+        whose bytes changed or that is new) and the content hash (b"" for a
+        given file), and the indexes of the changed files, whose facts are to
+        be read from their rows; None when there is no usable record, a file
+        cannot be judged, or more than `limit` files changed.
+        """
+        self._seen.update(names)  # present: not stale, whatever the answer
+        try:
+            found = (
+                self._require()
+                .execute("SELECT names, facts, stats, hashes, digest FROM around WHERE slot=1")
+                .fetchone()
+            )
+            if found is None:
+                return None
+            joined, payload, stats, hashes, check = found
+            if _digest(joined + payload + stats + hashes) != check:
+                return None
+            version, facts = json.loads(payload)
+            numbers = array.array("q")
+            numbers.frombytes(stats)
+            # Most runs see the files the snapshot saw, in the same order: no lookup.
+            same = joined == _joined(names)
+            then = names if same else joined.decode("utf-8", "surrogateescape").split("\0")
+        except (sqlite3.Error, TypeError, ValueError):
+            return None
+        if (
+            version != AROUND_VERSION
+            or type(facts) is not list
+            or not len(then) == len(facts) == len(numbers) // 6 == len(hashes) // 16
+            or len(numbers) % 6
+            or len(hashes) % 16
+        ):
+            return None
+        position = None if same else {name: i for i, name in enumerate(then)}
+        found_facts: list[Any] = [None] * len(names)
+        found_hashes = [b""] * len(names)
+        changed: list[int] = []
+        prefix, max_bytes, lstat, is_regular = self._prefix, self._max_bytes, os.lstat, stat.S_ISREG
+        for k, name in enumerate(names):
+            if name in given:
+                continue
+            try:
+                st = lstat(prefix + name)
+            except (OSError, ValueError):
+                return None
+            if not is_regular(st.st_mode) or st.st_size > max_bytes:
+                return None  # read every time: its facts were never kept
+            j = k if position is None else position.get(name, -1)
+            if j >= 0:
+                n = 6 * j
+                if (
+                    st.st_size == numbers[n]
+                    and st.st_mtime_ns == numbers[n + 1]
+                    and st.st_ctime_ns == numbers[n + 2]
+                    and st.st_ino == numbers[n + 3]
+                    and st.st_dev == numbers[n + 4]
+                    and max(st.st_mtime_ns, st.st_ctime_ns) + RACY_NS < numbers[n + 5]
+                ):
+                    found_facts[k] = facts[j]
+                    found_hashes[k] = hashes[16 * j : 16 * j + 16]
+                    continue
+            try:
+                content = _digest(_read_bytes(prefix + name))
+            except OSError:
+                return None
+            found_hashes[k] = content
+            if j >= 0 and hashes[16 * j : 16 * j + 16] == content:
+                found_facts[k] = facts[j]
+                continue
+            changed.append(k)
+            if len(changed) > limit:
+                return None
+        return found_facts, found_hashes, changed
+
+    def saw(self, names: list[str]) -> None:
+        """These files exist (a run that does not read them must not prune their rows)."""
+        self._seen.update(names)
 
     def _new_rows(self) -> Iterator[tuple[Any, ...]]:
         for pending in self._pending.values():
@@ -707,6 +832,11 @@ class LintCache:
             self._hashes[pending.path] = pending.hash
             self._trust[pending.path] = (pending.memo, pending.checked)
             yield (pending.path, pending.hash, *pending.memo, pending.checked, data, _digest(data))
+
+
+def _joined(names: list[str]) -> bytes:
+    """File names as one blob (NUL, the one byte a name cannot hold, between them)."""
+    return "\0".join(names).encode("utf-8", "surrogateescape")
 
 
 def _files_digest(names: list[str], extra: bytes) -> bytes:
