@@ -270,9 +270,11 @@ def _around(
         scan=sub,
     )
     try:
-        return run.finish(Around(config, units, facts, load))
+        result = run.finish(Around(config, units, facts, load))
     except (Unanswerable, Stale):
         return None
+    cache.around_run = True
+    return result
 
 
 def _subscan(scan: FolderScan, wanted: set[str]) -> FolderScan:

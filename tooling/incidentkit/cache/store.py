@@ -181,6 +181,7 @@ class LintCache:
         self.hits = 0
         self.misses = 0
         self.reused_run = False  # answered whole from a snapshot (`cache/runs.py`)
+        self.around_run = False  # only the given files read, the others' facts kept
 
     # -- opening --------------------------------------------------------------
 
