@@ -150,8 +150,13 @@ def test_a_file_changed_since_the_snapshot_is_read_from_its_row(repo: Repo) -> N
             id="PM-2026-0004", incidents="[INC-2026-0002]", extra="format: lightweight\n"
         ),
     )
-    result = _same(repo, light, fast=False)
+    result, cache = _hook(repo, light)
+    assert result == _cold(repo, light)
     assert "lightweight-severity" not in _rules_in(result, light)
+    # ... reading only the two changed files, the others from their rows (the rows the
+    # attempt had focused on are widened again)
+    assert not cache.around_run and cache.misses == 2
+    _same(repo, light)  # both have their rows now
 
 
 def test_the_hook_does_not_empty_the_cache(
@@ -320,3 +325,25 @@ def test_after_any_changes_each_file_alone_reports_what_a_full_lint_reports(
     for rel in repo.files():  # every changed file now has its row: no full read
         _same(repo, rel, fast=True)
     _prime(repo)
+
+
+def test_a_damaged_row_a_rule_needs_falls_back_to_reading_the_repository(repo: Repo) -> None:
+    """The facts are fine, the row of the incident a lightweight post-mortem covers is
+    not: the run falls back after reading the given file, and still answers every
+    other file from its row."""
+    with closing(sqlite3.connect(_database(repo))) as conn, conn:
+        conn.execute("UPDATE entries SET digest=? WHERE path=?", (b"x" * 16, S1_INCIDENT))
+    light = "postmortems/PM-2026-0009-light.md"
+    repo.write(
+        light,
+        postmortem_text(
+            id="PM-2026-0009", incidents="[INC-2026-0002]", extra="format: lightweight\n"
+        ),
+    )
+    result, cache = _hook(repo, light)
+    assert result == _cold(repo, light)
+    assert "lightweight-severity" in _rules_in(result, light)
+    assert not cache.around_run
+    # read: the new file (by the attempt, then again) and the damaged row's; not every file
+    assert cache.misses == 3
+    assert cache.hits == len(repo.files()) - 2

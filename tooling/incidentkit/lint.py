@@ -97,6 +97,7 @@ def lint_repository(
         try:
             answered = _around(config, now, only, cache, scan)
             if answered is None:
+                cache.widen()
                 answered = _from_snapshot(config, now, only, cache, scan)
         except BaseException:
             cache.close()
@@ -249,6 +250,8 @@ def _around(
         return None  # a damaged record of the last snapshot
     units: list[tuple[int, RecordSet]] = []
     sub = _subscan(scan, wanted)
+    if not cache.focus(sub.record_names + sub.python_names):
+        return None
 
     def seen(unit: RecordSet) -> None:  # every unit, in walk order: records, strays, Python
         run.file_phase(unit)

@@ -165,6 +165,7 @@ class LintCache:
         self._max_bytes = config.max_file_bytes
         self._rows: dict[str, list[_Row]] = {}  # every row's stat and hash, read on first need
         self._rows_read = False
+        self._focused = False  # `_rows` holds only the rows of a few files (`focus`)
         self._seen: set[str] = set()
         self._answered: dict[int, tuple[RecordSet, Cached]] = {}
         self._pending: dict[int, _Pending] = {}
@@ -261,6 +262,32 @@ class LintCache:
             else:
                 found[path] = [row]
         return found
+
+    def focus(self, paths: list[str]) -> bool:
+        """Read the rows of these files only, for a run that reads no other file
+        (`widen` undoes it); False when the database cannot be read."""
+        self._rows, self._rows_read, self._focused = {}, True, True
+        try:
+            db = self._require()
+            for start in range(0, len(paths), _CHUNK):
+                chunk = paths[start : start + _CHUNK]
+                marks = ",".join("?" * len(chunk))
+                rows = db.execute(
+                    "SELECT rowid, path, hash, size, mtime, ctime, ino, dev, checked FROM entries"
+                    f" WHERE path IN ({marks})",
+                    chunk,
+                )
+                for rowid, path, content, size, mtime, ctime, ino, dev, checked in rows:
+                    row = (rowid, content, (size, mtime, ctime, ino, dev), checked)
+                    self._rows.setdefault(path, []).append(row)
+        except sqlite3.Error:
+            return False
+        return True
+
+    def widen(self) -> None:
+        """After `focus`: every row again, read when first needed."""
+        if self._focused:
+            self._rows, self._rows_read, self._focused = {}, False, False
 
     def _require(self) -> sqlite3.Connection:
         if self._db is None:
@@ -625,8 +652,8 @@ class LintCache:
 
     def _stale(self) -> list[str]:
         """Paths in the cache that this run did not see, when they outnumber the seen ones."""
-        if not self._rows_read:
-            return []  # a run answered whole from `recent` judged no row
+        if not self._rows_read or self._focused:
+            return []  # a run answered whole from `recent`, or reading a few files, judged no row
         gone = [p for p in self._rows if p not in self._seen]
         return gone if len(gone) > max(100, len(self._seen) // 2) else []
 
