@@ -246,7 +246,7 @@ def _around(
             facts[index] = facts_of(load(index))
     except Stale:
         return None
-    if not all(f is None or valid_facts(f) for f in facts):
+    if not valid_facts(facts):
         return None  # a damaged record of the last snapshot
     units: list[tuple[int, RecordSet]] = []
     sub = _subscan(scan, wanted)

@@ -76,26 +76,33 @@ def facts_by_file(records: RecordSet, names: Sequence[str]) -> list[Facts] | Non
     return [found[name] for name in names]
 
 
-def valid_facts(value: Any) -> bool:
-    """Whether `value` (read back from the cache) has the shape `facts_of` gives."""
-    if type(value) is not list or len(value) != 3:
-        return False
-    incidents, postmortems, cases = value
-    return (
-        type(incidents) is list
-        and all(type(i) is str for i in incidents)
-        and type(cases) is list
-        and all(type(c) is str for c in cases)
-        and type(postmortems) is list
-        and all(
-            type(p) is list
-            and len(p) == 2
-            and type(p[0]) is str
-            and type(p[1]) is list
-            and all(type(t) is str for t in p[1])
-            for p in postmortems
-        )
-    )
+def valid_facts(found: list[Any]) -> bool:
+    """Whether each of `found` (read back from the cache) is None or has the shape
+    `facts_of` gives. Plain loops: this runs over every file of the repository."""
+    for value in found:
+        if value is None:
+            continue
+        if type(value) is not list or len(value) != 3:
+            return False
+        incidents, postmortems, cases = value
+        if type(incidents) is not list or type(postmortems) is not list or type(cases) is not list:
+            return False
+        for text in incidents:
+            if type(text) is not str:
+                return False
+        for text in cases:
+            if type(text) is not str:
+                return False
+        for pm in postmortems:
+            if type(pm) is not list or len(pm) != 2 or type(pm[0]) is not str:
+                return False
+            links = pm[1]
+            if type(links) is not list:
+                return False
+            for text in links:
+                if type(text) is not str:
+                    return False
+    return True
 
 
 class _Lazy(Mapping[str, T]):
@@ -170,18 +177,20 @@ class Around(RecordSet):
             wanted[0].update(i.id for i in unit.incidents if i.id)
             wanted[1].update(p.id for p in unit.postmortems if p.id)
             wanted[2].update(c.id for c in unit.cases if c.source == "yaml" and c.id)
-        if not any(wanted):
-            return set()
-        first: list[dict[str, int]] = [{}, {}, {}]
-        for index, facts in enumerate(self._facts):
-            if facts is None:
-                continue
-            incidents, postmortems, cases = facts
-            for kind, ids in ((0, incidents), (1, [p[0] for p in postmortems]), (2, cases)):
-                for found in ids:
-                    if found in wanted[kind] and found not in first[kind]:
-                        first[kind][found] = index
-        return {index for kind in first for index in kind.values()}
+        firsts: set[int] = set()
+        for kind, ids in enumerate(wanted):
+            if not ids:
+                continue  # the given files hold no ID of this kind
+            first: dict[str, int] = {}
+            for index, facts in enumerate(self._facts):
+                if facts is None:
+                    continue
+                held = facts[kind] if kind != 1 else [p[0] for p in facts[1]]
+                for found in held:
+                    if found in ids and found not in first:
+                        first[found] = index
+            firsts.update(first.values())
+        return firsts
 
     @cached_property
     def incidents_by_id(self) -> Mapping[str, Incident]:  # type: ignore[override]
