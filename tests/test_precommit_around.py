@@ -28,7 +28,7 @@ from incidentkit.cache.store import LintCache
 from incidentkit.config import load_config
 from incidentkit.findings import Finding, Level
 from incidentkit.lint import LintResult, lint_repository
-from incidentkit.records.around import AROUND_RULES
+from incidentkit.records.around import AROUND_RULES, valid_facts
 from incidentkit.rules import RULES, Rule
 from incidentkit.rules.context import LintContext
 from test_lint_cache import EDITS, Repo
@@ -347,3 +347,23 @@ def test_a_damaged_row_a_rule_needs_falls_back_to_reading_the_repository(repo: R
     # read: the new file (by the attempt, then again) and the damaged row's; not every file
     assert cache.misses == 3
     assert cache.hits == len(repo.files()) - 2
+
+
+@pytest.mark.parametrize(
+    "facts",
+    [
+        [7],
+        [[[], []]],
+        [[["INC-1"], [], {}]],
+        [[[1], [], []]],
+        [[[], [], [None]]],
+        [[[], [["PM-1"]], []]],
+        [[[], [["PM-1", "INC-1"]], []]],
+        [[[], [[2, []]], []]],
+        [[[], [["PM-1", [3]]], []]],
+        [[("INC-1",), [], []]],
+    ],
+)
+def test_facts_of_the_wrong_shape_are_refused(facts: list[object]) -> None:
+    assert valid_facts([None, [["INC-1"], [["PM-1", ["INC-1"]]], ["case"]]])
+    assert not valid_facts([None, *facts])
