@@ -367,3 +367,25 @@ def test_a_damaged_row_a_rule_needs_falls_back_to_reading_the_repository(repo: R
 def test_facts_of_the_wrong_shape_are_refused(facts: list[object]) -> None:
     assert valid_facts([None, [["INC-1"], [["PM-1", ["INC-1"]]], ["case"]]])
     assert not valid_facts([None, *facts])
+
+
+def test_suppressions_strays_and_conftest_effects_in_the_given_files(repo: Repo) -> None:
+    copy = "incidents/INC-2026-0009-copy.md"
+    repo.write(
+        copy,
+        incident_text(id="INC-2026-0001").replace(
+            "id: INC-2026-0001", "id: INC-2026-0001  # incidentkit: ignore[unique-id] a test twin"
+        ),
+    )
+    assert "unique-id" not in _rules_in(_same(repo, copy), copy)
+    stray = "incidents/notes.txt"
+    repo.write(stray, "not a record\n")
+    assert "stray-file" in _rules_in(_same(repo, stray, fast=None), stray)
+    # what pytest collects of a test module depends on the conftest.py above it
+    test = "evals/regression/test_refund.py"
+    repo.write("evals/regression/conftest.py", 'collect_ignore = ["test_refund.py"]\n')
+    repo.write(test, (repo.root / test).read_text(encoding="utf-8") + "\n# changed\n")
+    _same(repo, test, fast=None)
+    _prime(repo)
+    repo.write(test, (repo.root / test).read_text(encoding="utf-8") + "\n# again\n")
+    _same(repo, test)
