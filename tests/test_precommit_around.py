@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
@@ -300,7 +302,7 @@ def test_the_pre_commit_hook_on_a_staged_file_reports_what_lint_reports(
 
 
 OPS = st.tuples(
-    st.sampled_from(["edit"] * 6 + ["bytes", "touch", "delete", "rename", "add"]),
+    st.sampled_from(["edit"] * 6 + ["bytes", "touch", "delete", "rename", "add", "branch"]),
     st.integers(0, 40),
     st.integers(0, 40),
 )
@@ -389,3 +391,26 @@ def test_suppressions_strays_and_conftest_effects_in_the_given_files(repo: Repo)
     _prime(repo)
     repo.write(test, (repo.root / test).read_text(encoding="utf-8") + "\n# again\n")
     _same(repo, test)
+
+
+def test_concurrent_hooks_and_lints_agree_and_leave_a_usable_cache(repo: Repo) -> None:
+    for index in range(8):
+        repo.write(f"evals/regression/case-{index}.yaml", case_text(id=f"case-{index}"))
+    copy = "incidents/INC-2026-0009-copy.md"
+    repo.write(copy, incident_text(id="INC-2026-0001"))
+    env = {**os.environ, "INCIDENTKIT_NOW": repo.now.isoformat()}
+    command = [str(Path(sys.executable).parent / "incidentkit"), "-C", str(repo.root), "lint"]
+    cold = subprocess.run(
+        [*command, "--no-cache", copy, "--format", "json"], env=env, capture_output=True
+    )
+    hook = [*command, "--pre-commit", str(repo.root / copy), "--format", "json"]
+    runs = [
+        subprocess.Popen(hook if n % 2 else command, env=env, stdout=subprocess.PIPE)
+        for n in range(4)
+    ]
+    outputs = [run.communicate()[0] for run in runs]
+    assert outputs[1] == outputs[3] == cold.stdout, "a concurrent hook run differed"
+    assert {run.returncode for run in runs} == {1}
+    _same(repo, copy, fast=None)
+    repo.write(copy, incident_text(id="INC-2026-0001", severity="S2"))
+    _same(repo, copy)  # the facts the concurrent runs left are usable
