@@ -15,6 +15,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
@@ -309,24 +310,29 @@ OPS = st.tuples(
 
 
 @settings(
+    # a deeper run: CACHE_PROPERTY_EXAMPLES=200 pytest tests/test_precommit_around.py
     max_examples=int(os.environ.get("CACHE_PROPERTY_EXAMPLES", "12")),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(ops=st.lists(OPS, min_size=1, max_size=4))
 def test_after_any_changes_each_file_alone_reports_what_a_full_lint_reports(
-    ops: list[tuple[str, int, int]], repo: Repo
+    ops: list[tuple[str, int, int]], git_env: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Changes after the snapshot, then a hook run on each file in turn (each run
     stores the rows of the files it read, so later runs read them from the cache)."""
     assert len(EDITS) > 10
-    for op in ops:
-        repo.apply(op)
-    for rel in repo.files():
-        _same(repo, rel, fast=None)
-    for rel in repo.files():  # every changed file now has its row: no full read
-        _same(repo, rel, fast=True)
-    _prime(repo)
+    with tempfile.TemporaryDirectory() as tmp:
+        monkeypatch.setenv("INCIDENTKIT_CACHE_DIR", str(Path(tmp) / "cache"))
+        repo = Repo(Path(tmp) / "repo", trust_stat=False)
+        _prime(repo)
+        for op in ops:
+            repo.apply(op)
+        for rel in repo.files():
+            _same(repo, rel, fast=None)
+        for rel in repo.files():  # every changed file now has its row: no full read
+            _same(repo, rel, fast=True)
+        repo.repo.close()
 
 
 def test_a_damaged_row_a_rule_needs_falls_back_to_reading_the_repository(repo: Repo) -> None:
