@@ -135,7 +135,9 @@ def test_a_lightweight_post_mortem_of_a_severe_incident_elsewhere(repo: Repo) ->
     assert "lightweight-severity" in _rules_in(_same(repo, rel), rel)
 
 
-def test_a_file_changed_since_the_snapshot_is_read_from_its_row(repo: Repo) -> None:
+def test_a_file_changed_since_the_snapshot_is_read_from_its_row_or_from_the_file(
+    repo: Repo,
+) -> None:
     """INC-2026-0002 is S1 without a post-mortem; a post-mortem for it, committed by an
     earlier hook run, is a file the snapshot never saw."""
     assert "postmortem-deadline" in _rules_in(_same(repo, S1_INCIDENT), S1_INCIDENT)
@@ -143,8 +145,8 @@ def test_a_file_changed_since_the_snapshot_is_read_from_its_row(repo: Repo) -> N
     repo.write(rel, postmortem_text(id="PM-2026-0003", incidents="[INC-2026-0002]"))
     _same(repo, rel)  # its row is stored by this run
     assert "postmortem-deadline" not in _rules_in(_same(repo, S1_INCIDENT), S1_INCIDENT)
-    # The severity changes in a file other than the given one, and that file has no row
-    # yet: it cannot be read from the cache, so the whole repository is.
+    # The severity changes in a file other than the given one, and that file has no
+    # row yet: it is read, alone, from the file.
     repo.write(S1_INCIDENT, incident_text(id="INC-2026-0002", severity="S4"))
     light = "postmortems/PM-2026-0004-light.md"
     repo.write(
@@ -154,12 +156,13 @@ def test_a_file_changed_since_the_snapshot_is_read_from_its_row(repo: Repo) -> N
         ),
     )
     result, cache = _hook(repo, light)
-    assert result == _cold(repo, light)
+    assert result == _cold(repo, light) and cache.around_run
     assert "lightweight-severity" not in _rules_in(result, light)
-    # ... reading only the two changed files, the others from their rows (the rows the
-    # attempt had focused on are widened again)
-    assert not cache.around_run and cache.misses == 2
-    _same(repo, light)  # both have their rows now
+    assert cache.misses == 1  # the given file (the other was read for its facts alone)
+    # A file read every time (a symlink to a record) is read for its facts too.
+    (repo.root / "incidents/INC-2026-0005-link.md").symlink_to(repo.root / S1_INCIDENT)
+    _same(repo, light)
+    _same(repo, "incidents/INC-2026-0005-link.md")
 
 
 def test_the_hook_does_not_empty_the_cache(
@@ -335,12 +338,37 @@ def test_after_any_changes_each_file_alone_reports_what_a_full_lint_reports(
         repo.repo.close()
 
 
-def test_a_damaged_row_a_rule_needs_falls_back_to_reading_the_repository(repo: Repo) -> None:
-    """The facts are fine, the row of the incident a lightweight post-mortem covers is
-    not: the run falls back after reading the given file, and still answers every
-    other file from its row."""
+def test_a_damaged_row_a_rule_needs_is_read_from_the_file(repo: Repo) -> None:
     with closing(sqlite3.connect(_database(repo))) as conn, conn:
         conn.execute("UPDATE entries SET digest=? WHERE path=?", (b"x" * 16, S1_INCIDENT))
+    light = "postmortems/PM-2026-0009-light.md"
+    repo.write(
+        light,
+        postmortem_text(
+            id="PM-2026-0009", incidents="[INC-2026-0002]", extra="format: lightweight\n"
+        ),
+    )
+    result = _same(repo, light)
+    assert "lightweight-severity" in _rules_in(result, light)
+
+
+def test_facts_that_do_not_match_the_records_fall_back_to_reading_the_repository(
+    repo: Repo,
+) -> None:
+    """Forged facts (with a good checksum) say INC-2026-0003's file holds INC-2026-0002:
+    the record a rule loads does not, so the run falls back after reading the given
+    file, and still answers every other file from its row."""
+    db = _database(repo)
+    with closing(sqlite3.connect(db)) as conn, conn:
+        names, facts, stats, hashes = conn.execute(
+            "SELECT names, facts, stats, hashes FROM around"
+        ).fetchone()
+        forged = facts.replace(b'[["INC-2026-0003"]', b'[["INC-2026-0002"]', 1)
+        assert forged != facts
+        conn.execute(
+            "UPDATE around SET facts=?, digest=?",
+            (forged, store._digest(names + forged + stats + hashes)),
+        )
     light = "postmortems/PM-2026-0009-light.md"
     repo.write(
         light,
@@ -352,9 +380,9 @@ def test_a_damaged_row_a_rule_needs_falls_back_to_reading_the_repository(repo: R
     assert result == _cold(repo, light)
     assert "lightweight-severity" in _rules_in(result, light)
     assert not cache.around_run
-    # read: the new file (by the attempt, then again) and the damaged row's; not every file
-    assert cache.misses == 3
-    assert cache.hits == len(repo.files()) - 2
+    # read: the new file twice (by the attempt, then by the full run), no other file
+    assert cache.misses == 2
+    assert cache.hits == len(repo.files()) - 1
 
 
 @pytest.mark.parametrize(

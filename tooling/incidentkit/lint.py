@@ -239,13 +239,15 @@ def _around(
     facts, hashes, changed = answer
 
     def load(index: int) -> RecordSet:
-        return for_repository_rules(cache.units([(names[index], hashes[index])])[0])
+        """Another record file's records: from its row, else from the file (as lint reads it)."""
+        try:
+            unit = cache.units([(names[index], hashes[index])])[0]
+        except Stale:  # no row (never linted, read every time) or a damaged one
+            unit = load_repository(config, [(config.root / names[index], scan.record_kinds[index])])
+        return for_repository_rules(unit)
 
-    try:
-        for index in changed:
-            facts[index] = facts_of(load(index))
-    except Stale:
-        return None
+    for index in changed:
+        facts[index] = facts_of(load(index))
     if not valid_facts(facts):
         return None  # a damaged record of the last snapshot
     units: list[tuple[int, RecordSet]] = []
@@ -274,7 +276,7 @@ def _around(
     )
     try:
         result = run.finish(Around(config, units, facts, load))
-    except (Unanswerable, Stale):
+    except Unanswerable:
         return None
     cache.around_run = True
     return result

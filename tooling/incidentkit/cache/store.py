@@ -761,9 +761,10 @@ class LintCache:
         hash was established, well after it last changed), else read and hashed.
         Returns, by index, the facts (None for a given file and for a file
         whose bytes changed or that is new) and the content hash (b"" for a
-        given file), and the indexes of the changed files, whose facts are to
-        be read from their rows; None when there is no usable record, a file
-        cannot be judged, or more than `limit` files changed.
+        given file, and for a file read every time: a symlink, a file over the
+        size limit), and the indexes of the changed files, whose facts are to
+        be read from their rows or the files; None when there is no usable
+        record, a file vanished, or more than `limit` files changed.
         """
         self._seen.update(names)  # present: not stale, whatever the answer
         try:
@@ -806,7 +807,10 @@ class LintCache:
             except (OSError, ValueError):
                 return None
             if not is_regular(st.st_mode) or st.st_size > max_bytes:
-                return None  # read every time: its facts were never kept
+                changed.append(k)  # read every time: its facts were never kept
+                if len(changed) > limit:
+                    return None
+                continue
             j = k if position is None else position.get(name, -1)
             if j >= 0:
                 n = 6 * j
