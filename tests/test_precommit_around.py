@@ -34,7 +34,7 @@ from incidentkit.lint import LintResult, lint_repository
 from incidentkit.records.around import AROUND_RULES, valid_facts
 from incidentkit.rules import RULES, Rule
 from incidentkit.rules.context import LintContext
-from test_lint_cache import EDITS, Repo
+from test_lint_cache import EDITS, Repo, _schema_variant
 
 INCIDENT = "incidents/INC-2026-0001-refund.md"
 S1_INCIDENT = "incidents/INC-2026-0002-outage.md"
@@ -448,3 +448,51 @@ def test_concurrent_hooks_and_lints_agree_and_leave_a_usable_cache(repo: Repo) -
     _same(repo, copy, fast=None)
     repo.write(copy, incident_text(id="INC-2026-0001", severity="S2"))
     _same(repo, copy)  # the facts the concurrent runs left are usable
+
+
+COUNT_SCHEMA_CHECKS = """
+import sys, jsonschema
+from incidentkit.cli import cli
+calls = []
+original = jsonschema.Draft202012Validator.check_schema
+def counted(schema, *args, **kwargs):
+    calls.append(1)
+    return original(schema, *args, **kwargs)
+jsonschema.Draft202012Validator.check_schema = counted
+try:
+    cli.main(sys.argv[1:], prog_name="incidentkit")
+finally:
+    print("checks:", len(calls), file=sys.stderr)
+"""
+
+
+def _checks(repo: Repo, *args: str) -> tuple[int, str]:
+    env = {**os.environ, "INCIDENTKIT_NOW": repo.now.isoformat()}
+    done = subprocess.run(
+        [sys.executable, "-c", COUNT_SCHEMA_CHECKS, "-C", str(repo.root), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert "Traceback" not in done.stderr, done.stderr
+    return done.returncode, done.stderr
+
+
+def test_schemas_a_run_checked_are_not_checked_again_unless_their_bytes_change(
+    repo: Repo,
+) -> None:
+    """The meta-schema check costs a tenth of a hook run: the cache vouches for the exact
+    schema bytes an earlier run checked, and for nothing else."""
+    _schema_variant(repo.root, 1)  # bytes no run has checked yet (S9 is a severity)
+    repo.write(INCIDENT, incident_text(severity="S2"))
+    code, err = _checks(repo, "lint")
+    assert "checks: 0" not in err, "the first run must check the schemas"
+    repo.write(INCIDENT, incident_text(severity="S1"))
+    code, err = _checks(repo, "lint", "--pre-commit", str(repo.root / INCIDENT))
+    assert "checks: 0" in err, err
+    # new bytes (a new database, since schemas are in its key): checked again, and a
+    # broken schema is a configuration error, not a traceback
+    schema = repo.root / "schemas" / "incident.schema.json"
+    schema.write_text(schema.read_text(encoding="utf-8").replace('"object"', '"objet"', 1))
+    code, err = _checks(repo, "lint", "--pre-commit", str(repo.root / INCIDENT))
+    assert code == 2 and "not a valid schema" in err, err

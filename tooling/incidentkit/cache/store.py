@@ -49,6 +49,7 @@ from incidentkit.cache.location import (
 )
 from incidentkit.config import Config
 from incidentkit.findings import Finding
+from incidentkit.records import schemas
 from incidentkit.records.repository import RecordSet
 
 RACY_NS = 2_000_000_000  # FAT's 2 s mtime is the coarsest granularity in common use
@@ -82,6 +83,7 @@ CREATE TABLE IF NOT EXISTS history (
     PRIMARY KEY (head, shallow)
 );
 """
+_SCHEMAS_CHECKED = "schemas-checked"  # meta: digests of schema sets a run checked
 AROUND_VERSION = 1  # the layout of the `around` table's payload
 KEEP_HISTORIES = 8  # first-case times of the last few HEADs (branches, rebases)
 KEEP_RUNS = 4  # whole-run snapshots (branches, a change and its undo)
@@ -178,6 +180,7 @@ class LintCache:
         self._payloads: dict[int, tuple[bytes, bytes]] = {}  # the window of rows read ahead
         self._snapshot: tuple[list[str], bytes, Callable[[], Any]] | None = None
         self._facts: Callable[[], tuple[list[str], list[Any] | None]] | None = None
+        self._vouched: set[str] = set()  # schema sets checked by an earlier run
         self._remember_stat = True
         self.hits = 0
         self.misses = 0
@@ -230,8 +233,12 @@ class LintCache:
     def _load(self) -> None:
         db = self._require()
         meta = dict(db.execute("SELECT key, value FROM meta"))
+        vouched = meta.pop(_SCHEMAS_CHECKED, None)
         if meta != {"format": str(FORMAT), "file": self.file.name}:
             raise sqlite3.DatabaseError(f"not an incidentkit cache of this format: {meta}")
+        if isinstance(vouched, str):
+            self._vouched = set(vouched.split())
+            schemas.vouch(self._vouched)
         # The tables as this format has them (rows are read later, when needed).
         for query in (
             "SELECT rowid, path, hash, size, mtime, ctime, ino, dev, checked, payload, digest"
@@ -638,6 +645,7 @@ class LintCache:
                 or self._history
                 or self._snapshot
                 or self._stale()
+                or schemas.checked_digests() - self._vouched
             ):
                 self._write(db)
         except sqlite3.DatabaseError as exc:
@@ -670,6 +678,13 @@ class LintCache:
                 "INSERT OR REPLACE INTO entries VALUES (?,?,?,?,?,?,?,?,?,?)", self._new_rows()
             )
             self._write_run(db)
+            checked = schemas.checked_digests()
+            if checked - self._vouched:
+                # Content-addressed: only these exact schema bytes skip the checks later.
+                kept = (sorted(checked) + sorted(self._vouched - checked))[:KEEP_DATABASES]
+                db.execute(
+                    "INSERT OR REPLACE INTO meta VALUES (?, ?)", (_SCHEMAS_CHECKED, " ".join(kept))
+                )
             db.executemany(
                 "DELETE FROM entries WHERE path=? AND rowid NOT IN "
                 "(SELECT rowid FROM entries WHERE path=? ORDER BY checked DESC LIMIT ?)",
