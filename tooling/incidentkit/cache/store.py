@@ -742,26 +742,24 @@ class LintCache:
             "INSERT OR REPLACE INTO recent VALUES (1,?,?,?,?,?)",
             (files, key, stats, joined, _digest(files + stats + joined)),
         )
-        self._write_facts(db)
+        self._write_facts(db, names, stats, joined)
 
-    def _write_facts(self, db: sqlite3.Connection) -> None:
-        """The record files' facts (`records/around.py`), each with its hash and `stat`."""
+    def _write_facts(
+        self, db: sqlite3.Connection, files: list[str], file_stats: bytes, file_hashes: bytes
+    ) -> None:
+        """The record files' facts (`records/around.py`), each with its hash and `stat`
+        (taken from `recent`'s: the record files are the first of the run's files)."""
         db.execute("DELETE FROM around")  # never one from an older run
         if self._facts is None:
             return
         names, facts = self._facts()
-        if facts is None:
+        if facts is None or files[: len(names)] != names:
             return
-        numbers = array.array("q")
-        for name in names:
-            memo, checked = self._trust[name]
-            numbers.extend(memo)
-            numbers.append(checked)
         joined = _joined(names)
         payload = json.dumps([AROUND_VERSION, facts], ensure_ascii=True, separators=(",", ":"))
         data = payload.encode("ascii")
-        stats = numbers.tobytes()
-        hashes = b"".join(self._hashes[n] for n in names)
+        stats = file_stats[: 6 * 8 * len(names)]
+        hashes = file_hashes[: 16 * len(names)]
         db.execute(
             "INSERT INTO around VALUES (1,?,?,?,?,?)",
             (joined, data, stats, hashes, _digest(joined + data + stats + hashes)),
