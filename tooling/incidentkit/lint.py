@@ -224,7 +224,18 @@ def _around(
     """
     if only is None or not _snapshots(config):
         return None
-    wanted = set(only)
+    enabled = gc.isenabled()
+    gc.disable()  # the facts are some 100k small lists; collections would rescan them
+    try:
+        return _around_files(config, now, set(only), cache, scan)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _around_files(
+    config: Config, now: datetime, wanted: set[str], cache: LintCache, scan: FolderScan
+) -> LintResult | None:
     run = _Run(config, now, wanted, cache)
     if any(rule.id not in AROUND_RULES for rule in run.repository_rules):
         return None  # a repository rule whose reads of other files are not declared
