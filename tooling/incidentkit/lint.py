@@ -266,25 +266,28 @@ def _around_files(
     if not cache.focus(sub.record_names + sub.python_names):
         return None
 
-    def seen(unit: RecordSet) -> None:  # every unit, in walk order: records, strays, Python
-        run.file_phase(unit)
-        k = len(units)
-        units.append((given[k] if k < len(given) else len(names) + k, unit))
+    cuts: dict[int, RecordSet] = {}
 
-    def keep(unit: RecordSet) -> RecordSet:  # a record file's, after `seen`
-        cut = run.slimmed(unit)
-        units[-1] = (units[-1][0], cut)
+    def seen(batch: list[RecordSet]) -> None:  # every unit, in walk order: records, strays, Python
+        run.file_phase(batch)
+        for unit in batch:
+            k = len(units)
+            units.append((given[k] if k < len(given) else len(names) + k, unit))
+
+    def keep(unit: RecordSet) -> RecordSet:  # a record file's, after `seen` (alive in `units`)
+        cut = cuts[id(unit)] = run.slimmed(unit)
         return cut
 
     load_repository(
         config,
-        on_unit=seen,
+        on_units=seen,
         release=True,
         for_process=True,
         read_through=cache.read_through,
         keep=keep,
         scan=sub,
     )
+    units = [(index, cuts.get(id(unit), unit)) for index, unit in units]
     try:
         result = run.finish(Around(config, units, facts, load))
     except Unanswerable:
