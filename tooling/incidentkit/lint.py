@@ -174,10 +174,14 @@ def _from_snapshot(
         return None
     names = scan.record_names + scan.python_names
     extra = runs.scan_extra(scan)
-    rows = cache.recent(names, extra) or cache.known(names)
+    rows = cache.recent(names, extra)
+    by_rows = rows is None
+    if by_rows:
+        rows = cache.known(names)
     if rows is None:
         return None
-    stored = cache.run(run_key(names, [content for content, _ in rows], extra))
+    hashes = [content for content, _ in rows]
+    stored = cache.run(run_key(names, hashes, extra))
     if stored is None:
         return None
     try:
@@ -199,6 +203,8 @@ def _from_snapshot(
         if enabled:
             gc.enable()
     cache.reused(len(names))
+    if by_rows:
+        cache.keep_recent(names, extra, hashes)
     run.suppressed = snapshot.suppressed
     found = snapshot.findings + run.suppress(fresh)
     wanted = run.wanted

@@ -181,6 +181,7 @@ class LintCache:
         self._snapshot: tuple[list[str], bytes, Callable[[], Any]] | None = None
         self._facts: Callable[[], tuple[list[str], list[Any] | None]] | None = None
         self._vouched: set[str] = set()  # schema sets checked by an earlier run
+        self._refresh: tuple[list[str], bytes, list[bytes]] | None = None  # `keep_recent`
         self._remember_stat = True
         self.hits = 0
         self.misses = 0
@@ -644,6 +645,7 @@ class LintCache:
                 or self._dropped
                 or self._history
                 or self._snapshot
+                or self._refresh
                 or self._stale()
                 or schemas.checked_digests() - self._vouched
             ):
@@ -678,6 +680,9 @@ class LintCache:
                 "INSERT OR REPLACE INTO entries VALUES (?,?,?,?,?,?,?,?,?,?)", self._new_rows()
             )
             self._write_run(db)
+            if self._refresh is not None and self._snapshot is None:
+                names, extra, hashes = self._refresh
+                self._write_recent(db, names, extra, run_key(names, hashes, extra), hashes)
             checked = schemas.checked_digests()
             if checked - self._vouched:
                 # Content-addressed: only these exact schema bytes skip the checks later.
@@ -727,9 +732,23 @@ class LintCache:
             "DELETE FROM runs WHERE rowid NOT IN (SELECT rowid FROM runs ORDER BY used DESC LIMIT ?)",
             (KEEP_RUNS,),
         )
+        written = self._write_recent(db, names, extra, key, [hashes[n] for n in names])
+        if written is not None:
+            self._write_facts(db, names, *written)
+
+    def _write_recent(
+        self,
+        db: sqlite3.Connection,
+        names: list[str],
+        extra: bytes,
+        key: bytes,
+        hashes: list[bytes],
+    ) -> tuple[bytes, bytes] | None:
+        """What `stat` said of each file when its hash was established (`recent`); the
+        stats and hashes written, or None when a file's `stat` is not known."""
         trust = self._trust
         if not self._remember_stat or any(name not in trust for name in names):
-            return
+            return None
         numbers = array.array("q")
         for name in names:
             memo, checked = trust[name]
@@ -737,12 +756,18 @@ class LintCache:
             numbers.append(checked)
         files = _files_digest(names, extra)
         stats = numbers.tobytes()
-        joined = b"".join(hashes[n] for n in names)
+        joined = b"".join(hashes)
         db.execute(
             "INSERT OR REPLACE INTO recent VALUES (1,?,?,?,?,?)",
             (files, key, stats, joined, _digest(files + stats + joined)),
         )
-        self._write_facts(db, names, stats, joined)
+        return stats, joined
+
+    def keep_recent(self, names: list[str], extra: bytes, hashes: list[bytes]) -> None:
+        """A run reused the snapshot of these files although `recent` did not match them
+        (a file touched, a branch switched back): record their `stat` now, so the next
+        run need not read every row to know them."""
+        self._refresh = (names, extra, hashes)
 
     def _write_facts(
         self, db: sqlite3.Connection, files: list[str], file_stats: bytes, file_hashes: bytes
