@@ -84,6 +84,7 @@ CREATE TABLE IF NOT EXISTS history (
 );
 """
 _SCHEMAS_CHECKED = "schemas-checked"  # meta: digests of schema sets a run checked
+KEEP_VOUCHED = 4  # of those (one schema set per database; a few from other runs)
 AROUND_VERSION = 1  # the layout of the `around` table's payload
 KEEP_HISTORIES = 8  # first-case times of the last few HEADs (branches, rebases)
 KEEP_RUNS = 4  # whole-run snapshots (branches, a change and its undo)
@@ -686,7 +687,7 @@ class LintCache:
             checked = schemas.checked_digests()
             if checked - self._vouched:
                 # Content-addressed: only these exact schema bytes skip the checks later.
-                kept = (sorted(checked) + sorted(self._vouched - checked))[:KEEP_DATABASES]
+                kept = (sorted(checked) + sorted(self._vouched - checked))[:KEEP_VOUCHED]
                 db.execute(
                     "INSERT OR REPLACE INTO meta VALUES (?, ?)", (_SCHEMAS_CHECKED, " ".join(kept))
                 )
