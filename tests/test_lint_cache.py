@@ -753,3 +753,19 @@ def test_a_file_changed_within_the_racy_window_is_hashed_again(
     cold, _ = repo.lint(cache=False)
     assert _reused(repo)[0] == cold
     assert _reused(repo)[0] == cold
+
+
+def test_a_reused_run_after_a_touch_records_the_files_stat_again(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A touched file (same bytes) no longer matches `recent`: the run that still reuses
+    the snapshot (by reading the rows) records `stat` again, so the next one reads none."""
+    monkeypatch.setattr(store, "RACY_NS", 0)
+    cold, _ = _cold_and_warm(repo)
+    repo.apply(("touch", 0, 0))
+    first, answered = repo.lint(cache=True)
+    assert first == cold and answered is not None and answered.reused_run
+    assert answered._rows_read, "recent matched a touched file"
+    second, answered = repo.lint(cache=True)
+    assert second == cold and answered is not None and answered.reused_run
+    assert not answered._rows_read, "every row was read again"

@@ -10,7 +10,10 @@ end over all records as always, and rules that read the clock (`CLOCK =
 True`) run again on the answered files, so the findings are the same with or
 without the cache. When no file changed since a run the cache remembers
 (`cache/runs.py`), that run's findings are reused whole and only the rules
-that read the clock run again, on the few records they read.
+that read the clock run again, on the few records they read. A lint of a
+few files (`lint --pre-commit FILE`, `lint PATHS`) after such a run reads
+only those files: of the others, the repository rules need only what the
+snapshot kept of each (`records/around.py`).
 """
 
 from __future__ import annotations
@@ -27,6 +30,14 @@ from incidentkit.cache.store import LintCache, Stale, run_key
 from incidentkit.config import Config
 from incidentkit.errors import ConfigError
 from incidentkit.findings import Finding, Level
+from incidentkit.records.around import (
+    AROUND_RULES,
+    Around,
+    Unanswerable,
+    facts_by_file,
+    facts_of,
+    valid_facts,
+)
 from incidentkit.records.folders import FolderScan, scan_folders
 from incidentkit.records.repository import RecordSet, load_repository
 from incidentkit.records.slim import for_repository_rules
@@ -35,6 +46,9 @@ from incidentkit.rules import RULES, SUPPRESSION_RULE_ID, Rule
 from incidentkit.rules.context import LintContext
 
 _SUPPRESSION = re.compile(r"incidentkit:\s*ignore\[([a-z0-9 ,-]+)\](.*)")
+# Files besides the given ones that may have changed since the last snapshot
+# before a lint of a few files reads the whole repository instead.
+AROUND_LIMIT = 64
 
 
 @dataclass(frozen=True)
@@ -81,7 +95,10 @@ def lint_repository(
     scan = scan_folders(config)
     if cache is not None:
         try:
-            answered = _from_snapshot(config, now, only, cache, scan)
+            answered = _around(config, now, only, cache, scan)
+            if answered is None:
+                cache.widen()
+                answered = _from_snapshot(config, now, only, cache, scan)
         except BaseException:
             cache.close()
             raise
@@ -135,6 +152,7 @@ def _lint_and_load(
                 scan.record_names + scan.python_names,
                 runs.scan_extra(scan),
                 lambda: run.snapshot(scan, records),
+                lambda: (scan.record_names, facts_by_file(records, scan.record_names)),
             )
     finally:
         if cache is not None:
@@ -156,10 +174,14 @@ def _from_snapshot(
         return None
     names = scan.record_names + scan.python_names
     extra = runs.scan_extra(scan)
-    rows = cache.recent(names, extra) or cache.known(names)
+    rows = cache.recent(names, extra)
+    by_rows = rows is None
+    if by_rows:
+        rows = cache.known(names)
     if rows is None:
         return None
-    stored = cache.run(run_key(names, [content for content, _ in rows], extra))
+    hashes = [content for content, _ in rows]
+    stored = cache.run(run_key(names, hashes, extra))
     if stored is None:
         return None
     try:
@@ -181,6 +203,8 @@ def _from_snapshot(
         if enabled:
             gc.enable()
     cache.reused(len(names))
+    if by_rows:
+        cache.keep_recent(names, extra, hashes)
     run.suppressed = snapshot.suppressed
     found = snapshot.findings + run.suppress(fresh)
     wanted = run.wanted
@@ -194,6 +218,104 @@ def _from_snapshot(
         )
         found = [f for f in found if f.path in wanted]
     return LintResult(sorted(set(found)), files)
+
+
+def _around(
+    config: Config, now: datetime, only: Iterable[str] | None, cache: LintCache, scan: FolderScan
+) -> LintResult | None:
+    """The findings in the `only` files, reading only them; None when that cannot be exact.
+
+    The other record files' facts come from the last snapshot (`records/around.py`),
+    each trusted only while the file has the bytes it had then.
+    """
+    if only is None or not _snapshots(config):
+        return None
+    enabled = gc.isenabled()
+    gc.disable()  # the facts are some 100k small lists; collections would rescan them
+    try:
+        return _around_files(config, now, set(only), cache, scan)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _around_files(
+    config: Config, now: datetime, wanted: set[str], cache: LintCache, scan: FolderScan
+) -> LintResult | None:
+    run = _Run(config, now, wanted, cache)
+    if any(rule.id not in AROUND_RULES for rule in run.repository_rules):
+        return None  # a repository rule whose reads of other files are not declared
+    names = scan.record_names
+    given = [i for i, name in enumerate(names) if name in wanted]
+    if len(given) > len(names) // 2:
+        return None  # most of the repository: the whole run costs the same
+    cache.saw(scan.python_names)
+    answer = cache.around(names, wanted, AROUND_LIMIT)
+    if answer is None:
+        return None
+    facts, hashes, changed = answer
+
+    def load(index: int) -> RecordSet:
+        """Another record file's records: from its row, else from the file (as lint reads it)."""
+        try:
+            unit = cache.units([(names[index], hashes[index])])[0]
+        except Stale:  # no row (never linted, read every time) or a damaged one
+            unit = load_repository(config, [(config.root / names[index], scan.record_kinds[index])])
+        return for_repository_rules(unit)
+
+    for index in changed:
+        facts[index] = facts_of(load(index))
+    if not valid_facts(facts):
+        return None  # a damaged record of the last snapshot
+    units: list[tuple[int, RecordSet]] = []
+    sub = _subscan(scan, wanted)
+    if not cache.focus(sub.record_names + sub.python_names):
+        return None
+
+    cuts: dict[int, RecordSet] = {}
+
+    def seen(batch: list[RecordSet]) -> None:  # every unit, in walk order: records, strays, Python
+        run.file_phase(batch)
+        for unit in batch:
+            k = len(units)
+            units.append((given[k] if k < len(given) else len(names) + k, unit))
+
+    def keep(unit: RecordSet) -> RecordSet:  # a record file's, after `seen` (alive in `units`)
+        cut = cuts[id(unit)] = run.slimmed(unit)
+        return cut
+
+    load_repository(
+        config,
+        on_units=seen,
+        release=True,
+        for_process=True,
+        read_through=cache.read_through,
+        keep=keep,
+        scan=sub,
+    )
+    units = [(index, cuts.get(id(unit), unit)) for index, unit in units]
+    try:
+        result = run.finish(Around(config, units, facts, load))
+    except Unanswerable:
+        return None
+    cache.around_run = True
+    return result
+
+
+def _subscan(scan: FolderScan, wanted: set[str]) -> FolderScan:
+    """The walk cut to the `wanted` files, in the same order (and every conftest.py,
+    which says what pytest collects of the test modules below it)."""
+    sub = FolderScan(scan.root)
+    for name, kind in zip(scan.record_names, scan.record_kinds, strict=True):
+        if name in wanted:
+            sub.add_record(name, kind)
+    sub.strays = [stray for stray in scan.strays if stray.path in wanted]
+    sub.python_names = [
+        name
+        for name in scan.python_names
+        if name in wanted or name.rpartition("/")[2] == "conftest.py"
+    ]
+    return sub
 
 
 def run_lint(records: RecordSet, now: datetime, only: Iterable[str] | None = None) -> LintResult:

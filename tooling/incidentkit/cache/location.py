@@ -28,7 +28,7 @@ from incidentkit.records.pytest_config import pytest_collection
 from incidentkit.records.schemas import SCHEMA_FILES
 from incidentkit.rules import RULES
 
-FORMAT = 5  # bump when the database layout or the index encoding changes
+FORMAT = 6  # bump when the database layout or the index encoding changes
 LOCAL_DIR = ".incidentkit-cache"
 
 

@@ -49,6 +49,7 @@ from incidentkit.cache.location import (
 )
 from incidentkit.config import Config
 from incidentkit.findings import Finding
+from incidentkit.records import schemas
 from incidentkit.records.repository import RecordSet
 
 RACY_NS = 2_000_000_000  # FAT's 2 s mtime is the coarsest granularity in common use
@@ -72,12 +73,19 @@ CREATE TABLE IF NOT EXISTS recent (
     slot INTEGER PRIMARY KEY, files BLOB NOT NULL, key BLOB NOT NULL,
     stats BLOB NOT NULL, hashes BLOB NOT NULL, digest BLOB NOT NULL
 );
+CREATE TABLE IF NOT EXISTS around (
+    slot INTEGER PRIMARY KEY, names BLOB NOT NULL, facts BLOB NOT NULL,
+    stats BLOB NOT NULL, hashes BLOB NOT NULL, digest BLOB NOT NULL
+);
 CREATE TABLE IF NOT EXISTS history (
     head TEXT NOT NULL, shallow TEXT NOT NULL, used INTEGER NOT NULL,
     times TEXT NOT NULL, digest BLOB NOT NULL,
     PRIMARY KEY (head, shallow)
 );
 """
+_SCHEMAS_CHECKED = "schemas-checked"  # meta: digests of schema sets a run checked
+KEEP_VOUCHED = 4  # of those (one schema set per database; a few from other runs)
+AROUND_VERSION = 1  # the layout of the `around` table's payload
 KEEP_HISTORIES = 8  # first-case times of the last few HEADs (branches, rebases)
 KEEP_RUNS = 4  # whole-run snapshots (branches, a change and its undo)
 _CHUNK = 500  # rows per `IN (...)` query (SQLite's limit on parameters is higher)
@@ -160,6 +168,7 @@ class LintCache:
         self._max_bytes = config.max_file_bytes
         self._rows: dict[str, list[_Row]] = {}  # every row's stat and hash, read on first need
         self._rows_read = False
+        self._focused = False  # `_rows` holds only the rows of a few files (`focus`)
         self._seen: set[str] = set()
         self._answered: dict[int, tuple[RecordSet, Cached]] = {}
         self._pending: dict[int, _Pending] = {}
@@ -171,10 +180,14 @@ class LintCache:
         self._trust: dict[str, tuple[Memo, int]] = {}
         self._payloads: dict[int, tuple[bytes, bytes]] = {}  # the window of rows read ahead
         self._snapshot: tuple[list[str], bytes, Callable[[], Any]] | None = None
+        self._facts: Callable[[], tuple[list[str], list[Any] | None]] | None = None
+        self._vouched: set[str] = set()  # schema sets checked by an earlier run
+        self._refresh: tuple[list[str], bytes, list[bytes]] | None = None  # `keep_recent`
         self._remember_stat = True
         self.hits = 0
         self.misses = 0
         self.reused_run = False  # answered whole from a snapshot (`cache/runs.py`)
+        self.around_run = False  # only the given files read, the others' facts kept
 
     # -- opening --------------------------------------------------------------
 
@@ -222,8 +235,12 @@ class LintCache:
     def _load(self) -> None:
         db = self._require()
         meta = dict(db.execute("SELECT key, value FROM meta"))
+        vouched = meta.pop(_SCHEMAS_CHECKED, None)
         if meta != {"format": str(FORMAT), "file": self.file.name}:
             raise sqlite3.DatabaseError(f"not an incidentkit cache of this format: {meta}")
+        if isinstance(vouched, str):
+            self._vouched = set(vouched.split())
+            schemas.vouch(self._vouched)
         # The tables as this format has them (rows are read later, when needed).
         for query in (
             "SELECT rowid, path, hash, size, mtime, ctime, ino, dev, checked, payload, digest"
@@ -231,6 +248,7 @@ class LintCache:
             "SELECT key, used, payload, digest FROM runs LIMIT 0",
             "SELECT slot, files, key, stats, hashes, digest FROM recent LIMIT 0",
             "SELECT head, shallow, used, times, digest FROM history LIMIT 0",
+            "SELECT slot, names, facts, stats, hashes, digest FROM around LIMIT 0",
         ):
             db.execute(query).fetchall()
 
@@ -253,6 +271,32 @@ class LintCache:
             else:
                 found[path] = [row]
         return found
+
+    def focus(self, paths: list[str]) -> bool:
+        """Read the rows of these files only, for a run that reads no other file
+        (`widen` undoes it); False when the database cannot be read."""
+        self._rows, self._rows_read, self._focused = {}, True, True
+        try:
+            db = self._require()
+            for start in range(0, len(paths), _CHUNK):
+                chunk = paths[start : start + _CHUNK]
+                marks = ",".join("?" * len(chunk))
+                rows = db.execute(
+                    "SELECT rowid, path, hash, size, mtime, ctime, ino, dev, checked FROM entries"
+                    f" WHERE path IN ({marks})",
+                    chunk,
+                )
+                for rowid, path, content, size, mtime, ctime, ino, dev, checked in rows:
+                    row = (rowid, content, (size, mtime, ctime, ino, dev), checked)
+                    self._rows.setdefault(path, []).append(row)
+        except sqlite3.Error:
+            return False
+        return True
+
+    def widen(self) -> None:
+        """After `focus`: every row again, read when first needed."""
+        if self._focused:
+            self._rows, self._rows_read, self._focused = {}, False, False
 
     def _require(self) -> sqlite3.Connection:
         if self._db is None:
@@ -539,10 +583,18 @@ class LintCache:
         self.reused_run = True
         self.hits += files
 
-    def remember_run(self, names: list[str], extra: bytes, snapshot: Callable[[], Any]) -> None:
+    def remember_run(
+        self,
+        names: list[str],
+        extra: bytes,
+        snapshot: Callable[[], Any],
+        facts: Callable[[], tuple[list[str], list[Any] | None]] | None = None,
+    ) -> None:
         """Store `snapshot()` for this run's files (and `extra`, what else shaped the run),
-        if every one of the files is kept by content."""
+        if every one of the files is kept by content; and `facts()`, (record files, what
+        the repository rules read of each), with what `stat` said of those files."""
         self._snapshot = (names, extra, snapshot)
+        self._facts = facts
 
     def cached(self, unit: RecordSet) -> Cached | None:
         """What the cache knew about `unit`, when `read_through` answered it from a row."""
@@ -594,7 +646,9 @@ class LintCache:
                 or self._dropped
                 or self._history
                 or self._snapshot
+                or self._refresh
                 or self._stale()
+                or schemas.checked_digests() - self._vouched
             ):
                 self._write(db)
         except sqlite3.DatabaseError as exc:
@@ -609,8 +663,8 @@ class LintCache:
 
     def _stale(self) -> list[str]:
         """Paths in the cache that this run did not see, when they outnumber the seen ones."""
-        if not self._rows_read:
-            return []  # a run answered whole from `recent` judged no row
+        if not self._rows_read or self._focused:
+            return []  # a run answered whole from `recent`, or reading a few files, judged no row
         gone = [p for p in self._rows if p not in self._seen]
         return gone if len(gone) > max(100, len(self._seen) // 2) else []
 
@@ -627,6 +681,16 @@ class LintCache:
                 "INSERT OR REPLACE INTO entries VALUES (?,?,?,?,?,?,?,?,?,?)", self._new_rows()
             )
             self._write_run(db)
+            if self._refresh is not None and self._snapshot is None:
+                names, extra, hashes = self._refresh
+                self._write_recent(db, names, extra, run_key(names, hashes, extra), hashes)
+            checked = schemas.checked_digests()
+            if checked - self._vouched:
+                # Content-addressed: only these exact schema bytes skip the checks later.
+                kept = (sorted(checked) + sorted(self._vouched - checked))[:KEEP_VOUCHED]
+                db.execute(
+                    "INSERT OR REPLACE INTO meta VALUES (?, ?)", (_SCHEMAS_CHECKED, " ".join(kept))
+                )
             db.executemany(
                 "DELETE FROM entries WHERE path=? AND rowid NOT IN "
                 "(SELECT rowid FROM entries WHERE path=? ORDER BY checked DESC LIMIT ?)",
@@ -669,9 +733,23 @@ class LintCache:
             "DELETE FROM runs WHERE rowid NOT IN (SELECT rowid FROM runs ORDER BY used DESC LIMIT ?)",
             (KEEP_RUNS,),
         )
+        written = self._write_recent(db, names, extra, key, [hashes[n] for n in names])
+        if written is not None:
+            self._write_facts(db, names, *written)
+
+    def _write_recent(
+        self,
+        db: sqlite3.Connection,
+        names: list[str],
+        extra: bytes,
+        key: bytes,
+        hashes: list[bytes],
+    ) -> tuple[bytes, bytes] | None:
+        """What `stat` said of each file when its hash was established (`recent`); the
+        stats and hashes written, or None when a file's `stat` is not known."""
         trust = self._trust
         if not self._remember_stat or any(name not in trust for name in names):
-            return
+            return None
         numbers = array.array("q")
         for name in names:
             memo, checked = trust[name]
@@ -679,11 +757,129 @@ class LintCache:
             numbers.append(checked)
         files = _files_digest(names, extra)
         stats = numbers.tobytes()
-        joined = b"".join(hashes[n] for n in names)
+        joined = b"".join(hashes)
         db.execute(
             "INSERT OR REPLACE INTO recent VALUES (1,?,?,?,?,?)",
             (files, key, stats, joined, _digest(files + stats + joined)),
         )
+        return stats, joined
+
+    def keep_recent(self, names: list[str], extra: bytes, hashes: list[bytes]) -> None:
+        """A run reused the snapshot of these files although `recent` did not match them
+        (a file touched, a branch switched back): record their `stat` now, so the next
+        run need not read every row to know them."""
+        self._refresh = (names, extra, hashes)
+
+    def _write_facts(
+        self, db: sqlite3.Connection, files: list[str], file_stats: bytes, file_hashes: bytes
+    ) -> None:
+        """The record files' facts (`records/around.py`), each with its hash and `stat`
+        (taken from `recent`'s: the record files are the first of the run's files)."""
+        db.execute("DELETE FROM around")  # never one from an older run
+        if self._facts is None:
+            return
+        names, facts = self._facts()
+        if facts is None or files[: len(names)] != names:
+            return
+        joined = _joined(names)
+        payload = json.dumps([AROUND_VERSION, facts], ensure_ascii=True, separators=(",", ":"))
+        data = payload.encode("ascii")
+        stats = file_stats[: 6 * 8 * len(names)]
+        hashes = file_hashes[: 16 * len(names)]
+        db.execute(
+            "INSERT INTO around VALUES (1,?,?,?,?,?)",
+            (joined, data, stats, hashes, _digest(joined + data + stats + hashes)),
+        )
+
+    def around(
+        self, names: list[str], given: set[str], limit: int
+    ) -> tuple[list[Any], list[bytes], list[int]] | None:
+        """The facts the last snapshot kept of each record file in `names` but not in `given`.
+
+        A file is trusted as `recent` trusts one (its `stat` unchanged since its
+        hash was established, well after it last changed), else read and hashed.
+        Returns, by index, the facts (None for a given file and for a file
+        whose bytes changed or that is new) and the content hash (b"" for a
+        given file, and for a file read every time: a symlink, a file over the
+        size limit), and the indexes of the changed files, whose facts are to
+        be read from their rows or the files; None when there is no usable
+        record, a file vanished, or more than `limit` files changed.
+        """
+        self._seen.update(names)  # present: not stale, whatever the answer
+        try:
+            found = (
+                self._require()
+                .execute("SELECT names, facts, stats, hashes, digest FROM around WHERE slot=1")
+                .fetchone()
+            )
+            if found is None:
+                return None
+            joined, payload, stats, hashes, check = found
+            if _digest(joined + payload + stats + hashes) != check:
+                return None
+            version, facts = json.loads(payload)
+            numbers = array.array("q")
+            numbers.frombytes(stats)
+            # Most runs see the files the snapshot saw, in the same order: no lookup.
+            same = joined == _joined(names)
+            then = names if same else joined.decode("utf-8", "surrogateescape").split("\0")
+        except (sqlite3.Error, TypeError, ValueError):
+            return None
+        if (
+            version != AROUND_VERSION
+            or type(facts) is not list
+            or not len(then) == len(facts) == len(numbers) // 6 == len(hashes) // 16
+            or len(numbers) % 6
+            or len(hashes) % 16
+        ):
+            return None
+        position = None if same else {name: i for i, name in enumerate(then)}
+        found_facts: list[Any] = [None] * len(names)
+        found_hashes = [b""] * len(names)
+        changed: list[int] = []
+        prefix, max_bytes, lstat, is_regular = self._prefix, self._max_bytes, os.lstat, stat.S_ISREG
+        for k, name in enumerate(names):
+            if name in given:
+                continue
+            try:
+                st = lstat(prefix + name)
+            except (OSError, ValueError):
+                return None
+            if not is_regular(st.st_mode) or st.st_size > max_bytes:
+                changed.append(k)  # read every time: its facts were never kept
+                if len(changed) > limit:
+                    return None
+                continue
+            j = k if position is None else position.get(name, -1)
+            if j >= 0:
+                n = 6 * j
+                if (
+                    st.st_size == numbers[n]
+                    and st.st_mtime_ns == numbers[n + 1]
+                    and st.st_ctime_ns == numbers[n + 2]
+                    and st.st_ino == numbers[n + 3]
+                    and st.st_dev == numbers[n + 4]
+                    and max(st.st_mtime_ns, st.st_ctime_ns) + RACY_NS < numbers[n + 5]
+                ):
+                    found_facts[k] = facts[j]
+                    found_hashes[k] = hashes[16 * j : 16 * j + 16]
+                    continue
+            try:
+                content = _digest(_read_bytes(prefix + name))
+            except OSError:
+                return None
+            found_hashes[k] = content
+            if j >= 0 and hashes[16 * j : 16 * j + 16] == content:
+                found_facts[k] = facts[j]
+                continue
+            changed.append(k)
+            if len(changed) > limit:
+                return None
+        return found_facts, found_hashes, changed
+
+    def saw(self, names: list[str]) -> None:
+        """These files exist (a run that does not read them must not prune their rows)."""
+        self._seen.update(names)
 
     def _new_rows(self) -> Iterator[tuple[Any, ...]]:
         for pending in self._pending.values():
@@ -707,6 +903,11 @@ class LintCache:
             self._hashes[pending.path] = pending.hash
             self._trust[pending.path] = (pending.memo, pending.checked)
             yield (pending.path, pending.hash, *pending.memo, pending.checked, data, _digest(data))
+
+
+def _joined(names: list[str]) -> bytes:
+    """File names as one blob (NUL, the one byte a name cannot hold, between them)."""
+    return "\0".join(names).encode("utf-8", "surrogateescape")
 
 
 def _files_digest(names: list[str], extra: bytes) -> bytes:
