@@ -49,7 +49,39 @@ ROLES = _words(
 
 FIRST_PERSON = _words(
     """
-    i me myself our ourselves us we
+    our ourselves us we
+    """
+)
+
+# "I", "me": a writer judging themselves ("I screwed up", "this one's on me") is
+# blaming a person all the same; "we" is the team describing its system.
+SELF = _words(
+    """
+    i me myself
+    """
+)
+
+# Before a surname, titles that make it a person ("Mr. Ivanov", "Dr Okafor").
+TITLES = _words(
+    """
+    mr mrs ms mx dr mister miss herr frau sir madam mme mlle sr sra sri prof
+    """
+)
+
+# Honorific suffixes after a surname ("Tanaka-san", "Kim-ssi"): a person.
+HONORIFICS = ("-san", "-sama", "-kun", "-chan", "-ssi", "-nim", "-ji", "-sensei")
+
+# Before "shift", "rota", "rotation": words that make it a group of people on duty
+# ("the night shift botched the failover").
+DUTY_GROUPS = _words(
+    """
+    night day late early weekend morning evening graveyard on-call oncall sre ops support
+    overnight holiday
+    """
+)
+DUTY_NOUNS = _words(
+    """
+    shift shifts rota rotas rotation
     """
 )
 
@@ -67,7 +99,7 @@ TRANSPARENT = _words(
     each entirely eventually every evidently first had hadn't has hasn't have haven't her
     herself himself his immediately in initially is isn't its junior just later my new
     obviously on our probably quickly really repeatedly responsible rotation senior shift
-    shouldn't simply some still subsequently that the their themselves then these this those
+    shouldn't simply some still subsequently both that the their themselves then these this those
     ultimately unfortunately was wasn't were weren't who whom wouldn't your managed tried
     proceeded went too only got get gets became
     """
@@ -185,6 +217,14 @@ FIRST_NAMES = frozenset(
     thijs sanne femke lotte joris maarten pieter wouter giorgos nikos dimitris eleni katerina
     yannis kostas noa yael tal omer itai eitan lior dariush shirin parisa navid babak kian
     tomi
+    rasmus matias agnes linus markus julius cornelius janis alexis dennis francis lewis
+    curtis otis silas amos marcos frances gunther gunter walter roger spencer dexter kasper
+    jasper casper werner rainer dieter skyler arthur luther reiner gunnar ragnar hannes klaas
+    niels kees jurriaan lieselotte annegret wolfgang jurgis aistis darius vytautas mindaugas
+    tadas kestutis ilyas idris yunus enis anis kaspars janis raimonds edgars ainars
+    ulrich heiner volker gerhard lothar holger rudiger jorg reinhold kristoffer jesper
+    christer
+
     aditi afia afsaneh aigerim akshay aliya amaru ankita aparna archana arman ayanda
     ayumi bakhyt bartek bartosz bhavna bisi bruna caio chetan chipo dauren dawid dayo
     deepa devika dilnoza ebuka farai farrukh farzad femi frieda gautam gbenga giorgi
@@ -468,5 +508,52 @@ SANCTIONED = _words(
 SUBORDINATORS = _words(
     """
     because since when whenever while although though if unless
+    """
+)
+
+# Participles without -ed before "by" in a passive ("was done by Mr. Ivanov").
+IRREGULAR_PARTICIPLES = _words(
+    """
+    done made run set put sent built kept left shut cut hit led paid held read
+    """
+)
+
+# What a person can know is failing and ship anyway ("knew the tests were red").
+GATES = _words(
+    """
+    tests test checks check ci build builds canary canaries evals eval pipeline lint linter
+    review migration change fix patch config release deploy it this that
+    """
+)
+
+# Verbs of a warning a person then ignored ("had been told twice ... and still didn't").
+WARNED = _words(
+    """
+    told asked reminded warned instructed advised notified cautioned
+    """
+)
+
+# What a person does on a bad signal: stopping or escalating is the right call, no blame.
+REMEDIES = _words(
+    """
+    rolled reverted paused stopped halted blocked held escalated paged waited cancelled
+    canceled aborted froze declined postponed delayed
+    """
+)
+
+# What a person is thanked for ("thanks to Gunther's quick thinking"), not blamed for.
+CREDITED = _words(
+    """
+    quick quickly fast thinking effort efforts help vigilance diligence attention catch
+    caught spotted noticed restored recovered saved finished expertise investigation insight
+    """
+)
+
+# Nouns in -us or -is that open a sentence ("Status remained degraded"): not names.
+US_NOUNS = _words(
+    """
+    status bonus corpus campus census virus focus consensus nexus radius stimulus syllabus
+    surplus plus thus apparatus genus hiatus cactus chorus citrus fungus sinus prospectus
+    circus terminus bus onus locus modus opus torus tennis
     """
 )

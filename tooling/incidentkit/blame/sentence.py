@@ -43,6 +43,21 @@ _DETERMINERS = frozenset(
 _GENDERED = frozenset(("he", "she", "his", "her", "him", "himself", "herself", "hers"))
 _PHRASE_PREPOSITIONS = frozenset(("of", "on", "from", "at", "in", "to", "for", "with"))
 _COORDINATORS = frozenset(("and", "but", "then", "yet"))
+_TIME_NOUNS = frozenset(
+    ("seconds", "minutes", "hours", "days", "weeks", "months", "years", "times", "mins", "hrs")
+)
+# An aside never ends with an auxiliary: ", Tomasz did," is an elliptic clause.
+_AUXILIARY_ENDS = frozenset(("did", "had", "has", "was", "were", "does", "is", "would", "could"))
+
+
+def _name_in_s(low: str) -> bool:
+    """A given name's -s, not a plural's: "Rasmus", "Dimitris", "Tobias"; not "Logs",
+    "Replicas", "Analysis", "Status"."""
+    if low in lexicon.US_NOUNS or low.endswith(("ous", "sis", "xis")):
+        return False
+    return low.endswith(("us", "is", "ias", "yas"))
+
+
 NEGATION = re.compile(r"\b(?:not|never|no|n't|hardly)\b|n't\b")
 
 
@@ -52,6 +67,7 @@ class Sentence:
     def __init__(self, masked: str, start: int, end: int) -> None:
         self.text = masked
         self.start = start
+        self.end = end
         self.actor_at = -1  # the token the last `actor_before` answered with
         self.tokens: list[Token] = []
         for m in _TOKEN.finditer(masked, start, end):
@@ -80,6 +96,12 @@ class Sentence:
             return NEGATED if previous == "no" else SKIP
         if low in lexicon.NEGATORS:
             return NEGATED
+        if low in lexicon.SELF:
+            return PERSON  # "I screwed up": self-blame is blame
+        if low in ("they", "them"):
+            return self._they(i)
+        if low in lexicon.DUTY_NOUNS and previous in lexicon.DUTY_GROUPS:
+            return PERSON  # "the night shift", "the SRE rota": people on duty
         if low in lexicon.FIRST_PERSON:
             return FIRST
         if low in ("operator", "operators") and self._software_operator(i):
@@ -95,6 +117,8 @@ class Sentence:
         if _ADVERB.match(token.text) and low not in lexicon.NOT_ADVERBS:
             return SKIP  # "predictably broke", "lazily copied": an adverb hides no actor
         if token.text[:1].isupper() and not token.text.isupper():
+            if previous in lexicon.TITLES or low.endswith(lexicon.HONORIFICS):
+                return PERSON  # "Mr. Ivanov", "Tanaka-san"
             if lexicon.fold(low.split("-", 1)[0]) in lexicon.FIRST_NAMES or (
                 low not in lexicon.NOT_NAMES and self._named(i)
             ):
@@ -143,7 +167,7 @@ class Sentence:
             and letters[0].isupper()
             and letters.isalpha()
             and letters[1:].islower()
-            and not low.endswith(lexicon.NOT_NAME_ENDINGS)
+            and (not low.endswith(lexicon.NOT_NAME_ENDINGS) or _name_in_s(low))
             and low not in lexicon.PRODUCTS
             and low not in lexicon.COMMON_CAPS
             and low not in lexicon.NOT_NAMES
@@ -164,9 +188,58 @@ class Sentence:
         following = self.tokens[i + 1] if i + 1 < len(self.tokens) else None
         if following is None:
             return False
-        if following.low in lexicon.TECH_NOUNS:
+        if following.low in lexicon.TECH_NOUNS or self._thing_in_apposition(i):
             return False
         return token.possessive or following.text in (",", "(") or self._acts_next(i)
+
+    def _they(self, i: int) -> str:
+        """ "they" is a person when its nearest antecedent is ("the platform team ...: they
+        let the domain expire"), a system when it is a plural thing ("the pods ... they").
+        Read back over this sentence, then the paragraph's text just before it."""
+        for k in range(i - 1, -1, -1):
+            found = self._antecedent(k)
+            if found:
+                return found
+        first = self.text.rfind("\n\n", 0, self.start)
+        first = max(0 if first < 0 else first + 2, self.start - 300)
+        before = Sentence(self.text, first, self.start)
+        for k in range(len(before.tokens) - 1, max(-1, len(before.tokens) - 30), -1):
+            found = before._antecedent(k)
+            if found:
+                return found
+        return OTHER
+
+    def _antecedent(self, k: int) -> str:
+        """PERSON or OTHER when `tokens[k]` can be what a "they" refers to, else ""."""
+        token = self.tokens[k]
+        low = token.low
+        if token.punct or low in ("they", "them", "their") or low in _TIME_NOUNS:
+            return ""
+        kind = self.kind(k)
+        if kind == PERSON:
+            return PERSON
+        plural = (
+            kind == OTHER
+            and len(low) > 3
+            and low.endswith("s")
+            and not low.endswith(("ss", "us", "is", "ous"))
+            and not self._verb(low)
+        )
+        return OTHER if plural else ""
+
+    def _thing_in_apposition(self, i: int) -> bool:
+        """ "Iris, our alert router, forgot ...": the aside after the word names a system."""
+        if i + 1 >= len(self.tokens) or self.tokens[i + 1].text != ",":
+            return False
+        for token in self.tokens[i + 2 : i + 7]:
+            if token.punct:
+                return False
+            low = token.low
+            if low in lexicon.ROLES:
+                return False
+            if low in lexicon.TECH_NOUNS or low in lexicon.COMMON_CAPS or low in lexicon.PRODUCTS:
+                return True
+        return False
 
     def _gendered_after(self, i: int) -> bool:
         return any(t.low in _GENDERED for t in self.tokens[i + 1 : i + 12])
@@ -377,6 +450,8 @@ class Sentence:
         for k in range(j - 1, max(-1, j - 12), -1):
             if self.tokens[k].text == "," and k > 0:
                 inner = self.tokens[k + 1 : j]
+                if inner and inner[-1].low in _AUXILIARY_ENDS:
+                    return None  # "ah, Tomasz did, without even opening it": the clause itself
                 if all(not t.punct and t.low not in lexicon.CLAUSE_WORDS for t in inner):
                     return k
                 return None

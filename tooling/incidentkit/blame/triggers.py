@@ -186,7 +186,10 @@ def _object(s: Sentence, i: int, m: re.Match[str]) -> bool:
         token = s.tokens[k]
         if token.punct and token.text != ",":
             return False
-        if token.low == "by" and re.fullmatch(r"[a-z]+(?:ed|en|wn)", s.tokens[k - 1].low):
+        if token.low == "by" and (
+            re.fullmatch(r"[a-z]+(?:ed|en|wn)", s.tokens[k - 1].low)
+            or s.tokens[k - 1].low in lexicon.IRREGULAR_PARTICIPLES
+        ):
             return s.by_person(k)
     return False
 
@@ -210,6 +213,22 @@ def _object_or_after(s: Sentence, i: int, m: re.Match[str]) -> bool:
         if s.tokens[k].punct:
             return False
     return False
+
+
+def _object_or_after_not_compared(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """`_object_or_after`, but "checked the config against the runbook" compares, it does
+    not defy."""
+    if m.group().startswith("against") and any(
+        t.low.startswith(_COMPARING) for t in s.tokens[max(0, i - 5) : i]
+    ):
+        return False
+    return _object_or_after(s, i, m)
+
+
+_COMPARING = (
+    "check", "compar", "validat", "verif", "test", "audit", "diff", "match", "measur",
+    "review", "evaluat", "benchmark", "scor", "grad", "lint", "reconcil", "cross-check",
+)  # fmt: skip
 
 
 def _strict_or_which(s: Sentence, i: int, m: re.Match[str]) -> bool:
@@ -339,6 +358,98 @@ def _not_us(s: Sentence, i: int, m: re.Match[str]) -> bool:
     return not any(s.kind(k) == FIRST for k in range(i, s.index_at(m.end())))
 
 
+def _group_judged(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """ "None of them thought to check", "nobody on the SRE rota looked": a group of people
+    judged. A bare "nobody noticed" is a gap in detection, not a verdict: it takes a
+    judging verb ("thought to", "bothered") or a group of people named."""
+    if not _not_us(s, i, m):
+        return False
+    if re.search(r"\b(?:thought to|cared to|took the time|bothered)\b", m.group()):
+        return True
+    end = s.index_at(m.end())
+    return any(s.kind(k) == PERSON for k in range(i + 1, end))
+
+
+def _warned_still(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """ "had been told twice to rotate the key and still didn't": a person warned who went on."""
+    if not any(t.low in lexicon.WARNED for t in s.tokens[:i]):
+        return False
+    return s.actor_before(i) == PERSON
+
+
+def _knew_and_went_on(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """ "He knew the tests were red": a person who knew a gate failed (and went on); not
+    "knew the replica was down" (a fact) nor "knew the canary was failing and rolled back"."""
+    words = m.group().split()
+    if not any(w in lexicon.GATES for w in words[1:5]):
+        return False
+    if any(t.low in lexicon.REMEDIES for t in s.tokens):
+        return False
+    return _strict(s, i, m)
+
+
+def _premature(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """ "shipped the model before the safety review was done"; not "paused the rollout
+    before the canary was complete" (stopping early is the safe call)."""
+    if any(t.low in lexicon.REMEDIES for t in s.tokens[:i]):
+        return False
+    return _object_unexplained(s, i, m)
+
+
+_TESTING = re.compile(
+    r"\b(?:evals?|evaluation|test|tests|load[- ]test|benchmarks?|experiments?|experimental|debug"
+    r"|scratch|notebook|chaos|dev|staging|sandbox|unbounded|untested|ad-hoc|adhoc|local|personal"
+    r"|prototype|fuzz(?:er|ing)?|backfill|dry-run)\b"
+)
+_ROUTINE = re.compile(r"\b(?:smoke|synthetic|canary|health|sanity|post-deploy|scheduled|planned)\b")
+
+
+def _test_at_production(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """ "pointed the eval job at the production database", "ran an unbounded query against the
+    primary": something meant for testing aimed at production by a person. Smoke tests,
+    synthetic checks and scheduled jobs run against production by design."""
+    words = m.group()
+    if not _TESTING.search(words) or _ROUTINE.search(words):
+        return False
+    return _strict(s, i, m)
+
+
+_SARCASM = re.compile(
+    r"\bnothing says\b|\bwith (?:no|zero) (?:rollback|review|tests?|backups?|warning|plan"
+    r"|approval|heads-up|canary|monitoring)|\b(?:really|totally|certainly) helped\b"
+    r"|\bthanks for nothing\b|\bslow clap\b"
+)
+
+
+def _sarcastic(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """ "Great job, Hannes - nothing says Friday like a migration with no rollback plan",
+    "Great job, Sven. Deleting the audit log really helped": praise for the damage.
+    Read to the next sentence, within the paragraph."""
+    if m.group() in ("thanks for nothing", "slow clap"):
+        return True
+    if not any(s.kind(k) == PERSON for k in range(len(s.tokens))):
+        return False
+    after = s.text[s.start : s.end + 200]
+    stop = after.find("\n\n")
+    return bool(_SARCASM.search((after if stop < 0 else after[:stop]).lower()))
+
+
+_ON_ME = re.compile(
+    r"(?:\bit|\bthis|\bthat|\bone|\bblame|\bfault|\bresponsibility)(?:'s|\u2019s| is| was| lies| rests)"
+    r"(?: all| entirely| squarely| totally| fully)? $"
+)
+
+
+def _self_blame(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """ "This one's on me", "my bad", "mea culpa": the writer blaming themselves; not "the
+    pager is on me this week" nor "not my fault"."""
+    if s.negated_before(i, 2):
+        return False
+    if m.group() != "on me":
+        return True
+    return bool(_ON_ME.search(s.text[max(s.start, m.start() - 30) : m.start()].lower()))
+
+
 def _one_person(s: Sentence, i: int, m: re.Match[str]) -> bool:
     """ "Idunn should not be allowed to deploy alone"; not "interns should not be allowed
     to ..." (a rule about a role, which is process)."""
@@ -396,6 +507,10 @@ _DEGREE = frozenset(
 def _person_follows(s: Sentence, i: int, m: re.Match[str]) -> bool:
     """`caused by the intern`, `blame lies with Carlos`, `the root cause was the intern`."""
     end = s.index_at(m.end())
+    if m.group() in ("thanks to", "courtesy of") and any(
+        t.low in lexicon.CREDITED for t in s.tokens
+    ):
+        return False  # "thanks to Gunther's quick thinking, the rollback finished"
     if _DUTY.match(m.group()):
         return False  # "responsibility for the follow-up lies with ...": an owner, not a culprit
     return not s.negated_before(i, 2) and s.person_after(end, window=4, first_only=True)
@@ -660,7 +775,7 @@ TRIGGERS = (
     _t(
         rf"\b(?:(?:did|does|do|had|has|have) ?n[o']?t|didn't|doesn't|don't|hadn't|hasn't|haven't"
         rf"|never|won't|will not) "
-        rf"(?:even |bother to |properly |actually |ever |always )?(?:{_CHECK_VERBS})\b",
+        rf"(?:even |bother to |properly |actually |ever |always )?(?:[a-z]+-)?(?:{_CHECK_VERBS})\b",
         _strict,
         MISS,
         "did | does | do | had | has | have | never | won't | will",
@@ -672,7 +787,7 @@ TRIGGERS = (
         "slow to | too",
     ),
     _t(
-        r"\b(?:not|never) (?:reading|checking|testing|following|noticing|verifying|looking|paying|"
+        r"\b(?:not|never) (?:[a-z]+-)?(?:reading|checking|testing|following|noticing|verifying|looking|paying|"
         r"reviewing|waiting|asking|bothering|escalating|responding)\b",
         _person_just_before,
         MISS,
@@ -745,15 +860,15 @@ TRIGGERS = (
         rf"\b(?:instead of|rather than) (?:{_DILIGENCE})\b"
         r"|\bagainst (?:(?:explicit|clear|express|written|repeated|direct) )+"
         r"(?:instructions|advice|orders|policy|guidance|recommendations?)\b"
-        r"|\bagainst (?:the |our |my |his |her |their )?(?:[\w-]+'s )?(?:advice|instructions|orders"
-        r"|wishes)\b"
+        r"|\bagainst (?:the |our |my |his |her |their )?(?:[\w-]+'s )?(?:[\w-]+ )?(?:advice|instructions|orders"
+        r"|wishes|agreements?|polic(?:y|ies)|process|procedures?|guidance|runbook|rules)\b"
         r"|\bagainst (?:every|all|all of our|all our) (?:guidelines?|rules|polic(?:y|ies)"
         r"|best practices?)\b"
         r"|\binstead of (?:main|master|the main branch|staging|prod|production"
         r"|the (?:[\w-]+ )?(?:replica|primary|standby|secondary|canary|staging))\b"
         r"|\bknowing (?:that |full well )?(?:it|the [\w-]+|they|this) (?:was|were) (?:[\w-]+ ){0,2}?"
         r"(?:broken|failing|wrong|risky|unsafe|untested|down|bad|flaky|incomplete|not ready)\b",
-        _object_or_after,
+        _object_or_after_not_compared,
         PROCESS,
         _cross(
             "instead of | rather than",
@@ -880,7 +995,7 @@ TRIGGERS = (
         r"|\b(?:disabled|turned off|switched off|commented out) (?:the |a |an |all |our )?"
         r"(?:[\w-]+ ){0,2}?(?:health ?checks?|checks|tls|verification|tests?|safeguards?|guardrails?"
         r"|rate limiter|rate limits?|lint(?:er|ing)?|validation|branch protection|confirmation"
-        r"|backups?)\b",
+        r"|backups?|protections?|audit(?: logs?| logging)?|approvals?|signing|encryption|mfa|2fa)\b",
         _strict,
         JUDGE,
         "refused to | refuses to | did nothing | took no | panicked | chose not | decided not"
@@ -910,10 +1025,81 @@ TRIGGERS = (
         ),
     ),
     _t(
-        r"\b(?:nobody|no one|none of them)(?: on [\w -]{1,30}?)? (?:even )?bothered\b",
-        _not_us,
+        r"\b(?:nobody|no one|no-one|none of (?:them|the [\w-]+|those [\w-]+))"
+        r"(?: (?:on|in|from|at|of) (?:the |our |that |this )?[\w -]{1,30}?)?"
+        r" (?:even |ever |actually |once |really )?"
+        r"(?:thought to|cared to|took the time|bothered|(?:[a-z]+-)?(?:checked|looked|tested"
+        r"|verified|reviewed|read|noticed|questioned|asked|escalated|responded|acknowledged"
+        r"|acked|followed up|picked up|watched|opened|tried|double-checked))\b",
+        _group_judged,
         JUDGE,
-        "nobody | no one | none of them",
+        "nobody | no one | no-one | none of",
+    ),
+    _t(
+        r"\b(?:told|informed|warned|notified|asked|consulted|alerted|paged|looped in|telling"
+        r"|informing|asking|consulting|warning) (?:no one|nobody|no-one)\b",
+        _strict,
+        PROCESS,
+        _cross(
+            "told | informed | warned | notified | asked | consulted | alerted | paged | looped in"
+            " | telling | informing | asking | consulting | warning",
+            "no one | nobody | no-one",
+        ),
+    ),
+    _t(
+        r"\bstill (?:did(?:n't| not)|had(?:n't| not)|has(?:n't| not)|never|went ahead|ignored"
+        r"|did it|deployed|pushed|merged|ran|shipped|skipped)\b",
+        _warned_still,
+        PROCESS,
+        "still",
+    ),
+    _t(
+        r"\b(?:knew|was aware|were aware)(?: full well)? (?:that )?(?:the |its |their |this |his |her )?"
+        r"(?:[\w-]+ ){0,2}?(?:was|were|had been|would be|would|might)(?: still| already| probably)?"
+        r" (?:[\w-]+ )?(?:red|failing|failed|broken|wrong|risky|unsafe|untested|flaky|not ready"
+        r"|incomplete|stale|fail|break|unreviewed)\b",
+        _knew_and_went_on,
+        PROCESS,
+        "knew | was aware | were aware",
+    ),
+    _t(
+        r"\b(?:pushed|pressured|pressed|forced|told|ordered|instructed|asked|made|encouraged"
+        r"|allowed|let|got) (?:the |a |an |our |their |his |her |them |him |everyone |everybody )?"
+        r"(?:[\w-]+ ){0,2}?to (?:ignore|skip|bypass|disable|override|silence|rush|cut corners"
+        r"|ship without|deploy without|merge without|turn off)\b",
+        _strict,
+        PROCESS,
+        "pushed | pressured | pressed | forced | told | ordered | instructed | asked | made"
+        " | encouraged | allowed | let | got",
+    ),
+    _t(
+        r"\bbefore (?:the |any |a |an |its |their )?(?:[\w-]+ ){0,2}?(?:review|reviews|tests?"
+        r"|evals?|evaluation|approval|sign-off|ci|canary|checks?|build|audit|soak)(?: run)?"
+        r"(?: (?:was|were|had|has))?(?: been)? (?:done|finished|complete|completed|passed|run"
+        r"|green|approved|over|back)\b"
+        r"|\bbefore (?:anyone|anybody|a reviewer|the reviewer|the reviewers|review) (?:had )?"
+        r"(?:reviewed|approved|checked|looked at|signed off|seen)\b",
+        _premature,
+        PROCESS,
+        "before",
+    ),
+    _t(
+        r"\b(?:pointed|aimed|targeted|ran|run|launched|started|kicked off|executed|fired off"
+        r"|connected) (?:a |an |the |his |her |their |our |my )?(?:[\w-]+ ){0,3}?"
+        r"(?:against|at|on|to|in) (?:the )?(?:live|production|prod|primary|customer)\b",
+        _test_at_production,
+        PROCESS,
+        "pointed | aimed | targeted | ran | run | launched | started | kicked off | executed"
+        " | fired off | connected",
+    ),
+    _t(
+        r"\b(?:great|nice|good|fantastic|stellar|brilliant|excellent|amazing|awesome) "
+        r"(?:job|work|move|call|one)\b|\bwell done\b|\bkudos\b|\bbravo\b|\bslow clap\b"
+        r"|\bthanks for nothing\b|\bway to go\b",
+        _sarcastic,
+        JUDGE,
+        "great | nice | good | fantastic | stellar | brilliant | excellent | amazing | awesome"
+        " | well done | kudos | bravo | slow clap | thanks for nothing | way to go",
     ),
     _t(
         r"\bshould(?: not|n't| never) be allowed (?:to|near|on|in|access)\b",
@@ -981,6 +1167,12 @@ TRIGGERS = (
         _person_follows,
         CAUSE,
         "caused by | triggered by | started by | happened | occurred | began | started | went down | went wrong | because of | due to | thanks to | courtesy of | fault of | it's | it is | it was | comes down | came down | boils down | boiled down | traced | traces | attributed | attributable | blame | responsibility | fault | root cause | culprit | the cause",
+    ),
+    _t(
+        r"\bon me\b|\bmy (?:bad|fault|mistake|screw-?up|blunder|doing)\b|\bmea culpa\b",
+        _self_blame,
+        CAUSE,
+        "on me | my bad | my fault | my mistake | my screw | my blunder | my doing | mea culpa",
     ),
     _t(r"\bblam(?:e|ed|es|ing)\b(?![- ](?:view|free|less|aware))", _blame_verb, CAUSE, "blam"),
     _t(
