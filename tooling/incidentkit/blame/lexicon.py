@@ -44,6 +44,7 @@ ROLES = _words(
     raters ic ics deployer deployers releaser releasers freelancer freelancers contributor
     contributors moderator moderators labeler labelers labeller labellers auditor auditors
     boss bosses swe swes sde sdes sysop sysops webmaster stakeholder stakeholders
+    translator translators interpreter interpreters localizer localizers
     """
 )
 
@@ -247,7 +248,10 @@ IRREGULAR_PAST = _words(
     """
     began brought built chose cut did drove found gave got held hit kept left let lost made
     paid picked pushed put quit ran read rolled said saw sent set shut sold spent thought
-    threw told took typed went won wrote
+    threw told took typed went won wrote lit hid broke bought caught drew felt forgot froze
+    heard hung knew laid led meant met overrode overwrote rewrote reran sat shot slid split
+    spun stole stood stuck struck swore swept taught tore understood woke wore undid withdrew
+    given taken shown written driven chosen forgotten spoken stolen hidden fallen thrown drawn
     """
 )
 
@@ -546,6 +550,7 @@ CREDITED = _words(
     """
     quick quickly fast thinking effort efforts help vigilance diligence attention catch
     caught spotted noticed restored recovered saved finished expertise investigation insight
+    spotting catching finding fixing noticing restoring saving recovering rescuing
     """
 )
 
@@ -555,5 +560,22 @@ US_NOUNS = _words(
     status bonus corpus campus census virus focus consensus nexus radius stimulus syllabus
     surplus plus thus apparatus genus hiatus cactus chorus citrus fungus sinus prospectus
     circus terminus bus onus locus modus opus torus tennis
+    """
+)
+
+# Before "misses", words that make it a noun ("near misses", "cache misses").
+MISS_NOUNS = _words(
+    """
+    near near- cache tlb page branch hit l1 l2 l3 few many some no these those
+    """
+)
+
+# After "thanks to <person>", the harm that makes it sarcasm and blame ("thanks to Bob,
+# prod was down"), not credit ("thanks to Ruth's runbook, the failover took minutes").
+HARM = _words(
+    """
+    down outage outages lost loss broke broken breaking failed failing fail deleted wiped
+    corrupted dropped wrong typo mistake mess error errors leaked leak exposed public worse
+    carelessness careless rushed sloppy reckless
     """
 )

@@ -43,6 +43,7 @@ _DETERMINERS = frozenset(
 _GENDERED = frozenset(("he", "she", "his", "her", "him", "himself", "herself", "hers"))
 _PHRASE_PREPOSITIONS = frozenset(("of", "on", "from", "at", "in", "to", "for", "with"))
 _COORDINATORS = frozenset(("and", "but", "then", "yet"))
+_NOT_ING = frozenset(("during", "nothing", "anything", "something", "everything", "morning"))
 _TIME_NOUNS = frozenset(
     ("seconds", "minutes", "hours", "days", "weeks", "months", "years", "times", "mins", "hrs")
 )
@@ -123,6 +124,8 @@ class Sentence:
                 low not in lexicon.NOT_NAMES and self._named(i)
             ):
                 return PERSON
+            if self._thing_in_apposition(i):
+                return OTHER  # "Iris, our alert router, forgot ...": a system's name
             if low not in lexicon.NOT_NAMES and low not in lexicon.PRODUCTS:
                 following = self.tokens[i + 1] if i + 1 < len(self.tokens) else None
                 if (
@@ -196,6 +199,13 @@ class Sentence:
         """ "they" is a person when its nearest antecedent is ("the platform team ...: they
         let the domain expire"), a system when it is a plural thing ("the pods ... they").
         Read back over this sentence, then the paragraph's text just before it."""
+        if i + 1 < len(self.tokens) and self.tokens[i + 1].text == "(":
+            # "They (the vendor's on-site engineers) unplugged ...": said in the bracket
+            for k in range(i + 2, min(len(self.tokens), i + 8)):
+                if self.tokens[k].text == ")":
+                    break
+                if self.kind(k) == PERSON:
+                    return PERSON
         for k in range(i - 1, -1, -1):
             found = self._antecedent(k)
             if found:
@@ -229,8 +239,10 @@ class Sentence:
 
     def _thing_in_apposition(self, i: int) -> bool:
         """ "Iris, our alert router, forgot ...": the aside after the word names a system."""
-        if i + 1 >= len(self.tokens) or self.tokens[i + 1].text != ",":
+        if i + 2 >= len(self.tokens) or self.tokens[i + 1].text != ",":
             return False
+        if self.tokens[i + 2].low not in ("our", "the", "a", "an", "its", "their", "my"):
+            return False  # "Ada, who owns the service, ...": about a person
         for token in self.tokens[i + 2 : i + 7]:
             if token.punct:
                 return False
@@ -292,7 +304,18 @@ class Sentence:
             or following in lexicon.AUXILIARIES
             or following in lexicon.HUMAN_VERBS
             or (following == "," and self._low(i + 2) in ("who", "whose"))  # "Ada, who owns"
+            or (following == "," and self._acts_after_aside(i + 1))
         )
+
+    def _acts_after_aside(self, comma: int) -> bool:
+        """ "Tadeusz, our new hire, was given ...": a verb right after a short aside."""
+        for k in range(comma + 1, min(len(self.tokens), comma + 8)):
+            if self.tokens[k].text == ",":
+                following = self._low(k + 1)
+                return following in lexicon.AUXILIARIES or bool(_VERBISH.match(following))
+            if self.tokens[k].punct:
+                return False
+        return False
 
     def _low(self, i: int) -> str:
         return self.tokens[i].low if 0 <= i < len(self.tokens) else ""
@@ -323,7 +346,7 @@ class Sentence:
                     continue
                 return NONE
             if not passed_verb:
-                passed_verb = self._verb(token.low)
+                passed_verb = self._verb(token.low) or self._present_after_person(j)
                 j -= 1
                 continue
             if token.low in _COORDINATORS and passed_verb:
@@ -344,11 +367,44 @@ class Sentence:
                 if self._inside_phrase(j):
                     j = self._phrase_head(j)
                     continue
-                if self._relative_person(j):
+                if self._relative_person(j) or self._reduced_relative(j):
                     return PERSON
+            if kind == PERSON and self._none_of(j):
+                return NEGATED  # "none of the reviewers could have seen it"
             self.actor_at = j
             return kind
         return self._row_actor()
+
+    def _present_after_person(self, j: int) -> bool:
+        """ "Ravi kills the wrong pod", "Seo-yeon keeps deploying": a timeline's present
+        tense, a verb in -s right after a person."""
+        low = self.tokens[j].low
+        return (
+            j > 0
+            and low.endswith("s")
+            and not low.endswith(("ss", "'s"))
+            and low not in lexicon.PREPOSITIONS
+            and not self.tokens[j - 1].possessive
+            and self.kind(j - 1) == PERSON
+        )
+
+    def _reduced_relative(self, j: int) -> bool:
+        """ "The people running the migration did not bother": a person, then a verb in -ing
+        and its object, before the predicate."""
+        for k in range(j - 1, max(0, j - 4), -1):
+            token = self.tokens[k]
+            if token.punct:
+                return False
+            if token.low.endswith("ing") and len(token.low) > 5 and token.low not in _NOT_ING:
+                return self.kind(k - 1) == PERSON
+        return False
+
+    def _none_of(self, j: int) -> bool:
+        """`tokens[j]` heads "none of the reviewers", "neither of the engineers"."""
+        for k in range(j - 1, max(0, j - 4), -1):
+            if self.tokens[k].low == "of":
+                return self.tokens[k - 1].low in ("none", "neither", "nobody", "nor")
+        return False
 
     def _row_actor(self) -> str:
         """A table cell without a subject: the person in the cell before it
@@ -381,6 +437,7 @@ class Sentence:
             bool(_VERBISH.match(low))
             or low in lexicon.IRREGULAR_PAST
             or low in ("was", "were", "is", "are", "did", "had", "has")
+            or ("-" in low and low.rsplit("-", 1)[1] in lexicon.IRREGULAR_PAST)
         )
 
     def clause_subject(self, j: int) -> str:
@@ -390,6 +447,14 @@ class Sentence:
         start = j
         while start > 0 and not self.tokens[start - 1].punct:
             start -= 1
+        while start > 1 and self.tokens[start - 1].text == ")":
+            # "the on-call engineer (Chiamaka) acknowledged ... and then did nothing"
+            opening = self._bracket_start(start - 1)
+            if opening is None:
+                break
+            start = opening
+            while start > 0 and not self.tokens[start - 1].punct:
+                start -= 1
         for k in range(j - 1, start, -1):  # "went stale because Nkechi turned off ... and never"
             if self.tokens[k].low in lexicon.SUBORDINATORS:
                 start = k
@@ -410,6 +475,8 @@ class Sentence:
             token = self.tokens[k]
             if token.low in lexicon.PREPOSITIONS or token.low.isdigit():
                 continue
+            if token.low in ("our", "my", "your"):
+                continue  # "our new hire": a determiner, the head noun decides
             if token.low in lexicon.SUBORDINATORS:
                 continue  # "Because the safety engineer ... and forgot"
             kind = self.kind(k)

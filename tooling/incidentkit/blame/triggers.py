@@ -105,6 +105,15 @@ def _strict(s: Sentence, i: int, m: re.Match[str]) -> bool:
     return actor == PERSON or s.by_person(i)
 
 
+def _missed(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """`_strict`, but "near misses", "cache misses" are nouns."""
+    if m.group() == "misses" and i > 0:
+        before = s.tokens[i - 1].low
+        if before in lexicon.MISS_NOUNS or before.isdigit() or before in _DETERMINERS:
+            return False
+    return _strict(s, i, m)
+
+
 def _system_like(m: re.Match[str]) -> bool:
     """What systems do as often as people: miss, skip, ignore, fail to retry or deliver."""
     text = m.group()
@@ -262,12 +271,31 @@ def _strict_or_owner(s: Sentence, i: int, m: re.Match[str]) -> bool:
         # migration that corrupted the index" (credit)
         did = any(t.low in lexicon.HANDING_VERBS for t in s.tokens[: i - 2])
         return did and s.clause_subject(i - 1) == PERSON
-    k = i - 1
-    while k >= 0 and s.kind(k) == SKIP:
-        k -= 1
+    k = _subject_end(s, i - 1)
     if k < 1 or s.tokens[k].low not in lexicon.CHANGES:
         return False
     return any(_owned(s, n) for n in range(max(0, k - 2), k))
+
+
+def _subject_end(s: Sentence, k: int) -> int:
+    """The last word of the subject before `tokens[k + 1]`, over adverbs, "is what" and
+    asides between commas ("Agnieszka's hotfix, rushed out without tests, is what took",
+    "the contractor's script, which nobody reviewed, wiped")."""
+    while k >= 0:
+        token = s.tokens[k]
+        if s.kind(k) == SKIP or (token.low == "what" and k > 0 and s.tokens[k - 1].low in _BE):
+            k -= 1
+            continue
+        if token.text == ",":
+            opening = next(
+                (n for n in range(k - 1, max(-1, k - 10), -1) if s.tokens[n].punct), None
+            )
+            if opening is None or s.tokens[opening].text != ",":
+                return k
+            k = opening - 1
+            continue
+        return k
+    return k
 
 
 # What a person hands over or runs, that then does the damage
@@ -370,6 +398,21 @@ def _group_judged(s: Sentence, i: int, m: re.Match[str]) -> bool:
     return any(s.kind(k) == PERSON for k in range(i + 1, end))
 
 
+def _did_what_forbidden(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """ "trained on customer data they had been told not to use": a person acted, then the
+    sentence says they had been told not to. Not "engineers were told not to deploy" (a
+    rule) nor "was told not to restart it, so she waited"."""
+    if any(t.low in lexicon.REMEDIES for t in s.tokens):
+        return False
+    for k in range(i - 1, -1, -1):
+        low = s.tokens[k].low
+        if low in _BE or low in ("had", "has", "have", "been", "being"):
+            continue
+        if s.verb(low) and s.actor_before(k) == PERSON:
+            return True
+    return False
+
+
 def _warned_still(s: Sentence, i: int, m: re.Match[str]) -> bool:
     """ "had been told twice to rotate the key and still didn't": a person warned who went on."""
     if not any(t.low in lexicon.WARNED for t in s.tokens[:i]):
@@ -429,6 +472,8 @@ def _sarcastic(s: Sentence, i: int, m: re.Match[str]) -> bool:
         return True
     if not any(s.kind(k) == PERSON for k in range(len(s.tokens))):
         return False
+    if any(t.low in lexicon.CREDITED for t in s.tokens):
+        return False  # "Kudos to Mei for spotting the leak with no monitoring in place"
     after = s.text[s.start : s.end + 200]
     stop = after.find("\n\n")
     return bool(_SARCASM.search((after if stop < 0 else after[:stop]).lower()))
@@ -507,10 +552,10 @@ _DEGREE = frozenset(
 def _person_follows(s: Sentence, i: int, m: re.Match[str]) -> bool:
     """`caused by the intern`, `blame lies with Carlos`, `the root cause was the intern`."""
     end = s.index_at(m.end())
-    if m.group() in ("thanks to", "courtesy of") and any(
-        t.low in lexicon.CREDITED for t in s.tokens
+    if m.group() in ("thanks to", "courtesy of") and not any(
+        t.low in lexicon.HARM for t in s.tokens
     ):
-        return False  # "thanks to Gunther's quick thinking, the rollback finished"
+        return False  # "thanks to Ruth's runbook, the failover took four minutes": credit
     if _DUTY.match(m.group()):
         return False  # "responsibility for the follow-up lies with ...": an owner, not a culprit
     return not s.negated_before(i, 2) and s.person_after(end, window=4, first_only=True)
@@ -751,7 +796,7 @@ TRIGGERS = (
     # Systems do these too: a person must be the actor.
     _t(r"\bfailed to (?!fail over\b)[a-z]+", _strict, PROCESS, "failed to"),
     _t(r"\bignor(?:e|ed|es|ing)\b", _strict, MISS, "ignor"),
-    _t(r"\bmiss(?:ed|es)\b", _strict, MISS, "miss"),
+    _t(r"\bmiss(?:ed|es)\b", _missed, MISS, "miss"),
     _t(r"\boverlook(?:ed|s)?\b", _strict, MISS, "overlook"),
     _t(r"\bskipp(?:ed|ing)\b|\bskips\b", _strict, PROCESS, "skip"),
     _t(
@@ -850,7 +895,8 @@ TRIGGERS = (
         r"|\bwithout (?:approval|review|a second look|a review|sign-off|permission)\b"
         r"|\bwithout (?:a |an |any |the |proper |adequate )?(?:second (?:pair of eyes|review|"
         r"approver|look)|tests?|backups?|a backup|rollback plan|plan|ticket|change request|heads-up"
-        r"|canary|canaries|a canary|staging|a dry run|dry-run|a dry-run|smoke tests)\b"
+        r"|canary|canaries|a canary|staging|a dry run|dry-run|a dry-run|smoke tests"
+        r"|(?:green|passing|successful|clean) (?:build|ci|run|tests?|checks?|pipeline|canary))\b"
         r"|\bwithout (?:a single|any|one) (?:reviewer|review|approval|approver|test|check)s?\b",
         _object,
         PROCESS,
@@ -955,8 +1001,10 @@ TRIGGERS = (
         "during",
     ),
     _t(
-        r"\b(?:even though|despite|in spite of) (?:the |a |an |two |three |several |repeated |clear )?"
-        r"(?:[\w-]+ ){0,3}?(?:warnings?|alerts?|pages?|failing|failed|red|errors?|doubled|tripled"
+        r"\b(?:despite|in spite of) (?:being|having been) (?:told|warned|asked|reminded|advised"
+        r"|instructed)\b"
+        r"|\b(?:even though|despite|in spite of) (?:the |a |an |two |three |several |repeated |clear )?"
+        r"(?:[\w-]+ ){0,5}?(?:warnings?|alerts?|pages?|failing|failed|red|errors?|doubled|tripled"
         r"|rising|spiked?|broken|objections?|concerns?|freeze|instructions|sev-?\d?s?|incidents?|blockers?)\b",
         _object_or_after_unexplained,
         PROCESS,
@@ -1030,7 +1078,8 @@ TRIGGERS = (
         r" (?:even |ever |actually |once |really )?"
         r"(?:thought to|cared to|took the time|bothered|(?:[a-z]+-)?(?:checked|looked|tested"
         r"|verified|reviewed|read|noticed|questioned|asked|escalated|responded|acknowledged"
-        r"|acked|followed up|picked up|watched|opened|tried|double-checked))\b",
+        r"|acked|followed up|picked up|watched|opened|tried|double-checked|ran|reproduced"
+        r"|loaded|pulled))\b",
         _group_judged,
         JUDGE,
         "nobody | no one | no-one | none of",
@@ -1046,6 +1095,22 @@ TRIGGERS = (
             "no one | nobody | no-one",
         ),
     ),
+    _t(
+        r"\b(?:told|asked|warned|instructed|ordered|reminded|advised) (?:explicitly )?not to\b",
+        _did_what_forbidden,
+        PROCESS,
+        _cross(
+            "told | asked | warned | instructed | ordered | reminded | advised",
+            "not to | explicitly",
+        ),
+    ),
+    _t(
+        r"\bprematurely\b|\btoo (?:early|soon)\b",
+        _object,
+        JUDGE,
+        "prematurely | too early | too soon",
+    ),
+    _t(r"\blost track of\b", _strict, JUDGE, "lost track of"),
     _t(
         r"\bstill (?:did(?:n't| not)|had(?:n't| not)|has(?:n't| not)|never|went ahead|ignored"
         r"|did it|deployed|pushed|merged|ran|shipped|skipped)\b",
@@ -1081,16 +1146,25 @@ TRIGGERS = (
         r"(?:reviewed|approved|checked|looked at|signed off|seen)\b",
         _premature,
         PROCESS,
-        "before",
+        _cross(
+            "before",
+            "the | any | a | an | its | their | anyone | anybody | review | ci | tests | evals",
+        ),
     ),
     _t(
         r"\b(?:pointed|aimed|targeted|ran|run|launched|started|kicked off|executed|fired off"
-        r"|connected) (?:a |an |the |his |her |their |our |my )?(?:[\w-]+ ){0,3}?"
+        r"|connected) (?:(?:a|an|the|his|her|their|our|my) |(?=(?:staging|dev|evals?|tests?|load"
+        r"|benchmarks?|experimental|unbounded|untested|scratch|local|debug)\b))(?:[\w-]+ ){0,3}?"
         r"(?:against|at|on|to|in) (?:the )?(?:live|production|prod|primary|customer)\b",
         _test_at_production,
         PROCESS,
-        "pointed | aimed | targeted | ran | run | launched | started | kicked off | executed"
-        " | fired off | connected",
+        _cross(
+            "pointed | aimed | targeted | ran | run | launched | started | kicked off | executed"
+            " | fired off | connected",
+            "a | an | the | his | her | their | our | my | staging | dev | eval | evals | test"
+            " | tests | load | benchmark | benchmarks | experimental | unbounded | untested"
+            " | scratch | local | debug",
+        ),
     ),
     _t(
         r"\b(?:great|nice|good|fantastic|stellar|brilliant|excellent|amazing|awesome) "
@@ -1132,10 +1206,11 @@ TRIGGERS = (
         ),
     ),
     _t(
-        r"\b(?:once again|yet again)\b",
+        r"\b(?:once again|yet again|once more|for the (?:second|third|fourth|fifth|nth|umpteenth)"
+        r" time)\b",
         _person_subject,
         JUDGE,
-        "once again | yet again",
+        "once again | yet again | once more | for the",
     ),
     _t(
         r"\bthought it (?:was|would be) (?:a )?(?:good|great|smart|clever|fine|brilliant) idea\b",
