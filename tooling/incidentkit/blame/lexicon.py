@@ -44,7 +44,8 @@ ROLES = _words(
     raters ic ics deployer deployers releaser releasers freelancer freelancers contributor
     contributors moderator moderators labeler labelers labeller labellers auditor auditors
     boss bosses swe swes sde sdes sysop sysops webmaster stakeholder stakeholders
-    translator translators interpreter interpreters localizer localizers
+    translator translators interpreter interpreters localizer localizers grad grads graduate
+    graduates everyone everybody
     """
 )
 
@@ -577,5 +578,32 @@ HARM = _words(
     down outage outages lost loss broke broken breaking failed failing fail deleted wiped
     corrupted dropped wrong typo mistake mess error errors leaked leak exposed public worse
     carelessness careless rushed sloppy reckless
+    """
+)
+
+# Verbs of saying: what follows is what was said, its subject is not the actor.
+SPEECH_VERBS = _words(
+    """
+    told said assured promised claimed informed replied answered announced confirmed
+    """
+)
+
+# Departments that act as people when they open a sentence ("Support told the customer").
+DEPARTMENTS = _words(
+    """
+    support engineering legal security sales marketing finance leadership product design
+    infra infrastructure platform procurement compliance
+    """
+)
+
+# Credentials, and what a person does to leave one lying around.
+SECRET_NOUNS = _words(
+    """
+    credential credentials password passwords key keys token tokens secret secrets
+    """
+)
+KEEPING_VERBS = _words(
+    """
+    kept stored saved left put wrote shared emailed pasted posted copied dumped
     """
 )

@@ -126,6 +126,9 @@ class Sentence:
                 return PERSON
             if self._thing_in_apposition(i):
                 return OTHER  # "Iris, our alert router, forgot ...": a system's name
+            opens = i == 0 or previous in ("and", "but", "then")
+            if low in lexicon.DEPARTMENTS and opens and self._acts_next(i):
+                return PERSON  # "Support told the customer ...": the department acted
             if low not in lexicon.NOT_NAMES and low not in lexicon.PRODUCTS:
                 following = self.tokens[i + 1] if i + 1 < len(self.tokens) else None
                 if (
@@ -363,7 +366,8 @@ class Sentence:
             if kind == SKIP:
                 j -= 1
                 continue
-            if kind == OTHER:
+            if kind == OTHER or (kind == UNKNOWN_NAME and self._low(j - 1) in ("in", "from", "at")):
+                # "the author of the change", "the team in Kraków": the phrase's head acts
                 if self._inside_phrase(j):
                     j = self._phrase_head(j)
                     continue

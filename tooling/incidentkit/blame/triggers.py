@@ -184,12 +184,24 @@ _BY_THE_BOOK = re.compile(
 )
 
 
+def _told_before(s: Sentence, i: int) -> bool:
+    """ "Support told the customer the data was safe without checking": the person who
+    spoke, not the subject of what they said."""
+    for k in range(i - 1, 0, -1):
+        token = s.tokens[k]
+        if token.punct:
+            return False
+        if token.low in lexicon.SPEECH_VERBS:
+            return s.actor_before(k) == PERSON
+    return False
+
+
 def _object(s: Sentence, i: int, m: re.Match[str]) -> bool:
     """`ran the wrong command`, `merged without waiting`: the subject is before verb and
     object; or the agent of a passive before it ("was pushed by Anselm ..., without")."""
     if _by_the_book(s):
         return False
-    if s.actor_before(i, past_object=True) == PERSON:
+    if s.actor_before(i, past_object=True) == PERSON or _told_before(s, i):
         return True
     for k in range(i - 1, 0, -1):
         token = s.tokens[k]
@@ -396,6 +408,22 @@ def _group_judged(s: Sentence, i: int, m: re.Match[str]) -> bool:
         return True
     end = s.index_at(m.end())
     return any(s.kind(k) == PERSON for k in range(i + 1, end))
+
+
+def _secret_kept_loose(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """A person kept, saved or pasted a credential where anyone can read it."""
+    before = s.tokens[max(0, i - 8) : i]
+    if not any(t.low in lexicon.SECRET_NOUNS for t in before):
+        return False
+    for k in range(i - 1, max(-1, i - 9), -1):
+        if s.tokens[k].low in lexicon.KEEPING_VERBS:
+            return s.actor_before(k) == PERSON
+    return False
+
+
+def _person_follows_soon(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """ "This is what happens when the intern is given sudo": a person right after."""
+    return s.person_after(s.index_at(m.end()), window=4)
 
 
 def _did_what_forbidden(s: Sentence, i: int, m: re.Match[str]) -> bool:
@@ -868,7 +896,9 @@ TRIGGERS = (
         " | improperly | by mistake | by accident",
     ),
     _t(
-        rf"\b(?:(?:should|ought to|must)(?: not|n't| never)?|could)(?: have|'ve) (?!(?:a|an|the|to|had|some|more|no|any|been)\b)"
+        rf"\b(?:(?:should|ought to|must)(?: not|n't| never)?|could)"
+        r"(?: (?:at least|really|probably|definitely|clearly|also|just|simply|certainly|obviously))?"
+        rf"(?: have|'ve) (?!(?:a|an|the|to|had|some|more|no|any|been)\b)"
         rf"(?:{_PARTICIPLE})\b(?!-)",
         _strict,
         HINDSIGHT,
@@ -910,6 +940,10 @@ TRIGGERS = (
         r"|wishes|agreements?|polic(?:y|ies)|process|procedures?|guidance|runbook|rules)\b"
         r"|\bagainst (?:every|all|all of our|all our) (?:guidelines?|rules|polic(?:y|ies)"
         r"|best practices?)\b"
+        r"|\b(?:instead of|rather than) (?:the |our )?(?:planned|agreed|approved|documented|required"
+        r"|usual|scheduled)\b"
+        r"|\bcontrary to (?:the |our |all |explicit )?(?:[\w-]+ )?(?:plan|runbook|policy|agreement"
+        r"|instructions|advice|procedure|process|guidance|rules)\b"
         r"|\binstead of (?:main|master|the main branch|staging|prod|production"
         r"|the (?:[\w-]+ )?(?:replica|primary|standby|secondary|canary|staging))\b"
         r"|\bknowing (?:that |full well )?(?:it|the [\w-]+|they|this) (?:was|were) (?:[\w-]+ ){0,2}?"
@@ -922,7 +956,9 @@ TRIGGERS = (
             " | confirming | validating | consulting | investigating",
         )
         + " | against | instead of main | instead of master | instead of the | instead of staging"
-        " | instead of prod | instead of production | knowing",
+        " | instead of prod | instead of production | knowing | instead of our | rather than the"
+        " | rather than our | rather than planned | rather than agreed | instead of planned"
+        " | instead of agreed | contrary to",
     ),
     _t(
         r"\b(?:merged|approved|reviewed|deployed|shipped|signed off on|rubber-stamped) "
@@ -1013,7 +1049,8 @@ TRIGGERS = (
     _t(
         r"\brefus(?:ed|es) to\b|\bdid nothing\b|\btook no action\b|\bpanicked\b"
         r"|\bfell short of\b|\bfailed at (?:it|the|his|her|their|this|that)\b|\babandoned\b"
-        r"|\btrained (?:the [\w-]+ (?:[\w-]+ )?)?on the (?:holdout|hold-out|test|eval|evaluation)"
+        r"|\b(?:trained|tuned|fine-tuned|fit|fitted|optimi[sz]ed|calibrated|selected|picked)"
+        r" (?:the [\w-]+ (?:[\w-]+ )?)?on the (?:holdout|hold-out|test|eval|evaluation)"
         r" (?:set|split|data)\b"
         r"|\bforce-?pushed (?:over|to|onto) (?:the |our )?(?:[\w-]+ )?(?:main|master|release|shared"
         r"|production|prod)\b"
@@ -1048,7 +1085,8 @@ TRIGGERS = (
         JUDGE,
         "refused to | refuses to | did nothing | took no | panicked | chose not | decided not"
         " | fell short | failed at | abandoned | went to | went for | went back to bed"
-        " | trained | force-pushed | forcepushed"
+        " | trained | tuned | fine-tuned | fit | fitted | optimized | optimised | calibrated"
+        " | selected | picked | force-pushed | forcepushed"
         " | cherry-picked | cherrypicked | cannot be | can't be | can not be | could not be"
         " | couldn't be"
         " | hard-coded | hardcoded | "
@@ -1111,6 +1149,50 @@ TRIGGERS = (
         "prematurely | too early | too soon",
     ),
     _t(r"\blost track of\b", _strict, JUDGE, "lost track of"),
+    _t(
+        # "merged on red", "force-deploys over the failing health check"
+        r"\b(?:on|over|through|past) (?:a |the )?(?:red|failing|failed|broken)\b",
+        _object_or_after_unexplained,
+        PROCESS,
+        _cross(
+            "on | over | through | past",
+            "red | failing | failed | broken | a red | a failing | a failed | a broken | the red"
+            " | the failing | the failed | the broken",
+        ),
+    ),
+    _t(
+        r"\b(?:skimmed|glanced (?:over|at)|eyeballed|skim-read|half-read|speed-read)\b",
+        _strict,
+        PROCESS,
+        "skimmed | glanced | eyeballed | skim-read | half-read | speed-read",
+    ),
+    _t(
+        r"\bas (?:optional|a formality|a suggestion|an afterthought|a nice-to-have|unnecessary"
+        r"|a rubber stamp|a box to tick|a checkbox)\b",
+        _object,
+        PROCESS,
+        "as optional | as a formality | as a suggestion | as an afterthought | as a nice-to-have"
+        " | as unnecessary | as a rubber | as a box | as a checkbox",
+    ),
+    _t(
+        # "kept the root credentials in a text file on the shared drive"
+        r"\b(?:in|on|into) (?:a |an |the |his |her |their |our )?(?:plain ?text|text files?"
+        r"|spreadsheets?|shared drives?|wiki|slack|chat|notebooks?|sticky notes?)\b",
+        _secret_kept_loose,
+        PROCESS,
+        _cross(
+            "in | on | into | "
+            + _cross("in | on | into", "a | an | the | his | her | their | our"),
+            "plain | plaintext | text | spreadsheet | spreadsheets | shared | wiki | slack | chat"
+            " | notebook | notebooks | sticky",
+        ),
+    ),
+    _t(
+        r"\b(?:this|that)(?:'s| is| was) what (?:happens|you get|we get) when\b",
+        _person_follows_soon,
+        CAUSE,
+        "this's what | this is what | this was what | that's what | that is what | that was what",
+    ),
     _t(
         r"\bstill (?:did(?:n't| not)|had(?:n't| not)|has(?:n't| not)|never|went ahead|ignored"
         r"|did it|deployed|pushed|merged|ran|shipped|skipped)\b",
@@ -1258,6 +1340,7 @@ TRIGGERS = (
         r"|untested|unreviewed|unapproved|hurried|rushed|half-baked|ill-considered|misguided"
         r"|incompetent|half-hearted) [a-z-]+"
         r"|['\u2019]s (?:reluctance|failure|unwillingness|hesitation) to\b"
+        r"|['\u2019]s (?:habit|tendency|pattern) of [a-z]+ing\b"
         r"|['\u2019]s (?:decision|choice|call|idea) (?:not )?to (?:skip|bypass|ignore|disable|override"
         r"|turn off|delete|drop|force|rush|deploy on|ship without|merge without|page|escalate|act"
         r"|tell|roll back|wait)\b"
