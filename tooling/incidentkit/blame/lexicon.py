@@ -607,3 +607,33 @@ KEEPING_VERBS = _words(
     kept stored saved left put wrote shared emailed pasted posted copied dumped
     """
 )
+
+# Verbs of approving: "approved the PR in under a minute" is a review too fast to be one.
+APPROVING = _words(
+    """
+    approved approves approve reviewed signed lgtm'd stamped merged accepted
+    """
+)
+
+# Leaving or closing while users still suffer.
+LEAVING = _words(
+    """
+    closed resolved left went logged signed declared marked stopped
+    """
+)
+
+# After "nobody on", team names that make it a group of people ("nobody on backend").
+GROUP_NAMES = _words(
+    """
+    backend frontend mobile web billing data payments network networking infra platform
+    security support ios android api search growth
+    """
+)
+
+# Bare verbs a non-native writer or a timeline uses after a person ("Developer commit the key").
+BARE_VERBS = _words(
+    """
+    commit push deploy merge run delete drop ignore skip disable restart change put make
+    forget approve ship release copy paste kill reboot remove apply overwrite truncate
+    """
+)

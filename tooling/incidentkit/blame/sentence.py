@@ -142,6 +142,9 @@ class Sentence:
                     return PERSON  # "Nuno typed ...": only people type, paste or assume
                 if self._gendered_after(i):
                     return PERSON  # "Kaveh, in his rush, deployed": systems take "its"
+                who = self._low(i + 1) == "," and self._low(i + 2) in ("who", "whose")
+                if who and self.looks_like_name(i):
+                    return PERSON  # "by Mireille, who then left it": systems take "which"
                 if i == 0 and not token.possessive and not self._acts_next(i):
                     return OTHER  # "Easy to forget": a capitalised first word, not a name
                 if self._name_shaped(i):
@@ -349,7 +352,9 @@ class Sentence:
                     continue
                 return NONE
             if not passed_verb:
-                passed_verb = self._verb(token.low) or self._present_after_person(j)
+                passed_verb = (
+                    self._verb(token.low) and self._low(j - 1) != "as"  # "marked it as passed"
+                ) or self._present_after_person(j)
                 j -= 1
                 continue
             if token.low in _COORDINATORS and passed_verb:
@@ -385,7 +390,7 @@ class Sentence:
         low = self.tokens[j].low
         return (
             j > 0
-            and low.endswith("s")
+            and (low.endswith("s") or low in lexicon.BARE_VERBS)
             and not low.endswith(("ss", "'s"))
             and low not in lexicon.PREPOSITIONS
             and not self.tokens[j - 1].possessive
@@ -463,6 +468,9 @@ class Sentence:
             if self.tokens[k].low in lexicon.SUBORDINATORS:
                 start = k
                 break
+        relative = self._low(start) in ("who", "whom") and self._low(start - 1) == ","
+        if relative and start > 1 and self.kind(start - 2) == PERSON:
+            return PERSON  # "by Mireille, who then left it running": the person before
         kind = self._first_actor(start, j)
         while kind == NONE and start > 1 and self.tokens[start - 1].text == ",":
             end = start - 1

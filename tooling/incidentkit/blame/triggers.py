@@ -48,6 +48,8 @@ _CHECK_VERBS = (
     r"|turn(?:ed)? (?:it |them )?back on|re-?enabl(?:e|ed)|restor(?:e|ed)"
     r"|(?:demonstrat(?:e|ed)|show(?:ed)?|tak(?:e|en)|took) (?:any |enough |real )?(?:ownership|urgency"
     r"|care|initiative|responsibility)"
+    r"|respect(?:ed)?|obey(?:ed)?|observ(?:e|ed)|adher(?:e|ed) to|compl(?:y|ied) with|abid(?:e|ed) by"
+    r"|honou?r(?:ed)?"
     r"|exercis(?:e|ed) (?:due |reasonable |proper |sufficient |enough |appropriate )?"
     r"(?:care|caution|diligence|judg(?:e)?ment)"
 )
@@ -217,7 +219,7 @@ def _object(s: Sentence, i: int, m: re.Match[str]) -> bool:
 
 _DILIGENCE = (
     r"checking|testing|reading|following|verifying|reviewing|looking|confirming|validating"
-    r"|consulting|investigating"
+    r"|consulting|investigating|label(?:l)?ing|asking|escalating|paging|reproducing|measuring"
 )
 
 
@@ -407,7 +409,9 @@ def _group_judged(s: Sentence, i: int, m: re.Match[str]) -> bool:
     if re.search(r"\b(?:thought to|cared to|took the time|bothered)\b", m.group()):
         return True
     end = s.index_at(m.end())
-    return any(s.kind(k) == PERSON for k in range(i + 1, end))
+    return any(
+        s.kind(k) == PERSON or s.tokens[k].low in lexicon.GROUP_NAMES for k in range(i + 1, end)
+    )
 
 
 def _secret_kept_loose(s: Sentence, i: int, m: re.Match[str]) -> bool:
@@ -419,6 +423,35 @@ def _secret_kept_loose(s: Sentence, i: int, m: re.Match[str]) -> bool:
         if s.tokens[k].low in lexicon.KEEPING_VERBS:
             return s.actor_before(k) == PERSON
     return False
+
+
+def _hasty_approval(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """ "approved the PR in under a minute": a review too fast to be one."""
+    if not any(t.low in lexicon.APPROVING for t in s.tokens[:i]):
+        return False
+    return _object(s, i, m)
+
+
+def _bears_blame(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """ "the senior who told him bears the responsibility"; not "the team bears
+    responsibility for the SLO" (an owner)."""
+    j = s.index_at(m.end())
+    if (
+        j < len(s.tokens)
+        and s.tokens[j].low == "for"
+        and not any(t.low in lexicon.HARM or t.low in ("outage", "incident") for t in s.tokens[j:])
+    ):
+        return False
+    if s.negated_before(i, 2):
+        return False
+    return s.actor_before(i) == PERSON or s.clause_subject(i) == PERSON
+
+
+def _left_while_broken(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """ "closed the incident and went to sleep while customers still couldn't log in"."""
+    if not any(t.low in lexicon.LEAVING for t in s.tokens[:i]):
+        return False
+    return _object(s, i, m) or _strict(s, i, m)
 
 
 def _person_follows_soon(s: Sentence, i: int, m: re.Match[str]) -> bool:
@@ -443,9 +476,17 @@ def _did_what_forbidden(s: Sentence, i: int, m: re.Match[str]) -> bool:
 
 def _warned_still(s: Sentence, i: int, m: re.Match[str]) -> bool:
     """ "had been told twice to rotate the key and still didn't": a person warned who went on."""
-    if not any(t.low in lexicon.WARNED for t in s.tokens[:i]):
+    warned = any(t.low in lexicon.WARNED for t in s.tokens[:i])
+    if not warned and not _AFTER_REPEATS.search(" ".join(t.low for t in s.tokens[i:])):
         return False
     return s.actor_before(i) == PERSON
+
+
+# "still hasn't automated the restore test after two incidents": warned by events
+_AFTER_REPEATS = re.compile(
+    r"\b(?:after|despite) (?:\w+ )?(?:incidents|reminders|warnings|requests|outages|postmortems"
+    r"|post-mortems|escalations|tickets|months|quarters|years)\b"
+)
 
 
 def _knew_and_went_on(s: Sentence, i: int, m: re.Match[str]) -> bool:
@@ -470,7 +511,7 @@ def _premature(s: Sentence, i: int, m: re.Match[str]) -> bool:
 _TESTING = re.compile(
     r"\b(?:evals?|evaluation|test|tests|load[- ]test|benchmarks?|experiments?|experimental|debug"
     r"|scratch|notebook|chaos|dev|staging|sandbox|unbounded|untested|ad-hoc|adhoc|local|personal"
-    r"|prototype|fuzz(?:er|ing)?|backfill|dry-run)\b"
+    r"|prototype|fuzz(?:er|ing)?|backfill|dry-run|one-off|throwaway|hacky)\b"
 )
 _ROUTINE = re.compile(r"\b(?:smoke|synthetic|canary|health|sanity|post-deploy|scheduled|planned)\b")
 
@@ -834,8 +875,9 @@ TRIGGERS = (
         "disregard | silenced | snoozed",
     ),
     _t(
-        r"\b(?:chose|decided|opted|elected) to (?:ignore|skip|bypass|disable|override|silence)\b"
-        r"|\b(?:brushed|waved|shrugged) off\b|\bdismissed the (?:alert|page|warning|alarm)s?\b"
+        r"\b(?:chose|decided|opted|elected)(?: [\w-]+){0,3}? to (?:ignore|skip|bypass|disable|override"
+        r"|silence)\b"
+        r"|\b(?:brushed|waved|shrugged) (?:off|away|aside)\b|\bdismissed the (?:alert|page|warning|alarm)s?\b"
         r"|\b(?:bypassed|overrode|circumvented|abused)\b|\bsupposed to\b"
         r"|\bleft (?:the |a |an |it |them |their |our )?(?:[\w-]+ ){0,3}?(?:open|unlocked|public|"
         r"exposed|unpatched|unprotected|unencrypted|world-readable)\b"
@@ -926,6 +968,7 @@ TRIGGERS = (
         r"|\bwithout (?:a |an |any |the |proper |adequate )?(?:second (?:pair of eyes|review|"
         r"approver|look)|tests?|backups?|a backup|rollback plan|plan|ticket|change request|heads-up"
         r"|canary|canaries|a canary|staging|a dry run|dry-run|a dry-run|smoke tests"
+        r"|(?:staged|gradual|phased|progressive) (?:rollout|release|deploy(?:ment)?)|feature flag"
         r"|(?:green|passing|successful|clean) (?:build|ci|run|tests?|checks?|pipeline|canary))\b"
         r"|\bwithout (?:a single|any|one) (?:reviewer|review|approval|approver|test|check)s?\b",
         _object,
@@ -944,6 +987,8 @@ TRIGGERS = (
         r"|usual|scheduled)\b"
         r"|\bcontrary to (?:the |our |all |explicit )?(?:[\w-]+ )?(?:plan|runbook|policy|agreement"
         r"|instructions|advice|procedure|process|guidance|rules)\b"
+        r"|\b(?:instead of|rather than) (?:one (?:by|at a) (?:one|time)|in batches|gradually"
+        r"|region by region|node by node|a few at a time)\b"
         r"|\binstead of (?:main|master|the main branch|staging|prod|production"
         r"|the (?:[\w-]+ )?(?:replica|primary|standby|secondary|canary|staging))\b"
         r"|\bknowing (?:that |full well )?(?:it|the [\w-]+|they|this) (?:was|were) (?:[\w-]+ ){0,2}?"
@@ -953,10 +998,13 @@ TRIGGERS = (
         _cross(
             "instead of | rather than",
             "checking | testing | reading | following | verifying | reviewing | looking"
-            " | confirming | validating | consulting | investigating",
+            " | confirming | validating | consulting | investigating | labelling | labeling"
+            " | asking | escalating | paging | reproducing | measuring",
         )
         + " | against | instead of main | instead of master | instead of the | instead of staging"
         " | instead of prod | instead of production | knowing | instead of our | rather than the"
+        " | instead of one | rather than one | instead of in | rather than in | instead of gradually"
+        " | rather than gradually | instead of region | instead of node | instead of a"
         " | rather than our | rather than planned | rather than agreed | instead of planned"
         " | instead of agreed | contrary to",
     ),
@@ -1149,6 +1197,60 @@ TRIGGERS = (
         "prematurely | too early | too soon",
     ),
     _t(r"\blost track of\b", _strict, JUDGE, "lost track of"),
+    _t(
+        # "He didn't.": the whole sentence, after what was expected of him
+        r"\b(?:he|she|they) (?:did(?:n't| not)|never did|had(?:n't| not)|never had)(?= *[.;!]| *$)",
+        _idiom,
+        JUDGE,
+        _cross("he | she | they", "didn't | did not | never did | hadn't | had not | never had"),
+    ),
+    _t(
+        r"\b(?:disappointing|frustrating|unacceptable|embarrassing|inexcusable|baffling"
+        r"|infuriating) (?:that|how|when)\b",
+        _person_follows_soon,
+        JUDGE,
+        "disappointing | frustrating | unacceptable | embarrassing | inexcusable | baffling"
+        " | infuriating",
+    ),
+    _t(
+        r"\bunattended\b|\bunsupervised\b|\bunmonitored\b",
+        _object,
+        PROCESS,
+        "unattended | unsupervised | unmonitored",
+    ),
+    _t(
+        r"\bin (?:under|less than) (?:a|one|two|\d+) (?:minute|minutes|seconds?)\b|\bwithin seconds\b"
+        r"|\bin (?:a few|\d+) seconds\b",
+        _hasty_approval,
+        PROCESS,
+        "in under | in less than | within seconds | in a few",
+    ),
+    _t(
+        r"\b(?:chose|prioriti[sz]ed|put|valued|picked|favou?red) (?:speed|velocity|the deadline"
+        r"|shipping|the demo|convenience|the launch|the date) (?:over|before|ahead of|above)"
+        r" (?:safety|testing|tests|quality|review|stability|correctness|reliability)\b",
+        _strict,
+        JUDGE,
+        _cross(
+            "chose | prioritized | prioritised | put | valued | picked | favored | favoured",
+            "speed | velocity | the | shipping | convenience",
+        ),
+    ),
+    _t(
+        r"\b(?:bears?|bore|carries|carried) (?:the |full |most of the |all the )?"
+        r"(?:responsibility|blame)\b",
+        _bears_blame,
+        CAUSE,
+        "bear | bore | carries | carried",
+    ),
+    _t(
+        r"\bwhile (?:customers|users|clients|the site|checkout|production|prod|errors|the outage)"
+        r" (?:were |was )?still\b",
+        _left_while_broken,
+        JUDGE,
+        "while customers | while users | while clients | while the site | while the outage"
+        " | while checkout | while production | while prod | while errors",
+    ),
     _t(
         # "merged on red", "force-deploys over the failing health check"
         r"\b(?:on|over|through|past) (?:a |the )?(?:red|failing|failed|broken)\b",
