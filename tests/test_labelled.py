@@ -137,6 +137,8 @@ _PIECES = st.sampled_from(
         "```\n", "had", "Bob's", " fault", ",", ".", "who", "failed to", "n't", "'s ", "by",
         "@x", "AKIA", "sk-", "password: ", "=", "://", "@", "+49 30 ", "9018204", "(0)",
         "\u2019", "\u201c", "\udcff", "|", "nobody", "the wrong", "if", "would", "Team B", "was",
+        "they", "They (", "I ", "He didn't.", "none of them", "Great job, ", "nothing says",
+        "on me", "Mr. ", ", who", "still didn't", "told", "knew the tests were red",
     ]
 )  # fmt: skip
 
@@ -152,3 +154,18 @@ def test_the_finders_take_any_text(text: str) -> None:
     hits = find_hits(text)
     assert all(0 <= h.start < h.end <= len(text) for h in hits)
     assert all(a.end <= b.start for a, b in itertools.pairwise(hits))
+
+
+def test_they_and_sarcasm_read_within_their_paragraph() -> None:
+    """ "They" takes its antecedent from the paragraph it is in, and sarcastic praise its
+    damage from the next sentence of that paragraph, so the paragraph shortcut and the
+    whole-body judgement agree; a blank line ends both."""
+    team = "The platform team owned the domain. They let it expire last night."
+    pods = "The pods restarted twice. They let the lease expire during the restart."
+    praise = "Great job, Sven. Deleting the audit log really helped the investigation."
+    assert [b.phrase for b in find_blame(team)] == ["let it expire"]
+    assert find_blame(pods) == []
+    assert [b.phrase for b in find_blame(praise)] == ["Great job"]
+    for text in (team, praise):
+        apart = text.replace(". ", ".\n\n", 1)
+        assert find_blame(apart) == find_blame_whole(apart) == []
