@@ -637,3 +637,22 @@ BARE_VERBS = _words(
     forget approve ship release copy paste kill reboot remove apply overwrite truncate
     """
 )
+
+# In a sentence about turning a safeguard off: it was turned back on, or it was a test place.
+RESTORED = _words(
+    """
+    re-enabled reenabled restored re-enable reenable afterwards
+    """
+)
+TEST_PLACES = _words(
+    """
+    staging sandbox test dev local
+    """
+)
+
+# Verbs that destroy: "deleted the tenant instead of suspending it".
+DESTROYING = _words(
+    """
+    deleted dropped wiped purged terminated destroyed removed truncated killed erased
+    """
+)

@@ -220,6 +220,7 @@ def _object(s: Sentence, i: int, m: re.Match[str]) -> bool:
 _DILIGENCE = (
     r"checking|testing|reading|following|verifying|reviewing|looking|confirming|validating"
     r"|consulting|investigating|label(?:l)?ing|asking|escalating|paging|reproducing|measuring"
+    r"|pulling in|calling|looping in|involving|bringing in"
 )
 
 
@@ -252,6 +253,16 @@ _COMPARING = (
     "check", "compar", "validat", "verif", "test", "audit", "diff", "match", "measur",
     "review", "evaluat", "benchmark", "scor", "grad", "lint", "reconcil", "cross-check",
 )  # fmt: skip
+
+
+def _strict_unless_restored(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """`_strict`, but a safeguard turned off in a test environment, or turned back on, is
+    a test ("disabled the health checks in staging to test the probe, then re-enabled them")."""
+    if m.group().startswith(("disabled", "turned off", "switched off", "commented out")):
+        words = {t.low for t in s.tokens}
+        if words & lexicon.RESTORED or words & lexicon.TEST_PLACES:
+            return False
+    return _strict(s, i, m)
 
 
 def _strict_or_which(s: Sentence, i: int, m: re.Match[str]) -> bool:
@@ -452,6 +463,29 @@ def _left_while_broken(s: Sentence, i: int, m: re.Match[str]) -> bool:
     if not any(t.low in lexicon.LEAVING for t in s.tokens[:i]):
         return False
     return _object(s, i, m) or _strict(s, i, m)
+
+
+def _person_in_sentence(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """ "That does not excuse deploying an unreviewed hotfix" about the developer named in
+    the sentence; not "a slow CI is no excuse for skipping tests" (a general rule)."""
+    return s.has_person() and not any(s.kind(k) == FIRST for k in range(len(s.tokens)))
+
+
+def _handed_over_untested(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """ "shipped a model that had never been evaluated": a person handed over the untested
+    thing; not "found a script that had never been reviewed"."""
+    for k in range(i - 1, -1, -1):
+        if s.tokens[k].low in lexicon.HANDING_VERBS or s.tokens[k].low in ("released", "launched"):
+            return s.actor_before(k) == PERSON
+    return False
+
+
+def _destroyed_instead(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """ "deleted the customer's tenant instead of suspending it": destroyed what was to be
+    kept."""
+    if not any(t.low in lexicon.DESTROYING for t in s.tokens[:i]):
+        return False
+    return _object(s, i, m)
 
 
 def _person_follows_soon(s: Sentence, i: int, m: re.Match[str]) -> bool:
@@ -878,14 +912,14 @@ TRIGGERS = (
         r"\b(?:chose|decided|opted|elected)(?: [\w-]+){0,3}? to (?:ignore|skip|bypass|disable|override"
         r"|silence)\b"
         r"|\b(?:brushed|waved|shrugged) (?:off|away|aside)\b|\bdismissed the (?:alert|page|warning|alarm)s?\b"
-        r"|\b(?:bypassed|overrode|circumvented|abused)\b|\bsupposed to\b"
+        r"|\b(?:bypassed|overrode|circumvented|abused|overruled|vetoed)\b|\bsupposed to\b"
         r"|\bleft (?:the |a |an |it |them |their |our )?(?:[\w-]+ ){0,3}?(?:open|unlocked|public|"
         r"exposed|unpatched|unprotected|unencrypted|world-readable)\b"
         r"|\bleft (?:the |a |an |our )?(?:[\w-]+ ){0,3}?(?:on|enabled|running) in (?:production|prod)\b"
         r"|\blet (?:the |a |an |it |its |their |our )?(?:[\w-]+ ){0,2}?(?:expire|lapse|slip)\b",
         _strict,
         PROCESS,
-        "chose | decided | opted | elected | brushed | waved | shrugged | dismissed | bypassed | overrode | circumvented | abused | supposed to | left | let",
+        "chose | decided | opted | elected | brushed | waved | shrugged | dismissed | bypassed | overrode | circumvented | abused | overruled | vetoed | supposed to | left | let",
     ),
     _t(
         rf"\b(?:(?:did|does|do|had|has|have) ?n[o']?t|didn't|doesn't|don't|hadn't|hasn't|haven't"
@@ -999,7 +1033,8 @@ TRIGGERS = (
             "instead of | rather than",
             "checking | testing | reading | following | verifying | reviewing | looking"
             " | confirming | validating | consulting | investigating | labelling | labeling"
-            " | asking | escalating | paging | reproducing | measuring",
+            " | asking | escalating | paging | reproducing | measuring | pulling in | calling"
+            " | looping in | involving | bringing in",
         )
         + " | against | instead of main | instead of master | instead of the | instead of staging"
         " | instead of prod | instead of production | knowing | instead of our | rather than the"
@@ -1106,6 +1141,9 @@ TRIGGERS = (
         r"|data|evidence|benchmarks?)\b"
         r"|\b(?:cannot|can't|can not|could not|couldn't) be trusted\b"
         r"|\bwent (?:to lunch|for lunch|to bed|back to bed)\b|\bhard-?coded\b"
+        r"|\bwent back to (?:his |her |their )?(?:dinner|lunch|sleep|the (?:movie|game|party|pub))\b"
+        r"|\b(?:chose|decided|opted) to do nothing\b|\bbypass\b"
+        r"|\blet (?:a |an |the |it |them |this |that )(?:[\w,-]+ ){0,3}?through\b"
         r"|\b(?:made|pushed|applied|ran|deployed|merged|shipped) (?:an? |the )?"
         r"(?:unauthori[sz]ed|unapproved|unsanctioned|unreviewed|untested)\b"
         r"|\bkept (?:running|deploying|pushing|merging|retrying|restarting|going|ignoring|snoozing"
@@ -1129,11 +1167,13 @@ TRIGGERS = (
         r"(?:[\w-]+ ){0,2}?(?:health ?checks?|checks|tls|verification|tests?|safeguards?|guardrails?"
         r"|rate limiter|rate limits?|lint(?:er|ing)?|validation|branch protection|confirmation"
         r"|backups?|protections?|audit(?: logs?| logging)?|approvals?|signing|encryption|mfa|2fa)\b",
-        _strict,
+        _strict_unless_restored,
         JUDGE,
         "refused to | refuses to | did nothing | took no | panicked | chose not | decided not"
-        " | fell short | failed at | abandoned | went to | went for | went back to bed"
-        " | trained | tuned | fine-tuned | fit | fitted | optimized | optimised | calibrated"
+        " | fell short | failed at | abandoned | went to | went for | went back"
+        " | chose to do | decided to do | opted to do | "
+        + _cross("let", "a | an | the | it | them | this | that")
+        + " | trained | tuned | fine-tuned | fit | fitted | optimized | optimised | calibrated"
         " | selected | picked | force-pushed | forcepushed"
         " | cherry-picked | cherrypicked | cannot be | can't be | can not be | could not be"
         " | couldn't be"
@@ -1197,6 +1237,61 @@ TRIGGERS = (
         "prematurely | too early | too soon",
     ),
     _t(r"\blost track of\b", _strict, JUDGE, "lost track of"),
+    _t(
+        # "the eval set was contaminated because Rustam pasted ...": a harm, then a person
+        r"\b(?:contaminated|corrupted|lost|deleted|broken|inflated|wiped|exposed|leaked|dropped"
+        r"|overwritten|down|wrong|failed|missed|delayed) because\b",
+        _person_follows,
+        CAUSE,
+        _cross(
+            "contaminated | corrupted | lost | deleted | broken | inflated | wiped | exposed"
+            " | leaked | dropped | overwritten | down | wrong | failed | missed | delayed",
+            "because",
+        ),
+    ),
+    _t(
+        r"\b(?:does(?:n't| not)|do(?:n't| not)|did(?:n't| not)|cannot|can't) excuse\b"
+        r"|\bno excuse for\b|\bis no excuse\b|\bshame on\b",
+        _person_in_sentence,
+        JUDGE,
+        _cross("doesn't | does not | don't | do not | didn't | did not | cannot | can't", "excuse")
+        + " | no excuse | shame on",
+    ),
+    _t(
+        r"\b(?:another|someone else's|somebody else's|the wrong) (?:customer|user|tenant|client"
+        r"|patient|person|account)(?:'s|s')",
+        _object,
+        INPUT,
+        "another customer | another user | another tenant | another client | another patient"
+        " | another person | another account | someone else's | somebody else's",
+    ),
+    _t(
+        r"\bleft (?:his|her|their) (?:pager|phone|laptop|yubikey|token)"
+        r" (?:at home|behind|in the car|on silent|unattended)\b"
+        r"|\bwith (?:the|his|her|their) (?:pager|phone) on silent\b",
+        _strict,
+        JUDGE,
+        "left his | left her | left their | with the pager | with his pager | with her pager"
+        " | with their pager | with the phone | with his phone | with her phone | with their phone",
+    ),
+    _t(
+        r"\b(?:that|which) (?:had |has )?(?:never|not) been (?:[a-z]+-)?(?:evaluated|tested"
+        r"|reviewed|validated|checked|verified|approved)\b",
+        _handed_over_untested,
+        PROCESS,
+        _cross("that | which", "had never | had not | has never | has not | never | not"),
+    ),
+    _t(
+        r"\binstead of (?:suspending|archiving|disabling|pausing|draining|detaching|deactivating"
+        r"|hiding|soft-deleting|restarting|rolling back|scaling down|stopping)\b",
+        _destroyed_instead,
+        ACCIDENT,
+        _cross(
+            "instead of",
+            "suspending | archiving | disabling | pausing | draining | detaching | deactivating"
+            " | hiding | soft-deleting | restarting | rolling | scaling | stopping",
+        ),
+    ),
     _t(
         # "He didn't.": the whole sentence, after what was expected of him
         r"\b(?:he|she|they) (?:did(?:n't| not)|never did|had(?:n't| not)|never had)(?= *[.;!]| *$)",
@@ -1360,10 +1455,11 @@ TRIGGERS = (
         " | well done | kudos | bravo | slow clap | thanks for nothing | way to go",
     ),
     _t(
-        r"\bshould(?: not|n't| never) be allowed (?:to|near|on|in|access)\b",
+        r"\bshould(?: not|n't| never)(?: have been| be) allowed (?:to|near|on|in|access)\b",
         _one_person,
         JUDGE,
-        "should not be | shouldn't be | should never be",
+        "should not be | shouldn't be | should never be | should not have | shouldn't have"
+        " | should never have",
     ),
     _t(
         r"\b(?:squarely|entirely|solely|firmly|all) on\b",
