@@ -49,7 +49,7 @@ _CHECK_VERBS = (
     r"|(?:demonstrat(?:e|ed)|show(?:ed)?|tak(?:e|en)|took) (?:any |enough |real )?(?:ownership|urgency"
     r"|care|initiative|responsibility)"
     r"|respect(?:ed)?|obey(?:ed)?|observ(?:e|ed)|adher(?:e|ed) to|compl(?:y|ied) with|abid(?:e|ed) by"
-    r"|honou?r(?:ed)?"
+    r"|honou?r(?:ed)?|pick(?:ed)? up|hand(?:ed)?(?: it| them| things)? (?:over|off)"
     r"|exercis(?:e|ed) (?:due |reasonable |proper |sufficient |enough |appropriate )?"
     r"(?:care|caution|diligence|judg(?:e)?ment)"
 )
@@ -104,7 +104,15 @@ def _strict(s: Sentence, i: int, m: re.Match[str]) -> bool:
     actor = s.actor_before(i)
     if actor == UNKNOWN_NAME or (actor == PERSON and s.guessed(s.actor_at) and _system_like(m)):
         return s.human_object(i)  # "Inngest failed to retry the step": a product, likely
+    if actor != PERSON and _participle_adjunct(s, i):
+        # "Omar committed to the release branch, bypassing CI": the main clause's subject
+        return s.clause_subject(i - 2) == PERSON
     return actor == PERSON or s.by_person(i)
+
+
+def _participle_adjunct(s: Sentence, i: int) -> bool:
+    """`tokens[i]` opens ", bypassing CI" / ", ignoring the warning" after a clause."""
+    return i > 1 and s.tokens[i - 1].text == "," and s.tokens[i].low.endswith("ing")
 
 
 def _missed(s: Sentence, i: int, m: re.Match[str]) -> bool:
@@ -186,6 +194,12 @@ _BY_THE_BOOK = re.compile(
 )
 
 
+def _participle(s: Sentence, k: int) -> bool:
+    """ "pushed", "done", "edited (live)": a passive participle before "by"."""
+    low = s.tokens[k].low
+    return bool(re.fullmatch(r"[a-z]+(?:ed|en|wn)", low)) or low in lexicon.IRREGULAR_PARTICIPLES
+
+
 def _told_before(s: Sentence, i: int) -> bool:
     """ "Support told the customer the data was safe without checking": the person who
     spoke, not the subject of what they said."""
@@ -209,10 +223,7 @@ def _object(s: Sentence, i: int, m: re.Match[str]) -> bool:
         token = s.tokens[k]
         if token.punct and token.text != ",":
             return False
-        if token.low == "by" and (
-            re.fullmatch(r"[a-z]+(?:ed|en|wn)", s.tokens[k - 1].low)
-            or s.tokens[k - 1].low in lexicon.IRREGULAR_PARTICIPLES
-        ):
+        if token.low == "by" and (_participle(s, k - 1) or (k > 1 and _participle(s, k - 2))):
             return s.by_person(k)
     return False
 
@@ -475,7 +486,7 @@ def _handed_over_untested(s: Sentence, i: int, m: re.Match[str]) -> bool:
     """ "shipped a model that had never been evaluated": a person handed over the untested
     thing; not "found a script that had never been reviewed"."""
     for k in range(i - 1, -1, -1):
-        if s.tokens[k].low in lexicon.HANDING_VERBS or s.tokens[k].low in ("released", "launched"):
+        if s.tokens[k].low in lexicon.HANDING_VERBS or s.tokens[k].low in lexicon.VOUCHING:
             return s.actor_before(k) == PERSON
     return False
 
@@ -491,6 +502,15 @@ def _destroyed_instead(s: Sentence, i: int, m: re.Match[str]) -> bool:
 def _person_follows_soon(s: Sentence, i: int, m: re.Match[str]) -> bool:
     """ "This is what happens when the intern is given sudo": a person right after."""
     return s.person_after(s.index_at(m.end()), window=4)
+
+
+def _warned_then_did(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """ "Ines was warned the migration would lock the table, and she ran it at noon"."""
+    if not any(t.low in lexicon.WARNED for t in s.tokens[:i]):
+        return False
+    if any(t.low in lexicon.REMEDIES for t in s.tokens) or _explained(s, m):
+        return False
+    return s.kind(i + 1) == PERSON
 
 
 def _did_what_forbidden(s: Sentence, i: int, m: re.Match[str]) -> bool:
@@ -950,7 +970,8 @@ TRIGGERS = (
         "mis",
     ),
     _t(
-        r"\b(?:caused|broke|crashed|wiped|trashed|nuked|corrupted|blew away|overwrote)\b"
+        r"\b(?:caused|broke|crashed|wiped|trashed|nuked|corrupted|blew away|overwrote|starved"
+        r"|overloaded|saturated|flooded|hammered)\b"
         r"|\b(?:took|brought|knocked) (?:[\w-]+ ){0,2}?down\b"
         r"|\b(?:dropp?(?:ed)?|delet(?:e|ed)|truncat(?:e|ed)|destroy(?:ed)?|eras(?:e|ed)|purg(?:e|ed)"
         r"|overwr(?:ite|ote)|wip(?:e|ed)) (?:the |all |every |our )?(?:of the )?"
@@ -961,7 +982,8 @@ TRIGGERS = (
         r" (?:the )?(?:live|production|prod|primary)\b",
         _strict_or_owner,
         CAUSE,
-        "caused | broke | crashed | wiped | trashed | nuked | corrupted | blew | took | brought | knocked | drop | delet | truncat | destroy | eras | purg | overwr | wip",
+        "caused | broke | crashed | wiped | trashed | nuked | corrupted | blew | took | brought | knocked | drop | delet | truncat | destroy | eras | purg | overwr | wip"
+        " | starved | overloaded | saturated | flooded | hammered",
     ),
     _t(
         r"\b(?:accidentally|mistakenly|inadvertently|erroneously|wrongly|incorrectly|improperly"
@@ -1004,7 +1026,9 @@ TRIGGERS = (
         r"|canary|canaries|a canary|staging|a dry run|dry-run|a dry-run|smoke tests"
         r"|(?:staged|gradual|phased|progressive) (?:rollout|release|deploy(?:ment)?)|feature flag"
         r"|(?:green|passing|successful|clean) (?:build|ci|run|tests?|checks?|pipeline|canary))\b"
-        r"|\bwithout (?:a single|any|one) (?:reviewer|review|approval|approver|test|check)s?\b",
+        r"|\bwithout (?:a single|any|one) (?:reviewer|review|approval|approver|test|check)s?\b"
+        r"|\bwithout (?:a |an |any |the )?(?:security|code|peer|design|privacy|legal|safety|change"
+        r"|formal) (?:review|sign-off|approval)\b",
         _object,
         PROCESS,
         "without",
@@ -1123,7 +1147,7 @@ TRIGGERS = (
         r"\b(?:despite|in spite of) (?:being|having been) (?:told|warned|asked|reminded|advised"
         r"|instructed)\b"
         r"|\b(?:even though|despite|in spite of) (?:the |a |an |two |three |several |repeated |clear )?"
-        r"(?:[\w-]+ ){0,5}?(?:warnings?|alerts?|pages?|failing|failed|red|errors?|doubled|tripled"
+        r"(?:[\w'-]+ ){0,5}?(?:warnings?|alerts?|pages?|failing|failed|red|errors?|doubled|tripled"
         r"|rising|spiked?|broken|objections?|concerns?|freeze|instructions|sev-?\d?s?|incidents?|blockers?)\b",
         _object_or_after_unexplained,
         PROCESS,
@@ -1238,6 +1262,54 @@ TRIGGERS = (
     ),
     _t(r"\blost track of\b", _strict, JUDGE, "lost track of"),
     _t(
+        # "entered 300 instead of 30", "for everyone instead of the 1% cohort"
+        r"\b(?:instead of|rather than) (?:the |a |an )?\d",
+        _object_or_after,
+        INPUT,
+        _cross(
+            "instead of | rather than | instead of the | rather than the | instead of a",
+            "0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9",
+        ),
+    ),
+    _t(
+        r"\b(?:rather than|instead of) (?:escalate|ask|page|wait|check|test|read|follow|roll back"
+        r"|call|verify|look)\b",
+        _object_or_after,
+        PROCESS,
+        _cross(
+            "rather than | instead of",
+            "escalate | ask | page | wait | check | test | read | follow | roll back | call"
+            " | verify | look",
+        ),
+    ),
+    _t(
+        # "was warned the migration would lock the table, and she ran it at noon"
+        r"\band (?:he|she|they) (?:still |then )?(?:ran|did|deployed|pushed|merged|shipped|applied"
+        r"|restarted|released|started|went ahead)\b",
+        _warned_then_did,
+        PROCESS,
+        _cross(
+            "and he | and she | and they",
+            "ran | did | deployed | pushed | merged | shipped"
+            " | applied | restarted | released | started | went | still | then",
+        ),
+    ),
+    _t(
+        r"\bleft (?:the |a |an |our )?(?:[\w-]+ ){0,3}?(?:on|enabled|running|open) (?:after|over"
+        r"|for (?:days|weeks|months)|when|while)\b",
+        _strict,
+        PROCESS,
+        "left",
+    ),
+    _t(
+        r"\bover (?:the )?(?:production|prod|live) (?:one|config|configuration|database|db|data"
+        r"|file|files|copy|version)\b",
+        _object,
+        INPUT,
+        "over the production | over the prod | over the live | over production | over prod"
+        " | over live",
+    ),
+    _t(
         # "the eval set was contaminated because Rustam pasted ...": a harm, then a person
         r"\b(?:contaminated|corrupted|lost|deleted|broken|inflated|wiped|exposed|leaked|dropped"
         r"|overwritten|down|wrong|failed|missed|delayed) because\b",
@@ -1275,11 +1347,15 @@ TRIGGERS = (
         " | with their pager | with the phone | with his phone | with her phone | with their phone",
     ),
     _t(
-        r"\b(?:that|which) (?:had |has )?(?:never|not) been (?:[a-z]+-)?(?:evaluated|tested"
-        r"|reviewed|validated|checked|verified|approved)\b",
+        r"\b(?:that|which) (?:had |has |have |were |was )?(?:never|not) (?:been )?(?:[a-z]+-)?"
+        r"(?:evaluated|tested|reviewed|validated|checked|verified|approved|executed|run)\b",
         _handed_over_untested,
         PROCESS,
-        _cross("that | which", "had never | had not | has never | has not | never | not"),
+        _cross(
+            "that | which",
+            "had never | had not | has never | has not | never | not | have never | have not"
+            " | were never | was never | were not | was not",
+        ),
     ),
     _t(
         r"\binstead of (?:suspending|archiving|disabling|pausing|draining|detaching|deactivating"
@@ -1513,7 +1589,7 @@ TRIGGERS = (
         "to blame | at fault | responsible for",
     ),
     _t(
-        r"\b(?:caused|triggered|started) by\b|\b(?:because of|due to|thanks to|courtesy of|fault of)\b"
+        r"\b(?:caused|triggered|started) by\b|\b(?:damage|harm|mess)(?: was)? done by\b|\b(?:because of|due to|thanks to|courtesy of|fault of)\b"
         r"|\bit(?:'s| is| was) (?:all )?on\b|\b(?:comes|came|boils|boiled) down to\b|\b(?:traced|traces|attributed|attributable) (?:back )?to\b"
         r"|\b(?:happened|occurred|began|started|went down|went wrong) because\b"
         r"|\b(?:blame|responsibility|fault)(?: for [^,;.]{0,40}?)? (?:lies|lay|rests|rested|falls|fell|"
@@ -1521,7 +1597,8 @@ TRIGGERS = (
         r"|\b(?:root cause|culprit|the cause)(?: of [^,;.]{0,40}?)? (?:was|is)\b",
         _person_follows,
         CAUSE,
-        "caused by | triggered by | started by | happened | occurred | began | started | went down | went wrong | because of | due to | thanks to | courtesy of | fault of | it's | it is | it was | comes down | came down | boils down | boiled down | traced | traces | attributed | attributable | blame | responsibility | fault | root cause | culprit | the cause",
+        "caused by | triggered by | started by | damage was done | damage done | harm was done"
+        " | harm done | mess was done | mess done | happened | occurred | began | started | went down | went wrong | because of | due to | thanks to | courtesy of | fault of | it's | it is | it was | comes down | came down | boils down | boiled down | traced | traces | attributed | attributable | blame | responsibility | fault | root cause | culprit | the cause",
     ),
     _t(
         r"\bon me\b|\bmy (?:bad|fault|mistake|screw-?up|blunder|doing)\b|\bmea culpa\b",
@@ -1558,10 +1635,12 @@ TRIGGERS = (
         + " | dumb | idiot | reckless | clueless | out of | rookie | hastily | in a | inattenti | complacen | inexperienc | irresponsib | unprofessional | inept | foolish | thoughtless | lack of | held | bad | poor | terrible | questionable | shodd | hasty | half-assed | lapse | failure of | failures of | stroke of genius | bright idea | brilliant idea | genius idea | knowingly | secretly | sneakily | wasn't thinking | weren't thinking | was not thinking | were not thinking | ashamed | without due | without reasonable | without proper | without any",
     ),
     _t(
-        r"\b(?:human|operator|user|pilot|engineer|admin|driver|operator's) error\b|\bpebkac\b",
+        r"\b(?:human|operator|user|pilot|engineer|admin|driver|operator's|employee|staff|developer"
+        r"|personnel|technician|manual|clerical) errors?\b|\bpebkac\b",
         _human_error,
         HUMAN,
-        "human | operator | user | pilot | engineer | admin | driver | pebkac",
+        "human | operator | user | pilot | engineer | admin | driver | pebkac | employee | staff"
+        " | developer | personnel | technician | manual | clerical",
     ),
     _t(
         r"\bit (?:was|is) (?:the |an? |our |their )?(?:[\w@-]+ ){0,2}?who\b",
