@@ -663,3 +663,16 @@ VOUCHING = _words(
     released launched marked reported signed declared certified
     """
 )
+
+# Taking data out: "exported the customer table to her laptop".
+EXPORTING = _words(
+    """
+    exported downloaded copied synced saved dumped moved emailed transferred pulled
+    """
+)
+DATA_NOUNS = _words(
+    """
+    table tables data dataset datasets export exports dump dumps records database db pii
+    customers users transcripts logs backup backups
+    """
+)

@@ -44,6 +44,9 @@ _GENDERED = frozenset(("he", "she", "his", "her", "him", "himself", "herself", "
 _PHRASE_PREPOSITIONS = frozenset(("of", "on", "from", "at", "in", "to", "for", "with"))
 _COORDINATORS = frozenset(("and", "but", "then", "yet"))
 _NOT_ING = frozenset(("during", "nothing", "anything", "something", "everything", "morning"))
+_PLAIN_ADVERBS = frozenset(
+    ("just", "then", "also", "still", "again", "already", "even", "simply", "basically", "once")
+)
 _TIME_NOUNS = frozenset(
     ("seconds", "minutes", "hours", "days", "weeks", "months", "years", "times", "mins", "hrs")
 )
@@ -303,6 +306,8 @@ class Sentence:
 
     def _acts_next(self, i: int) -> bool:
         following = self.tokens[i + 1].low if i + 1 < len(self.tokens) else ""
+        if following in _PLAIN_ADVERBS and i + 2 < len(self.tokens):
+            return self._acts_next(i + 1)  # "Agata just clicked through ..."
         return (
             bool(_VERBISH.match(following))
             or following in lexicon.IRREGULAR_PAST
@@ -350,6 +355,8 @@ class Sentence:
                 if token.text == "," and j == i - 1:
                     j -= 1  # "decided, without asking anyone,": the trigger opens an aside
                     continue
+                if token.text == ":" and self._labelled_by_person(j):
+                    return PERSON  # "14:02 Oksana: restarted the primary", "Dominik again: pushed"
                 return NONE
             if not passed_verb:
                 passed_verb = (
@@ -383,6 +390,13 @@ class Sentence:
             self.actor_at = j
             return kind
         return self._row_actor()
+
+    def _labelled_by_person(self, colon: int) -> bool:
+        """A chat or timeline label before the colon at `colon` names a person."""
+        k = colon - 1
+        while k >= 0 and colon - k <= 3 and self.kind(k) == SKIP:
+            k -= 1
+        return k >= 0 and colon - k <= 3 and self.kind(k) == PERSON
 
     def _present_after_person(self, j: int) -> bool:
         """ "Ravi kills the wrong pod", "Seo-yeon keeps deploying": a timeline's present

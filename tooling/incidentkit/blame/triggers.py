@@ -194,6 +194,15 @@ _BY_THE_BOOK = re.compile(
 )
 
 
+def _owner_passive(s: Sentence, i: int) -> bool:
+    """ "Maelle's change was merged with no tests": a person's change as a passive subject."""
+    for k in range(1, min(i, 4)):
+        if s.tokens[k].low in lexicon.CHANGES and _owned(s, k - 1):
+            words = [t.low for t in s.tokens[k + 1 : i]]
+            return len(words) >= 2 and words[0] in _BE and _participle(s, k + 2)
+    return False
+
+
 def _participle(s: Sentence, k: int) -> bool:
     """ "pushed", "done", "edited (live)": a passive participle before "by"."""
     low = s.tokens[k].low
@@ -218,6 +227,10 @@ def _object(s: Sentence, i: int, m: re.Match[str]) -> bool:
     if _by_the_book(s):
         return False
     if s.actor_before(i, past_object=True) == PERSON or _told_before(s, i):
+        return True
+    if i > 1 and s.tokens[i - 1].text == "," and s.clause_subject(i - 2) == PERSON:
+        return True  # "Eleanor deleted the bucket thinking it was the test one, without checking"
+    if _owner_passive(s, i):
         return True
     for k in range(i - 1, 0, -1):
         token = s.tokens[k]
@@ -296,8 +309,8 @@ def _strict_or_owner(s: Sentence, i: int, m: re.Match[str]) -> bool:
         return False
     if _strict(s, i, m):
         return True
-    if s.negated_before(i, 2):
-        return False
+    if s.negated_before(i, 2) or _explained(s, m):
+        return False  # "the team's schema change broke the pipeline because the pipeline ..."
     if (
         i > 1
         and s.tokens[i - 1].low in ("that", "which")
@@ -502,6 +515,16 @@ def _destroyed_instead(s: Sentence, i: int, m: re.Match[str]) -> bool:
 def _person_follows_soon(s: Sentence, i: int, m: re.Match[str]) -> bool:
     """ "This is what happens when the intern is given sudo": a person right after."""
     return s.person_after(s.index_at(m.end()), window=4)
+
+
+def _data_taken_home(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """ "exported the full customer table to her laptop": data taken to a person's device;
+    not "debugged it on her laptop"."""
+    if not any(t.low in lexicon.EXPORTING for t in s.tokens[:i]):
+        return False
+    if not any(t.low in lexicon.DATA_NOUNS for t in s.tokens[:i]):
+        return False
+    return _object(s, i, m)
 
 
 def _warned_then_did(s: Sentence, i: int, m: re.Match[str]) -> bool:
@@ -931,7 +954,7 @@ TRIGGERS = (
     _t(
         r"\b(?:chose|decided|opted|elected)(?: [\w-]+){0,3}? to (?:ignore|skip|bypass|disable|override"
         r"|silence)\b"
-        r"|\b(?:brushed|waved|shrugged) (?:off|away|aside)\b|\bdismissed the (?:alert|page|warning|alarm)s?\b"
+        r"|\b(?:brushed|waved|shrugged) (?:off|away|aside)\b|\bclicked (?:through|past|away)\b|\bdismissed the (?:alert|page|warning|alarm)s?\b"
         r"|\b(?:bypassed|overrode|circumvented|abused|overruled|vetoed)\b|\bsupposed to\b"
         r"|\bleft (?:the |a |an |it |them |their |our )?(?:[\w-]+ ){0,3}?(?:open|unlocked|public|"
         r"exposed|unpatched|unprotected|unencrypted|world-readable)\b"
@@ -939,7 +962,7 @@ TRIGGERS = (
         r"|\blet (?:the |a |an |it |its |their |our )?(?:[\w-]+ ){0,2}?(?:expire|lapse|slip)\b",
         _strict,
         PROCESS,
-        "chose | decided | opted | elected | brushed | waved | shrugged | dismissed | bypassed | overrode | circumvented | abused | overruled | vetoed | supposed to | left | let",
+        "chose | decided | opted | elected | brushed | waved | shrugged | clicked | dismissed | bypassed | overrode | circumvented | abused | overruled | vetoed | supposed to | left | let",
     ),
     _t(
         rf"\b(?:(?:did|does|do|had|has|have) ?n[o']?t|didn't|doesn't|don't|hadn't|hasn't|haven't"
@@ -1148,7 +1171,8 @@ TRIGGERS = (
         r"|instructed)\b"
         r"|\b(?:even though|despite|in spite of) (?:the |a |an |two |three |several |repeated |clear )?"
         r"(?:[\w'-]+ ){0,5}?(?:warnings?|alerts?|pages?|failing|failed|red|errors?|doubled|tripled"
-        r"|rising|spiked?|broken|objections?|concerns?|freeze|instructions|sev-?\d?s?|incidents?|blockers?)\b",
+        r"|rising|spiked?|broken|objections?|concerns?|freeze|instructions|sev-?\d?s?|incidents?|blockers?"
+        r"|showing|drops?|regressions?|findings|red flags?|risks?)\b",
         _object_or_after_unexplained,
         PROCESS,
         "even though | despite | in spite of",
@@ -1261,6 +1285,13 @@ TRIGGERS = (
         "prematurely | too early | too soon",
     ),
     _t(r"\blost track of\b", _strict, JUDGE, "lost track of"),
+    _t(
+        r"\b(?:his|her|their) (?:own )?(?:laptop|phone|desktop|home (?:machine|computer)"
+        r"|personal [\w-]+)\b",
+        _data_taken_home,
+        PROCESS,
+        _cross("his | her | their", "laptop | phone | desktop | own | home | personal"),
+    ),
     _t(
         # "entered 300 instead of 30", "for everyone instead of the 1% cohort"
         r"\b(?:instead of|rather than) (?:the |a |an )?\d",
