@@ -169,3 +169,14 @@ def test_they_and_sarcasm_read_within_their_paragraph() -> None:
     for text in (team, praise):
         apart = text.replace(". ", ".\n\n", 1)
         assert find_blame(apart) == find_blame_whole(apart) == []
+
+
+def test_who_makes_a_person_but_not_of_those_affected() -> None:
+    """ "The evaluator who built the benchmark leaked ..." is a person (systems take
+    "which"); "customers who found the phrasing could have received ..." are those
+    affected, and "it is not about who is to blame" is about blame."""
+    assert find_blame("The evaluator who built the benchmark leaked the answers.")
+    assert not find_blame(
+        "Had it shipped, customers who found the phrasing could have received up to EUR 100."
+    )
+    assert not find_blame("It is not about who is to blame; it is about what the system allowed.")

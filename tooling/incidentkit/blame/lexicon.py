@@ -45,7 +45,7 @@ ROLES = _words(
     contributors moderator moderators labeler labelers labeller labellers auditor auditors
     boss bosses swe swes sde sdes sysop sysops webmaster stakeholder stakeholders
     translator translators interpreter interpreters localizer localizers grad grads graduate
-    graduates everyone everybody
+    graduates everyone everybody evaluator evaluators
     """
 )
 
@@ -266,7 +266,7 @@ HUMAN_OBJECTS = _words(
     instructions docs documentation notes guide plan ticket tickets message messages
     email emails call calls escalation rotation handoff handover approval approvals
     canary canaries dashboard dashboards graph graphs symptoms signs checks check pre-flight
-    preflight tests test backup backups
+    preflight tests test backup backups alarm alarms
     """
 )
 
@@ -674,5 +674,24 @@ DATA_NOUNS = _words(
     """
     table tables data dataset datasets export exports dump dumps records database db pii
     customers users transcripts logs backup backups
+    """
+)
+
+# Organisations a "they" can refer to: people all the same ("we told the vendor twice;
+# they did it again").
+ORGS = _words(
+    """
+    vendor vendors supplier suppliers provider partner partners customer client contractor
+    agency
+    """
+)
+
+# People a post-mortem names as those affected, never as the cause ("customers who found
+# the phrasing could have received ..."): no actor of blame.
+AFFECTED = _words(
+    """
+    customer customers user users client clients visitor visitors buyer buyers shopper
+    shoppers subscriber subscribers tenant tenants reader readers viewer viewers caller
+    callers patient patients passenger passengers guest guests member members
     """
 )

@@ -153,6 +153,14 @@ class Sentence:
                 if self._name_shaped(i):
                     return PERSON  # "Teodora did not test": a name no list holds
                 return UNKNOWN_NAME
+        if low == "head" and self._low(i + 1) == "of":
+            return PERSON  # "our head of ML"
+        if (
+            self._low(i + 1) in ("who", "whom")
+            and self._noun_like(i)
+            and low not in lexicon.AFFECTED
+        ):
+            return PERSON  # "the evaluator who built the benchmark": systems take "which"
         return OTHER
 
     def guessed(self, j: int) -> bool:
@@ -163,6 +171,7 @@ class Sentence:
         return (
             low not in lexicon.ROLES
             and lexicon.fold(low.split("-", 1)[0]) not in lexicon.FIRST_NAMES
+            and self._low(j - 1) not in lexicon.TITLES  # "Herr Baumann": a person for sure
             and self.kind(j) == PERSON
             and self._name_shaped(j)
         )
@@ -204,6 +213,20 @@ class Sentence:
             return False
         return token.possessive or following.text in (",", "(") or self._acts_next(i)
 
+    def _noun_like(self, i: int) -> bool:
+        """`tokens[i]` can head a noun phrase: a word, not a preposition, verb or filler."""
+        low = self.tokens[i].low
+        return (
+            low.isalpha()
+            and len(low) > 2
+            and low not in lexicon.PREPOSITIONS
+            and low not in lexicon.TRANSPARENT
+            and low not in lexicon.CLAUSE_WORDS
+            and low not in lexicon.SUBORDINATORS
+            and low not in ("about", "by", "as", "than", "like", "knows", "asked", "ask")
+            and not self._verb(low)
+        )
+
     def _they(self, i: int) -> str:
         """ "they" is a person when its nearest antecedent is ("the platform team ...: they
         let the domain expire"), a system when it is a plural thing ("the pods ... they").
@@ -235,7 +258,7 @@ class Sentence:
         if token.punct or low in ("they", "them", "their") or low in _TIME_NOUNS:
             return ""
         kind = self.kind(k)
-        if kind == PERSON:
+        if kind == PERSON or low in lexicon.ORGS:
             return PERSON
         plural = (
             kind == OTHER

@@ -49,7 +49,7 @@ _CHECK_VERBS = (
     r"|(?:demonstrat(?:e|ed)|show(?:ed)?|tak(?:e|en)|took) (?:any |enough |real )?(?:ownership|urgency"
     r"|care|initiative|responsibility)"
     r"|respect(?:ed)?|obey(?:ed)?|observ(?:e|ed)|adher(?:e|ed) to|compl(?:y|ied) with|abid(?:e|ed) by"
-    r"|honou?r(?:ed)?|pick(?:ed)? up|hand(?:ed)?(?: it| them| things)? (?:over|off)"
+    r"|honou?r(?:ed)?|shar(?:e|ed)|relay(?:ed)?|pass(?:ed)? on|pick(?:ed)? up|hand(?:ed)?(?: it| them| things)? (?:over|off)"
     r"|exercis(?:e|ed) (?:due |reasonable |proper |sufficient |enough |appropriate )?"
     r"(?:care|caution|diligence|judg(?:e)?ment)"
 )
@@ -111,8 +111,12 @@ def _strict(s: Sentence, i: int, m: re.Match[str]) -> bool:
 
 
 def _participle_adjunct(s: Sentence, i: int) -> bool:
-    """`tokens[i]` opens ", bypassing CI" / ", ignoring the warning" after a clause."""
-    return i > 1 and s.tokens[i - 1].text == "," and s.tokens[i].low.endswith("ing")
+    """`tokens[i]` opens ", bypassing CI" / ", ignoring the warning" after a clause, or a
+    predicate in a list ("wrote the migration, approved it himself and ran it")."""
+    if i < 2 or s.tokens[i - 1].text != ",":
+        return False
+    low = s.tokens[i].low
+    return low.endswith("ing") or (s.verb(low) and low not in ("was", "were", "is", "are"))
 
 
 def _missed(s: Sentence, i: int, m: re.Match[str]) -> bool:
@@ -527,13 +531,26 @@ def _data_taken_home(s: Sentence, i: int, m: re.Match[str]) -> bool:
     return _object(s, i, m)
 
 
+def _self_reviewed(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """ "written, reviewed and shipped by the same person": review without a second person."""
+    return any(t.low in ("reviewed", "approved", "signed") for t in s.tokens[:i])
+
+
 def _warned_then_did(s: Sentence, i: int, m: re.Match[str]) -> bool:
     """ "Ines was warned the migration would lock the table, and she ran it at noon"."""
-    if not any(t.low in lexicon.WARNED for t in s.tokens[:i]):
-        return False
+    before = " ".join(t.low for t in s.tokens[:i])
+    if not _WARNING.search(before):
+        return False  # "we asked the vendor to pause it, and they did": they complied
     if any(t.low in lexicon.REMEDIES for t in s.tokens) or _explained(s, m):
         return False
     return s.kind(i + 1) == PERSON
+
+
+# A warning, not a request: "was warned the migration would lock", "told them to stop"
+_WARNING = re.compile(
+    r"\b(?:warned|cautioned)\b|\b(?:told|asked|instructed|reminded|advised)\b[\w ]*?"
+    r"\b(?:not to|to stop|to avoid|to never|never to)\b"
+)
 
 
 def _did_what_forbidden(s: Sentence, i: int, m: re.Match[str]) -> bool:
@@ -794,8 +811,11 @@ def _counterfactual(s: Sentence, i: int, m: re.Match[str]) -> bool:
     """`Had the DBA read the runbook, ...`, `avoidable had Nora followed the checklist`,
     `If (only) the operator had been paying attention, ...`."""
     j = i + 1
-    while j < len(s.tokens) and s.kind(j) == SKIP and s.tokens[j].low not in ("had", "would"):
-        j += 1
+    while j < len(s.tokens) and (
+        (s.kind(j) == SKIP and s.tokens[j].low not in ("had", "would"))
+        or s.tokens[j].low in ("our", "my", "your")
+    ):
+        j += 1  # "If our PM hadn't promised the date"
     for k in range(j, min(len(s.tokens), j + 3)):  # "had the support lead escalated"
         if s.kind(k) == PERSON:
             j = k
@@ -973,7 +993,7 @@ TRIGGERS = (
         "did | does | do | had | has | have | never | won't | will",
     ),
     _t(
-        r"\bslow to\b|\btoo (?:tired|busy|distracted|rushed|lazy|careless|slow) to\b",
+        r"\bslow to\b|\btoo (?:tired|busy|distracted|rushed|lazy|careless|slow)(?: [\w-]+){0,4}? to\b",
         _strict,
         PROCESS,
         "slow to | too",
@@ -1093,6 +1113,8 @@ TRIGGERS = (
     _t(
         r"\b(?:merged|approved|reviewed|deployed|shipped|signed off on|rubber-stamped) "
         r"(?:his|her|their) own\b"
+        r"|\b(?:approved|reviewed|merged|signed off on) (?:it |them |this |that )?"
+        r"(?:himself|herself|themselves)\b"
         r"|\b(?:did it|went ahead|proceeded) (?:anyway|regardless)\b"
         r"|\bwent (?:silent|dark|quiet|awol|missing|radio silent)\b"
         r"|\bstopped (?:answering|responding|replying)\b|\bdisappeared\b"
@@ -1110,6 +1132,10 @@ TRIGGERS = (
                     "merged | approved | reviewed | deployed | shipped | signed off on"
                     " | rubber-stamped",
                     "his | her | their",
+                ),
+                _cross(
+                    "approved | reviewed | merged | signed off on",
+                    "it | them | this | that | himself | herself | themselves",
                 ),
                 _cross("did it | went ahead | proceeded", "anyway | regardless"),
                 _cross("went", "silent | dark | quiet | awol | missing | radio"),
@@ -1154,10 +1180,11 @@ TRIGGERS = (
     ),
     _t(
         # "lowered the threshold so the model would ship"; "kept the outage to herself"
-        r"\b(?:would|could) (?:ship|pass|go out|launch)\b|\bto (?:himself|herself|themselves)\b",
+        r"\b(?:would|could) (?:ship|pass|go out|launch)\b|\bto (?:himself|herself|themselves)\b"
+        r"|\b(?:would|could) stop (?:paging|alerting|firing|complaining|failing|blocking|bothering)\b",
         _gamed_or_kept,
         PROCESS,
-        _cross("would | could", "ship | pass | go out | launch")
+        _cross("would | could", "ship | pass | go out | launch | stop")
         + " | to himself | to herself | to themselves",
     ),
     _t(
@@ -1183,6 +1210,7 @@ TRIGGERS = (
         r"|\b(?:trained|tuned|fine-tuned|fit|fitted|optimi[sz]ed|calibrated|selected|picked)"
         r" (?:the [\w-]+ (?:[\w-]+ )?)?on the (?:holdout|hold-out|test|eval|evaluation)"
         r" (?:set|split|data)\b"
+        r"|\bforce[- ]?(?:merged|merges|deployed|deploys|applied|promoted)\b"
         r"|\bforce-?pushed (?:over|to|onto) (?:the |our )?(?:[\w-]+ )?(?:main|master|release|shared"
         r"|production|prod)\b"
         r"|\bcherry-?picked (?:the )?(?:[\w-]+ ){0,2}?(?:examples|results|metrics|numbers|samples"
@@ -1222,7 +1250,8 @@ TRIGGERS = (
         " | chose to do | decided to do | opted to do | "
         + _cross("let", "a | an | the | it | them | this | that")
         + " | trained | tuned | fine-tuned | fit | fitted | optimized | optimised | calibrated"
-        " | selected | picked | force-pushed | forcepushed"
+        " | selected | picked | force-pushed | forcepushed | force-merge | force merge | forcemerge"
+        " | force-deploy | force deploy | force-appl | force appl | force-promot | force promot"
         " | cherry-picked | cherrypicked | cannot be | can't be | can not be | could not be"
         " | couldn't be"
         " | hard-coded | hardcoded | "
@@ -1285,6 +1314,32 @@ TRIGGERS = (
         "prematurely | too early | too soon",
     ),
     _t(r"\blost track of\b", _strict, JUDGE, "lost track of"),
+    _t(
+        r"\bw/o (?:a |an |any )?(?:tests?|testing|review|reviews|approval|sign-off|canary|backup"
+        r"|asking|telling|checking)\b",
+        _object,
+        PROCESS,
+        "w/o",
+    ),
+    _t(
+        r"\bto (?:hit|make|meet|catch) (?:the |a |an |our |their )?(?:[\w-]+ )?(?:deadline|date"
+        r"|launch|demo|release train|cutoff)\b",
+        _object,
+        PROCESS,
+        _cross("to hit | to make | to meet | to catch", "the | a | an | our | their"),
+    ),
+    _t(
+        r"\bby the same (?:person|engineer|developer|author|individual|contractor)\b",
+        _self_reviewed,
+        PROCESS,
+        "by the same",
+    ),
+    _t(
+        r"\bunredacted\b|\bunanonymi[sz]ed\b|\bunmasked\b",
+        _object,
+        PROCESS,
+        "unredacted | unanonymized | unanonymised | unmasked",
+    ),
     _t(
         r"\b(?:his|her|their) (?:own )?(?:laptop|phone|desktop|home (?:machine|computer)"
         r"|personal [\w-]+)\b",
