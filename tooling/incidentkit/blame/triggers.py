@@ -49,7 +49,8 @@ _CHECK_VERBS = (
     r"|(?:demonstrat(?:e|ed)|show(?:ed)?|tak(?:e|en)|took) (?:any |enough |real )?(?:ownership|urgency"
     r"|care|initiative|responsibility)"
     r"|respect(?:ed)?|obey(?:ed)?|observ(?:e|ed)|adher(?:e|ed) to|compl(?:y|ied) with|abid(?:e|ed) by"
-    r"|honou?r(?:ed)?|shar(?:e|ed)|relay(?:ed)?|pass(?:ed)? on|pick(?:ed)? up|hand(?:ed)?(?: it| them| things)? (?:over|off)"
+    r"|honou?r(?:ed)?|handl(?:e|ed)|wr(?:ite|ote) (?:a single |any |one )?(?:tests?|docs|runbooks?)"
+    r"|shar(?:e|ed)|relay(?:ed)?|pass(?:ed)? on|pick(?:ed)? up|hand(?:ed)?(?: it| them| things)? (?:over|off)"
     r"|exercis(?:e|ed) (?:due |reasonable |proper |sufficient |enough |appropriate )?"
     r"(?:care|caution|diligence|judg(?:e)?ment)"
 )
@@ -194,7 +195,9 @@ _BY_THE_BOOK = re.compile(
     r"|playbook|process|plan|checklist)\b"
     r"|\bas (?:the |our )?(?:[\w-]+ )?(?:runbook|policy|procedure|playbook|process|checklist) "
     r"(?:says|requires|prescribes|instructs|describes|allows|recommends)\b"
-    r"|\bas (?:planned|intended|designed|documented|agreed|scheduled)\b"
+    r"|\bas (?:planned|intended|designed|documented|agreed|scheduled|announced)\b"
+    r"|\bon (?:the |its |our )?(?:published|agreed|announced|planned|normal|regular|usual)"
+    r" schedule\b"
 )
 
 
@@ -1214,7 +1217,7 @@ TRIGGERS = (
         r"|\bforce-?pushed (?:over|to|onto) (?:the |our )?(?:[\w-]+ )?(?:main|master|release|shared"
         r"|production|prod)\b"
         r"|\bcherry-?picked (?:the )?(?:[\w-]+ ){0,2}?(?:examples|results|metrics|numbers|samples"
-        r"|data|evidence|benchmarks?)\b"
+        r"|data|evidence|benchmarks?|runs|seeds|checkpoints|prompts|cases|outputs|scores|trials)\b"
         r"|\b(?:cannot|can't|can not|could not|couldn't) be trusted\b"
         r"|\bwent (?:to lunch|for lunch|to bed|back to bed)\b|\bhard-?coded\b"
         r"|\bwent back to (?:his |her |their )?(?:dinner|lunch|sleep|the (?:movie|game|party|pub))\b"
@@ -1314,6 +1317,22 @@ TRIGGERS = (
         "prematurely | too early | too soon",
     ),
     _t(r"\blost track of\b", _strict, JUDGE, "lost track of"),
+    _t(
+        r"\b(?:running|ran|testing|tested|checking|checked|reading|read|looking at|looked at"
+        r"|reviewing|reviewed) only (?:the |a |its |his |her )?(?:smoke|happy[- ]path|first|unit"
+        r"|title|summary|top|subject|description)\b"
+        r"|\bonly (?:ran|tested|checked|read|skimmed|looked at|reviewed) (?:the |a |its )?"
+        r"(?:smoke|happy[- ]path|first|unit|title|summary|top|subject|description)\b",
+        _object,
+        PROCESS,
+        _cross(
+            "running | ran | testing | tested | checking | checked | reading | read | looking at"
+            " | looked at | reviewing | reviewed",
+            "only",
+        )
+        + " | only ran | only tested | only checked | only read | only skimmed | only looked"
+        " | only reviewed",
+    ),
     _t(
         r"\bw/o (?:a |an |any )?(?:tests?|testing|review|reviews|approval|sign-off|canary|backup"
         r"|asking|telling|checking)\b",
@@ -1594,14 +1613,17 @@ TRIGGERS = (
     ),
     _t(
         r"\b(?:pointed|aimed|targeted|ran|run|launched|started|kicked off|executed|fired off"
-        r"|connected) (?:(?:a|an|the|his|her|their|our|my) |(?=(?:staging|dev|evals?|tests?|load"
-        r"|benchmarks?|experimental|unbounded|untested|scratch|local|debug)\b))(?:[\w-]+ ){0,3}?"
-        r"(?:against|at|on|to|in) (?:the )?(?:live|production|prod|primary|customer)\b",
+        r"|connected|pushed|shipped|deployed|released|uploaded|published) (?:(?:a|an|the|his|her"
+        r"|their|our|my) |(?=(?:staging|dev|evals?|tests?|load|benchmarks?|experimental|unbounded"
+        r"|untested|scratch|local|debug)\b))(?:[\w-]+ ){0,3}?"
+        r"(?:against|at|on|to|in) (?:the )?(?:live|production|prod|primary|customer|app store"
+        r"|play store|all users|everyone)\b",
         _test_at_production,
         PROCESS,
         _cross(
             "pointed | aimed | targeted | ran | run | launched | started | kicked off | executed"
-            " | fired off | connected",
+            " | fired off | connected | pushed | shipped | deployed | released | uploaded"
+            " | published",
             "a | an | the | his | her | their | our | my | staging | dev | eval | evals | test"
             " | tests | load | benchmark | benchmarks | experimental | unbounded | untested"
             " | scratch | local | debug",
