@@ -1110,8 +1110,12 @@ TRIGGERS = (
         " | instead of prod | instead of production | knowing | instead of our | rather than the"
         " | instead of one | rather than one | instead of in | rather than in | instead of gradually"
         " | rather than gradually | instead of region | instead of node | instead of a"
-        " | rather than our | rather than planned | rather than agreed | instead of planned"
-        " | instead of agreed | contrary to",
+        " | rather than region | rather than node | rather than a | rather than our | contrary to"
+        " | "
+        + _cross(
+            "instead of | rather than",
+            "planned | agreed | approved | documented | required | usual | scheduled",
+        ),
     ),
     _t(
         r"\b(?:merged|approved|reviewed|deployed|shipped|signed off on|rubber-stamped) "
@@ -1255,6 +1259,7 @@ TRIGGERS = (
         + " | trained | tuned | fine-tuned | fit | fitted | optimized | optimised | calibrated"
         " | selected | picked | force-pushed | forcepushed | force-merge | force merge | forcemerge"
         " | force-deploy | force deploy | force-appl | force appl | force-promot | force promot"
+        " | forcedeploy | forceappl | forcepromot"
         " | cherry-picked | cherrypicked | cannot be | can't be | can not be | could not be"
         " | couldn't be"
         " | hard-coded | hardcoded | "
@@ -1341,7 +1346,7 @@ TRIGGERS = (
         "w/o",
     ),
     _t(
-        r"\bto (?:hit|make|meet|catch) (?:the |a |an |our |their )?(?:[\w-]+ )?(?:deadline|date"
+        r"\bto (?:hit|make|meet|catch) (?:the |a |an |our |their )(?:[\w-]+ )?(?:deadline|date"
         r"|launch|demo|release train|cutoff)\b",
         _object,
         PROCESS,
@@ -1372,7 +1377,8 @@ TRIGGERS = (
         _object_or_after,
         INPUT,
         _cross(
-            "instead of | rather than | instead of the | rather than the | instead of a",
+            "instead of | rather than | instead of the | rather than the | instead of a"
+            " | rather than a | instead of an | rather than an",
             "0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9",
         ),
     ),
@@ -1432,7 +1438,7 @@ TRIGGERS = (
         _person_in_sentence,
         JUDGE,
         _cross("doesn't | does not | don't | do not | didn't | did not | cannot | can't", "excuse")
-        + " | no excuse | shame on",
+        + " | no excuse | is no excuse | shame on",
     ),
     _t(
         r"\b(?:another|someone else's|somebody else's|the wrong) (?:customer|user|tenant|client"
@@ -1440,7 +1446,8 @@ TRIGGERS = (
         _object,
         INPUT,
         "another customer | another user | another tenant | another client | another patient"
-        " | another person | another account | someone else's | somebody else's",
+        " | another person | another account | someone else's | somebody else's | "
+        + _cross("the wrong", "customer | user | tenant | client | patient | person | account"),
     ),
     _t(
         r"\bleft (?:his|her|their) (?:pager|phone|laptop|yubikey|token)"
@@ -1496,7 +1503,7 @@ TRIGGERS = (
     ),
     _t(
         r"\bin (?:under|less than) (?:a|one|two|\d+) (?:minute|minutes|seconds?)\b|\bwithin seconds\b"
-        r"|\bin (?:a few|\d+) seconds\b",
+        r"|\bin a few seconds\b",
         _hasty_approval,
         PROCESS,
         "in under | in less than | within seconds | in a few",
@@ -1598,7 +1605,8 @@ TRIGGERS = (
         " | encouraged | allowed | let | got",
     ),
     _t(
-        r"\bbefore (?:the |any |a |an |its |their )?(?:[\w-]+ ){0,2}?(?:review|reviews|tests?"
+        r"\bbefore (?:(?:the|any|a|an|its|their) (?:[\w-]+ ){0,2}?|(?=(?:review|ci|tests|evals)\b))"
+        r"(?:review|reviews|tests?"
         r"|evals?|evaluation|approval|sign-off|ci|canary|checks?|build|audit|soak)(?: run)?"
         r"(?: (?:was|were|had|has))?(?: been)? (?:done|finished|complete|completed|passed|run"
         r"|green|approved|over|back)\b"
