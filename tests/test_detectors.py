@@ -62,6 +62,10 @@ def test_detected_and_redacted_whole(text: str, kind: str, secret_part: str) -> 
         "write to support@example.com or ops@status.test",
         "the password: changed yesterday by support",
         "a blameless review with @asha-r",
+        # what a password is, not the password
+        "the password is sha256-hashed, the password is AES256 encrypted",
+        "the password is 32bytes long; the password is utf8mb4 text",
+        "the password is stored in vault; the token is hunter22",
     ],
 )
 def test_ordinary_record_text_is_not_flagged(text: str) -> None:
@@ -190,6 +194,13 @@ def test_configured_addresses_are_allowed() -> None:
             'echo "[REDACTED-SECRET]" | docker login -u ci --password-stdin',
         ),
         ("The password is Zx9Qw3Er7Ty1 and", "The password is [REDACTED-SECRET] and"),
+        # a person's password in prose: letters with digits or symbols
+        ("the password is hunter2 for staging", "the password is [REDACTED-SECRET] for staging"),
+        ("The passphrase was P@ssw0rd.", "The passphrase was [REDACTED-SECRET]."),
+        (  # a sentence's full stop ends an unquoted value
+            "Leaked: password: kXxSRHKnLLBv. It was rotated.",
+            "Leaked: password: [REDACTED-SECRET]. It was rotated.",
+        ),
         (
             "cookie d=xoxd-Zx9Qw3Er7Ty1Ui5Op2As4Df6Gh8Jk0LzXcVbNmQw%2F%3D; d-s=1",
             "cookie d=[REDACTED-SECRET]; d-s=1",
@@ -215,6 +226,16 @@ def test_configured_addresses_are_allowed() -> None:
             '{"keyName": "key1", "permissions": "FULL", "value": "[REDACTED-SECRET]"}',
         ),
         ("the secret key `Hq7wE3rT9yU1iO5pA2sD`.", "the secret key `[REDACTED-SECRET]`."),
+        # `&` inside a value is part of it; it ends one only before the next
+        # query parameter, a shell's `&&` or an HTML entity
+        ("pwd=Tr0ub4dor&3", "pwd=[REDACTED-SECRET]"),
+        (
+            "GET /login?user=svc&pwd=Tr0ub4dor&3&lang=en",
+            "GET /login?user=svc&pwd=[REDACTED-SECRET]&lang=en",
+        ),
+        ("DB_PASSWORD: Hq7wE3rT&9yU1", "DB_PASSWORD: [REDACTED-SECRET]"),
+        ("PGPASSWORD=Zq8xLm3pRt&&psql -h db", "PGPASSWORD=[REDACTED-SECRET]&&psql -h db"),
+        ("password=Zq8xLm3pRt&amp;user=x", "password=[REDACTED-SECRET]&amp;user=x"),
         (  # the query of a URL is no user:password part, its `password=` is read
             "jdbc:sqlserver://sql:1433;user=svc;password=vD8TlEA1ZhGGJKforo4w;encrypt=true",
             "jdbc:sqlserver://sql:1433;user=svc;password=[REDACTED-SECRET];encrypt=true",
@@ -275,6 +296,8 @@ def test_references_and_commands_are_not_secrets(text: str) -> None:
     ("text", "number"),
     [
         ("Call 1-800-555-0199 now", "1-800-555-0199"),
+        ("call 8 (495) 123-45-67 after ten", "8 (495) 123-45-67"),
+        ("the user's 8-495-123-45-67", "8-495-123-45-67"),
         ("call 1 (415) 555-0134 today", "1 (415) 555-0134"),
         ("Standard : 01.42.68.53.00", "01.42.68.53.00"),
         ("ou celular (21) 99876-5432.", "(21) 99876-5432"),

@@ -122,7 +122,7 @@ def _lint_and_load(
     try:
         records = load_repository(
             config,
-            on_unit=run.file_phase,
+            on_units=run.file_phase,
             release=True,
             for_process=for_process,
             read_through=cache.read_through if cache is not None else None,
@@ -199,8 +199,7 @@ def _from_snapshot(
 def run_lint(records: RecordSet, now: datetime, only: Iterable[str] | None = None) -> LintResult:
     """Lint records already loaded; with `only`, report only findings in those files."""
     run = _Run(records.config, now, only, None)
-    for unit in records.units():
-        run.file_phase(unit)
+    run.file_phase(list(records.units()))
     return run.finish(records)
 
 
@@ -228,13 +227,13 @@ class _Run:
         self.read_clock: set[str] = set()  # repository rules that read the clock this run
         self.unfiltered: list[Finding] = []  # every finding kept, before `only`
         self.positions: dict[str, Positions] = {}  # of files read this run, for a snapshot
-        self._cut: tuple[RecordSet, RecordSet] | None = None  # the last unit cut, and its cut
+        # Cuts of the units the cache answered in this batch (by id, with the unit kept alive).
+        self._cuts: dict[int, tuple[RecordSet, RecordSet]] = {}
 
     def slimmed(self, unit: RecordSet) -> RecordSet:
         """`for_repository_rules(unit)`, not computed twice for a unit the cache answered."""
-        if self._cut is not None and self._cut[0] is unit:
-            return self._cut[1]
-        return for_repository_rules(unit)
+        cut = self._cuts.pop(id(unit), None)
+        return cut[1] if cut is not None and cut[0] is unit else for_repository_rules(unit)
 
     def _rules(
         self, rules: list[Rule], records: RecordSet, ctx: LintContext | None = None
@@ -258,7 +257,24 @@ class _Run:
                 self.read_clock.add(rule.id)
         return found
 
-    def file_phase(self, unit: RecordSet) -> None:
+    def file_phase(self, units: list[RecordSet]) -> None:
+        """The file rules over a batch of files, each rule over the whole batch in turn
+        (see `records.repository.BATCH`)."""
+        self._cuts.clear()
+        fresh = [unit for unit in units if self._fresh(unit)]
+        contexts = [LintContext(records=unit, now=self.now) for unit in fresh]
+        found: list[list[Finding]] = [[] for _ in fresh]
+        for rule in self.file_rules:
+            level = self.levels[rule.id]
+            assert rule.check is not None and level is not None
+            for ctx, into in zip(contexts, found, strict=True):
+                into += (f if f.level is level else f.with_level(level) for f in rule.check(ctx))
+        for unit, unit_found in zip(fresh, found, strict=True):
+            self._keep(unit, unit_found)
+
+    def _fresh(self, unit: RecordSet) -> bool:
+        """Whether the file rules must run on `unit`: not when the cache answered it
+        (its findings are taken here) or when nothing would report or keep them."""
         if not unit.documents and not unit.strays:
             self.has_cases.append(bool(unit.cases))  # a Python file's unit
         paths = (
@@ -270,15 +286,19 @@ class _Run:
         if cached is not None and cached.findings is not None:
             self.files += self.wanted is None or bool(paths & self.wanted)
             self.findings += cached.findings
-            self._cut = (unit, for_repository_rules(unit))
-            self.from_cache.add(self._cut[1])  # what clock rules read
+            cut = for_repository_rules(unit)
+            self._cuts[id(unit)] = (unit, cut)
+            self.from_cache.add(cut)  # what clock rules read
             if cached.suppressed:
                 self.suppressed[cached.path] = cached.suppressed
-            return
+            return False
         if self.wanted is not None and not paths & self.wanted and self.cache is None:
-            return  # not reported and nothing to store: skip the file rules
+            return False  # not reported and nothing to store: skip the file rules
         self.files += self.wanted is None or bool(paths & self.wanted)
-        found = self._rules(self.file_rules, unit)
+        return True
+
+    def _keep(self, unit: RecordSet, found: list[Finding]) -> None:
+        """A file's fresh findings: its suppressions read, kept, and remembered in the cache."""
         suppressed: dict[int, set[str]] = {}
         for doc in unit.documents:
             if "incidentkit:" in doc.text:

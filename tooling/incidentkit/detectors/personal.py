@@ -164,6 +164,8 @@ _NANP_TRUNK = re.compile(r"1[ .-]?" + _NANP.pattern)  # `1-800-555-0199`, `1 (41
 # An area code in parentheses without the trunk 0, a hyphen before the last four
 # digits: Brazil's `(21) 99876-5432`, `(11) 3456-7890`.
 _PAREN_AREA = re.compile(r"\([1-9]\d\)[ ]?9?\d{4}[ -]\d{4}|[1-9]\d 9\d{4}-\d{4}")
+# Russia's and its neighbours' trunk 8, the last digits as `123-45-67`: `8 (495) 123-45-67`.
+_TRUNK_8 = re.compile(r"8[ -]?(?:\(\d{3,5}\)|\d{3,5})[ -]?\d{1,3}-\d{2}-\d{2}")
 # Dotted national numbers from a trunk 0 (`01.42.68.53.00`): four groups or more,
 # which neither an IP address (no leading 0) nor a version or a date has.
 _SEPARATORS = re.compile(r"[ .()-]+")
@@ -232,7 +234,7 @@ def _phone_shape(number: str, context: bool) -> bool:
         return True
     if _NANP_TRUNK.fullmatch(number) and number[1:].lstrip(" .-(")[0] in "23456789":
         return True
-    if _PAREN_AREA.fullmatch(number):
+    if _PAREN_AREA.fullmatch(number) or _TRUNK_8.fullmatch(number):
         return True
     national = number.lstrip("(")
     if national.startswith("0") and national[1:2] != "0" and 9 <= digits <= 12:

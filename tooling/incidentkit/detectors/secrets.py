@@ -280,18 +280,26 @@ _KEY_CHARSET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01
 # and prose that quotes the value (the password `...`, the token was "...").
 # JSON escaped inside a log line (`{\"password\":\"...\"}`) has a backslash before
 # each quote; a key may start with `_` (`.npmrc`'s `_authToken`, `_password`).
+# `&` ends a value only where it starts the next query parameter (`&user=`), a
+# shell's `&&` or an HTML entity (`&amp;`): `pwd=Tr0ub4dor&3` is one password.
+_AMPERSAND_ENDS = r"&|[\w.-]+=|amp;"  # what follows an `&` that ends a value
+_AMPERSAND_IN_VALUE = rf"&(?!{_AMPERSAND_ENDS})"
 _ASSIGNMENT = re.compile(
     r"(?P<dash>--?)?(?P<key>[A-Za-z_][A-Za-z0-9_.-]*)\\?[\"']?"
     r"(?:[ \t]*(?::=|=>|[:=])|(?P<tag>>)|(?(dash)[ \t](?=[^\s:=-])"
     r"|(?P<prose>[ \t]+(?:(?:is|was)[ \t]+)?(?=[`\"'])|[ \t]+(?:is|was)[ \t]+)))[ \t]*"
     r"(?(tag)(?P<element>[^<>\s]{1,400})(?=</)"
-    r"|(?:\\?(?P<q>[\"'`])(?P<quoted>[^\"'`\n]{1,400}?)\\?(?P=q)|(?P<bare>[^\s\"'`;&<\\]{1,400})))"
+    r"|(?:\\?(?P<q>[\"'`])(?P<quoted>[^\"'`\n]{1,400}?)\\?(?P=q)|(?P<bare>(?:[^\s\"'`;&<\\]|"
+    + _AMPERSAND_IN_VALUE
+    + r"){1,400})))"
 )
 # A Kubernetes-style pair: `- name: DB_PASSWORD` then `value: ...` on the next line.
 _NAMED = re.compile(r"\bname[\"']?[ \t]*:[ \t]*[\"']?\Z")
 _ENV_PAIR = re.compile(
     r"(?P<key>[A-Za-z][A-Za-z0-9_.-]*)[\"']?[ \t]*\r?\n[ \t]*-?[ \t]*value[\"']?[ \t]*:[ \t]*"
-    r"(?:(?P<q>[\"'])(?P<quoted>[^\"'\n]{1,400})(?P=q)|(?P<bare>[^\s\"'`;&]{1,400}))"
+    r"(?:(?P<q>[\"'])(?P<quoted>[^\"'\n]{1,400})(?P=q)|(?P<bare>(?:[^\s\"'`;&]|"
+    + _AMPERSAND_IN_VALUE
+    + r"){1,400}))"
 )
 # A command's arguments: `aws configure set aws_secret_access_key VALUE`. Only a
 # snake_case key and a long, random value count: prose has neither.
@@ -362,6 +370,15 @@ _PUBLIC_KEYS = (
 # Unquoted in prose ("the password is ..."): no `-` or `/`, which join words
 # ("SHA256-hashed", "HTTP/2-only").
 _PROSE_BARE = re.compile(r"[A-Za-z0-9!@#$%^&*_+=~]{8,}")
+# A person's password in prose ("the password is hunter2"): letters with digits
+# or symbols, not a quantity ("32bytes") or an algorithm or encoding ("SHA256").
+_PROSE_PASSWORD = re.compile(r"(?=.*[A-Za-z])(?=.*[0-9!@#$%^&*])[A-Za-z0-9!@#$%^&*_+=~]{6,64}")
+_QUANTITY = re.compile(r"[0-9]+[A-Za-z]+")
+_ALGORITHM = re.compile(
+    r"(?:sha|md|utf|aes|rsa|base|pbkdf|argon|pkcs|x|ed|hmac|blake|crc|des|rc|ecdsa|tls|ssl|ipv|v|p|"
+    r"http|bcrypt|scrypt|kdf|int|uint|float|utf\d+mb)[0-9]+[a-z]*",
+    re.I,
+)
 _SIGIL_VARIABLE = re.compile(r"[$@:][A-Za-z_][A-Za-z0-9_]*(?:(?:\.|->|::)[A-Za-z_][A-Za-z0-9_]*)*")
 _KEBAB = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)+")
 _IDENTIFIER_PATH = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
@@ -378,8 +395,11 @@ _WORDS_JOINED = re.compile(r"[a-z]+(?:[-_.][a-z]+){2,}")
 _BASE64_LINE = re.compile(r"[A-Za-z0-9+/]{8,}")
 _TEMPLATE = re.compile(r"<[^>\n]*>|\.{3}|…|\*{3,}|\bx{4,}\b|\bX{4,}\b")  # in a key's body
 _BEFORE_REMARK = re.compile(r"[ \t]+\(")  # a value, then a remark in parentheses
-# After an unquoted value: the end of the line, a comment, another field.
-_VALUE_END = re.compile(r"[ \t]*(?:$|[#,;})&`|]|//|--?[A-Za-z]|[A-Za-z_][A-Za-z0-9_.-]*[:=])", re.M)
+# After an unquoted value: the end of the line or sentence, a comment, another field.
+_VALUE_END = re.compile(
+    rf"[ \t]*(?:$|[#,;}})`|]|&(?={_AMPERSAND_ENDS})|\.(?:[ \t]|$)|//|--?[A-Za-z]|[A-Za-z_][A-Za-z0-9_.-]*[:=])",
+    re.M,
+)
 
 
 def secrets(text: str) -> list[Hit]:
@@ -518,8 +538,8 @@ def _assigned_value(
         return None  # `openssl rand -hex 32`: a command substitution, or code in prose
     if form.get("tag") and text[start - 1 : start] != "<":
         return None  # `password>` in prose: not an element
-    if prose and not (_random_word(value) and (group != "bare" or _PROSE_BARE.fullmatch(value))):
-        return None  # quoted in prose: only what looks generated, not a name or a phrase
+    if prose and not _prose_value(value, group == "bare", m.group("key")):
+        return None  # in prose: only what looks generated, or a password, not a name or a phrase
     if spaced and not (_mixed(value) and _entropy(value) >= 3.5):
         return None
     return m.start(group), value
@@ -653,6 +673,20 @@ def _names_a_variable(value: str) -> bool:
         return True
     words = {w.lower() for w in _WORDS.findall(value)}
     return not words.isdisjoint(_CREDENTIAL_WORDS) or "key" in words
+
+
+def _prose_value(value: str, bare: bool, key: str) -> bool:
+    """Whether the word after "the password is" (or quoted after a key in prose) is the secret."""
+    if _random_word(value) and (not bare or _PROSE_BARE.fullmatch(value)):
+        return True
+    lowered = key.lower()
+    return (
+        bare
+        and ("pass" in lowered or "pwd" in lowered)
+        and _PROSE_PASSWORD.fullmatch(value) is not None
+        and not _QUANTITY.fullmatch(value)
+        and not _ALGORITHM.fullmatch(value)
+    )
 
 
 def _random_word(value: str) -> bool:

@@ -14,7 +14,8 @@ headers and bearer tokens, passwords on command lines (`mysql -p...`,
 `.dockerconfigjson`), `.npmrc` auth lines, the secret half of a key
 pair beside its key ID (Twilio's too), and `password`/`secret`/`token`/`api_key`
 assignments, XML elements and quoted values in prose whose value is random
-enough (letters-only passwords count).
+enough (letters-only passwords count), and a person's password in prose
+("the password is hunter2").
 Not secrets: references (`${DB_PASSWORD}`, `{{ vault_token }}`, `$(cmd)`,
 `os.environ[...]`, `var.db_password`, secret-manager names and ARNs, `my-app-secret`), a URL whose password is
 its user (`guest:guest@`), public keys, placeholders
