@@ -253,6 +253,7 @@ IRREGULAR_PAST = _words(
     heard hung knew laid led meant met overrode overwrote rewrote reran sat shot slid split
     spun stole stood stuck struck swore swept taught tore understood woke wore undid withdrew
     given taken shown written driven chosen forgotten spoken stolen hidden fallen thrown drawn
+    reset upset spread broadcast rerun offset
     """
 )
 

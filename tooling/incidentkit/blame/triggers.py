@@ -74,7 +74,7 @@ _JUDGEMENT = (
     r"|\blapses? (?:in|of) (?:attention|judg(?:e)?ment|concentration|focus|care|diligence)\b"
     r"|\bfailures? of (?:diligence|judg(?:e)?ment|care|attention|oversight|discipline)\b"
     r"|\bstroke of genius\b|\b(?:bright|brilliant|genius) idea\b|\bknowingly\b|\bsecretly\b|\bsneakily\b|\b(?:was|were)(?:n't| not) thinking\b"
-    r"|\bashamed\b|\bwithout (?:due|reasonable|proper|any) (?:care|caution|diligence|thought)\b"
+    r"|\bashamed\b|\bon a whim\b|\bwithout (?:due|reasonable|proper|any) (?:care|caution|diligence|thought)\b"
 )
 
 
@@ -919,7 +919,7 @@ TRIGGERS = (
         JUDGE,
         "cut | blindly | went back",
     ),
-    _t(r"\brubber[- ]?stamp(?:ed|s)?\b|\brushed\b", _loose, PROCESS, "rubber | rushed"),
+    _t(r"\brubber[- ]?stamp(?:ed|s|ing)?\b|\brushed\b", _loose, PROCESS, "rubber | rushed"),
     _t(
         r"\bmisread\b|(?:\bnot|n't|\bnever) paying attention\b|\bslept through\b",
         _loose,
@@ -1154,7 +1154,7 @@ TRIGGERS = (
     ),
     _t(
         r"\b(?:pasted|posted|committed|hard-?coded|checked in|copied) (?:the |a |an |his |her |their |our |live |production |prod |personal |real )*"
-        r"(?:[\w-]+ ){0,2}?(?:token|api key|key|password|secret|credentials?|connection string)s?\b"
+        r"(?:[\w'-]+ ){0,2}?(?:token|api key|key|password|secret|credentials?|connection string)s?\b"
         r"(?! (?:rotation|scanner|scanning|manager|store|vault|fix|leak|check|policy|format|"
         r"prefix|name|names|id|ids)\b)",
         _strict,
@@ -1323,6 +1323,13 @@ TRIGGERS = (
     ),
     _t(r"\blost track of\b", _strict, JUDGE, "lost track of"),
     _t(
+        # "took 45 minutes to even look at it": the "even" judges
+        r"\btook (?:[\w-]+ ){1,2}?(?:minutes?|hours?|days?|weeks?) to even\b",
+        _strict,
+        JUDGE,
+        "took",
+    ),
+    _t(
         r"\b(?:running|ran|testing|tested|checking|checked|reading|read|looking at|looked at"
         r"|reviewing|reviewed) only (?:the |a |its |his |her )?(?:smoke|happy[- ]path|first|unit"
         r"|title|summary|top|subject|description)\b"
@@ -1406,8 +1413,8 @@ TRIGGERS = (
         ),
     ),
     _t(
-        r"\bleft (?:the |a |an |our )?(?:[\w-]+ ){0,3}?(?:on|enabled|running|open) (?:after|over"
-        r"|for (?:days|weeks|months)|when|while)\b",
+        r"\bleft (?:the |a |an |our )?(?:[\w-]+ ){0,3}?(?:on|enabled|running|open),? (?:after|over"
+        r"|for (?:days|weeks|months)|when|while|which)\b",
         _strict,
         PROCESS,
         "left",
@@ -1748,7 +1755,7 @@ TRIGGERS = (
         JUDGE,
         "careless | negligen | incompeten | sloppy | sloppi | laz | stupid | half asleep | half-asleep | predictably | unsurprisingly | impatien | overconfiden | arrogan | cavalier | had one job | "
         + _cross("in his | in her | in their", "hurry | rush | haste")
-        + " | dumb | idiot | reckless | clueless | out of | rookie | hastily | in a | inattenti | complacen | inexperienc | irresponsib | unprofessional | inept | foolish | thoughtless | lack of | held | bad | poor | terrible | questionable | shodd | hasty | half-assed | lapse | failure of | failures of | stroke of genius | bright idea | brilliant idea | genius idea | knowingly | secretly | sneakily | wasn't thinking | weren't thinking | was not thinking | were not thinking | ashamed | without due | without reasonable | without proper | without any",
+        + " | dumb | idiot | reckless | clueless | out of | rookie | hastily | in a | inattenti | complacen | inexperienc | irresponsib | unprofessional | inept | foolish | thoughtless | lack of | held | bad | poor | terrible | questionable | shodd | hasty | half-assed | lapse | failure of | failures of | stroke of genius | bright idea | brilliant idea | genius idea | knowingly | secretly | sneakily | wasn't thinking | weren't thinking | was not thinking | were not thinking | ashamed | on a whim | without due | without reasonable | without proper | without any",
     ),
     _t(
         r"\b(?:human|operator|user|pilot|engineer|admin|driver|operator's|employee|staff|developer"
