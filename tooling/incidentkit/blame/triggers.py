@@ -49,7 +49,7 @@ _CHECK_VERBS = (
     r"|(?:demonstrat(?:e|ed)|show(?:ed)?|tak(?:e|en)|took) (?:any |enough |real )?(?:ownership|urgency"
     r"|care|initiative|responsibility)"
     r"|respect(?:ed)?|obey(?:ed)?|observ(?:e|ed)|adher(?:e|ed) to|compl(?:y|ied) with|abid(?:e|ed) by"
-    r"|honou?r(?:ed)?|handl(?:e|ed)|wr(?:ite|ote) (?:a single |any |one )?(?:tests?|docs|runbooks?)"
+    r"|honou?r(?:ed)?|handl(?:e|ed)|open(?:ed)?|recogni[sz](?:e|ed)|wr(?:ite|ote) (?:a single |any |one )?(?:tests?|docs|runbooks?)"
     r"|shar(?:e|ed)|relay(?:ed)?|pass(?:ed)? on|pick(?:ed)? up|hand(?:ed)?(?: it| them| things)? (?:over|off)"
     r"|exercis(?:e|ed) (?:due |reasonable |proper |sufficient |enough |appropriate )?"
     r"(?:care|caution|diligence|judg(?:e)?ment)"
@@ -747,7 +747,18 @@ def _blame_verb(s: Sentence, i: int, m: re.Match[str]) -> bool:
     actor = s.actor_before(i)
     if actor == NEGATED:
         return False
-    return actor == PERSON or s.person_after(i + 1, window=8)
+    if actor == PERSON:
+        return True
+    # "we blame the design, not the people": a person denied is not the one blamed
+    return s.person_after(i + 1, window=8) and not _person_denied(s, i + 1)
+
+
+def _person_denied(s: Sentence, start: int) -> bool:
+    """The first person within 8 tokens of `start` comes after "not" or "no"."""
+    for k in range(start, min(len(s.tokens), start + 8)):
+        if s.kind(k) == PERSON:
+            return s.negated_before(k, 2)
+    return False
 
 
 def _possessive(s: Sentence, i: int, m: re.Match[str]) -> bool:
@@ -1065,7 +1076,7 @@ TRIGGERS = (
         "pushed | deployed | merged | shipped | wrote | committed | applied | rolled out | released",
     ),
     _t(
-        r"\bwithout (?:first |actually |even |properly |really |carefully |so much as )?[a-z]+ing\b"
+        r"\bwithout (?:first |actually |even |ever |properly |really |carefully |so much as )?[a-z]+ing\b"
         r"|\bwithout (?:approval|review|a second look|a review|sign-off|permission)\b"
         r"|\bwithout (?:a |an |any |the |proper |adequate )?(?:second (?:pair of eyes|review|"
         r"approver|look)|tests?|backups?|a backup|rollback plan|plan|ticket|change request|heads-up"
@@ -1236,6 +1247,7 @@ TRIGGERS = (
         r"|\bdragged (?:their|his|her|our) feet\b"
         r"|\b(?:chose|decided|opted) not to (?:act|respond|escalate|tell|inform|report|fix"
         r"|intervene|check|look|reply)\b"
+        r"|\bwalked (?:away from|off)\b"
         r"|\b(?:would not|wouldn't|did not|didn't) (?:let|allow) (?:anyone|anybody|us|them|the team"
         r"|others)\b"
         r"|\bassumed\b(?! (?:the |incident |an? )*(?:command|role|responsibility|ownership|control"
@@ -1272,7 +1284,7 @@ TRIGGERS = (
         " | kept restarting | kept going | kept ignoring | kept snoozing | kept silencing"
         " | kept acking | waved | doesn't believe | don't believe | didn't believe"
         " | does not believe | do not believe | did not believe | dragged"
-        " | opted not | "
+        " | opted not | walked away | walked off | "
         + _cross("would not | wouldn't | did not | didn't", "let | allow")
         + " | assumed | decided | thought | figured | felt | judged"
         " | bypass | a habit | a tendency | disabled | turned off | switched off | commented out | "
@@ -1654,7 +1666,8 @@ TRIGGERS = (
         " | well done | kudos | bravo | slow clap | thanks for nothing | way to go",
     ),
     _t(
-        r"\bshould(?: not|n't| never)(?: have been| be) allowed (?:to|near|on|in|access)\b",
+        r"\bshould(?: not|n't| never)(?: have been| be) allowed (?:to|near|on|in|access)\b"
+        r"|\bshould(?: not|n't| never) have been (?:given|granted|trusted with)\b",
         _one_person,
         JUDGE,
         "should not be | shouldn't be | should never be | should not have | shouldn't have"
