@@ -180,3 +180,12 @@ def test_who_makes_a_person_but_not_of_those_affected() -> None:
         "Had it shipped, customers who found the phrasing could have received up to EUR 100."
     )
     assert not find_blame("It is not about who is to blame; it is about what the system allowed.")
+
+
+def test_long_runs_of_fillers_do_not_recurse() -> None:
+    """An unknown name followed by thousands of "just" (the subject check steps over
+    adverbs) and thousands of "asked" before a warned-then-did clause stay cheap."""
+    assert find_blame("Xyzzo " + "just " * 5000 + "forgot the flag.") == find_blame_whole(
+        "Xyzzo " + "just " * 5000 + "forgot the flag."
+    )
+    assert find_blame("Bob asked " + "asked " * 3000 + "and he ran it.") == []

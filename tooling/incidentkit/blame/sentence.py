@@ -329,8 +329,11 @@ class Sentence:
 
     def _acts_next(self, i: int) -> bool:
         following = self.tokens[i + 1].low if i + 1 < len(self.tokens) else ""
-        if following in _PLAIN_ADVERBS and i + 2 < len(self.tokens):
-            return self._acts_next(i + 1)  # "Agata just clicked through ..."
+        k = i
+        while following in _PLAIN_ADVERBS and k + 2 < len(self.tokens) and k - i < 3:
+            k += 1  # "Agata just clicked through ...", "Tom then also ran ..."
+            following = self.tokens[k + 1].low
+        i = k
         return (
             bool(_VERBISH.match(following))
             or following in lexicon.IRREGULAR_PAST

@@ -551,7 +551,7 @@ def _warned_then_did(s: Sentence, i: int, m: re.Match[str]) -> bool:
 
 # A warning, not a request: "was warned the migration would lock", "told them to stop"
 _WARNING = re.compile(
-    r"\b(?:warned|cautioned)\b|\b(?:told|asked|instructed|reminded|advised)\b[\w ]*?"
+    r"\b(?:warned|cautioned)\b|\b(?:told|asked|instructed|reminded|advised)\b[\w ]{0,80}?"
     r"\b(?:not to|to stop|to avoid|to never|never to)\b"
 )
 
