@@ -52,12 +52,14 @@ from incidentkit.gate_settings import (
     pytest_config_paths,
     settings_changes,
 )
+from incidentkit.git.checkout import checked_out_files
 from incidentkit.git.diff import Change, changed_files, list_files, merge_base, uncommitted
 from incidentkit.git.repo import GitRepo, open_repo
 from incidentkit.git.tree import export_tree
 from incidentkit.lint import LintResult, lint_and_load, run_lint
 from incidentkit.records.cases import link_graph
 from incidentkit.records.document import Kind
+from incidentkit.records.folders import scan_folders
 from incidentkit.records.model import EvalCase, Incident, Postmortem
 from incidentkit.records.pytest_config import pytest_collection
 from incidentkit.records.pytest_source import scan_python
@@ -152,9 +154,12 @@ def run_gate(
         else:
             # The head's pytest config too: it takes over after merge, so a test
             # must be collected under it as well as under the merge base's.
-            pytest_configs = [PYPROJECT, *pytest_config_paths(judged.evals_dir)]
-            export_tree(repo, head_sha, [*folders, *pytest_configs], scratch / "head")
-            judged = replace(judged, root=scratch / "head")
+            paths = [*folders, PYPROJECT, *pytest_config_paths(judged.evals_dir)]
+            if _work_tree_is(repo, head_sha, paths, replace(judged, root=config.root)):
+                judged = replace(judged, root=config.root)
+            else:
+                export_tree(repo, head_sha, paths, scratch / "head")
+                judged = replace(judged, root=scratch / "head")
             changes = changed_files(repo, fork, head_sha, folders)
         notices = settings_changes(repo, fork, None if worktree else head_sha, judged, config.root)
         head_settings = config.root if worktree else scratch / "head-settings"
@@ -187,6 +192,18 @@ def run_gate(
         worktree,
         waivers,
     )
+
+
+def _work_tree_is(repo: GitRepo, commit: str, paths: list[str], in_place: Config) -> bool:
+    """Whether the records of `commit` may be read where they are checked out: git says
+    the work tree holds exactly its files under `paths` (`git/checkout.py`), and every
+    file the walk would read is one of them (an empty folder named like a record is not)."""
+    files = checked_out_files(repo, commit, paths)
+    if files is None:
+        return False
+    scan = scan_folders(in_place)
+    read = [*scan.record_names, *scan.python_names, *(stray.path for stray in scan.strays)]
+    return all(path in files for path in read)
 
 
 def _settings_at(repo: GitRepo, commit: str, dest: Path) -> Config:

@@ -8,10 +8,11 @@ see a GitPython exception.
 from __future__ import annotations
 
 import re
+import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import ModuleType, TracebackType
-from typing import Any
+from typing import IO, Any
 
 from incidentkit.errors import GitError, UsageError
 
@@ -94,11 +95,22 @@ class GitRepo:
             raise GitError(_describe(args, exc)) from None
         return str(out)
 
-    def run_bytes(self, *args: str) -> bytes:
+    def run_bytes(self, *args: str, stdin: bytes | None = None) -> bytes:
+        """Run git and return its standard output as bytes; `stdin`: what git reads
+        (for lists too long for a command line, such as `--stdin` paths)."""
+        if stdin is None:
+            return self._execute(args, None)
+        with tempfile.TemporaryFile() as source:  # Popen reads from a real file
+            source.write(stdin)
+            source.seek(0)
+            return self._execute(args, source)
+
+    def _execute(self, args: Sequence[str], source: IO[bytes] | None) -> bytes:
         git = _gitpython()
         try:
             out = self._repo.git.execute(
                 ["git", *_SAFE_CONFIG, *args],
+                istream=source,
                 stdout_as_string=False,
                 strip_newline_in_stdout=False,
             )
