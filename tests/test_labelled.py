@@ -137,6 +137,8 @@ _PIECES = st.sampled_from(
         "```\n", "had", "Bob's", " fault", ",", ".", "who", "failed to", "n't", "'s ", "by",
         "@x", "AKIA", "sk-", "password: ", "=", "://", "@", "+49 30 ", "9018204", "(0)",
         "\u2019", "\u201c", "\udcff", "|", "nobody", "the wrong", "if", "would", "Team B", "was",
+        "they", "They (", "I ", "He didn't.", "none of them", "Great job, ", "nothing says",
+        "on me", "Mr. ", ", who", "still didn't", "told", "knew the tests were red",
     ]
 )  # fmt: skip
 
@@ -152,3 +154,38 @@ def test_the_finders_take_any_text(text: str) -> None:
     hits = find_hits(text)
     assert all(0 <= h.start < h.end <= len(text) for h in hits)
     assert all(a.end <= b.start for a, b in itertools.pairwise(hits))
+
+
+def test_they_and_sarcasm_read_within_their_paragraph() -> None:
+    """ "They" takes its antecedent from the paragraph it is in, and sarcastic praise its
+    damage from the next sentence of that paragraph, so the paragraph shortcut and the
+    whole-body judgement agree; a blank line ends both."""
+    team = "The platform team owned the domain. They let it expire last night."
+    pods = "The pods restarted twice. They let the lease expire during the restart."
+    praise = "Great job, Sven. Deleting the audit log really helped the investigation."
+    assert [b.phrase for b in find_blame(team)] == ["let it expire"]
+    assert find_blame(pods) == []
+    assert [b.phrase for b in find_blame(praise)] == ["Great job"]
+    for text in (team, praise):
+        apart = text.replace(". ", ".\n\n", 1)
+        assert find_blame(apart) == find_blame_whole(apart) == []
+
+
+def test_who_makes_a_person_but_not_of_those_affected() -> None:
+    """ "The evaluator who built the benchmark leaked ..." is a person (systems take
+    "which"); "customers who found the phrasing could have received ..." are those
+    affected, and "it is not about who is to blame" is about blame."""
+    assert find_blame("The evaluator who built the benchmark leaked the answers.")
+    assert not find_blame(
+        "Had it shipped, customers who found the phrasing could have received up to EUR 100."
+    )
+    assert not find_blame("It is not about who is to blame; it is about what the system allowed.")
+
+
+def test_long_runs_of_fillers_do_not_recurse() -> None:
+    """An unknown name followed by thousands of "just" (the subject check steps over
+    adverbs) and thousands of "asked" before a warned-then-did clause stay cheap."""
+    assert find_blame("Xyzzo " + "just " * 5000 + "forgot the flag.") == find_blame_whole(
+        "Xyzzo " + "just " * 5000 + "forgot the flag."
+    )
+    assert find_blame("Bob asked " + "asked " * 3000 + "and he ran it.") == []

@@ -44,12 +44,46 @@ ROLES = _words(
     raters ic ics deployer deployers releaser releasers freelancer freelancers contributor
     contributors moderator moderators labeler labelers labeller labellers auditor auditors
     boss bosses swe swes sde sdes sysop sysops webmaster stakeholder stakeholders
+    translator translators interpreter interpreters localizer localizers grad grads graduate
+    graduates everyone everybody evaluator evaluators
     """
 )
 
 FIRST_PERSON = _words(
     """
-    i me myself our ourselves us we
+    our ourselves us we
+    """
+)
+
+# "I", "me": a writer judging themselves ("I screwed up", "this one's on me") is
+# blaming a person all the same; "we" is the team describing its system.
+SELF = _words(
+    """
+    i me myself
+    """
+)
+
+# Before a surname, titles that make it a person ("Mr. Ivanov", "Dr Okafor").
+TITLES = _words(
+    """
+    mr mrs ms mx dr mister miss herr frau sir madam mme mlle sr sra sri prof
+    """
+)
+
+# Honorific suffixes after a surname ("Tanaka-san", "Kim-ssi"): a person.
+HONORIFICS = ("-san", "-sama", "-kun", "-chan", "-ssi", "-nim", "-ji", "-sensei")
+
+# Before "shift", "rota", "rotation": words that make it a group of people on duty
+# ("the night shift botched the failover").
+DUTY_GROUPS = _words(
+    """
+    night day late early weekend morning evening graveyard on-call oncall sre ops support
+    overnight holiday
+    """
+)
+DUTY_NOUNS = _words(
+    """
+    shift shifts rota rotas rotation
     """
 )
 
@@ -67,7 +101,7 @@ TRANSPARENT = _words(
     each entirely eventually every evidently first had hadn't has hasn't have haven't her
     herself himself his immediately in initially is isn't its junior just later my new
     obviously on our probably quickly really repeatedly responsible rotation senior shift
-    shouldn't simply some still subsequently that the their themselves then these this those
+    shouldn't simply some still subsequently both that the their themselves then these this those
     ultimately unfortunately was wasn't were weren't who whom wouldn't your managed tried
     proceeded went too only got get gets became
     """
@@ -185,6 +219,14 @@ FIRST_NAMES = frozenset(
     thijs sanne femke lotte joris maarten pieter wouter giorgos nikos dimitris eleni katerina
     yannis kostas noa yael tal omer itai eitan lior dariush shirin parisa navid babak kian
     tomi
+    rasmus matias agnes linus markus julius cornelius janis alexis dennis francis lewis
+    curtis otis silas amos marcos frances gunther gunter walter roger spencer dexter kasper
+    jasper casper werner rainer dieter skyler arthur luther reiner gunnar ragnar hannes klaas
+    niels kees jurriaan lieselotte annegret wolfgang jurgis aistis darius vytautas mindaugas
+    tadas kestutis ilyas idris yunus enis anis kaspars janis raimonds edgars ainars
+    ulrich heiner volker gerhard lothar holger rudiger jorg reinhold kristoffer jesper
+    christer
+
     aditi afia afsaneh aigerim akshay aliya amaru ankita aparna archana arman ayanda
     ayumi bakhyt bartek bartosz bhavna bisi bruna caio chetan chipo dauren dawid dayo
     deepa devika dilnoza ebuka farai farrukh farzad femi frieda gautam gbenga giorgi
@@ -207,7 +249,11 @@ IRREGULAR_PAST = _words(
     """
     began brought built chose cut did drove found gave got held hit kept left let lost made
     paid picked pushed put quit ran read rolled said saw sent set shut sold spent thought
-    threw told took typed went won wrote
+    threw told took typed went won wrote lit hid broke bought caught drew felt forgot froze
+    heard hung knew laid led meant met overrode overwrote rewrote reran sat shot slid split
+    spun stole stood stuck struck swore swept taught tore understood woke wore undid withdrew
+    given taken shown written driven chosen forgotten spoken stolen hidden fallen thrown drawn
+    reset upset spread broadcast rerun offset
     """
 )
 
@@ -221,7 +267,7 @@ HUMAN_OBJECTS = _words(
     instructions docs documentation notes guide plan ticket tickets message messages
     email emails call calls escalation rotation handoff handover approval approvals
     canary canaries dashboard dashboards graph graphs symptoms signs checks check pre-flight
-    preflight tests test backup backups
+    preflight tests test backup backups alarm alarms
     """
 )
 
@@ -468,5 +514,185 @@ SANCTIONED = _words(
 SUBORDINATORS = _words(
     """
     because since when whenever while although though if unless
+    """
+)
+
+# Participles without -ed before "by" in a passive ("was done by Mr. Ivanov").
+IRREGULAR_PARTICIPLES = _words(
+    """
+    done made run set put sent built kept left shut cut hit led paid held read
+    """
+)
+
+# What a person can know is failing and ship anyway ("knew the tests were red").
+GATES = _words(
+    """
+    tests test checks check ci build builds canary canaries evals eval pipeline lint linter
+    review migration change fix patch config release deploy it this that
+    """
+)
+
+# Verbs of a warning a person then ignored ("had been told twice ... and still didn't").
+WARNED = _words(
+    """
+    told asked reminded warned instructed advised notified cautioned
+    """
+)
+
+# What a person does on a bad signal: stopping or escalating is the right call, no blame.
+REMEDIES = _words(
+    """
+    rolled reverted paused stopped halted blocked held escalated paged waited cancelled
+    canceled aborted froze declined postponed delayed
+    """
+)
+
+# What a person is thanked for ("thanks to Gunther's quick thinking"), not blamed for.
+CREDITED = _words(
+    """
+    quick quickly fast thinking effort efforts help vigilance diligence attention catch
+    caught spotted noticed restored recovered saved finished expertise investigation insight
+    spotting catching finding fixing noticing restoring saving recovering rescuing
+    """
+)
+
+# Nouns in -us or -is that open a sentence ("Status remained degraded"): not names.
+US_NOUNS = _words(
+    """
+    status bonus corpus campus census virus focus consensus nexus radius stimulus syllabus
+    surplus plus thus apparatus genus hiatus cactus chorus citrus fungus sinus prospectus
+    circus terminus bus onus locus modus opus torus tennis
+    """
+)
+
+# Before "misses", words that make it a noun ("near misses", "cache misses").
+MISS_NOUNS = _words(
+    """
+    near near- cache tlb page branch hit l1 l2 l3 few many some no these those
+    """
+)
+
+# After "thanks to <person>", the harm that makes it sarcasm and blame ("thanks to Bob,
+# prod was down"), not credit ("thanks to Ruth's runbook, the failover took minutes").
+HARM = _words(
+    """
+    down outage outages lost loss broke broken breaking failed failing fail deleted wiped
+    corrupted dropped wrong typo mistake mess error errors leaked leak exposed public worse
+    carelessness careless rushed sloppy reckless
+    """
+)
+
+# Verbs of saying: what follows is what was said, its subject is not the actor.
+SPEECH_VERBS = _words(
+    """
+    told said assured promised claimed informed replied answered announced confirmed
+    """
+)
+
+# Departments that act as people when they open a sentence ("Support told the customer").
+DEPARTMENTS = _words(
+    """
+    support engineering legal security sales marketing finance leadership product design
+    infra infrastructure platform procurement compliance
+    """
+)
+
+# Credentials, and what a person does to leave one lying around.
+SECRET_NOUNS = _words(
+    """
+    credential credentials password passwords key keys token tokens secret secrets
+    """
+)
+KEEPING_VERBS = _words(
+    """
+    kept stored saved left put wrote shared emailed pasted posted copied dumped
+    """
+)
+
+# Verbs of approving: "approved the PR in under a minute" is a review too fast to be one.
+APPROVING = _words(
+    """
+    approved approves approve reviewed signed lgtm'd stamped merged accepted
+    """
+)
+
+# Leaving or closing while users still suffer.
+LEAVING = _words(
+    """
+    closed resolved left went logged signed declared marked stopped
+    """
+)
+
+# After "nobody on", team names that make it a group of people ("nobody on backend").
+GROUP_NAMES = _words(
+    """
+    backend frontend mobile web billing data payments network networking infra platform
+    security support ios android api search growth
+    """
+)
+
+# Bare verbs a non-native writer or a timeline uses after a person ("Developer commit the key").
+BARE_VERBS = _words(
+    """
+    commit push deploy merge run delete drop ignore skip disable restart change put make
+    forget approve ship release copy paste kill reboot remove apply overwrite truncate
+    """
+)
+
+# In a sentence about turning a safeguard off: it was turned back on, or it was a test place.
+RESTORED = _words(
+    """
+    re-enabled reenabled restored re-enable reenable afterwards
+    """
+)
+TEST_PLACES = _words(
+    """
+    staging sandbox test dev local
+    """
+)
+
+# Verbs that destroy: "deleted the tenant instead of suspending it".
+DESTROYING = _words(
+    """
+    deleted dropped wiped purged terminated destroyed removed truncated killed erased
+    """
+)
+
+# Verbs that vouch for something: "marked 40 cases as passed that were never executed".
+VOUCHING = _words(
+    """
+    released launched marked reported signed declared certified
+    """
+)
+
+# Taking data out: "exported the customer table to her laptop".
+EXPORTING = _words(
+    """
+    exported downloaded copied synced saved dumped moved emailed transferred pulled
+    """
+)
+DATA_NOUNS = _words(
+    """
+    table tables data dataset datasets export exports dump dumps records database db pii
+    customers users transcripts logs backup backups
+    """
+)
+
+# Organisations a "they" can refer to: people all the same ("we told the vendor twice;
+# they did it again").
+ORGS = _words(
+    """
+    vendor vendors supplier suppliers provider partner partners customer client contractor
+    agency
+    """
+)
+
+# People a post-mortem names as those affected, never as the cause ("customers who found
+# the phrasing could have received ..."): no actor of blame.
+AFFECTED = _words(
+    """
+    customer customers user users client clients visitor visitors buyer buyers shopper
+    shoppers subscriber subscribers tenant tenants reader readers viewer viewers caller
+    callers patient patients passenger passengers guest guests member members
     """
 )

@@ -43,6 +43,25 @@ _DETERMINERS = frozenset(
 _GENDERED = frozenset(("he", "she", "his", "her", "him", "himself", "herself", "hers"))
 _PHRASE_PREPOSITIONS = frozenset(("of", "on", "from", "at", "in", "to", "for", "with"))
 _COORDINATORS = frozenset(("and", "but", "then", "yet"))
+_NOT_ING = frozenset(("during", "nothing", "anything", "something", "everything", "morning"))
+_PLAIN_ADVERBS = frozenset(
+    ("just", "then", "also", "still", "again", "already", "even", "simply", "basically", "once")
+)
+_TIME_NOUNS = frozenset(
+    ("seconds", "minutes", "hours", "days", "weeks", "months", "years", "times", "mins", "hrs")
+)
+# An aside never ends with an auxiliary: ", Tomasz did," is an elliptic clause.
+_AUXILIARY_ENDS = frozenset(("did", "had", "has", "was", "were", "does", "is", "would", "could"))
+
+
+def _name_in_s(low: str) -> bool:
+    """A given name's -s, not a plural's: "Rasmus", "Dimitris", "Tobias"; not "Logs",
+    "Replicas", "Analysis", "Status"."""
+    if low in lexicon.US_NOUNS or low.endswith(("ous", "sis", "xis")):
+        return False
+    return low.endswith(("us", "is", "ias", "yas"))
+
+
 NEGATION = re.compile(r"\b(?:not|never|no|n't|hardly)\b|n't\b")
 
 
@@ -52,6 +71,7 @@ class Sentence:
     def __init__(self, masked: str, start: int, end: int) -> None:
         self.text = masked
         self.start = start
+        self.end = end
         self.actor_at = -1  # the token the last `actor_before` answered with
         self.tokens: list[Token] = []
         for m in _TOKEN.finditer(masked, start, end):
@@ -80,6 +100,12 @@ class Sentence:
             return NEGATED if previous == "no" else SKIP
         if low in lexicon.NEGATORS:
             return NEGATED
+        if low in lexicon.SELF:
+            return PERSON  # "I screwed up": self-blame is blame
+        if low in ("they", "them"):
+            return self._they(i)
+        if low in lexicon.DUTY_NOUNS and previous in lexicon.DUTY_GROUPS:
+            return PERSON  # "the night shift", "the SRE rota": people on duty
         if low in lexicon.FIRST_PERSON:
             return FIRST
         if low in ("operator", "operators") and self._software_operator(i):
@@ -95,10 +121,17 @@ class Sentence:
         if _ADVERB.match(token.text) and low not in lexicon.NOT_ADVERBS:
             return SKIP  # "predictably broke", "lazily copied": an adverb hides no actor
         if token.text[:1].isupper() and not token.text.isupper():
+            if previous in lexicon.TITLES or low.endswith(lexicon.HONORIFICS):
+                return PERSON  # "Mr. Ivanov", "Tanaka-san"
             if lexicon.fold(low.split("-", 1)[0]) in lexicon.FIRST_NAMES or (
                 low not in lexicon.NOT_NAMES and self._named(i)
             ):
                 return PERSON
+            if self._thing_in_apposition(i):
+                return OTHER  # "Iris, our alert router, forgot ...": a system's name
+            opens = i == 0 or previous in ("and", "but", "then")
+            if low in lexicon.DEPARTMENTS and opens and self._acts_next(i):
+                return PERSON  # "Support told the customer ...": the department acted
             if low not in lexicon.NOT_NAMES and low not in lexicon.PRODUCTS:
                 following = self.tokens[i + 1] if i + 1 < len(self.tokens) else None
                 if (
@@ -112,11 +145,22 @@ class Sentence:
                     return PERSON  # "Nuno typed ...": only people type, paste or assume
                 if self._gendered_after(i):
                     return PERSON  # "Kaveh, in his rush, deployed": systems take "its"
+                who = self._low(i + 1) == "," and self._low(i + 2) in ("who", "whose")
+                if who and self.looks_like_name(i):
+                    return PERSON  # "by Mireille, who then left it": systems take "which"
                 if i == 0 and not token.possessive and not self._acts_next(i):
                     return OTHER  # "Easy to forget": a capitalised first word, not a name
                 if self._name_shaped(i):
                     return PERSON  # "Teodora did not test": a name no list holds
                 return UNKNOWN_NAME
+        if low == "head" and self._low(i + 1) == "of":
+            return PERSON  # "our head of ML"
+        if (
+            self._low(i + 1) in ("who", "whom")
+            and self._noun_like(i)
+            and low not in lexicon.AFFECTED
+        ):
+            return PERSON  # "the evaluator who built the benchmark": systems take "which"
         return OTHER
 
     def guessed(self, j: int) -> bool:
@@ -127,6 +171,7 @@ class Sentence:
         return (
             low not in lexicon.ROLES
             and lexicon.fold(low.split("-", 1)[0]) not in lexicon.FIRST_NAMES
+            and self._low(j - 1) not in lexicon.TITLES  # "Herr Baumann": a person for sure
             and self.kind(j) == PERSON
             and self._name_shaped(j)
         )
@@ -143,7 +188,7 @@ class Sentence:
             and letters[0].isupper()
             and letters.isalpha()
             and letters[1:].islower()
-            and not low.endswith(lexicon.NOT_NAME_ENDINGS)
+            and (not low.endswith(lexicon.NOT_NAME_ENDINGS) or _name_in_s(low))
             and low not in lexicon.PRODUCTS
             and low not in lexicon.COMMON_CAPS
             and low not in lexicon.NOT_NAMES
@@ -164,9 +209,81 @@ class Sentence:
         following = self.tokens[i + 1] if i + 1 < len(self.tokens) else None
         if following is None:
             return False
-        if following.low in lexicon.TECH_NOUNS:
+        if following.low in lexicon.TECH_NOUNS or self._thing_in_apposition(i):
             return False
         return token.possessive or following.text in (",", "(") or self._acts_next(i)
+
+    def _noun_like(self, i: int) -> bool:
+        """`tokens[i]` can head a noun phrase: a word, not a preposition, verb or filler."""
+        low = self.tokens[i].low
+        return (
+            low.isalpha()
+            and len(low) > 2
+            and low not in lexicon.PREPOSITIONS
+            and low not in lexicon.TRANSPARENT
+            and low not in lexicon.CLAUSE_WORDS
+            and low not in lexicon.SUBORDINATORS
+            and low not in ("about", "by", "as", "than", "like", "knows", "asked", "ask")
+            and not self._verb(low)
+        )
+
+    def _they(self, i: int) -> str:
+        """ "they" is a person when its nearest antecedent is ("the platform team ...: they
+        let the domain expire"), a system when it is a plural thing ("the pods ... they").
+        Read back over this sentence, then the paragraph's text just before it."""
+        if i + 1 < len(self.tokens) and self.tokens[i + 1].text == "(":
+            # "They (the vendor's on-site engineers) unplugged ...": said in the bracket
+            for k in range(i + 2, min(len(self.tokens), i + 8)):
+                if self.tokens[k].text == ")":
+                    break
+                if self.kind(k) == PERSON:
+                    return PERSON
+        for k in range(i - 1, -1, -1):
+            found = self._antecedent(k)
+            if found:
+                return found
+        first = self.text.rfind("\n\n", 0, self.start)
+        first = max(0 if first < 0 else first + 2, self.start - 300)
+        before = Sentence(self.text, first, self.start)
+        for k in range(len(before.tokens) - 1, max(-1, len(before.tokens) - 30), -1):
+            found = before._antecedent(k)
+            if found:
+                return found
+        return OTHER
+
+    def _antecedent(self, k: int) -> str:
+        """PERSON or OTHER when `tokens[k]` can be what a "they" refers to, else ""."""
+        token = self.tokens[k]
+        low = token.low
+        if token.punct or low in ("they", "them", "their") or low in _TIME_NOUNS:
+            return ""
+        kind = self.kind(k)
+        if kind == PERSON or low in lexicon.ORGS:
+            return PERSON
+        plural = (
+            kind == OTHER
+            and len(low) > 3
+            and low.endswith("s")
+            and not low.endswith(("ss", "us", "is", "ous"))
+            and not self._verb(low)
+        )
+        return OTHER if plural else ""
+
+    def _thing_in_apposition(self, i: int) -> bool:
+        """ "Iris, our alert router, forgot ...": the aside after the word names a system."""
+        if i + 2 >= len(self.tokens) or self.tokens[i + 1].text != ",":
+            return False
+        if self.tokens[i + 2].low not in ("our", "the", "a", "an", "its", "their", "my"):
+            return False  # "Ada, who owns the service, ...": about a person
+        for token in self.tokens[i + 2 : i + 7]:
+            if token.punct:
+                return False
+            low = token.low
+            if low in lexicon.ROLES:
+                return False
+            if low in lexicon.TECH_NOUNS or low in lexicon.COMMON_CAPS or low in lexicon.PRODUCTS:
+                return True
+        return False
 
     def _gendered_after(self, i: int) -> bool:
         return any(t.low in _GENDERED for t in self.tokens[i + 1 : i + 12])
@@ -212,6 +329,11 @@ class Sentence:
 
     def _acts_next(self, i: int) -> bool:
         following = self.tokens[i + 1].low if i + 1 < len(self.tokens) else ""
+        k = i
+        while following in _PLAIN_ADVERBS and k + 2 < len(self.tokens) and k - i < 3:
+            k += 1  # "Agata just clicked through ...", "Tom then also ran ..."
+            following = self.tokens[k + 1].low
+        i = k
         return (
             bool(_VERBISH.match(following))
             or following in lexicon.IRREGULAR_PAST
@@ -219,7 +341,18 @@ class Sentence:
             or following in lexicon.AUXILIARIES
             or following in lexicon.HUMAN_VERBS
             or (following == "," and self._low(i + 2) in ("who", "whose"))  # "Ada, who owns"
+            or (following == "," and self._acts_after_aside(i + 1))
         )
+
+    def _acts_after_aside(self, comma: int) -> bool:
+        """ "Tadeusz, our new hire, was given ...": a verb right after a short aside."""
+        for k in range(comma + 1, min(len(self.tokens), comma + 8)):
+            if self.tokens[k].text == ",":
+                following = self._low(k + 1)
+                return following in lexicon.AUXILIARIES or bool(_VERBISH.match(following))
+            if self.tokens[k].punct:
+                return False
+        return False
 
     def _low(self, i: int) -> str:
         return self.tokens[i].low if 0 <= i < len(self.tokens) else ""
@@ -248,9 +381,13 @@ class Sentence:
                 if token.text == "," and j == i - 1:
                     j -= 1  # "decided, without asking anyone,": the trigger opens an aside
                     continue
+                if token.text == ":" and self._labelled_by_person(j):
+                    return PERSON  # "14:02 Oksana: restarted the primary", "Dominik again: pushed"
                 return NONE
             if not passed_verb:
-                passed_verb = self._verb(token.low)
+                passed_verb = (
+                    self._verb(token.low) and self._low(j - 1) != "as"  # "marked it as passed"
+                ) or self._present_after_person(j)
                 j -= 1
                 continue
             if token.low in _COORDINATORS and passed_verb:
@@ -267,15 +404,56 @@ class Sentence:
             if kind == SKIP:
                 j -= 1
                 continue
-            if kind == OTHER:
+            if kind == OTHER or (kind == UNKNOWN_NAME and self._low(j - 1) in ("in", "from", "at")):
+                # "the author of the change", "the team in Kraków": the phrase's head acts
                 if self._inside_phrase(j):
                     j = self._phrase_head(j)
                     continue
-                if self._relative_person(j):
+                if self._relative_person(j) or self._reduced_relative(j):
                     return PERSON
+            if kind == PERSON and self._none_of(j):
+                return NEGATED  # "none of the reviewers could have seen it"
             self.actor_at = j
             return kind
         return self._row_actor()
+
+    def _labelled_by_person(self, colon: int) -> bool:
+        """A chat or timeline label before the colon at `colon` names a person."""
+        k = colon - 1
+        while k >= 0 and colon - k <= 3 and self.kind(k) == SKIP:
+            k -= 1
+        return k >= 0 and colon - k <= 3 and self.kind(k) == PERSON
+
+    def _present_after_person(self, j: int) -> bool:
+        """ "Ravi kills the wrong pod", "Seo-yeon keeps deploying": a timeline's present
+        tense, a verb in -s right after a person."""
+        low = self.tokens[j].low
+        return (
+            j > 0
+            and (low.endswith("s") or low in lexicon.BARE_VERBS)
+            and not low.endswith(("ss", "'s"))
+            and low not in lexicon.PREPOSITIONS
+            and not self.tokens[j - 1].possessive
+            and self.kind(j - 1) == PERSON
+        )
+
+    def _reduced_relative(self, j: int) -> bool:
+        """ "The people running the migration did not bother": a person, then a verb in -ing
+        and its object, before the predicate."""
+        for k in range(j - 1, max(0, j - 4), -1):
+            token = self.tokens[k]
+            if token.punct:
+                return False
+            if token.low.endswith("ing") and len(token.low) > 5 and token.low not in _NOT_ING:
+                return self.kind(k - 1) == PERSON
+        return False
+
+    def _none_of(self, j: int) -> bool:
+        """`tokens[j]` heads "none of the reviewers", "neither of the engineers"."""
+        for k in range(j - 1, max(0, j - 4), -1):
+            if self.tokens[k].low == "of":
+                return self.tokens[k - 1].low in ("none", "neither", "nobody", "nor")
+        return False
 
     def _row_actor(self) -> str:
         """A table cell without a subject: the person in the cell before it
@@ -308,6 +486,7 @@ class Sentence:
             bool(_VERBISH.match(low))
             or low in lexicon.IRREGULAR_PAST
             or low in ("was", "were", "is", "are", "did", "had", "has")
+            or ("-" in low and low.rsplit("-", 1)[1] in lexicon.IRREGULAR_PAST)
         )
 
     def clause_subject(self, j: int) -> str:
@@ -317,10 +496,21 @@ class Sentence:
         start = j
         while start > 0 and not self.tokens[start - 1].punct:
             start -= 1
+        while start > 1 and self.tokens[start - 1].text == ")":
+            # "the on-call engineer (Chiamaka) acknowledged ... and then did nothing"
+            opening = self._bracket_start(start - 1)
+            if opening is None:
+                break
+            start = opening
+            while start > 0 and not self.tokens[start - 1].punct:
+                start -= 1
         for k in range(j - 1, start, -1):  # "went stale because Nkechi turned off ... and never"
             if self.tokens[k].low in lexicon.SUBORDINATORS:
                 start = k
                 break
+        relative = self._low(start) in ("who", "whom") and self._low(start - 1) == ","
+        if relative and start > 1 and self.kind(start - 2) == PERSON:
+            return PERSON  # "by Mireille, who then left it running": the person before
         kind = self._first_actor(start, j)
         while kind == NONE and start > 1 and self.tokens[start - 1].text == ",":
             end = start - 1
@@ -337,6 +527,8 @@ class Sentence:
             token = self.tokens[k]
             if token.low in lexicon.PREPOSITIONS or token.low.isdigit():
                 continue
+            if token.low in ("our", "my", "your"):
+                continue  # "our new hire": a determiner, the head noun decides
             if token.low in lexicon.SUBORDINATORS:
                 continue  # "Because the safety engineer ... and forgot"
             kind = self.kind(k)
@@ -377,6 +569,8 @@ class Sentence:
         for k in range(j - 1, max(-1, j - 12), -1):
             if self.tokens[k].text == "," and k > 0:
                 inner = self.tokens[k + 1 : j]
+                if inner and inner[-1].low in _AUXILIARY_ENDS:
+                    return None  # "ah, Tomasz did, without even opening it": the clause itself
                 if all(not t.punct and t.low not in lexicon.CLAUSE_WORDS for t in inner):
                     return k
                 return None

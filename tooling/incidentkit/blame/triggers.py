@@ -48,6 +48,9 @@ _CHECK_VERBS = (
     r"|turn(?:ed)? (?:it |them )?back on|re-?enabl(?:e|ed)|restor(?:e|ed)"
     r"|(?:demonstrat(?:e|ed)|show(?:ed)?|tak(?:e|en)|took) (?:any |enough |real )?(?:ownership|urgency"
     r"|care|initiative|responsibility)"
+    r"|respect(?:ed)?|obey(?:ed)?|observ(?:e|ed)|adher(?:e|ed) to|compl(?:y|ied) with|abid(?:e|ed) by"
+    r"|honou?r(?:ed)?|handl(?:e|ed)|open(?:ed)?|recogni[sz](?:e|ed)|wr(?:ite|ote) (?:a single |any |one )?(?:tests?|docs|runbooks?)"
+    r"|shar(?:e|ed)|relay(?:ed)?|pass(?:ed)? on|pick(?:ed)? up|hand(?:ed)?(?: it| them| things)? (?:over|off)"
     r"|exercis(?:e|ed) (?:due |reasonable |proper |sufficient |enough |appropriate )?"
     r"(?:care|caution|diligence|judg(?:e)?ment)"
 )
@@ -71,7 +74,7 @@ _JUDGEMENT = (
     r"|\blapses? (?:in|of) (?:attention|judg(?:e)?ment|concentration|focus|care|diligence)\b"
     r"|\bfailures? of (?:diligence|judg(?:e)?ment|care|attention|oversight|discipline)\b"
     r"|\bstroke of genius\b|\b(?:bright|brilliant|genius) idea\b|\bknowingly\b|\bsecretly\b|\bsneakily\b|\b(?:was|were)(?:n't| not) thinking\b"
-    r"|\bashamed\b|\bwithout (?:due|reasonable|proper|any) (?:care|caution|diligence|thought)\b"
+    r"|\bashamed\b|\bon a whim\b|\bwithout (?:due|reasonable|proper|any) (?:care|caution|diligence|thought)\b"
 )
 
 
@@ -102,7 +105,28 @@ def _strict(s: Sentence, i: int, m: re.Match[str]) -> bool:
     actor = s.actor_before(i)
     if actor == UNKNOWN_NAME or (actor == PERSON and s.guessed(s.actor_at) and _system_like(m)):
         return s.human_object(i)  # "Inngest failed to retry the step": a product, likely
+    if actor != PERSON and _participle_adjunct(s, i):
+        # "Omar committed to the release branch, bypassing CI": the main clause's subject
+        return s.clause_subject(i - 2) == PERSON
     return actor == PERSON or s.by_person(i)
+
+
+def _participle_adjunct(s: Sentence, i: int) -> bool:
+    """`tokens[i]` opens ", bypassing CI" / ", ignoring the warning" after a clause, or a
+    predicate in a list ("wrote the migration, approved it himself and ran it")."""
+    if i < 2 or s.tokens[i - 1].text != ",":
+        return False
+    low = s.tokens[i].low
+    return low.endswith("ing") or (s.verb(low) and low not in ("was", "were", "is", "are"))
+
+
+def _missed(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """`_strict`, but "near misses", "cache misses" are nouns."""
+    if m.group() == "misses" and i > 0:
+        before = s.tokens[i - 1].low
+        if before in lexicon.MISS_NOUNS or before.isdigit() or before in _DETERMINERS:
+            return False
+    return _strict(s, i, m)
 
 
 def _system_like(m: re.Match[str]) -> bool:
@@ -171,8 +195,37 @@ _BY_THE_BOOK = re.compile(
     r"|playbook|process|plan|checklist)\b"
     r"|\bas (?:the |our )?(?:[\w-]+ )?(?:runbook|policy|procedure|playbook|process|checklist) "
     r"(?:says|requires|prescribes|instructs|describes|allows|recommends)\b"
-    r"|\bas (?:planned|intended|designed|documented|agreed|scheduled)\b"
+    r"|\bas (?:planned|intended|designed|documented|agreed|scheduled|announced)\b"
+    r"|\bon (?:the |its |our )?(?:published|agreed|announced|planned|normal|regular|usual)"
+    r" schedule\b"
 )
+
+
+def _owner_passive(s: Sentence, i: int) -> bool:
+    """ "Maelle's change was merged with no tests": a person's change as a passive subject."""
+    for k in range(1, min(i, 4)):
+        if s.tokens[k].low in lexicon.CHANGES and _owned(s, k - 1):
+            words = [t.low for t in s.tokens[k + 1 : i]]
+            return len(words) >= 2 and words[0] in _BE and _participle(s, k + 2)
+    return False
+
+
+def _participle(s: Sentence, k: int) -> bool:
+    """ "pushed", "done", "edited (live)": a passive participle before "by"."""
+    low = s.tokens[k].low
+    return bool(re.fullmatch(r"[a-z]+(?:ed|en|wn)", low)) or low in lexicon.IRREGULAR_PARTICIPLES
+
+
+def _told_before(s: Sentence, i: int) -> bool:
+    """ "Support told the customer the data was safe without checking": the person who
+    spoke, not the subject of what they said."""
+    for k in range(i - 1, 0, -1):
+        token = s.tokens[k]
+        if token.punct:
+            return False
+        if token.low in lexicon.SPEECH_VERBS:
+            return s.actor_before(k) == PERSON
+    return False
 
 
 def _object(s: Sentence, i: int, m: re.Match[str]) -> bool:
@@ -180,20 +233,25 @@ def _object(s: Sentence, i: int, m: re.Match[str]) -> bool:
     object; or the agent of a passive before it ("was pushed by Anselm ..., without")."""
     if _by_the_book(s):
         return False
-    if s.actor_before(i, past_object=True) == PERSON:
+    if s.actor_before(i, past_object=True) == PERSON or _told_before(s, i):
+        return True
+    if i > 1 and s.tokens[i - 1].text == "," and s.clause_subject(i - 2) == PERSON:
+        return True  # "Eleanor deleted the bucket thinking it was the test one, without checking"
+    if _owner_passive(s, i):
         return True
     for k in range(i - 1, 0, -1):
         token = s.tokens[k]
         if token.punct and token.text != ",":
             return False
-        if token.low == "by" and re.fullmatch(r"[a-z]+(?:ed|en|wn)", s.tokens[k - 1].low):
+        if token.low == "by" and (_participle(s, k - 1) or (k > 1 and _participle(s, k - 2))):
             return s.by_person(k)
     return False
 
 
 _DILIGENCE = (
     r"checking|testing|reading|following|verifying|reviewing|looking|confirming|validating"
-    r"|consulting|investigating"
+    r"|consulting|investigating|label(?:l)?ing|asking|escalating|paging|reproducing|measuring"
+    r"|pulling in|calling|looping in|involving|bringing in"
 )
 
 
@@ -210,6 +268,32 @@ def _object_or_after(s: Sentence, i: int, m: re.Match[str]) -> bool:
         if s.tokens[k].punct:
             return False
     return False
+
+
+def _object_or_after_not_compared(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """`_object_or_after`, but "checked the config against the runbook" compares, it does
+    not defy."""
+    if m.group().startswith("against") and any(
+        t.low.startswith(_COMPARING) for t in s.tokens[max(0, i - 5) : i]
+    ):
+        return False
+    return _object_or_after(s, i, m)
+
+
+_COMPARING = (
+    "check", "compar", "validat", "verif", "test", "audit", "diff", "match", "measur",
+    "review", "evaluat", "benchmark", "scor", "grad", "lint", "reconcil", "cross-check",
+)  # fmt: skip
+
+
+def _strict_unless_restored(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """`_strict`, but a safeguard turned off in a test environment, or turned back on, is
+    a test ("disabled the health checks in staging to test the probe, then re-enabled them")."""
+    if m.group().startswith(("disabled", "turned off", "switched off", "commented out")):
+        words = {t.low for t in s.tokens}
+        if words & lexicon.RESTORED or words & lexicon.TEST_PLACES:
+            return False
+    return _strict(s, i, m)
 
 
 def _strict_or_which(s: Sentence, i: int, m: re.Match[str]) -> bool:
@@ -232,8 +316,8 @@ def _strict_or_owner(s: Sentence, i: int, m: re.Match[str]) -> bool:
         return False
     if _strict(s, i, m):
         return True
-    if s.negated_before(i, 2):
-        return False
+    if s.negated_before(i, 2) or _explained(s, m):
+        return False  # "the team's schema change broke the pipeline because the pipeline ..."
     if (
         i > 1
         and s.tokens[i - 1].low in ("that", "which")
@@ -243,12 +327,31 @@ def _strict_or_owner(s: Sentence, i: int, m: re.Match[str]) -> bool:
         # migration that corrupted the index" (credit)
         did = any(t.low in lexicon.HANDING_VERBS for t in s.tokens[: i - 2])
         return did and s.clause_subject(i - 1) == PERSON
-    k = i - 1
-    while k >= 0 and s.kind(k) == SKIP:
-        k -= 1
+    k = _subject_end(s, i - 1)
     if k < 1 or s.tokens[k].low not in lexicon.CHANGES:
         return False
     return any(_owned(s, n) for n in range(max(0, k - 2), k))
+
+
+def _subject_end(s: Sentence, k: int) -> int:
+    """The last word of the subject before `tokens[k + 1]`, over adverbs, "is what" and
+    asides between commas ("Agnieszka's hotfix, rushed out without tests, is what took",
+    "the contractor's script, which nobody reviewed, wiped")."""
+    while k >= 0:
+        token = s.tokens[k]
+        if s.kind(k) == SKIP or (token.low == "what" and k > 0 and s.tokens[k - 1].low in _BE):
+            k -= 1
+            continue
+        if token.text == ",":
+            opening = next(
+                (n for n in range(k - 1, max(-1, k - 10), -1) if s.tokens[n].punct), None
+            )
+            if opening is None or s.tokens[opening].text != ",":
+                return k
+            k = opening - 1
+            continue
+        return k
+    return k
 
 
 # What a person hands over or runs, that then does the damage
@@ -339,6 +442,225 @@ def _not_us(s: Sentence, i: int, m: re.Match[str]) -> bool:
     return not any(s.kind(k) == FIRST for k in range(i, s.index_at(m.end())))
 
 
+def _group_judged(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """ "None of them thought to check", "nobody on the SRE rota looked": a group of people
+    judged. A bare "nobody noticed" is a gap in detection, not a verdict: it takes a
+    judging verb ("thought to", "bothered") or a group of people named."""
+    if not _not_us(s, i, m):
+        return False
+    if re.search(r"\b(?:thought to|cared to|took the time|bothered)\b", m.group()):
+        return True
+    end = s.index_at(m.end())
+    return any(
+        s.kind(k) == PERSON or s.tokens[k].low in lexicon.GROUP_NAMES for k in range(i + 1, end)
+    )
+
+
+def _secret_kept_loose(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """A person kept, saved or pasted a credential where anyone can read it."""
+    before = s.tokens[max(0, i - 8) : i]
+    if not any(t.low in lexicon.SECRET_NOUNS for t in before):
+        return False
+    for k in range(i - 1, max(-1, i - 9), -1):
+        if s.tokens[k].low in lexicon.KEEPING_VERBS:
+            return s.actor_before(k) == PERSON
+    return False
+
+
+def _hasty_approval(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """ "approved the PR in under a minute": a review too fast to be one."""
+    if not any(t.low in lexicon.APPROVING for t in s.tokens[:i]):
+        return False
+    return _object(s, i, m)
+
+
+def _bears_blame(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """ "the senior who told him bears the responsibility"; not "the team bears
+    responsibility for the SLO" (an owner)."""
+    j = s.index_at(m.end())
+    if (
+        j < len(s.tokens)
+        and s.tokens[j].low == "for"
+        and not any(t.low in lexicon.HARM or t.low in ("outage", "incident") for t in s.tokens[j:])
+    ):
+        return False
+    if s.negated_before(i, 2):
+        return False
+    return s.actor_before(i) == PERSON or s.clause_subject(i) == PERSON
+
+
+def _left_while_broken(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """ "closed the incident and went to sleep while customers still couldn't log in"."""
+    if not any(t.low in lexicon.LEAVING for t in s.tokens[:i]):
+        return False
+    return _object(s, i, m) or _strict(s, i, m)
+
+
+def _person_in_sentence(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """ "That does not excuse deploying an unreviewed hotfix" about the developer named in
+    the sentence; not "a slow CI is no excuse for skipping tests" (a general rule)."""
+    return s.has_person() and not any(s.kind(k) == FIRST for k in range(len(s.tokens)))
+
+
+def _handed_over_untested(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """ "shipped a model that had never been evaluated": a person handed over the untested
+    thing; not "found a script that had never been reviewed"."""
+    for k in range(i - 1, -1, -1):
+        if s.tokens[k].low in lexicon.HANDING_VERBS or s.tokens[k].low in lexicon.VOUCHING:
+            return s.actor_before(k) == PERSON
+    return False
+
+
+def _destroyed_instead(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """ "deleted the customer's tenant instead of suspending it": destroyed what was to be
+    kept."""
+    if not any(t.low in lexicon.DESTROYING for t in s.tokens[:i]):
+        return False
+    return _object(s, i, m)
+
+
+def _person_follows_soon(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """ "This is what happens when the intern is given sudo": a person right after."""
+    return s.person_after(s.index_at(m.end()), window=4)
+
+
+def _data_taken_home(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """ "exported the full customer table to her laptop": data taken to a person's device;
+    not "debugged it on her laptop"."""
+    if not any(t.low in lexicon.EXPORTING for t in s.tokens[:i]):
+        return False
+    if not any(t.low in lexicon.DATA_NOUNS for t in s.tokens[:i]):
+        return False
+    return _object(s, i, m)
+
+
+def _self_reviewed(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """ "written, reviewed and shipped by the same person": review without a second person."""
+    return any(t.low in ("reviewed", "approved", "signed") for t in s.tokens[:i])
+
+
+def _warned_then_did(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """ "Ines was warned the migration would lock the table, and she ran it at noon"."""
+    before = " ".join(t.low for t in s.tokens[:i])
+    if not _WARNING.search(before):
+        return False  # "we asked the vendor to pause it, and they did": they complied
+    if any(t.low in lexicon.REMEDIES for t in s.tokens) or _explained(s, m):
+        return False
+    return s.kind(i + 1) == PERSON
+
+
+# A warning, not a request: "was warned the migration would lock", "told them to stop"
+_WARNING = re.compile(
+    r"\b(?:warned|cautioned)\b|\b(?:told|asked|instructed|reminded|advised)\b[\w ]{0,80}?"
+    r"\b(?:not to|to stop|to avoid|to never|never to)\b"
+)
+
+
+def _did_what_forbidden(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """ "trained on customer data they had been told not to use": a person acted, then the
+    sentence says they had been told not to. Not "engineers were told not to deploy" (a
+    rule) nor "was told not to restart it, so she waited"."""
+    if any(t.low in lexicon.REMEDIES for t in s.tokens):
+        return False
+    for k in range(i - 1, -1, -1):
+        low = s.tokens[k].low
+        if low in _BE or low in ("had", "has", "have", "been", "being"):
+            continue
+        if s.verb(low) and s.actor_before(k) == PERSON:
+            return True
+    return False
+
+
+def _warned_still(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """ "had been told twice to rotate the key and still didn't": a person warned who went on."""
+    warned = any(t.low in lexicon.WARNED for t in s.tokens[:i])
+    if not warned and not _AFTER_REPEATS.search(" ".join(t.low for t in s.tokens[i:])):
+        return False
+    return s.actor_before(i) == PERSON
+
+
+# "still hasn't automated the restore test after two incidents": warned by events
+_AFTER_REPEATS = re.compile(
+    r"\b(?:after|despite) (?:\w+ )?(?:incidents|reminders|warnings|requests|outages|postmortems"
+    r"|post-mortems|escalations|tickets|months|quarters|years)\b"
+)
+
+
+def _knew_and_went_on(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """ "He knew the tests were red": a person who knew a gate failed (and went on); not
+    "knew the replica was down" (a fact) nor "knew the canary was failing and rolled back"."""
+    words = m.group().split()
+    if not any(w in lexicon.GATES for w in words[1:5]):
+        return False
+    if any(t.low in lexicon.REMEDIES for t in s.tokens):
+        return False
+    return _strict(s, i, m)
+
+
+def _premature(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """ "shipped the model before the safety review was done"; not "paused the rollout
+    before the canary was complete" (stopping early is the safe call)."""
+    if any(t.low in lexicon.REMEDIES for t in s.tokens[:i]):
+        return False
+    return _object_unexplained(s, i, m)
+
+
+_TESTING = re.compile(
+    r"\b(?:evals?|evaluation|test|tests|load[- ]test|benchmarks?|experiments?|experimental|debug"
+    r"|scratch|notebook|chaos|dev|staging|sandbox|unbounded|untested|ad-hoc|adhoc|local|personal"
+    r"|prototype|fuzz(?:er|ing)?|backfill|dry-run|one-off|throwaway|hacky)\b"
+)
+_ROUTINE = re.compile(r"\b(?:smoke|synthetic|canary|health|sanity|post-deploy|scheduled|planned)\b")
+
+
+def _test_at_production(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """ "pointed the eval job at the production database", "ran an unbounded query against the
+    primary": something meant for testing aimed at production by a person. Smoke tests,
+    synthetic checks and scheduled jobs run against production by design."""
+    words = m.group()
+    if not _TESTING.search(words) or _ROUTINE.search(words):
+        return False
+    return _strict(s, i, m)
+
+
+_SARCASM = re.compile(
+    r"\bnothing says\b|\bwith (?:no|zero) (?:rollback|review|tests?|backups?|warning|plan"
+    r"|approval|heads-up|canary|monitoring)|\b(?:really|totally|certainly) helped\b"
+    r"|\bthanks for nothing\b|\bslow clap\b"
+)
+
+
+def _sarcastic(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """ "Great job, Hannes - nothing says Friday like a migration with no rollback plan",
+    "Great job, Sven. Deleting the audit log really helped": praise for the damage.
+    Read to the next sentence, within the paragraph."""
+    if m.group() in ("thanks for nothing", "slow clap"):
+        return True
+    if not any(s.kind(k) == PERSON for k in range(len(s.tokens))):
+        return False
+    if any(t.low in lexicon.CREDITED for t in s.tokens):
+        return False  # "Kudos to Mei for spotting the leak with no monitoring in place"
+    after = s.text[s.start : s.end + 200]
+    stop = after.find("\n\n")
+    return bool(_SARCASM.search((after if stop < 0 else after[:stop]).lower()))
+
+
+_ON_ME = re.compile(
+    r"(?:\bit|\bthis|\bthat|\bone|\bblame|\bfault|\bresponsibility)(?:'s|\u2019s| is| was| lies| rests)"
+    r"(?: all| entirely| squarely| totally| fully)? $"
+)
+
+
+def _self_blame(s: Sentence, i: int, m: re.Match[str]) -> bool:
+    """ "This one's on me", "my bad", "mea culpa": the writer blaming themselves; not "the
+    pager is on me this week" nor "not my fault"."""
+    if s.negated_before(i, 2):
+        return False
+    if m.group() != "on me":
+        return True
+    return bool(_ON_ME.search(s.text[max(s.start, m.start() - 30) : m.start()].lower()))
+
+
 def _one_person(s: Sentence, i: int, m: re.Match[str]) -> bool:
     """ "Idunn should not be allowed to deploy alone"; not "interns should not be allowed
     to ..." (a rule about a role, which is process)."""
@@ -396,6 +718,10 @@ _DEGREE = frozenset(
 def _person_follows(s: Sentence, i: int, m: re.Match[str]) -> bool:
     """`caused by the intern`, `blame lies with Carlos`, `the root cause was the intern`."""
     end = s.index_at(m.end())
+    if m.group() in ("thanks to", "courtesy of") and not any(
+        t.low in lexicon.HARM for t in s.tokens
+    ):
+        return False  # "thanks to Ruth's runbook, the failover took four minutes": credit
     if _DUTY.match(m.group()):
         return False  # "responsibility for the follow-up lies with ...": an owner, not a culprit
     return not s.negated_before(i, 2) and s.person_after(end, window=4, first_only=True)
@@ -421,7 +747,18 @@ def _blame_verb(s: Sentence, i: int, m: re.Match[str]) -> bool:
     actor = s.actor_before(i)
     if actor == NEGATED:
         return False
-    return actor == PERSON or s.person_after(i + 1, window=8)
+    if actor == PERSON:
+        return True
+    # "we blame the design, not the people": a person denied is not the one blamed
+    return s.person_after(i + 1, window=8) and not _person_denied(s, i + 1)
+
+
+def _person_denied(s: Sentence, start: int) -> bool:
+    """The first person within 8 tokens of `start` comes after "not" or "no"."""
+    for k in range(start, min(len(s.tokens), start + 8)):
+        if s.kind(k) == PERSON:
+            return s.negated_before(k, 2)
+    return False
 
 
 def _possessive(s: Sentence, i: int, m: re.Match[str]) -> bool:
@@ -488,8 +825,11 @@ def _counterfactual(s: Sentence, i: int, m: re.Match[str]) -> bool:
     """`Had the DBA read the runbook, ...`, `avoidable had Nora followed the checklist`,
     `If (only) the operator had been paying attention, ...`."""
     j = i + 1
-    while j < len(s.tokens) and s.kind(j) == SKIP and s.tokens[j].low not in ("had", "would"):
-        j += 1
+    while j < len(s.tokens) and (
+        (s.kind(j) == SKIP and s.tokens[j].low not in ("had", "would"))
+        or s.tokens[j].low in ("our", "my", "your")
+    ):
+        j += 1  # "If our PM hadn't promised the date"
     for k in range(j, min(len(s.tokens), j + 3)):  # "had the support lead escalated"
         if s.kind(k) == PERSON:
             j = k
@@ -590,7 +930,7 @@ TRIGGERS = (
         JUDGE,
         "cut | blindly | went back",
     ),
-    _t(r"\brubber[- ]?stamp(?:ed|s)?\b|\brushed\b", _loose, PROCESS, "rubber | rushed"),
+    _t(r"\brubber[- ]?stamp(?:ed|s|ing)?\b|\brushed\b", _loose, PROCESS, "rubber | rushed"),
     _t(
         r"\bmisread\b|(?:\bnot|n't|\bnever) paying attention\b|\bslept through\b",
         _loose,
@@ -636,7 +976,7 @@ TRIGGERS = (
     # Systems do these too: a person must be the actor.
     _t(r"\bfailed to (?!fail over\b)[a-z]+", _strict, PROCESS, "failed to"),
     _t(r"\bignor(?:e|ed|es|ing)\b", _strict, MISS, "ignor"),
-    _t(r"\bmiss(?:ed|es)\b", _strict, MISS, "miss"),
+    _t(r"\bmiss(?:ed|es)\b", _missed, MISS, "miss"),
     _t(r"\boverlook(?:ed|s)?\b", _strict, MISS, "overlook"),
     _t(r"\bskipp(?:ed|ing)\b|\bskips\b", _strict, PROCESS, "skip"),
     _t(
@@ -646,33 +986,34 @@ TRIGGERS = (
         "disregard | silenced | snoozed",
     ),
     _t(
-        r"\b(?:chose|decided|opted|elected) to (?:ignore|skip|bypass|disable|override|silence)\b"
-        r"|\b(?:brushed|waved|shrugged) off\b|\bdismissed the (?:alert|page|warning|alarm)s?\b"
-        r"|\b(?:bypassed|overrode|circumvented|abused)\b|\bsupposed to\b"
+        r"\b(?:chose|decided|opted|elected)(?: [\w-]+){0,3}? to (?:ignore|skip|bypass|disable|override"
+        r"|silence)\b"
+        r"|\b(?:brushed|waved|shrugged) (?:off|away|aside)\b|\bclicked (?:through|past|away)\b|\bdismissed the (?:alert|page|warning|alarm)s?\b"
+        r"|\b(?:bypassed|overrode|circumvented|abused|overruled|vetoed)\b|\bsupposed to\b"
         r"|\bleft (?:the |a |an |it |them |their |our )?(?:[\w-]+ ){0,3}?(?:open|unlocked|public|"
         r"exposed|unpatched|unprotected|unencrypted|world-readable)\b"
         r"|\bleft (?:the |a |an |our )?(?:[\w-]+ ){0,3}?(?:on|enabled|running) in (?:production|prod)\b"
         r"|\blet (?:the |a |an |it |its |their |our )?(?:[\w-]+ ){0,2}?(?:expire|lapse|slip)\b",
         _strict,
         PROCESS,
-        "chose | decided | opted | elected | brushed | waved | shrugged | dismissed | bypassed | overrode | circumvented | abused | supposed to | left | let",
+        "chose | decided | opted | elected | brushed | waved | shrugged | clicked | dismissed | bypassed | overrode | circumvented | abused | overruled | vetoed | supposed to | left | let",
     ),
     _t(
         rf"\b(?:(?:did|does|do|had|has|have) ?n[o']?t|didn't|doesn't|don't|hadn't|hasn't|haven't"
         rf"|never|won't|will not) "
-        rf"(?:even |bother to |properly |actually |ever |always )?(?:{_CHECK_VERBS})\b",
+        rf"(?:even |bother to |properly |actually |ever |always )?(?:[a-z]+-)?(?:{_CHECK_VERBS})\b",
         _strict,
         MISS,
         "did | does | do | had | has | have | never | won't | will",
     ),
     _t(
-        r"\bslow to\b|\btoo (?:tired|busy|distracted|rushed|lazy|careless|slow) to\b",
+        r"\bslow to\b|\btoo (?:tired|busy|distracted|rushed|lazy|careless|slow)(?: [\w-]+){0,4}? to\b",
         _strict,
         PROCESS,
         "slow to | too",
     ),
     _t(
-        r"\b(?:not|never) (?:reading|checking|testing|following|noticing|verifying|looking|paying|"
+        r"\b(?:not|never) (?:[a-z]+-)?(?:reading|checking|testing|following|noticing|verifying|looking|paying|"
         r"reviewing|waiting|asking|bothering|escalating|responding)\b",
         _person_just_before,
         MISS,
@@ -686,7 +1027,8 @@ TRIGGERS = (
         "mis",
     ),
     _t(
-        r"\b(?:caused|broke|crashed|wiped|trashed|nuked|corrupted|blew away|overwrote)\b"
+        r"\b(?:caused|broke|crashed|wiped|trashed|nuked|corrupted|blew away|overwrote|starved"
+        r"|overloaded|saturated|flooded|hammered)\b"
         r"|\b(?:took|brought|knocked) (?:[\w-]+ ){0,2}?down\b"
         r"|\b(?:dropp?(?:ed)?|delet(?:e|ed)|truncat(?:e|ed)|destroy(?:ed)?|eras(?:e|ed)|purg(?:e|ed)"
         r"|overwr(?:ite|ote)|wip(?:e|ed)) (?:the |all |every |our )?(?:of the )?"
@@ -697,7 +1039,8 @@ TRIGGERS = (
         r" (?:the )?(?:live|production|prod|primary)\b",
         _strict_or_owner,
         CAUSE,
-        "caused | broke | crashed | wiped | trashed | nuked | corrupted | blew | took | brought | knocked | drop | delet | truncat | destroy | eras | purg | overwr | wip",
+        "caused | broke | crashed | wiped | trashed | nuked | corrupted | blew | took | brought | knocked | drop | delet | truncat | destroy | eras | purg | overwr | wip"
+        " | starved | overloaded | saturated | flooded | hammered",
     ),
     _t(
         r"\b(?:accidentally|mistakenly|inadvertently|erroneously|wrongly|incorrectly|improperly"
@@ -708,7 +1051,9 @@ TRIGGERS = (
         " | improperly | by mistake | by accident",
     ),
     _t(
-        rf"\b(?:(?:should|ought to|must)(?: not|n't| never)?|could)(?: have|'ve) (?!(?:a|an|the|to|had|some|more|no|any|been)\b)"
+        rf"\b(?:(?:should|ought to|must)(?: not|n't| never)?|could)"
+        r"(?: (?:at least|really|probably|definitely|clearly|also|just|simply|certainly|obviously))?"
+        rf"(?: have|'ve) (?!(?:a|an|the|to|had|some|more|no|any|been)\b)"
         rf"(?:{_PARTICIPLE})\b(?!-)",
         _strict,
         HINDSIGHT,
@@ -731,12 +1076,16 @@ TRIGGERS = (
         "pushed | deployed | merged | shipped | wrote | committed | applied | rolled out | released",
     ),
     _t(
-        r"\bwithout (?:first |actually |even |properly |really |carefully |so much as )?[a-z]+ing\b"
+        r"\bwithout (?:first |actually |even |ever |properly |really |carefully |so much as )?[a-z]+ing\b"
         r"|\bwithout (?:approval|review|a second look|a review|sign-off|permission)\b"
         r"|\bwithout (?:a |an |any |the |proper |adequate )?(?:second (?:pair of eyes|review|"
         r"approver|look)|tests?|backups?|a backup|rollback plan|plan|ticket|change request|heads-up"
-        r"|canary|canaries|a canary|staging|a dry run|dry-run|a dry-run|smoke tests)\b"
-        r"|\bwithout (?:a single|any|one) (?:reviewer|review|approval|approver|test|check)s?\b",
+        r"|canary|canaries|a canary|staging|a dry run|dry-run|a dry-run|smoke tests"
+        r"|(?:staged|gradual|phased|progressive) (?:rollout|release|deploy(?:ment)?)|feature flag"
+        r"|(?:green|passing|successful|clean) (?:build|ci|run|tests?|checks?|pipeline|canary))\b"
+        r"|\bwithout (?:a single|any|one) (?:reviewer|review|approval|approver|test|check)s?\b"
+        r"|\bwithout (?:a |an |any |the )?(?:security|code|peer|design|privacy|legal|safety|change"
+        r"|formal) (?:review|sign-off|approval)\b",
         _object,
         PROCESS,
         "without",
@@ -745,27 +1094,45 @@ TRIGGERS = (
         rf"\b(?:instead of|rather than) (?:{_DILIGENCE})\b"
         r"|\bagainst (?:(?:explicit|clear|express|written|repeated|direct) )+"
         r"(?:instructions|advice|orders|policy|guidance|recommendations?)\b"
-        r"|\bagainst (?:the |our |my |his |her |their )?(?:[\w-]+'s )?(?:advice|instructions|orders"
-        r"|wishes)\b"
+        r"|\bagainst (?:the |our |my |his |her |their )?(?:[\w-]+'s )?(?:[\w-]+ )?(?:advice|instructions|orders"
+        r"|wishes|agreements?|polic(?:y|ies)|process|procedures?|guidance|runbook|rules)\b"
         r"|\bagainst (?:every|all|all of our|all our) (?:guidelines?|rules|polic(?:y|ies)"
         r"|best practices?)\b"
+        r"|\b(?:instead of|rather than) (?:the |our )?(?:planned|agreed|approved|documented|required"
+        r"|usual|scheduled)\b"
+        r"|\bcontrary to (?:the |our |all |explicit )?(?:[\w-]+ )?(?:plan|runbook|policy|agreement"
+        r"|instructions|advice|procedure|process|guidance|rules)\b"
+        r"|\b(?:instead of|rather than) (?:one (?:by|at a) (?:one|time)|in batches|gradually"
+        r"|region by region|node by node|a few at a time)\b"
         r"|\binstead of (?:main|master|the main branch|staging|prod|production"
         r"|the (?:[\w-]+ )?(?:replica|primary|standby|secondary|canary|staging))\b"
         r"|\bknowing (?:that |full well )?(?:it|the [\w-]+|they|this) (?:was|were) (?:[\w-]+ ){0,2}?"
         r"(?:broken|failing|wrong|risky|unsafe|untested|down|bad|flaky|incomplete|not ready)\b",
-        _object_or_after,
+        _object_or_after_not_compared,
         PROCESS,
         _cross(
             "instead of | rather than",
             "checking | testing | reading | following | verifying | reviewing | looking"
-            " | confirming | validating | consulting | investigating",
+            " | confirming | validating | consulting | investigating | labelling | labeling"
+            " | asking | escalating | paging | reproducing | measuring | pulling in | calling"
+            " | looping in | involving | bringing in",
         )
         + " | against | instead of main | instead of master | instead of the | instead of staging"
-        " | instead of prod | instead of production | knowing",
+        " | instead of prod | instead of production | knowing | instead of our | rather than the"
+        " | instead of one | rather than one | instead of in | rather than in | instead of gradually"
+        " | rather than gradually | instead of region | instead of node | instead of a"
+        " | rather than region | rather than node | rather than a | rather than our | contrary to"
+        " | "
+        + _cross(
+            "instead of | rather than",
+            "planned | agreed | approved | documented | required | usual | scheduled",
+        ),
     ),
     _t(
         r"\b(?:merged|approved|reviewed|deployed|shipped|signed off on|rubber-stamped) "
         r"(?:his|her|their) own\b"
+        r"|\b(?:approved|reviewed|merged|signed off on) (?:it |them |this |that )?"
+        r"(?:himself|herself|themselves)\b"
         r"|\b(?:did it|went ahead|proceeded) (?:anyway|regardless)\b"
         r"|\bwent (?:silent|dark|quiet|awol|missing|radio silent)\b"
         r"|\bstopped (?:answering|responding|replying)\b|\bdisappeared\b"
@@ -784,6 +1151,10 @@ TRIGGERS = (
                     " | rubber-stamped",
                     "his | her | their",
                 ),
+                _cross(
+                    "approved | reviewed | merged | signed off on",
+                    "it | them | this | that | himself | herself | themselves",
+                ),
                 _cross("did it | went ahead | proceeded", "anyway | regardless"),
                 _cross("went", "silent | dark | quiet | awol | missing | radio"),
                 _cross("stopped", "answering | responding | replying"),
@@ -794,7 +1165,7 @@ TRIGGERS = (
     ),
     _t(
         r"\b(?:pasted|posted|committed|hard-?coded|checked in|copied) (?:the |a |an |his |her |their |our |live |production |prod |personal |real )*"
-        r"(?:[\w-]+ ){0,2}?(?:token|api key|key|password|secret|credentials?|connection string)s?\b"
+        r"(?:[\w'-]+ ){0,2}?(?:token|api key|key|password|secret|credentials?|connection string)s?\b"
         r"(?! (?:rotation|scanner|scanning|manager|store|vault|fix|leak|check|policy|format|"
         r"prefix|name|names|id|ids)\b)",
         _strict,
@@ -827,10 +1198,11 @@ TRIGGERS = (
     ),
     _t(
         # "lowered the threshold so the model would ship"; "kept the outage to herself"
-        r"\b(?:would|could) (?:ship|pass|go out|launch)\b|\bto (?:himself|herself|themselves)\b",
+        r"\b(?:would|could) (?:ship|pass|go out|launch)\b|\bto (?:himself|herself|themselves)\b"
+        r"|\b(?:would|could) stop (?:paging|alerting|firing|complaining|failing|blocking|bothering)\b",
         _gamed_or_kept,
         PROCESS,
-        _cross("would | could", "ship | pass | go out | launch")
+        _cross("would | could", "ship | pass | go out | launch | stop")
         + " | to himself | to herself | to themselves",
     ),
     _t(
@@ -840,9 +1212,12 @@ TRIGGERS = (
         "during",
     ),
     _t(
-        r"\b(?:even though|despite|in spite of) (?:the |a |an |two |three |several |repeated |clear )?"
-        r"(?:[\w-]+ ){0,3}?(?:warnings?|alerts?|pages?|failing|failed|red|errors?|doubled|tripled"
-        r"|rising|spiked?|broken|objections?|concerns?|freeze|instructions|sev-?\d?s?|incidents?|blockers?)\b",
+        r"\b(?:despite|in spite of) (?:being|having been) (?:told|warned|asked|reminded|advised"
+        r"|instructed)\b"
+        r"|\b(?:even though|despite|in spite of) (?:the |a |an |two |three |several |repeated |clear )?"
+        r"(?:[\w'-]+ ){0,5}?(?:warnings?|alerts?|pages?|failing|failed|red|errors?|doubled|tripled"
+        r"|rising|spiked?|broken|objections?|concerns?|freeze|instructions|sev-?\d?s?|incidents?|blockers?"
+        r"|showing|drops?|regressions?|findings|red flags?|risks?)\b",
         _object_or_after_unexplained,
         PROCESS,
         "even though | despite | in spite of",
@@ -850,14 +1225,19 @@ TRIGGERS = (
     _t(
         r"\brefus(?:ed|es) to\b|\bdid nothing\b|\btook no action\b|\bpanicked\b"
         r"|\bfell short of\b|\bfailed at (?:it|the|his|her|their|this|that)\b|\babandoned\b"
-        r"|\btrained (?:the [\w-]+ (?:[\w-]+ )?)?on the (?:holdout|hold-out|test|eval|evaluation)"
+        r"|\b(?:trained|tuned|fine-tuned|fit|fitted|optimi[sz]ed|calibrated|selected|picked)"
+        r" (?:the [\w-]+ (?:[\w-]+ )?)?on the (?:holdout|hold-out|test|eval|evaluation)"
         r" (?:set|split|data)\b"
+        r"|\bforce[- ]?(?:merged|merges|deployed|deploys|applied|promoted)\b"
         r"|\bforce-?pushed (?:over|to|onto) (?:the |our )?(?:[\w-]+ )?(?:main|master|release|shared"
         r"|production|prod)\b"
         r"|\bcherry-?picked (?:the )?(?:[\w-]+ ){0,2}?(?:examples|results|metrics|numbers|samples"
-        r"|data|evidence|benchmarks?)\b"
+        r"|data|evidence|benchmarks?|runs|seeds|checkpoints|prompts|cases|outputs|scores|trials)\b"
         r"|\b(?:cannot|can't|can not|could not|couldn't) be trusted\b"
         r"|\bwent (?:to lunch|for lunch|to bed|back to bed)\b|\bhard-?coded\b"
+        r"|\bwent back to (?:his |her |their )?(?:dinner|lunch|sleep|the (?:movie|game|party|pub))\b"
+        r"|\b(?:chose|decided|opted) to do nothing\b|\bbypass\b"
+        r"|\blet (?:a |an |the |it |them |this |that )(?:[\w,-]+ ){0,3}?through\b"
         r"|\b(?:made|pushed|applied|ran|deployed|merged|shipped) (?:an? |the )?"
         r"(?:unauthori[sz]ed|unapproved|unsanctioned|unreviewed|untested)\b"
         r"|\bkept (?:running|deploying|pushing|merging|retrying|restarting|going|ignoring|snoozing"
@@ -867,6 +1247,7 @@ TRIGGERS = (
         r"|\bdragged (?:their|his|her|our) feet\b"
         r"|\b(?:chose|decided|opted) not to (?:act|respond|escalate|tell|inform|report|fix"
         r"|intervene|check|look|reply)\b"
+        r"|\bwalked (?:away from|off)\b"
         r"|\b(?:would not|wouldn't|did not|didn't) (?:let|allow) (?:anyone|anybody|us|them|the team"
         r"|others)\b"
         r"|\bassumed\b(?! (?:the |incident |an? )*(?:command|role|responsibility|ownership|control"
@@ -880,12 +1261,17 @@ TRIGGERS = (
         r"|\b(?:disabled|turned off|switched off|commented out) (?:the |a |an |all |our )?"
         r"(?:[\w-]+ ){0,2}?(?:health ?checks?|checks|tls|verification|tests?|safeguards?|guardrails?"
         r"|rate limiter|rate limits?|lint(?:er|ing)?|validation|branch protection|confirmation"
-        r"|backups?)\b",
-        _strict,
+        r"|backups?|protections?|audit(?: logs?| logging)?|approvals?|signing|encryption|mfa|2fa)\b",
+        _strict_unless_restored,
         JUDGE,
         "refused to | refuses to | did nothing | took no | panicked | chose not | decided not"
-        " | fell short | failed at | abandoned | went to | went for | went back to bed"
-        " | trained | force-pushed | forcepushed"
+        " | fell short | failed at | abandoned | went to | went for | went back"
+        " | chose to do | decided to do | opted to do | "
+        + _cross("let", "a | an | the | it | them | this | that")
+        + " | trained | tuned | fine-tuned | fit | fitted | optimized | optimised | calibrated"
+        " | selected | picked | force-pushed | forcepushed | force-merge | force merge | forcemerge"
+        " | force-deploy | force deploy | force-appl | force appl | force-promot | force promot"
+        " | forcedeploy | forceappl | forcepromot"
         " | cherry-picked | cherrypicked | cannot be | can't be | can not be | could not be"
         " | couldn't be"
         " | hard-coded | hardcoded | "
@@ -898,7 +1284,7 @@ TRIGGERS = (
         " | kept restarting | kept going | kept ignoring | kept snoozing | kept silencing"
         " | kept acking | waved | doesn't believe | don't believe | didn't believe"
         " | does not believe | do not believe | did not believe | dragged"
-        " | opted not | "
+        " | opted not | walked away | walked off | "
         + _cross("would not | wouldn't | did not | didn't", "let | allow")
         + " | assumed | decided | thought | figured | felt | judged"
         " | bypass | a habit | a tendency | disabled | turned off | switched off | commented out | "
@@ -910,16 +1296,382 @@ TRIGGERS = (
         ),
     ),
     _t(
-        r"\b(?:nobody|no one|none of them)(?: on [\w -]{1,30}?)? (?:even )?bothered\b",
-        _not_us,
+        r"\b(?:nobody|no one|no-one|none of (?:them|the [\w-]+|those [\w-]+))"
+        r"(?: (?:on|in|from|at|of) (?:the |our |that |this )?[\w -]{1,30}?)?"
+        r" (?:even |ever |actually |once |really )?"
+        r"(?:thought to|cared to|took the time|bothered|(?:[a-z]+-)?(?:checked|looked|tested"
+        r"|verified|reviewed|read|noticed|questioned|asked|escalated|responded|acknowledged"
+        r"|acked|followed up|picked up|watched|opened|tried|double-checked|ran|reproduced"
+        r"|loaded|pulled))\b",
+        _group_judged,
         JUDGE,
-        "nobody | no one | none of them",
+        "nobody | no one | no-one | none of",
     ),
     _t(
-        r"\bshould(?: not|n't| never) be allowed (?:to|near|on|in|access)\b",
+        r"\b(?:told|informed|warned|notified|asked|consulted|alerted|paged|looped in|telling"
+        r"|informing|asking|consulting|warning) (?:no one|nobody|no-one)\b",
+        _strict,
+        PROCESS,
+        _cross(
+            "told | informed | warned | notified | asked | consulted | alerted | paged | looped in"
+            " | telling | informing | asking | consulting | warning",
+            "no one | nobody | no-one",
+        ),
+    ),
+    _t(
+        r"\b(?:told|asked|warned|instructed|ordered|reminded|advised) (?:explicitly )?not to\b",
+        _did_what_forbidden,
+        PROCESS,
+        _cross(
+            "told | asked | warned | instructed | ordered | reminded | advised",
+            "not to | explicitly",
+        ),
+    ),
+    _t(
+        r"\bprematurely\b|\btoo (?:early|soon)\b",
+        _object,
+        JUDGE,
+        "prematurely | too early | too soon",
+    ),
+    _t(r"\blost track of\b", _strict, JUDGE, "lost track of"),
+    _t(
+        # "took 45 minutes to even look at it": the "even" judges
+        r"\btook (?:[\w-]+ ){1,2}?(?:minutes?|hours?|days?|weeks?) to even\b",
+        _strict,
+        JUDGE,
+        "took",
+    ),
+    _t(
+        r"\b(?:running|ran|testing|tested|checking|checked|reading|read|looking at|looked at"
+        r"|reviewing|reviewed) only (?:the |a |its |his |her )?(?:smoke|happy[- ]path|first|unit"
+        r"|title|summary|top|subject|description)\b"
+        r"|\bonly (?:ran|tested|checked|read|skimmed|looked at|reviewed) (?:the |a |its )?"
+        r"(?:smoke|happy[- ]path|first|unit|title|summary|top|subject|description)\b",
+        _object,
+        PROCESS,
+        _cross(
+            "running | ran | testing | tested | checking | checked | reading | read | looking at"
+            " | looked at | reviewing | reviewed",
+            "only",
+        )
+        + " | only ran | only tested | only checked | only read | only skimmed | only looked"
+        " | only reviewed",
+    ),
+    _t(
+        r"\bw/o (?:a |an |any )?(?:tests?|testing|review|reviews|approval|sign-off|canary|backup"
+        r"|asking|telling|checking)\b",
+        _object,
+        PROCESS,
+        "w/o",
+    ),
+    _t(
+        r"\bto (?:hit|make|meet|catch) (?:the |a |an |our |their )(?:[\w-]+ )?(?:deadline|date"
+        r"|launch|demo|release train|cutoff)\b",
+        _object,
+        PROCESS,
+        _cross("to hit | to make | to meet | to catch", "the | a | an | our | their"),
+    ),
+    _t(
+        r"\bby the same (?:person|engineer|developer|author|individual|contractor)\b",
+        _self_reviewed,
+        PROCESS,
+        "by the same",
+    ),
+    _t(
+        r"\bunredacted\b|\bunanonymi[sz]ed\b|\bunmasked\b",
+        _object,
+        PROCESS,
+        "unredacted | unanonymized | unanonymised | unmasked",
+    ),
+    _t(
+        r"\b(?:his|her|their) (?:own )?(?:laptop|phone|desktop|home (?:machine|computer)"
+        r"|personal [\w-]+)\b",
+        _data_taken_home,
+        PROCESS,
+        _cross("his | her | their", "laptop | phone | desktop | own | home | personal"),
+    ),
+    _t(
+        # "entered 300 instead of 30", "for everyone instead of the 1% cohort"
+        r"\b(?:instead of|rather than) (?:the |a |an )?\d",
+        _object_or_after,
+        INPUT,
+        _cross(
+            "instead of | rather than | instead of the | rather than the | instead of a"
+            " | rather than a | instead of an | rather than an",
+            "0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9",
+        ),
+    ),
+    _t(
+        r"\b(?:rather than|instead of) (?:escalate|ask|page|wait|check|test|read|follow|roll back"
+        r"|call|verify|look)\b",
+        _object_or_after,
+        PROCESS,
+        _cross(
+            "rather than | instead of",
+            "escalate | ask | page | wait | check | test | read | follow | roll back | call"
+            " | verify | look",
+        ),
+    ),
+    _t(
+        # "was warned the migration would lock the table, and she ran it at noon"
+        r"\band (?:he|she|they) (?:still |then )?(?:ran|did|deployed|pushed|merged|shipped|applied"
+        r"|restarted|released|started|went ahead)\b",
+        _warned_then_did,
+        PROCESS,
+        _cross(
+            "and he | and she | and they",
+            "ran | did | deployed | pushed | merged | shipped"
+            " | applied | restarted | released | started | went | still | then",
+        ),
+    ),
+    _t(
+        r"\bleft (?:the |a |an |our )?(?:[\w-]+ ){0,3}?(?:on|enabled|running|open),? (?:after|over"
+        r"|for (?:days|weeks|months)|when|while|which)\b",
+        _strict,
+        PROCESS,
+        "left",
+    ),
+    _t(
+        r"\bover (?:the )?(?:production|prod|live) (?:one|config|configuration|database|db|data"
+        r"|file|files|copy|version)\b",
+        _object,
+        INPUT,
+        "over the production | over the prod | over the live | over production | over prod"
+        " | over live",
+    ),
+    _t(
+        # "the eval set was contaminated because Rustam pasted ...": a harm, then a person
+        r"\b(?:contaminated|corrupted|lost|deleted|broken|inflated|wiped|exposed|leaked|dropped"
+        r"|overwritten|down|wrong|failed|missed|delayed) because\b",
+        _person_follows,
+        CAUSE,
+        _cross(
+            "contaminated | corrupted | lost | deleted | broken | inflated | wiped | exposed"
+            " | leaked | dropped | overwritten | down | wrong | failed | missed | delayed",
+            "because",
+        ),
+    ),
+    _t(
+        r"\b(?:does(?:n't| not)|do(?:n't| not)|did(?:n't| not)|cannot|can't) excuse\b"
+        r"|\bno excuse for\b|\bis no excuse\b|\bshame on\b",
+        _person_in_sentence,
+        JUDGE,
+        _cross("doesn't | does not | don't | do not | didn't | did not | cannot | can't", "excuse")
+        + " | no excuse | is no excuse | shame on",
+    ),
+    _t(
+        r"\b(?:another|someone else's|somebody else's|the wrong) (?:customer|user|tenant|client"
+        r"|patient|person|account)(?:'s|s')",
+        _object,
+        INPUT,
+        "another customer | another user | another tenant | another client | another patient"
+        " | another person | another account | someone else's | somebody else's | "
+        + _cross("the wrong", "customer | user | tenant | client | patient | person | account"),
+    ),
+    _t(
+        r"\bleft (?:his|her|their) (?:pager|phone|laptop|yubikey|token)"
+        r" (?:at home|behind|in the car|on silent|unattended)\b"
+        r"|\bwith (?:the|his|her|their) (?:pager|phone) on silent\b",
+        _strict,
+        JUDGE,
+        "left his | left her | left their | with the pager | with his pager | with her pager"
+        " | with their pager | with the phone | with his phone | with her phone | with their phone",
+    ),
+    _t(
+        r"\b(?:that|which) (?:had |has |have |were |was )?(?:never|not) (?:been )?(?:[a-z]+-)?"
+        r"(?:evaluated|tested|reviewed|validated|checked|verified|approved|executed|run)\b",
+        _handed_over_untested,
+        PROCESS,
+        _cross(
+            "that | which",
+            "had never | had not | has never | has not | never | not | have never | have not"
+            " | were never | was never | were not | was not",
+        ),
+    ),
+    _t(
+        r"\binstead of (?:suspending|archiving|disabling|pausing|draining|detaching|deactivating"
+        r"|hiding|soft-deleting|restarting|rolling back|scaling down|stopping)\b",
+        _destroyed_instead,
+        ACCIDENT,
+        _cross(
+            "instead of",
+            "suspending | archiving | disabling | pausing | draining | detaching | deactivating"
+            " | hiding | soft-deleting | restarting | rolling | scaling | stopping",
+        ),
+    ),
+    _t(
+        # "He didn't.": the whole sentence, after what was expected of him
+        r"\b(?:he|she|they) (?:did(?:n't| not)|never did|had(?:n't| not)|never had)(?= *[.;!]| *$)",
+        _idiom,
+        JUDGE,
+        _cross("he | she | they", "didn't | did not | never did | hadn't | had not | never had"),
+    ),
+    _t(
+        r"\b(?:disappointing|frustrating|unacceptable|embarrassing|inexcusable|baffling"
+        r"|infuriating) (?:that|how|when)\b",
+        _person_follows_soon,
+        JUDGE,
+        "disappointing | frustrating | unacceptable | embarrassing | inexcusable | baffling"
+        " | infuriating",
+    ),
+    _t(
+        r"\bunattended\b|\bunsupervised\b|\bunmonitored\b",
+        _object,
+        PROCESS,
+        "unattended | unsupervised | unmonitored",
+    ),
+    _t(
+        r"\bin (?:under|less than) (?:a|one|two|\d+) (?:minute|minutes|seconds?)\b|\bwithin seconds\b"
+        r"|\bin a few seconds\b",
+        _hasty_approval,
+        PROCESS,
+        "in under | in less than | within seconds | in a few",
+    ),
+    _t(
+        r"\b(?:chose|prioriti[sz]ed|put|valued|picked|favou?red) (?:speed|velocity|the deadline"
+        r"|shipping|the demo|convenience|the launch|the date) (?:over|before|ahead of|above)"
+        r" (?:safety|testing|tests|quality|review|stability|correctness|reliability)\b",
+        _strict,
+        JUDGE,
+        _cross(
+            "chose | prioritized | prioritised | put | valued | picked | favored | favoured",
+            "speed | velocity | the | shipping | convenience",
+        ),
+    ),
+    _t(
+        r"\b(?:bears?|bore|carries|carried) (?:the |full |most of the |all the )?"
+        r"(?:responsibility|blame)\b",
+        _bears_blame,
+        CAUSE,
+        "bear | bore | carries | carried",
+    ),
+    _t(
+        r"\bwhile (?:customers|users|clients|the site|checkout|production|prod|errors|the outage)"
+        r" (?:were |was )?still\b",
+        _left_while_broken,
+        JUDGE,
+        "while customers | while users | while clients | while the site | while the outage"
+        " | while checkout | while production | while prod | while errors",
+    ),
+    _t(
+        # "merged on red", "force-deploys over the failing health check"
+        r"\b(?:on|over|through|past) (?:a |the )?(?:red|failing|failed|broken)\b",
+        _object_or_after_unexplained,
+        PROCESS,
+        _cross(
+            "on | over | through | past",
+            "red | failing | failed | broken | a red | a failing | a failed | a broken | the red"
+            " | the failing | the failed | the broken",
+        ),
+    ),
+    _t(
+        r"\b(?:skimmed|glanced (?:over|at)|eyeballed|skim-read|half-read|speed-read)\b",
+        _strict,
+        PROCESS,
+        "skimmed | glanced | eyeballed | skim-read | half-read | speed-read",
+    ),
+    _t(
+        r"\bas (?:optional|a formality|a suggestion|an afterthought|a nice-to-have|unnecessary"
+        r"|a rubber stamp|a box to tick|a checkbox)\b",
+        _object,
+        PROCESS,
+        "as optional | as a formality | as a suggestion | as an afterthought | as a nice-to-have"
+        " | as unnecessary | as a rubber | as a box | as a checkbox",
+    ),
+    _t(
+        # "kept the root credentials in a text file on the shared drive"
+        r"\b(?:in|on|into) (?:a |an |the |his |her |their |our )?(?:plain ?text|text files?"
+        r"|spreadsheets?|shared drives?|wiki|slack|chat|notebooks?|sticky notes?)\b",
+        _secret_kept_loose,
+        PROCESS,
+        _cross(
+            "in | on | into | "
+            + _cross("in | on | into", "a | an | the | his | her | their | our"),
+            "plain | plaintext | text | spreadsheet | spreadsheets | shared | wiki | slack | chat"
+            " | notebook | notebooks | sticky",
+        ),
+    ),
+    _t(
+        r"\b(?:this|that)(?:'s| is| was) what (?:happens|you get|we get) when\b",
+        _person_follows_soon,
+        CAUSE,
+        "this's what | this is what | this was what | that's what | that is what | that was what",
+    ),
+    _t(
+        r"\bstill (?:did(?:n't| not)|had(?:n't| not)|has(?:n't| not)|never|went ahead|ignored"
+        r"|did it|deployed|pushed|merged|ran|shipped|skipped)\b",
+        _warned_still,
+        PROCESS,
+        "still",
+    ),
+    _t(
+        r"\b(?:knew|was aware|were aware)(?: full well)? (?:that )?(?:the |its |their |this |his |her )?"
+        r"(?:[\w-]+ ){0,2}?(?:was|were|had been|would be|would|might)(?: still| already| probably)?"
+        r" (?:[\w-]+ )?(?:red|failing|failed|broken|wrong|risky|unsafe|untested|flaky|not ready"
+        r"|incomplete|stale|fail|break|unreviewed)\b",
+        _knew_and_went_on,
+        PROCESS,
+        "knew | was aware | were aware",
+    ),
+    _t(
+        r"\b(?:pushed|pressured|pressed|forced|told|ordered|instructed|asked|made|encouraged"
+        r"|allowed|let|got) (?:the |a |an |our |their |his |her |them |him |everyone |everybody )?"
+        r"(?:[\w-]+ ){0,2}?to (?:ignore|skip|bypass|disable|override|silence|rush|cut corners"
+        r"|ship without|deploy without|merge without|turn off)\b",
+        _strict,
+        PROCESS,
+        "pushed | pressured | pressed | forced | told | ordered | instructed | asked | made"
+        " | encouraged | allowed | let | got",
+    ),
+    _t(
+        r"\bbefore (?:(?:the|any|a|an|its|their) (?:[\w-]+ ){0,2}?|(?=(?:review|ci|tests|evals)\b))"
+        r"(?:review|reviews|tests?"
+        r"|evals?|evaluation|approval|sign-off|ci|canary|checks?|build|audit|soak)(?: run)?"
+        r"(?: (?:was|were|had|has))?(?: been)? (?:done|finished|complete|completed|passed|run"
+        r"|green|approved|over|back)\b"
+        r"|\bbefore (?:anyone|anybody|a reviewer|the reviewer|the reviewers|review) (?:had )?"
+        r"(?:reviewed|approved|checked|looked at|signed off|seen)\b",
+        _premature,
+        PROCESS,
+        _cross(
+            "before",
+            "the | any | a | an | its | their | anyone | anybody | review | ci | tests | evals",
+        ),
+    ),
+    _t(
+        r"\b(?:pointed|aimed|targeted|ran|run|launched|started|kicked off|executed|fired off"
+        r"|connected|pushed|shipped|deployed|released|uploaded|published) (?:(?:a|an|the|his|her"
+        r"|their|our|my) |(?=(?:staging|dev|evals?|tests?|load|benchmarks?|experimental|unbounded"
+        r"|untested|scratch|local|debug)\b))(?:[\w-]+ ){0,3}?"
+        r"(?:against|at|on|to|in) (?:the )?(?:live|production|prod|primary|customer|app store"
+        r"|play store|all users|everyone)\b",
+        _test_at_production,
+        PROCESS,
+        _cross(
+            "pointed | aimed | targeted | ran | run | launched | started | kicked off | executed"
+            " | fired off | connected | pushed | shipped | deployed | released | uploaded"
+            " | published",
+            "a | an | the | his | her | their | our | my | staging | dev | eval | evals | test"
+            " | tests | load | benchmark | benchmarks | experimental | unbounded | untested"
+            " | scratch | local | debug",
+        ),
+    ),
+    _t(
+        r"\b(?:great|nice|good|fantastic|stellar|brilliant|excellent|amazing|awesome) "
+        r"(?:job|work|move|call|one)\b|\bwell done\b|\bkudos\b|\bbravo\b|\bslow clap\b"
+        r"|\bthanks for nothing\b|\bway to go\b",
+        _sarcastic,
+        JUDGE,
+        "great | nice | good | fantastic | stellar | brilliant | excellent | amazing | awesome"
+        " | well done | kudos | bravo | slow clap | thanks for nothing | way to go",
+    ),
+    _t(
+        r"\bshould(?: not|n't| never)(?: have been| be) allowed (?:to|near|on|in|access)\b"
+        r"|\bshould(?: not|n't| never) have been (?:given|granted|trusted with)\b",
         _one_person,
         JUDGE,
-        "should not be | shouldn't be | should never be",
+        "should not be | shouldn't be | should never be | should not have | shouldn't have"
+        " | should never have",
     ),
     _t(
         r"\b(?:squarely|entirely|solely|firmly|all) on\b",
@@ -946,10 +1698,11 @@ TRIGGERS = (
         ),
     ),
     _t(
-        r"\b(?:once again|yet again)\b",
+        r"\b(?:once again|yet again|once more|for the (?:second|third|fourth|fifth|nth|umpteenth)"
+        r" time)\b",
         _person_subject,
         JUDGE,
-        "once again | yet again",
+        "once again | yet again | once more | for the",
     ),
     _t(
         r"\bthought it (?:was|would be) (?:a )?(?:good|great|smart|clever|fine|brilliant) idea\b",
@@ -972,7 +1725,7 @@ TRIGGERS = (
         "to blame | at fault | responsible for",
     ),
     _t(
-        r"\b(?:caused|triggered|started) by\b|\b(?:because of|due to|thanks to|courtesy of|fault of)\b"
+        r"\b(?:caused|triggered|started) by\b|\b(?:damage|harm|mess)(?: was)? done by\b|\b(?:because of|due to|thanks to|courtesy of|fault of)\b"
         r"|\bit(?:'s| is| was) (?:all )?on\b|\b(?:comes|came|boils|boiled) down to\b|\b(?:traced|traces|attributed|attributable) (?:back )?to\b"
         r"|\b(?:happened|occurred|began|started|went down|went wrong) because\b"
         r"|\b(?:blame|responsibility|fault)(?: for [^,;.]{0,40}?)? (?:lies|lay|rests|rested|falls|fell|"
@@ -980,7 +1733,14 @@ TRIGGERS = (
         r"|\b(?:root cause|culprit|the cause)(?: of [^,;.]{0,40}?)? (?:was|is)\b",
         _person_follows,
         CAUSE,
-        "caused by | triggered by | started by | happened | occurred | began | started | went down | went wrong | because of | due to | thanks to | courtesy of | fault of | it's | it is | it was | comes down | came down | boils down | boiled down | traced | traces | attributed | attributable | blame | responsibility | fault | root cause | culprit | the cause",
+        "caused by | triggered by | started by | damage was done | damage done | harm was done"
+        " | harm done | mess was done | mess done | happened | occurred | began | started | went down | went wrong | because of | due to | thanks to | courtesy of | fault of | it's | it is | it was | comes down | came down | boils down | boiled down | traced | traces | attributed | attributable | blame | responsibility | fault | root cause | culprit | the cause",
+    ),
+    _t(
+        r"\bon me\b|\bmy (?:bad|fault|mistake|screw-?up|blunder|doing)\b|\bmea culpa\b",
+        _self_blame,
+        CAUSE,
+        "on me | my bad | my fault | my mistake | my screw | my blunder | my doing | mea culpa",
     ),
     _t(r"\bblam(?:e|ed|es|ing)\b(?![- ](?:view|free|less|aware))", _blame_verb, CAUSE, "blam"),
     _t(
@@ -991,6 +1751,7 @@ TRIGGERS = (
         r"|untested|unreviewed|unapproved|hurried|rushed|half-baked|ill-considered|misguided"
         r"|incompetent|half-hearted) [a-z-]+"
         r"|['\u2019]s (?:reluctance|failure|unwillingness|hesitation) to\b"
+        r"|['\u2019]s (?:habit|tendency|pattern) of [a-z]+ing\b"
         r"|['\u2019]s (?:decision|choice|call|idea) (?:not )?to (?:skip|bypass|ignore|disable|override"
         r"|turn off|delete|drop|force|rush|deploy on|ship without|merge without|page|escalate|act"
         r"|tell|roll back|wait)\b"
@@ -1007,13 +1768,15 @@ TRIGGERS = (
         JUDGE,
         "careless | negligen | incompeten | sloppy | sloppi | laz | stupid | half asleep | half-asleep | predictably | unsurprisingly | impatien | overconfiden | arrogan | cavalier | had one job | "
         + _cross("in his | in her | in their", "hurry | rush | haste")
-        + " | dumb | idiot | reckless | clueless | out of | rookie | hastily | in a | inattenti | complacen | inexperienc | irresponsib | unprofessional | inept | foolish | thoughtless | lack of | held | bad | poor | terrible | questionable | shodd | hasty | half-assed | lapse | failure of | failures of | stroke of genius | bright idea | brilliant idea | genius idea | knowingly | secretly | sneakily | wasn't thinking | weren't thinking | was not thinking | were not thinking | ashamed | without due | without reasonable | without proper | without any",
+        + " | dumb | idiot | reckless | clueless | out of | rookie | hastily | in a | inattenti | complacen | inexperienc | irresponsib | unprofessional | inept | foolish | thoughtless | lack of | held | bad | poor | terrible | questionable | shodd | hasty | half-assed | lapse | failure of | failures of | stroke of genius | bright idea | brilliant idea | genius idea | knowingly | secretly | sneakily | wasn't thinking | weren't thinking | was not thinking | were not thinking | ashamed | on a whim | without due | without reasonable | without proper | without any",
     ),
     _t(
-        r"\b(?:human|operator|user|pilot|engineer|admin|driver|operator's) error\b|\bpebkac\b",
+        r"\b(?:human|operator|user|pilot|engineer|admin|driver|operator's|employee|staff|developer"
+        r"|personnel|technician|manual|clerical) errors?\b|\bpebkac\b",
         _human_error,
         HUMAN,
-        "human | operator | user | pilot | engineer | admin | driver | pebkac",
+        "human | operator | user | pilot | engineer | admin | driver | pebkac | employee | staff"
+        " | developer | personnel | technician | manual | clerical",
     ),
     _t(
         r"\bit (?:was|is) (?:the |an? |our |their )?(?:[\w@-]+ ){0,2}?who\b",

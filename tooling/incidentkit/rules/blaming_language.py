@@ -12,10 +12,18 @@ login", "caused by the intern", "did not exercise due care", "approved her
 own PR", "went silent", "against explicit instructions", "despite the
 failing canary", "during the freeze", "pasted the token into Slack",
 "uploaded the data to a personal drive", "chose not to act", "once again",
-"if the developer had been more careful". Left alone: a system doing the
-same ("the alert should have fired", "Kubernetes failed to pull the image",
-"Traefik failed to reload", "the agent ignored the policy"), "we", "nobody",
-negations ("was not at fault"), credit ("it was Idris who spotted it"), what
+"if the developer had been more careful", self-blame ("I screwed up", "this
+one's on me"), a group judged ("none of them thought to check", "nobody on
+the SRE rota looked", "the platform team never load-tested it"), "they"
+after a person or team, "he knew the tests were red", "had been told twice
+and still didn't", "pointed the eval job at the production database",
+"merged on red", "shipped before the review was done", sarcastic praise
+("Great job, Hannes - nothing says Friday like a migration with no rollback
+plan"). Left alone: a system doing the same ("the alert should have fired",
+"Kubernetes failed to pull the image", "Traefik failed to reload", "the
+agent ignored the policy"), "we", a bare "nobody noticed" (a gap in
+detection), negations ("was not at fault"), credit ("it was Idris who
+spotted it", "thanks to Ruth's runbook, the failover took minutes"), what
 was planned or done by the book ("dropped the staging index, as planned",
 "snoozed the alert per the runbook"), blame as a topic ("it is tempting to
 blame the operator"), author-year references ("Dekker, S. (2014). ... Human
