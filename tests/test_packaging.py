@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tarfile
 import zipfile
 from pathlib import Path
 
@@ -35,7 +36,21 @@ def test_wheel_holds_the_repository_schemas_and_templates(wheel: Path) -> None:
     for template in (REPO_ROOT / "templates").iterdir():
         assert f"incidentkit/_data/templates/{template.name}" in names
     assert "incidentkit/site/assets/tables.js" in names
+    assert "incidentkit/blame/model.json" in names  # the blame rule's learned second opinion
     assert any(n.startswith("incidentkit/scaffold/dot-github/workflows/") for n in names)
+
+
+def test_sdist_holds_the_blame_model(tmp_path: Path) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "hatchling", "build", "-t", "sdist", "-d", str(tmp_path)],
+        cwd=REPO_ROOT,
+        check=True,
+        capture_output=True,
+    )
+    (built,) = tmp_path.glob("*.tar.gz")
+    with tarfile.open(built) as archive:
+        names = archive.getnames()
+    assert any(n.endswith("/tooling/incidentkit/blame/model.json") for n in names)
 
 
 def test_init_from_the_wheel_lints_clean(wheel: Path, tmp_path: Path) -> None:

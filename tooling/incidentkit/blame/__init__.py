@@ -12,6 +12,11 @@ DBA read the runbook"). A system as subject ("the alert should have fired",
 fault") are left alone, and so is everything `prose.prose_mask` blanks:
 code, quotes, block quotes, citations and sources.
 
+A learned second opinion (`learned.py`, naive Bayes counted from the
+labelled sets) then reads the sentences that name a person or role and that
+no trigger flagged, and flags those it finds blaming with high probability:
+phrasings no trigger was written for.
+
 `find_blame(body)` returns one `Blame` per sentence, with a hint saying what
 to write instead. The lint rule `blaming-language` reports them;
 tests/labelled/blame.yaml measures precision and recall.
@@ -23,12 +28,22 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from incidentkit.blame import learned
 from incidentkit.blame.prose import prose_mask, sentences
 from incidentkit.blame.sentence import Sentence
 from incidentkit.blame.triggers import TRIGGERS, Trigger
 from incidentkit.needles import Needles
 
-__all__ = ["Blame", "find_blame", "find_blame_whole", "trigger_matches"]
+__all__ = [
+    "SHIPPED",
+    "Blame",
+    "find_blame",
+    "find_blame_whole",
+    "find_blame_with",
+    "trigger_matches",
+]
+
+SHIPPED = "shipped"  # `find_blame_whole`'s default: the model in blame/model.json
 
 
 @dataclass(frozen=True)
@@ -40,22 +55,37 @@ class Blame:
 
 
 def find_blame(text: str) -> list[Blame]:
-    """The blaming sentences of a Markdown body (no front matter), one finding each.
+    """The blaming sentences of a Markdown body (no front matter), one finding each:
+    the triggers, then the shipped model's second opinion."""
+    return find_blame_with(text, learned.model())
+
+
+def find_blame_with(text: str, model: learned.Model | None) -> list[Blame]:
+    """`find_blame` with `model` as the second opinion (None: the triggers alone).
 
     Cheap first: one pass finds every trigger's anchors, each trigger is tried
     only where one of its anchors occurs, and a candidate is judged within its
-    own paragraph. Only a body where some paragraph blames is masked, split and
-    judged whole (`find_blame_whole`, which decides), so most post-mortems cost
-    one scan.
+    own paragraph; one more pass finds the model's cue words, and only their
+    sentences are read. Only a body where some paragraph blames is masked,
+    split and judged whole (`find_blame_whole`, which decides), so most
+    post-mortems cost two scans.
     """
-    candidates = [(TRIGGERS[k], m) for k, matches in trigger_matches(_lower(text)) for m in matches]
-    if not candidates or not _a_paragraph_blames(text.replace("\r", " "), candidates):
-        return []
-    return find_blame_whole(text)
+    low = _lower(text)
+    candidates = [(TRIGGERS[k], m) for k, matches in trigger_matches(low) for m in matches]
+    if candidates and _a_paragraph_blames(text.replace("\r", " "), candidates):
+        return find_blame_whole(text, model)
+    if model is not None:
+        cues = model.candidates(text, low)
+        if cues and _a_paragraph_judged(text.replace("\r", " "), cues, model):
+            return find_blame_whole(text, model)
+    return []
 
 
-def find_blame_whole(text: str) -> list[Blame]:
-    """`find_blame` without the shortcut: mask the whole body, judge every match."""
+def find_blame_whole(text: str, model: learned.Model | str | None = SHIPPED) -> list[Blame]:
+    """`find_blame_with` without the shortcuts: mask the whole body, judge every match
+    and every sentence with a cue word (`SHIPPED`: the shipped model)."""
+    if isinstance(model, str):
+        model = learned.model()
     masked = prose_mask(text.replace("\r", " "))  # CRLF files: same offsets, no \r to trip on
     low = _lower(masked)
     spans = list(sentences(masked))
@@ -78,7 +108,40 @@ def find_blame_whole(text: str) -> list[Blame]:
             i = sentence.index_at(m.start())
             if i < len(sentence.tokens) and trigger.judge(sentence, i, m):
                 found[start] = Blame(m.start(), m.end(), text[m.start() : m.end()], trigger.hint)
+    if model is not None:
+        _second_opinion(text, masked, spans, model, parsed, found)
     return sorted(found.values(), key=lambda b: b.start)
+
+
+def _second_opinion(
+    text: str,
+    masked: str,
+    spans: list[tuple[int, int]],
+    model: learned.Model,
+    parsed: dict[int, Sentence],
+    found: dict[int, Blame],
+) -> None:
+    """Add the model's findings to `found`: sentences no trigger flagged.
+
+    The cue words are looked for in the text as written (as the shortcut looks
+    for them), each in the sentence of the masked text that holds it.
+    """
+    starts = [start for start, _ in spans]
+    read: set[int] = set(found)
+    for position in model.candidates(text, _lower(text)):
+        at = bisect_right(starts, position) - 1
+        if at < 0 or position >= spans[at][1] or spans[at][0] in read:
+            continue
+        start, end = spans[at]
+        read.add(start)
+        sentence = parsed.get(start)
+        if sentence is None:
+            sentence = parsed[start] = Sentence(masked, start, end)
+        if model.judges(learned.tokens(sentence)):
+            # the whole sentence: the model weighs all of it, no one word
+            first, last = sentence.tokens[0], sentence.tokens[-1]
+            where = last.start + len(last.text)
+            found[start] = Blame(first.start, where, text[first.start : where], learned.HINT)
 
 
 def trigger_matches(low: str) -> list[tuple[int, list[re.Match[str]]]]:
@@ -128,6 +191,28 @@ def _a_paragraph_blames(text: str, candidates: list[tuple[Trigger, re.Match[str]
                 i = sentence.index_at(again.start())
                 if i < len(sentence.tokens) and trigger.judge(sentence, i, again):
                     return True
+                break
+    return False
+
+
+def _a_paragraph_judged(text: str, cues: list[int], model: learned.Model) -> bool:
+    """Some sentence holding one of the `cues` reads as blame to `model`, its
+    paragraph masked on its own."""
+    paragraphs: dict[int, str] = {}  # paragraph start -> its masked text
+    read: set[int] = set()
+    for position in cues:
+        first = text.rfind("\n\n", 0, position)
+        first = 0 if first < 0 else first + 2
+        if first not in paragraphs:
+            last = text.find("\n\n", position)
+            paragraphs[first] = prose_mask(text[first : len(text) if last < 0 else last])
+        local = paragraphs[first]
+        for start, end in sentences(local):
+            if start <= position - first < end:
+                if first + start not in read:
+                    read.add(first + start)
+                    if model.judges(learned.tokens(Sentence(local, start, end))):
+                        return True
                 break
     return False
 
