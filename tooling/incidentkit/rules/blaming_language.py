@@ -33,6 +33,20 @@ legal citations, a Sources or References section, and the front matter. The
 finding says what to write instead: what the system allowed ("the deploy
 script did not check ..."). Quoting someone outside quotation marks is fine
 with an inline suppression and a reason.
+
+A learned second opinion reads what the judged phrases above miss: a naive
+Bayes model over a sentence's words and word pairs (names and roles as one
+token), counted from the project's labelled sentences and shipped with the
+package (`blame/model.json`, plain data, nothing downloaded). It flags a
+sentence no phrase flagged when the sentence names a person or role, holds
+one of the model's cue words and reads as blame with probability above
+0.995 ("The agent team lead pushed a tool schema change on Friday evening
+and went offline."); the finding quotes the whole sentence. It reads only
+what the phrases read (never code, quotes, citations, sources, headings or
+front matter). Trained without the labelled batch it is scored on, it alone
+is right 96% of the time and finds half of the blaming sentences; after the
+phrases it lifts recall from 0.94 to 0.96 at precision 0.98 (the phrases
+were fixed on those batches, so both figures flatter them).
 """
 
 from __future__ import annotations
