@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from conftest import case_text, incident_text, postmortem_text
+from incidentkit.cache.store import LintCache
 from incidentkit.config import load_config
 from incidentkit.lint import lint_and_load
 from incidentkit.rules import RULES
@@ -83,3 +86,30 @@ def test_slim_records_hold_no_free_text(defective_repo: Path) -> None:
     full, _ = lint_and_load(config, now, slim=False)
     assert any(p.root_causes for p in full.postmortems)  # the gate and reports keep them
     assert any(c.expected for c in full.cases)
+
+
+def _without_doc(record: Any) -> tuple[object, ...]:
+    return tuple(getattr(record, f.name) for f in dataclasses.fields(record) if f.name != "doc")
+
+
+def test_the_cache_answers_records_already_cut(
+    defective_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A warm lint decodes cached records straight into the cut form: the same records,
+    field by field, and the same findings as cutting records read from the files."""
+    monkeypatch.setenv("INCIDENTKIT_CACHE_DIR", str(tmp_path / "cache"))
+    config = load_config(defective_repo)
+    now = datetime(2031, 1, 1, tzinfo=UTC)
+    cold_records, cold = lint_and_load(config, now, slim=True)
+    for _ in range(2):  # the first run fills the cache, the second is answered from it
+        cache = LintCache.open(config)
+        assert cache is not None
+        warm_records, warm = lint_and_load(config, now, cache=cache, slim=True)
+    assert cache.hits > 0
+    assert warm.findings == cold.findings
+    for kind in ("incidents", "postmortems", "cases"):
+        cold_cut = sorted(map(_without_doc, getattr(cold_records, kind)), key=repr)
+        warm_cut = sorted(map(_without_doc, getattr(warm_records, kind)), key=repr)
+        assert warm_cut == cold_cut, kind
+    whole, _ = lint_and_load(config, now, cache=LintCache.open(config), slim=False)
+    assert any(p.root_causes for p in whole.postmortems)  # a whole-record caller gets them whole

@@ -136,6 +136,8 @@ def _lint_and_load(
     slim: bool,
 ) -> tuple[RecordSet, LintResult]:
     run = _Run(config, now, only, cache)
+    if cache is not None:
+        cache.cut_records = slim
     try:
         records = load_repository(
             config,

@@ -29,6 +29,7 @@ from incidentkit.findings import Finding, Level
 from incidentkit.records import model
 from incidentkit.records.document import Document
 from incidentkit.records.repository import RecordSet
+from incidentkit.records.slim import EMPTIED
 from incidentkit.records.yamlsource import Key, Positions
 
 
@@ -153,52 +154,67 @@ def _encode(node: _Node, value: Any, doc: Document | None) -> Any:
 # a repository on every cached lint (a closure per field was 5x slower)
 
 
-def _expression(node: _Node, x: str, depth: int, namespace: dict[str, Any]) -> str:
+# With `emptied` (records/slim.py's EMPTIED), a decoder builds the record lint keeps:
+# the fields the cut empties are not decoded at all.
+Emptied = dict[type, dict[str, Any]]
+
+
+def _expression(
+    node: _Node, x: str, depth: int, namespace: dict[str, Any], emptied: Emptied
+) -> str:
     kind = node.kind
     if kind in ("plain", "json"):
         return x
     if kind == "optional":
         assert node.inner is not None
-        inner = _expression(node.inner, x, depth, namespace)
+        inner = _expression(node.inner, x, depth, namespace, emptied)
         return x if inner == x else f"(None if {x} is None else {inner})"
     if kind == "tuple":
         assert node.inner is not None
         item = f"e{depth}"
-        inner = _expression(node.inner, item, depth + 1, namespace)
+        inner = _expression(node.inner, item, depth + 1, namespace, emptied)
         return f"tuple({x})" if inner == item else f"tuple([{inner} for {item} in {x}])"
     if kind in ("datetime", "date"):
         return f"_{kind}({x})"
     if kind == "document":
         return "doc"
     assert node.cls is not None
-    return f"{_decoder(node.cls, namespace)}({x}, doc)"
+    return f"{_decoder(node.cls, namespace, emptied)}({x}, doc)"
 
 
-def _decoder(cls: type, namespace: dict[str, Any]) -> str:
-    name = f"_decode_{cls.__name__}"
+def _decoder(cls: type, namespace: dict[str, Any], emptied: Emptied) -> str:
+    name = f"_decode_{cls.__name__}{'_cut' if emptied else ''}"
     if name not in namespace:
         namespace[cls.__name__] = cls
+        empty = emptied.get(cls, {})
         args = ", ".join(
-            _expression(node, f"v[{i}]", 0, namespace) for i, (_, node) in enumerate(_fields(cls))
+            repr(empty[field])
+            if field in empty
+            else _expression(node, f"v[{i}]", 0, namespace, emptied)
+            for i, (field, node) in enumerate(_fields(cls))
         )
         exec(f"def {name}(v, doc):\n    return {cls.__name__}({args})\n", namespace)
     return name
 
 
-def _compile(cls: type) -> tuple[Encode, Callable[[Any, Document | None], Any]]:
+def _compile(
+    cls: type, emptied: Emptied
+) -> tuple[Encode, Callable[[Any, Document | None], Any], Callable[[Any, Document | None], Any]]:
+    """The encoder, the decoder, and the decoder into the cut form (`emptied`)."""
     namespace: dict[str, Any] = {
         "_datetime": datetime.fromisoformat,
         "_date": date.fromisoformat,
     }
-    decode = namespace[_decoder(cls, namespace)]
+    decode = namespace[_decoder(cls, namespace, {})]
+    decode_cut = namespace[_decoder(cls, namespace, emptied)]
     node = _Node("record", cls=cls)
-    return (lambda value, doc: _encode(node, value, doc)), decode
+    return (lambda value, doc: _encode(node, value, doc)), decode, decode_cut
 
 
 _KEY = _node(Key)
-_INCIDENT = _compile(model.Incident)
-_POSTMORTEM = _compile(model.Postmortem)
-_CASE = _compile(model.EvalCase)
+_INCIDENT = _compile(model.Incident, EMPTIED)
+_POSTMORTEM = _compile(model.Postmortem, EMPTIED)
+_CASE = _compile(model.EvalCase, EMPTIED)
 
 
 def encode_findings(findings: list[Finding], path: str) -> list[list[Any]]:
@@ -279,8 +295,12 @@ def encode_unit(unit: RecordSet, path: str) -> list[Any]:
     ]
 
 
-def decode_unit(data: list[Any], path: str, source: Path, unit: RecordSet) -> RecordSet:
-    """Fill `unit` (empty, with its config) from `encode_unit`'s output."""
+def decode_unit(
+    data: list[Any], path: str, source: Path, unit: RecordSet, *, cut: bool = False
+) -> RecordSet:
+    """Fill `unit` (empty, with its config) from `encode_unit`'s output; with `cut`,
+    its records as `records.slim.for_repository_rules` cuts them."""
+    which = 2 if cut else 1
     # Runs for every file on a warm lint: no generator, no call for what is empty.
     head, incidents, postmortems, cases, problems = data
     doc: Document | None = None
@@ -303,13 +323,13 @@ def decode_unit(data: list[Any], path: str, source: Path, unit: RecordSet) -> Re
         )
         unit.documents.append(doc)
     if incidents:
-        decode = _INCIDENT[1]
+        decode = _INCIDENT[which]
         unit.incidents = [decode(i, doc) for i in incidents]
     if postmortems:
-        decode = _POSTMORTEM[1]
+        decode = _POSTMORTEM[which]
         unit.postmortems = [decode(p, doc) for p in postmortems]
     if cases:
-        decode = _CASE[1]
+        decode = _CASE[which]
         unit.cases = [decode(c, doc) for c in cases]
     if problems:
         unit.python_problems = decode_findings(problems, path)

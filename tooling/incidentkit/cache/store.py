@@ -161,6 +161,9 @@ class LintCache:
         self.config = config
         self.file = file
         self.lint = lint  # a file answered for lint needs its findings too
+        # Answer records in the form lint keeps (`records.slim`): set by a caller that
+        # keeps only that form, so no whole record is built only to be cut.
+        self.cut_records = False
         self._db: sqlite3.Connection | None = db
         self._root_parts = config.root.parts
         self._depth = len(self._root_parts)
@@ -380,7 +383,9 @@ class LintCache:
             findings, suppressed, index = self._payload(rowid)
             if findings is None and self.lint:
                 return None  # stored by a command that does not lint: lint this file
-            unit = decode_unit(index, path, file, RecordSet(config=self.config))
+            unit = decode_unit(
+                index, path, file, RecordSet(config=self.config), cut=self.cut_records
+            )
             cached = Cached(
                 path,
                 None if findings is None else decode_findings(findings, path),

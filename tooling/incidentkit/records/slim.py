@@ -18,9 +18,29 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Any
 
 from incidentkit.records.model import ActionItem, EvalCase, Incident, Postmortem
 from incidentkit.records.repository import RecordSet
+
+# What the cut empties in each record class, and the empty value it leaves. The
+# lint cache decodes records straight into this form (`cache/index.py`), so a
+# warm lint builds no whole record only to cut it. A post-mortem's action items
+# are cut one by one (`ActionItem`).
+EMPTIED: dict[type, dict[str, Any]] = {
+    Incident: {"title": "", "failure_modes": (), "tags": (), "approximate": (), "waiver": None},
+    Postmortem: {
+        "title": "",
+        "authors": (),
+        "root_causes": (),
+        "evaluation_gaps": (),
+        "leading_indicators": (),
+        "success_criteria": (),
+        "sources": (),
+    },
+    ActionItem: {"description": "", "link": None},
+    EvalCase: {"data": {}, "expected": (), "reproduction": None, "verification": None},
+}
 
 
 def for_repository_rules(unit: RecordSet) -> RecordSet:
@@ -54,51 +74,40 @@ def _same(cut: Sequence[object], whole: Sequence[object]) -> bool:
     return all(a is b for a, b in zip(cut, whole, strict=True))
 
 
+def _cut(record: Any) -> Any:
+    """`record` with `EMPTIED`'s fields emptied; itself when they already are."""
+    emptied = EMPTIED[type(record)]
+    if all(_empty(getattr(record, name)) for name in emptied):
+        return record
+    return replace(record, **{name: _fresh(value) for name, value in emptied.items()})
+
+
+def _empty(value: object) -> bool:
+    return value is None or (not value and type(value) in (str, tuple, dict))
+
+
+def _fresh(value: object) -> object:
+    return {} if isinstance(value, dict) else value  # never one dict shared by records
+
+
 def _incident(incident: Incident) -> Incident:
-    if not (
-        incident.title
-        or incident.failure_modes
-        or incident.tags
-        or incident.approximate
-        or incident.waiver is not None
-    ):
-        return incident
-    return replace(incident, title="", failure_modes=(), tags=(), approximate=(), waiver=None)
+    cut: Incident = _cut(incident)
+    return cut
 
 
 def _postmortem(pm: Postmortem) -> Postmortem:
     items = tuple(_action_item(a) for a in pm.action_items)
-    cut = not (
-        pm.title
-        or pm.authors
-        or pm.root_causes
-        or pm.evaluation_gaps
-        or pm.leading_indicators
-        or pm.success_criteria
-        or pm.sources
-    )
-    if cut and all(a is b for a, b in zip(items, pm.action_items, strict=True)):
-        return pm
-    return replace(
-        pm,
-        title="",
-        authors=(),
-        root_causes=(),
-        evaluation_gaps=(),
-        leading_indicators=(),
-        success_criteria=(),
-        sources=(),
-        action_items=items,
-    )
+    cut: Postmortem = _cut(pm)
+    if all(a is b for a, b in zip(items, pm.action_items, strict=True)):
+        return cut
+    return replace(cut, action_items=items)
 
 
 def _action_item(item: ActionItem) -> ActionItem:
-    if not item.description and item.link is None:
-        return item
-    return replace(item, description="", link=None)
+    cut: ActionItem = _cut(item)
+    return cut
 
 
 def _case(case: EvalCase) -> EvalCase:
-    if not (case.data or case.expected) and case.reproduction is case.verification is None:
-        return case
-    return replace(case, data={}, expected=(), reproduction=None, verification=None)
+    cut: EvalCase = _cut(case)
+    return cut

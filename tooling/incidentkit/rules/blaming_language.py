@@ -43,10 +43,10 @@ one of the model's cue words and reads as blame with probability above
 0.995 ("The agent team lead pushed a tool schema change on Friday evening
 and went offline."); the finding quotes the whole sentence. It reads only
 what the phrases read (never code, quotes, citations, sources, headings or
-front matter). Trained without the labelled batch it is scored on, it alone
-is right 96% of the time and finds half of the blaming sentences; after the
-phrases it lifts recall from 0.94 to 0.96 at precision 0.98 (the phrases
-were fixed on those batches, so both figures flatter them).
+front matter). On two labelled batches that neither the phrases nor the
+model had seen, it lifted recall from 0.60 to 0.71 at the same precision
+(0.94); trained without the batch it is scored on, it alone is right 96% of
+the time and finds half of the blaming sentences.
 """
 
 from __future__ import annotations
