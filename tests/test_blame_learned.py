@@ -11,14 +11,17 @@ model is current and scores the whole set.
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
 import pytest
 
+import incidentkit
 from conftest import RunCli, postmortem_text
 from incidentkit.blame import find_blame, find_blame_whole, find_blame_with, learned
+from incidentkit.cache.location import code_digest
 
 # Blaming, but with no trigger for it: only the model flags these.
 MODEL_ONLY = "The agent team lead pushed a tool schema change on Friday evening and went offline."
@@ -124,3 +127,15 @@ def test_probability_takes_any_text() -> None:
     for text in ("", " ", "```", "Dana", "\ud800 forgot", "forgot " * 2000, "İİİ Dana forgot"):
         assert 0.0 <= learned.probability(text) <= 1.0
         assert find_blame(text) == find_blame_whole(text)
+
+
+def test_a_retrained_model_is_a_new_lint_cache(tmp_path: Path) -> None:
+    """An editable install whose model.json changed must not be answered from the old cache."""
+    package = Path(incidentkit.__file__).parent
+    copy = tmp_path / "incidentkit"
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    assert code_digest(copy) == code_digest(package)
+    model = copy / "blame" / learned.MODEL_FILE
+    model.write_text(model.read_text(encoding="utf-8").replace('"prior"', '"prior" '), "utf-8")
+    code_digest.cache_clear()
+    assert code_digest(copy) != code_digest(package)

@@ -198,22 +198,25 @@ def _a_paragraph_blames(text: str, candidates: list[tuple[Trigger, re.Match[str]
 def _a_paragraph_judged(text: str, cues: list[int], model: learned.Model) -> bool:
     """Some sentence holding one of the `cues` reads as blame to `model`, its
     paragraph masked on its own."""
-    paragraphs: dict[int, str] = {}  # paragraph start -> its masked text
+    # paragraph start -> its masked text and sentence spans: each computed once, so a
+    # long paragraph with many cues is split once, not once per cue
+    paragraphs: dict[int, tuple[str, list[tuple[int, int]]]] = {}
     read: set[int] = set()
     for position in cues:
         first = text.rfind("\n\n", 0, position)
         first = 0 if first < 0 else first + 2
         if first not in paragraphs:
             last = text.find("\n\n", position)
-            paragraphs[first] = prose_mask(text[first : len(text) if last < 0 else last])
-        local = paragraphs[first]
-        for start, end in sentences(local):
-            if start <= position - first < end:
-                if first + start not in read:
-                    read.add(first + start)
-                    if model.judges(learned.tokens(Sentence(local, start, end))):
-                        return True
-                break
+            masked = prose_mask(text[first : len(text) if last < 0 else last])
+            paragraphs[first] = masked, list(sentences(masked))
+        local, spans = paragraphs[first]
+        at = bisect_right(spans, (position - first, len(local) + 1)) - 1
+        if at < 0 or position - first >= spans[at][1] or first + spans[at][0] in read:
+            continue
+        start, end = spans[at]
+        read.add(first + start)
+        if model.judges(learned.tokens(Sentence(local, start, end))):
+            return True
     return False
 
 

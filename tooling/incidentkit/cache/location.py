@@ -54,9 +54,10 @@ def cache_dir(config: Config) -> tuple[Path, bool]:
 
 @functools.cache
 def code_digest(package_dir: Path) -> str:
-    """A digest of every Python source file of the package (path and bytes)."""
+    """A digest of every Python source file of the package (path and bytes), and of its
+    JSON data (the blame rule's model, `blame/model.json`, decides findings too)."""
     digest = hashlib.blake2b(digest_size=20)
-    for source in sorted(package_dir.rglob("*.py")):
+    for source in sorted([*package_dir.rglob("*.py"), *package_dir.rglob("*.json")]):
         name = source.relative_to(package_dir).as_posix().encode("utf-8", "surrogateescape")
         data = source.read_bytes()
         digest.update(b"%d:%s%d:" % (len(name), name, len(data)))
