@@ -108,6 +108,17 @@ def test_lint_reports_the_model_s_finding_with_a_hint(
     assert len(found) == 1, result.output
     assert "presents a person as the cause" in found[0]["message"]
     assert "system or process" in found[0]["hint"]
+    # an inline suppression with a reason silences it, as it does a trigger's finding
+    path = root / "postmortems" / "PM-2026-0001-stale-refund.md"
+    path.write_text(
+        postmortem_text(
+            body=body
+            + f"\n{MODEL_ONLY} <!-- incidentkit: ignore[blaming-language] the vendor's words -->\n"
+        ),
+        encoding="utf-8",
+    )
+    result = run_cli("lint", "--format", "json", expect=None)
+    assert [f for f in json.loads(result.stdout)["findings"] if "blam" in f["rule"]] == []
 
 
 def test_the_shipped_model_is_small_plain_data_read_from_the_package() -> None:
