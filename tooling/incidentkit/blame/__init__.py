@@ -71,14 +71,40 @@ def find_blame_with(text: str, model: learned.Model | None) -> list[Blame]:
     post-mortems cost two scans.
     """
     low = _lower(text)
-    candidates = [(TRIGGERS[k], m) for k, matches in trigger_matches(low) for m in matches]
+    anchors, cue_hits = _scan(low, model)
+    found = _matches_at(low, anchors)
+    candidates = [(TRIGGERS[k], m) for k, matches in found for m in matches]
     if candidates and _a_paragraph_blames(text.replace("\r", " "), candidates):
         return find_blame_whole(text, model)
     if model is not None:
-        cues = model.candidates(text, low)
+        cues = model.candidates(text, low, cue_hits)
         if cues and _a_paragraph_judged(text.replace("\r", " "), cues, model):
             return find_blame_whole(text, model)
     return []
+
+
+# The trigger anchors and one model's cue patterns as one automaton: one scan of a
+# body finds both. Kept for the last model asked (the shipped one, in lint).
+_COMBINED: list[tuple[learned.Model, Needles]] = []
+
+
+def _scan(
+    low: str, model: learned.Model | None
+) -> tuple[list[tuple[int, int, int]], list[tuple[int, int, int]] | None]:
+    """The trigger anchors' hits in `low`, and `model`'s cue hits in `low` and a newline."""
+    if model is None:
+        return _ANCHORS.find(low), None
+    if not _COMBINED or _COMBINED[0][0] is not model:
+        _COMBINED[:] = [(model, Needles([*_ANCHORS.words, *model.cue_patterns()]))]
+    size = len(_ANCHORS.words)
+    anchors: list[tuple[int, int, int]] = []
+    cues: list[tuple[int, int, int]] = []
+    for hit in _COMBINED[0][1].find(low + "\n"):
+        if hit[0] < size:
+            anchors.append(hit)
+        else:
+            cues.append(hit)
+    return anchors, cues
 
 
 def find_blame_whole(text: str, model: learned.Model | str | None = SHIPPED) -> list[Blame]:
@@ -151,8 +177,15 @@ def trigger_matches(low: str) -> list[tuple[int, list[re.Match[str]]]]:
     One Aho-Corasick pass finds where every trigger's anchors occur; a trigger's
     pattern is tried only there (every match starts with one of its anchors).
     """
+    return _matches_at(low, _ANCHORS.find(low))
+
+
+def _matches_at(
+    low: str, anchors: list[tuple[int, int, int]]
+) -> list[tuple[int, list[re.Match[str]]]]:
+    """`trigger_matches` from the anchors' hits, already found."""
     starts: dict[int, set[int]] = {}
-    for anchor, index, _ in _ANCHORS.find(low):
+    for anchor, index, _ in anchors:
         for k in _TRIGGERS_OF[anchor]:
             starts.setdefault(k, set()).add(index)
     found: list[tuple[int, list[re.Match[str]]]] = []

@@ -45,9 +45,16 @@ class Model:
     cues: frozenset[str]  # a sentence holds one of these words, or is never flagged
     _needles: list[Needles] = field(default_factory=list, compare=False, repr=False)
 
-    def candidates(self, text: str, low: str) -> list[int]:
+    def cue_patterns(self) -> list[str]:
+        """What to look for to find the cue words, each with what may follow it."""
+        return [c + end for c in sorted(self.cues) for end in _AFTER]
+
+    def candidates(
+        self, text: str, low: str, hits: list[tuple[int, int, int]] | None = None
+    ) -> list[int]:
         """Where to ask the model in `text` (`low`: its lower case): one cue word's
-        position per sentence that might read as blame, in order.
+        position per sentence that might read as blame, in order. `hits`: where
+        `cue_patterns` occur in `low` and a newline after it, when already found.
 
         Cheap, on the text as written, since most bodies blame nobody: a cue
         word, as a whole word, outside a heading, in a sentence (cut at its ends
@@ -55,12 +62,14 @@ class Model:
         (each such word as a person or as itself, every positive weight counted)
         could pass the threshold.
         """
-        if not self._needles:
-            self._needles.append(Needles([c + end for c in sorted(self.cues) for end in _AFTER]))
+        if hits is None:
+            if not self._needles:
+                self._needles.append(Needles(self.cue_patterns()))
+            hits = self._needles[0].find(low + "\n")
         found: list[int] = []
         window_end = -1
         need = math.log(self.threshold / (1.0 - self.threshold)) - self.prior
-        for _, start, _ in self._needles[0].find(low + "\n"):
+        for _, start, _ in hits:
             if start < window_end:
                 continue  # this sentence was weighed already
             if start and (low[start - 1].isalnum() or low[start - 1] in _JOINERS):
