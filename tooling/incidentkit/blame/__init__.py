@@ -65,10 +65,10 @@ def find_blame_with(text: str, model: learned.Model | None) -> list[Blame]:
 
     Cheap first: one pass finds every trigger's anchors, each trigger is tried
     only where one of its anchors occurs, and a candidate is judged within its
-    own paragraph; one more pass finds the model's cue words, and only their
+    own paragraph; the same pass finds the model's cue words, and only their
     sentences are read. Only a body where some paragraph blames is masked,
     split and judged whole (`find_blame_whole`, which decides), so most
-    post-mortems cost two scans.
+    post-mortems cost one scan.
     """
     low = _lower(text)
     anchors, cue_hits = _scan(low, model)
