@@ -704,9 +704,29 @@ def _cause(s: Sentence, i: int, m: re.Match[str]) -> bool:
     j = i - 1
     while j >= 0 and s.tokens[j].low in _DEGREE:
         j -= 1
-    if j < 0 or s.tokens[j].low not in _COPULAS or s.negated_before(i, 3):
+    # Negated after the copula ("was not to blame"); a "no" inside the subject ("the intern
+    # with no training") negates nothing, one that denies the subject is `_denied_subject`.
+    if j < 0 or s.tokens[j].low not in _COPULAS or s.negated_before(i, i - j):
         return False
-    return s.actor_before(i) == PERSON
+    return s.actor_before(i) == PERSON and not _denied_subject(s, j)
+
+
+def _denied_subject(s: Sentence, j: int) -> bool:
+    """The subject before the copula at `j` is a person denied: "no single person", "no
+    individual", "not one engineer", "not a single engineer" (a blameless review's sentence,
+    not a verdict); not "no doubt Dmitri" or "the intern with no training"."""
+    k = j - 1
+    if k < 0 or s.kind(k) != PERSON:
+        return False
+    k -= 1
+    while k >= 0 and s.tokens[k].low in _DENYING_MODIFIERS:
+        k -= 1
+    if k >= 1 and s.tokens[k].low == "a" and s.tokens[k - 1].low == "not":
+        return True
+    return k >= 0 and s.tokens[k].low in ("no", "not")
+
+
+_DENYING_MODIFIERS = frozenset(("single", "one", "individual", "particular", "specific", "human"))
 
 
 _COPULAS = frozenset(("is", "was", "are", "were", "be", "been", "being", "'s"))
@@ -741,6 +761,8 @@ def _blame_verb(s: Sentence, i: int, m: re.Match[str]) -> bool:
         return False
     if before == "to" and i > 1 and s.tokens[i - 2].low in _SEEKING | _ABOUT_BLAMING:
         return False  # "not looking for someone to blame", "tempting to blame": about blame
+    if before == "to" and i > 1 and s.tokens[i - 2].low in _COPULAS:
+        return False  # "X is to blame": the cause trigger judges it, denials included
     after = s.index_at(m.end())
     if after < len(s.tokens) and s.tokens[after].low in _REFLEXIVE:
         return False  # "engineers blamed themselves": about blame, not blaming
