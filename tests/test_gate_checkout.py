@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,6 +23,7 @@ from incidentkit.config import load_config
 from incidentkit.gate import GateResult, run_gate
 from incidentkit.git.checkout import checked_out_files
 from incidentkit.git.repo import open_repo
+from incidentkit.records.folders import FolderScan
 
 NOW = datetime(2026, 11, 20, tzinfo=UTC)
 FOLDERS = ["incidents", "postmortems", "evals", "pyproject.toml"]
@@ -48,17 +50,18 @@ def _judged(
 ) -> tuple[GateResult, list[bool]]:
     """The gate's result, and whether it read the work tree in place."""
     in_place: list[bool] = []
-    decide = gate._work_tree_is
+    decide = gate._work_tree_walk
 
-    def noted(*args: object) -> bool:
-        in_place.append(decide(*args))  # type: ignore[arg-type]
-        return in_place[-1]
+    def noted(*args: Any) -> FolderScan | None:
+        walk = decide(*args)
+        in_place.append(walk is not None)
+        return walk
 
-    monkeypatch.setattr(gate, "_work_tree_is", noted)
+    monkeypatch.setattr(gate, "_work_tree_walk", noted)
     result = run_gate(load_config(repo.root), "main", head, NOW)
-    monkeypatch.setattr(gate, "_work_tree_is", lambda *args: False)
+    monkeypatch.setattr(gate, "_work_tree_walk", lambda *args: None)
     exported = run_gate(load_config(repo.root), "main", head, NOW)
-    monkeypatch.setattr(gate, "_work_tree_is", decide)
+    monkeypatch.setattr(gate, "_work_tree_walk", decide)
     assert _verdict(result) == _verdict(exported)
     return result, in_place
 

@@ -59,7 +59,7 @@ from incidentkit.git.tree import export_tree
 from incidentkit.lint import LintResult, lint_and_load, run_lint
 from incidentkit.records.cases import link_graph
 from incidentkit.records.document import Kind
-from incidentkit.records.folders import scan_folders
+from incidentkit.records.folders import FolderScan, scan_folders
 from incidentkit.records.model import EvalCase, Incident, Postmortem
 from incidentkit.records.pytest_config import pytest_collection
 from incidentkit.records.pytest_source import scan_python
@@ -148,6 +148,7 @@ def run_gate(
         fork = merge_base(repo, base_sha, head_sha)
         judged = _settings_at(repo, fork, scratch / "settings")
         folders = [judged.incidents_dir, judged.postmortems_dir, judged.evals_dir]
+        walk: FolderScan | None = None  # the head's walk, when made in place
         if worktree:
             judged = replace(judged, root=config.root)
             changes = changed_files(repo, fork, None, folders)
@@ -155,7 +156,8 @@ def run_gate(
             # The head's pytest config too: it takes over after merge, so a test
             # must be collected under it as well as under the merge base's.
             paths = [*folders, PYPROJECT, *pytest_config_paths(judged.evals_dir)]
-            if _work_tree_is(repo, head_sha, paths, replace(judged, root=config.root)):
+            walk = _work_tree_walk(repo, head_sha, paths, replace(judged, root=config.root))
+            if walk is not None:
                 judged = replace(judged, root=config.root)
             else:
                 export_tree(repo, head_sha, paths, scratch / "head")
@@ -175,7 +177,7 @@ def run_gate(
         # One lint pass, through the lint cache of this repository (an exported
         # head is answered from it by content), hands over the records too.
         cache = LintCache.open(judged, home=config.root)
-        records, lint = lint_and_load(judged, now, cache=cache)
+        records, lint = lint_and_load(judged, now, cache=cache, scan=walk)
         findings, touched = _evaluate(records, changes, view, now, lint)
         waivers = waiver_changes(records, view.incidents_at_merge_base, changes)
         findings += waiver_findings(waivers, os.environ) + broken
@@ -194,16 +196,19 @@ def run_gate(
     )
 
 
-def _work_tree_is(repo: GitRepo, commit: str, paths: list[str], in_place: Config) -> bool:
-    """Whether the records of `commit` may be read where they are checked out: git says
-    the work tree holds exactly its files under `paths` (`git/checkout.py`), and every
-    file the walk would read is one of them (an empty folder named like a record is not)."""
+def _work_tree_walk(
+    repo: GitRepo, commit: str, paths: list[str], in_place: Config
+) -> FolderScan | None:
+    """The work tree's walk when the records of `commit` may be read where they are
+    checked out: git says the work tree holds exactly its files under `paths`
+    (`git/checkout.py`), and every file the walk would read is one of them (an empty
+    folder named like a record is not). None: export the commit."""
     files = checked_out_files(repo, commit, paths)
     if files is None:
-        return False
+        return None
     scan = scan_folders(in_place)
     read = [*scan.record_names, *scan.python_names, *(stray.path for stray in scan.strays)]
-    return all(path in files for path in read)
+    return scan if all(path in files for path in read) else None
 
 
 def _settings_at(repo: GitRepo, commit: str, dest: Path) -> Config:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import gc
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -116,13 +116,16 @@ def lint_and_load(
     for_process: bool = False,
     cache: LintCache | None = None,
     slim: bool = False,
+    scan: FolderScan | None = None,
 ) -> tuple[RecordSet, LintResult]:
     """`lint_repository`, and the records it read (released: typed records, no text).
 
     `slim`: keep of each record only what the repository rules read (see
     `records/slim.py`); for a caller that wants the findings, not the records.
+    `scan`: the folders' walk, when the caller has already made it.
     """
-    return _lint_and_load(config, now, only, for_process, cache, scan_folders(config), slim=slim)
+    scan = scan or scan_folders(config)
+    return _lint_and_load(config, now, only, for_process, cache, scan, slim=slim)
 
 
 def _lint_and_load(
@@ -363,13 +366,14 @@ class _Run:
         self, rules: list[Rule], records: RecordSet, ctx: LintContext | None = None
     ) -> list[Finding]:
         ctx = ctx or LintContext(records=records, now=self.now)
-        found: list[Finding] = []
-        for rule in rules:
-            level = self.levels[rule.id]
-            assert rule.check is not None and level is not None
-            for finding in rule.check(ctx):
-                found.append(finding if finding.level is level else finding.with_level(level))
-        return found
+        return [finding for rule in rules for finding in self._checked(rule, ctx)]
+
+    def _checked(self, rule: Rule, ctx: LintContext) -> Iterator[Finding]:
+        """`rule`'s findings in `ctx`, at the level this repository sets for it."""
+        level = self.levels[rule.id]
+        assert rule.check is not None and level is not None
+        for finding in rule.check(ctx):
+            yield finding if finding.level is level else finding.with_level(level)
 
     def _watched(self, rules: list[Rule], records: RecordSet) -> list[Finding]:
         """`_rules`, one rule at a time, noting which rules read the clock."""
@@ -389,10 +393,8 @@ class _Run:
         contexts = [LintContext(records=unit, now=self.now) for unit in fresh]
         found: list[list[Finding]] = [[] for _ in fresh]
         for rule in self.file_rules:
-            level = self.levels[rule.id]
-            assert rule.check is not None and level is not None
             for ctx, into in zip(contexts, found, strict=True):
-                into += (f if f.level is level else f.with_level(level) for f in rule.check(ctx))
+                into += self._checked(rule, ctx)
         for unit, unit_found in zip(fresh, found, strict=True):
             self._keep(unit, unit_found)
 

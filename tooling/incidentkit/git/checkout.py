@@ -66,7 +66,10 @@ def _plain_entries(repo: GitRepo, paths: Sequence[str]) -> list[str] | None:
         if not entry:
             continue
         meta, _, path = entry.partition("\t")
-        tag, mode, _sha, stage = meta.split(" ")
+        fields = meta.split(" ")
+        if len(fields) != 4:
+            return None  # not the shape this git version was asked for: export
+        tag, mode, _sha, stage = fields
         if tag != "H" or mode in ("160000", "120000") or stage != "0":
             return None
         found.append(path)

@@ -141,7 +141,10 @@ def load_repository(
     cache keys by it).
     """
     with _without_cyclic_gc(for_process):
-        return _load(config, files, _Batches(on_units, release, keep), read_through, scan)
+        records = RecordSet(config=config)
+        batches = _Batches(on_units, release, keep, records)
+        _load(config, files, batches, read_through, scan)
+        return records
 
 
 # Files handed to `on_units` at a time. Lint runs each rule over a whole batch,
@@ -160,11 +163,12 @@ class _Batches:
         on_units: Callable[[list[RecordSet]], None] | None,
         release: bool,
         keep: Callable[[RecordSet], RecordSet] | None,
+        records: RecordSet,
     ) -> None:
         self.on_units = on_units
         self.release = release
         self.keep = keep
-        self.records: RecordSet
+        self.records = records
         self.pending: list[tuple[RecordSet, bool]] = []
 
     def add(self, unit: RecordSet, *, record_file: bool = True) -> None:
@@ -193,8 +197,8 @@ def _load(
     batches: _Batches,
     read_through: ReadThrough | None,
     scan: FolderScan | None,
-) -> RecordSet:
-    records = batches.records = RecordSet(config=config)
+) -> None:
+    """Every file into `batches` (which flushes into its records), in walk order."""
     markers = markers_for(config)
     if files is None and scan is None:
         scan = scan_folders(config)
@@ -219,7 +223,6 @@ def _load(
             unit = read_through(file, "python", read) if cached and read_through else read()
             batches.add(unit, record_file=False)
     batches.flush()
-    return records
 
 
 def _read_record(config: Config, file: Path, kind: Kind, markers: Markers) -> RecordSet:
