@@ -6,8 +6,9 @@ trigger for. This model, counted from the labelled sets
 each word and word pair of a sentence, names and roles read as one
 `PERSON_TOKEN`; `find_blame` asks it only about sentences that name a person
 or role, that no trigger flagged, and that hold one of its cue words (a word
-much likelier in blaming sentences): the cues are found for a whole body in
-one pass (`cue_positions`), so a body with none costs one scan.
+at least twice as likely in blaming sentences): the cues are found for a
+whole body in one pass, so a body with none costs one scan, and a sentence
+with one is read only when a bound on its score can pass (`candidates`).
 
 The model is plain data, `model.json` beside this file, shipped in the
 wheel and read once, lazily: nothing is downloaded, no dependency added.
@@ -59,8 +60,11 @@ class Model:
         Cheap, on the text as written, since most bodies blame nobody: a cue
         word, as a whole word, outside a heading, in a sentence (cut at its ends
         as written) with a word that can be a person or role, whose best reading
-        (each such word as a person or as itself, every positive weight counted)
-        could pass the threshold.
+        could pass the threshold: the features every reading has count with their
+        sign, and those a word read as a person or as itself may add count when
+        positive. Not a strict bound on the masked sentence (masking can drop a
+        word that weighed against blame); `find_blame_whole` asks the same
+        question, so both paths agree, and the labelled scores measure the cost.
         """
         if hits is None:
             if not self._needles:
@@ -102,15 +106,20 @@ class Model:
         person = [_personish(words, lows, i) for i in range(len(words))]
         if not any(person):
             return False
-        weights = self.weights
-        unigrams = {*lows, PERSON_TOKEN}
-        bigrams: set[str] = set()
-        for i in range(len(lows) - 1):
-            firsts = (lows[i], PERSON_TOKEN) if person[i] else (lows[i],)
-            seconds = (lows[i + 1], PERSON_TOKEN) if person[i + 1] else (lows[i + 1],)
-            bigrams.update(f"{a} {b}" for a in firsts for b in seconds)
-        best = sum(w for w in map(weights.get, unigrams) if w is not None and w > 0)
-        best += sum(w for w in map(weights.get, bigrams) if w is not None and w > 0)
+        # features every reading has count with their sign; those a reading may have
+        # (a word read as a person or as itself) count only when they raise the score
+        fixed = {w for w, p in zip(lows, person, strict=True) if not p}
+        fixed.add(PERSON_TOKEN)
+        neighbours = list(zip(lows, lows[1:], person, person[1:], strict=False))
+        fixed.update(f"{a} {b}" for a, b, p, q in neighbours if not (p or q))
+        maybe = {w for w, p in zip(lows, person, strict=True) if p}
+        for a, b, p, q in neighbours:
+            if p or q:
+                for x in (a, PERSON_TOKEN) if p else (a,):
+                    maybe.update((f"{x} {b}", f"{x} {PERSON_TOKEN}") if q else (f"{x} {b}",))
+        get = self.weights.get
+        best = sum(w for w in map(get, fixed) if w is not None)
+        best += sum(w for w in map(get, maybe - fixed) if w is not None and w > 0)
         return best > need
 
     def probability(self, features: Iterable[str]) -> float:
