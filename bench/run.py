@@ -63,6 +63,7 @@ Command = list[str]
 class Sample:
     seconds: float
     peak_kb: int
+    cpu: float | None = None  # user + system seconds of the process and its children
 
 
 @dataclass
@@ -87,12 +88,17 @@ class Figure:
     def peak_kb(self) -> int | None:
         return int(statistics.median(s.peak_kb for s in self.samples)) if self.samples else None
 
+    @property
+    def cpu(self) -> float | None:
+        known = [s.cpu for s in self.samples if s.cpu is not None]
+        return statistics.median(known) if known and len(known) == len(self.samples) else None
+
 
 # -- measuring one run ---------------------------------------------------------
 
 
 def _run_once(command: Command, cwd: Path, env: dict[str, str] | None = None) -> Sample:
-    """Wall time and peak RSS of one whole process (and its children)."""
+    """Wall time, CPU time and peak RSS of one whole process (and its children)."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
         if TIME.exists():
             wrapped = [str(TIME), "-v", "-o", report.name, *command]
@@ -102,8 +108,10 @@ def _run_once(command: Command, cwd: Path, env: dict[str, str] | None = None) ->
                 "-c",
                 "import resource, subprocess, sys\n"
                 "rc = subprocess.call(sys.argv[2:])\n"
-                "open(sys.argv[1], 'w').write('Maximum resident set size (kbytes): %d\\n'"
-                " % resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+                "r = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+                "open(sys.argv[1], 'w').write('Maximum resident set size (kbytes): %d\\n"
+                "User time (seconds): %.2f\\nSystem time (seconds): %.2f\\n'"
+                " % (r.ru_maxrss, r.ru_utime, r.ru_stime))\n"
                 "sys.exit(rc)",
                 report.name,
                 *command,
@@ -124,7 +132,9 @@ def _run_once(command: Command, cwd: Path, env: dict[str, str] | None = None) ->
             f"{' '.join(command)} exited {result.returncode}: {' | '.join(stderr[-3:])}"
         )
     match = re.search(r"Maximum resident set size \(kbytes\): (\d+)", text)
-    return Sample(seconds, int(match.group(1)) if match else 0)
+    times = [re.search(rf"{kind} time \(seconds\): ([\d.]+)", text) for kind in ("User", "System")]
+    cpu = sum(float(t.group(1)) for t in times if t) if all(times) else None
+    return Sample(seconds, int(match.group(1)) if match else 0, cpu)
 
 
 def _measure(figure: Figure) -> None:
@@ -648,10 +658,11 @@ def rows(figs: dict[tuple[str, int | None], Figure], sizes: list[int]) -> list[R
         *,
         inverse: bool = False,
         mem: bool = False,
+        cpu: bool = False,
     ) -> None:
         fa, fb = figs.get(a), figs.get(b)
-        va = (fa.peak_kb if mem else fa.seconds) if fa else None
-        vb = (fb.peak_kb if mem else fb.seconds) if fb else None
+        va = (fa.peak_kb if mem else fa.cpu if cpu else fa.seconds) if fa else None
+        vb = (fb.peak_kb if mem else fb.cpu if cpu else fb.seconds) if fb else None
         ratio = _ratio(vb, va) if inverse else _ratio(va, vb)
         target = f"≥ {limit:g}x faster" if inverse else f"≤ {limit:g}x"
         met = None if ratio is None else (ratio >= limit if inverse else ratio <= limit)
@@ -669,12 +680,22 @@ def rows(figs: dict[tuple[str, int | None], Figure], sizes: list[int]) -> list[R
         add("lint" + tag, lint, ("floor L", size), 1.5)
         add("lint vs peer" + tag, lint, ("peer check-jsonschema", size), 2, inverse=True)
         add("lint peak memory" + tag, lint, ("floor L", size), 3, mem=True)
+        # Judged on CPU time: two runs of one program that differ by a few percent of
+        # work, where the shared machine's wall-clock spread is larger than the target.
         add(
-            "prose rules' share: lint / lint with prose rules off" + tag,
+            "prose rules' share, CPU time: lint / lint with prose rules off" + tag,
+            lint,
+            ("lint, prose rules off", size),
+            1.1,
+            cpu=True,
+        )
+        add(
+            "prose rules' share, wall time: lint / lint with prose rules off" + tag,
             lint,
             ("lint, prose rules off", size),
             1.1,
         )
+        out[-1].target += " (info)"
         add("lint, warm, no change" + tag, ("lint, warm, no change", size), lint, 0.05)
         add("lint, warm, one file changed" + tag, ("lint, warm, one file changed", size), lint, 0.1)
         under(
@@ -730,7 +751,7 @@ def rows(figs: dict[tuple[str, int | None], Figure], sizes: list[int]) -> list[R
                 )
             )
     for row in out:  # the issue's targets are at the largest size; smaller sizes inform
-        if re.search(rf"\({small}\)$", row.figure) and big != small:
+        if re.search(rf"\({small}\)$", row.figure) and big != small and "(info)" not in row.target:
             row.target += " (info)"
     return out
 
@@ -837,13 +858,13 @@ def write_report(
     md += [
         "## Figures",
         "",
-        "| figure | size | median time | median peak memory | runs |",
-        "|---|---|---|---|---|",
+        "| figure | size | median time | median CPU time | median peak memory | runs |",
+        "|---|---|---|---|---|---|",
     ]
     for f in figs:
         md.append(
-            f"| {f.name} | {f.size or '-'} | {_fmt(f.seconds)} | {_fmt(f.peak_kb, True)} | "
-            f"{len(f.samples)} |"
+            f"| {f.name} | {f.size or '-'} | {_fmt(f.seconds)} | {_fmt(f.cpu)} | "
+            f"{_fmt(f.peak_kb, True)} | {len(f.samples)} |"
         )
     md += [
         "",
@@ -854,7 +875,10 @@ def write_report(
         "- **lint, prose rules off**: the same cold lint with `blaming-language`, `secrets` "
         "and `personal-data` off in `[tool.incidentkit.rules]` (a root beside the repository "
         "whose pyproject.toml is the repository's plus the rules and `paths` pointing at the "
-        "same folders): lint over it is what the prose rules add (target: at most 10%).",
+        "same folders): lint over it is what the prose rules add (target: at most 10%), "
+        "judged on CPU time (user + system, from `/usr/bin/time -v`): the two runs differ by "
+        "a few percent of work, less than the wall-clock spread of one command on a shared "
+        "machine; the wall-time ratio is shown beside it.",
         "- **lint, first run (writes the cache)**: `incidentkit lint` with an empty cache "
         "folder (emptied before each run, not timed): what the first run after a clone costs.",
         "- **lint, warm, no change**: `incidentkit lint` again over a cache the previous run "
@@ -936,6 +960,7 @@ def write_report(
                 "error": f.error,
                 "median_seconds": f.seconds,
                 "median_peak_kb": f.peak_kb,
+                "median_cpu_seconds": f.cpu,
                 "samples": [asdict(s) for s in f.samples],
                 "commands": [" ".join(c[:4]) + (" ..." if len(c) > 4 else "") for c in f.commands],
             }
@@ -993,6 +1018,7 @@ def traces_only(runs: int) -> int:
             "error": f.error,
             "median_seconds": f.seconds,
             "median_peak_kb": f.peak_kb,
+            "median_cpu_seconds": f.cpu,
             "samples": [asdict(s) for s in f.samples],
             "commands": [" ".join(c[:4]) + (" ..." if len(c) > 4 else "") for c in f.commands],
         }
