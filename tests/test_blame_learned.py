@@ -150,3 +150,33 @@ def test_a_retrained_model_is_a_new_lint_cache(tmp_path: Path) -> None:
     model.write_text(model.read_text(encoding="utf-8").replace('"prior"', '"prior" '), "utf-8")
     code_digest.cache_clear()
     assert code_digest(copy) != code_digest(package)
+
+
+def _toy(weights: dict[str, float]) -> learned.Model:
+    """A model small enough to reason about: "zorbed" (no trigger knows it) is its only cue."""
+    return learned.Model(weights, 0.0, 0.9, frozenset({"zorbed"}))
+
+
+def test_a_sentence_is_read_only_when_its_words_could_carry_it_past_the_threshold() -> None:
+    # log(0.9 / 0.1) = 2.2 is needed; "zorbed" and a person give 3.1, "cache" takes 5 away
+    model = _toy({"zorbed": 3.0, learned.PERSON_TOKEN: 0.1, "cache": -5.0})
+    blaming = "Dana zorbed the key."
+    excused = "Dana zorbed the cache."  # every reading of it holds "cache"
+    assert model.candidates(blaming, blaming.lower()) == [5]
+    assert model.candidates(excused, excused.lower()) == []
+    assert [b.phrase for b in find_blame_with(blaming, model)] == ["Dana zorbed the key"]
+    assert find_blame_with(excused, model) == [] == find_blame_whole(excused, model)
+
+
+def test_a_word_that_may_be_a_person_counts_only_for_the_reading_that_raises_the_score() -> None:
+    # "Cache" may be a name: read as itself it weighs against, read as a person it does not
+    model = _toy({"zorbed": 3.0, learned.PERSON_TOKEN: 0.1, "cache": -5.0})
+    text = "Then Cache zorbed the key."
+    assert model.candidates(text, text.lower()) == [11]
+
+
+def test_a_possessive_role_is_a_person_to_the_model() -> None:
+    text = "The contractor's careless regex stripped every address from the export."
+    model = learned.model()
+    assert model.judges(learned.words_of(text))
+    assert model.candidates(text, text.lower()) != []

@@ -48,9 +48,9 @@ from labelled.scoring import load  # noqa: E402
 TARGET = HERE.parents[1] / "tooling" / "incidentkit" / "blame" / MODEL_FILE
 ALPHA = 0.5  # add-half smoothing of each feature's presence counts
 MIN_COUNT = 2  # examples a feature must appear in to be kept
-MIN_CUE = 2  # blaming examples a cue word must appear in
+MIN_CUE = 3  # blaming examples a cue word must appear in
 MIN_CUE_LENGTH = 4  # shorter words hide inside longer ones ("own" in "down"): slow to find
-CUE_RATIO = 2.0  # how much likelier in blaming examples a cue word must be
+CUE_RATIO = 2.5  # how much likelier in blaming examples a cue word must be
 THRESHOLD = 0.9  # chosen with --cv: recall on fresh batches, precision above 0.95
 THRESHOLDS = (0.9, 0.95, 0.98, 0.99, 0.995, 0.999)
 FRESH = 14  # the first batch written after the triggers matured

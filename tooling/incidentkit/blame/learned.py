@@ -187,7 +187,13 @@ _CAPITALISED = re.compile(r"(?<![\w'-])[A-Z][a-z]")
 _REACH = 400  # no sentence read further than this either side of its cue
 _PERSONISH = lexicon.ROLES | lexicon.SELF | lexicon.DUTY_NOUNS | {"they", "them", "head"}
 _NOT_PERSONISH = lexicon.TRANSPARENT | lexicon.FIRST_PERSON | lexicon.NEGATORS
-_HINTS = _PERSONISH | {"who", "whom", "team"}
+# the words that name a person or role as a sentence holds them: "the DBA's negligence"
+# too (a word is read whole here, its "'s" still on)
+_HINTS = {
+    form
+    for word in _PERSONISH | {"who", "whom", "team"}
+    for form in (word, f"{word}'s", f"{word}'")
+}
 _JOINERS = "_'-"  # inside a word: "lazy-loading" holds no "lazy"
 # what may follow a cue word: looking for the word with each of these finds it whole,
 # not in every longer word it begins ("prod" in "production"), so fewer matches

@@ -43,9 +43,9 @@ one of the model's cue words and reads as blame with probability above
 0.9 ("The agent team lead pushed a tool schema change on Friday evening
 and went offline."); the finding quotes the whole sentence. It reads only
 what the phrases read (never code, quotes, citations, sources, headings or
-front matter). On eight labelled batches written blind to both (each scored
-with the model trained without it), the phrases alone find 66% of the
-blaming items and the phrases with the model 83%, at precision 0.96.
+front matter). On ten labelled batches written blind to both (each scored
+with the model trained without it), the phrases alone find 69% of the
+blaming items and the phrases with the model 84%, at precision 0.96.
 """
 
 from __future__ import annotations
