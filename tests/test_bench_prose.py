@@ -78,3 +78,30 @@ def test_a_repository_that_sets_its_own_paths_is_refused(
     monkeypatch.setattr(run, "BENCH", tmp_path / "bench")
     with pytest.raises(RuntimeError, match="paths or rules"):
         run.prose_off_root(repo, 1, 1)
+
+
+def test_a_run_reports_its_cpu_time_beside_its_wall_time(tmp_path: Path) -> None:
+    busy = [sys.executable, "-c", "sum(i * i for i in range(3_000_000))"]
+    idle = [sys.executable, "-c", "import time; time.sleep(0.5)"]
+    busy_sample, idle_sample = run._run_once(busy, tmp_path), run._run_once(idle, tmp_path)
+    assert busy_sample.cpu is not None and idle_sample.cpu is not None
+    assert busy_sample.cpu > 0.05 > idle_sample.cpu  # sleeping costs wall time, not CPU
+    assert idle_sample.seconds >= 0.5
+
+
+def test_the_prose_share_is_judged_pair_by_pair_on_cpu_time() -> None:
+    def figure(name: str, cpus: list[float], walls: list[float]) -> run.Figure:
+        fig = run.Figure(name, 10, [], REPO_ROOT)
+        fig.samples = [run.Sample(w, 1, c) for c, w in zip(cpus, walls, strict=True)]
+        return fig
+
+    # a slow spell hit runs of both: the rounds' ratios are 1.05, 0.8 and 3 (median 1.05),
+    # the medians' ratio is 40 / 20 = 2
+    on = figure("lint", [10.5, 40.0, 60.0], [30.0, 60.0, 15.0])
+    off = figure("lint, prose rules off", [10.0, 50.0, 20.0], [8.0, 38.0, 9.0])
+    rows = {r.figure: r for r in run.rows({(f.name, 10): f for f in (on, off)}, [10])}
+    cpu = rows["prose rules' share, CPU time: lint / lint with prose rules off (10)"]
+    wall = rows["prose rules' share, wall time: lint / lint with prose rules off (10)"]
+    assert cpu.ratio == pytest.approx(1.05) and cpu.met is True
+    assert (cpu.seconds, cpu.floor_seconds) == (40.0, 20.0)  # the medians, shown
+    assert wall.ratio == pytest.approx(30.0 / 9.0) and "(info)" in wall.target
