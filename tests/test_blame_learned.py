@@ -38,6 +38,11 @@ HARD_NEGATIVES = [
     "Marek restarted the pods and confirmed the error rate dropped.",
     "The on-call engineer paged the database team at 02:10 and opened a bridge.",
     "Dana wrote the runbook that made the failover take minutes.",
+    # the model's own false alarms on this repository's examples and README: a question
+    # word and product names read as people
+    "2. Why did it follow them? Retrieved text entered the prompt as trusted context.",
+    "| `incidentkit build` | the MkDocs Material site (plain `mkdocs build` works too) |",
+    "| `incidentkit review` | the incident database's answers; a quarterly review in Markdown |",
 ]
 
 

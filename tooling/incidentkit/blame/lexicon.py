@@ -129,6 +129,8 @@ NOT_NAMES = _words(
     then there these they this those thursday timeline tls to trigger tuesday twilio ui
     under until users ux varnish vault vercel vpc vpn we wednesday when while windows with
     without yaml yet zendesk
+    how what where which why whose did does do is was were are has have had can could
+    should would will markdown mkdocs material notion jupyter excel figma miro zoom
     """
 )
 
