@@ -149,7 +149,14 @@ def _measure(figure: Figure) -> None:
     except RuntimeError as exc:
         figure.error = str(exc)
         return
-    figure.samples.append(Sample(sum(p.seconds for p in parts), max(p.peak_kb for p in parts)))
+    figure.samples.append(_together(parts))
+
+
+def _together(parts: list[Sample]) -> Sample:
+    """Runs one after the other as one sample: times add up, the peak is the highest."""
+    cpus = [p.cpu for p in parts]
+    cpu = None if None in cpus else sum(c for c in cpus if c is not None)
+    return Sample(sum(p.seconds for p in parts), max(p.peak_kb for p in parts), cpu)
 
 
 def _measure_all(figs: list[Figure], runs: int, seed: int) -> None:
@@ -604,8 +611,7 @@ def _with_coverage_floor(figs: list[Figure]) -> list[Figure]:
         combined = Figure("floor L + git log", f.size, [*floor.commands, *f.commands], f.cwd)
         combined.error = floor.error or f.error
         combined.samples = [
-            Sample(a.seconds + b.seconds, max(a.peak_kb, b.peak_kb))
-            for a, b in zip(floor.samples, f.samples, strict=False)
+            _together([a, b]) for a, b in zip(floor.samples, f.samples, strict=False)
         ]
         out.append(combined)
     return out

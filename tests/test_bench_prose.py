@@ -105,3 +105,12 @@ def test_the_prose_share_is_judged_pair_by_pair_on_cpu_time() -> None:
     assert cpu.ratio == pytest.approx(1.05) and cpu.met is True
     assert (cpu.seconds, cpu.floor_seconds) == (40.0, 20.0)  # the medians, shown
     assert wall.ratio == pytest.approx(30.0 / 9.0) and "(info)" in wall.target
+
+
+def test_a_figure_of_several_commands_keeps_its_cpu_time(tmp_path: Path) -> None:
+    busy = [sys.executable, "-c", "sum(i * i for i in range(2_000_000))"]
+    fig = run.Figure("two commands", None, [busy, busy], tmp_path)
+    run._measure(fig)
+    [sample] = fig.samples
+    assert fig.error == "" and sample.cpu is not None and sample.cpu > 0.05
+    assert fig.cpu == sample.cpu
