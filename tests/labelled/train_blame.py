@@ -176,9 +176,12 @@ def main(argv: list[str]) -> int:
         stale = not TARGET.exists() or TARGET.read_text(encoding="utf-8") != text
         print(f"{TARGET} is {'stale' if stale else 'current'}")
         return int(stale)
-    from_json(text)  # what is written must load
+    model = from_json(text)  # what is written must load
     TARGET.write_text(text, encoding="utf-8")
-    print(f"wrote {TARGET} ({len(text.encode()) // 1024} KB)")
+    # every sentence holding a cue word is weighed in lint: more cues, more cost
+    # (bench/ANALYSIS.md, sixth session)
+    size = len(text.encode()) // 1024
+    print(f"wrote {TARGET} ({size} KB, {len(model.cues)} cue words)")
     return 0
 
 
