@@ -16,17 +16,21 @@ from conftest import REPO_ROOT
 pytest.importorskip("hatchling", reason="hatchling (a dev extra) builds the wheel")
 
 
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("dist")
+def _build(target: str, out: Path, pattern: str) -> Path:
+    """Build the package as `target` (wheel, sdist) into `out`; the one file built."""
     subprocess.run(
-        [sys.executable, "-m", "hatchling", "build", "-t", "wheel", "-d", str(out)],
+        [sys.executable, "-m", "hatchling", "build", "-t", target, "-d", str(out)],
         cwd=REPO_ROOT,
         check=True,
         capture_output=True,
     )
-    (built,) = out.glob("*.whl")
+    (built,) = out.glob(pattern)
     return built
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _build("wheel", tmp_path_factory.mktemp("dist"), "*.whl")
 
 
 def test_wheel_holds_the_repository_schemas_and_templates(wheel: Path) -> None:
@@ -41,14 +45,7 @@ def test_wheel_holds_the_repository_schemas_and_templates(wheel: Path) -> None:
 
 
 def test_sdist_holds_the_blame_model(tmp_path: Path) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "hatchling", "build", "-t", "sdist", "-d", str(tmp_path)],
-        cwd=REPO_ROOT,
-        check=True,
-        capture_output=True,
-    )
-    (built,) = tmp_path.glob("*.tar.gz")
-    with tarfile.open(built) as archive:
+    with tarfile.open(_build("sdist", tmp_path, "*.tar.gz")) as archive:
         names = archive.getnames()
     assert any(n.endswith("/tooling/incidentkit/blame/model.json") for n in names)
 

@@ -77,6 +77,16 @@ def _rules_in(result: LintResult, path: str) -> set[str]:
     return {f.rule for f in result.findings if f.path == path}
 
 
+def _lightweight_of_s1(repo: Repo, number: str) -> str:
+    """Write a lightweight post-mortem of the S1 incident; its path."""
+    rel = f"postmortems/PM-2026-{number}-light.md"
+    extra = "format: lightweight\n"
+    repo.write(
+        rel, postmortem_text(id=f"PM-2026-{number}", incidents="[INC-2026-0002]", extra=extra)
+    )
+    return rel
+
+
 @pytest.fixture
 def repo(git_env: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Repo]:
     monkeypatch.setenv("INCIDENTKIT_CACHE_DIR", str(tmp_path / "cache"))
@@ -125,13 +135,7 @@ def test_a_link_to_a_record_deleted_since_the_snapshot_is_broken(repo: Repo) -> 
 
 
 def test_a_lightweight_post_mortem_of_a_severe_incident_elsewhere(repo: Repo) -> None:
-    rel = "postmortems/PM-2026-0009-light.md"
-    repo.write(
-        rel,
-        postmortem_text(
-            id="PM-2026-0009", incidents="[INC-2026-0002]", extra="format: lightweight\n"
-        ),
-    )
+    rel = _lightweight_of_s1(repo, "0009")
     assert "lightweight-severity" in _rules_in(_same(repo, rel), rel)
 
 
@@ -148,13 +152,7 @@ def test_a_file_changed_since_the_snapshot_is_read_from_its_row_or_from_the_file
     # The severity changes in a file other than the given one, and that file has no
     # row yet: it is read, alone, from the file.
     repo.write(S1_INCIDENT, incident_text(id="INC-2026-0002", severity="S4"))
-    light = "postmortems/PM-2026-0004-light.md"
-    repo.write(
-        light,
-        postmortem_text(
-            id="PM-2026-0004", incidents="[INC-2026-0002]", extra="format: lightweight\n"
-        ),
-    )
+    light = _lightweight_of_s1(repo, "0004")
     result, cache = _hook(repo, light)
     assert result == _cold(repo, light) and cache.around_run
     assert "lightweight-severity" not in _rules_in(result, light)
@@ -341,13 +339,7 @@ def test_after_any_changes_each_file_alone_reports_what_a_full_lint_reports(
 def test_a_damaged_row_a_rule_needs_is_read_from_the_file(repo: Repo) -> None:
     with closing(sqlite3.connect(_database(repo))) as conn, conn:
         conn.execute("UPDATE entries SET digest=? WHERE path=?", (b"x" * 16, S1_INCIDENT))
-    light = "postmortems/PM-2026-0009-light.md"
-    repo.write(
-        light,
-        postmortem_text(
-            id="PM-2026-0009", incidents="[INC-2026-0002]", extra="format: lightweight\n"
-        ),
-    )
+    light = _lightweight_of_s1(repo, "0009")
     result = _same(repo, light)
     assert "lightweight-severity" in _rules_in(result, light)
 
@@ -369,13 +361,7 @@ def test_facts_that_do_not_match_the_records_fall_back_to_reading_the_repository
             "UPDATE around SET facts=?, digest=?",
             (forged, store._digest(names + forged + stats + hashes)),
         )
-    light = "postmortems/PM-2026-0009-light.md"
-    repo.write(
-        light,
-        postmortem_text(
-            id="PM-2026-0009", incidents="[INC-2026-0002]", extra="format: lightweight\n"
-        ),
-    )
+    light = _lightweight_of_s1(repo, "0009")
     result, cache = _hook(repo, light)
     assert result == _cold(repo, light)
     assert "lightweight-severity" in _rules_in(result, light)
