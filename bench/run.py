@@ -680,9 +680,10 @@ def rows(figs: dict[tuple[str, int | None], Figure], sizes: list[int]) -> list[R
         fa, fb = figs.get(a), figs.get(b)
         va = (fa.peak_kb if mem else fa.cpu if cpu else fa.seconds) if fa else None
         vb = (fb.peak_kb if mem else fb.cpu if cpu else fb.seconds) if fb else None
-        ratio = _ratio(vb, va) if inverse else _ratio(va, vb)
-        if cpu and fa and fb:
-            ratio = _paired_cpu_ratio(fa, fb)
+        if cpu:
+            ratio = _paired_cpu_ratio(fa, fb) if fa and fb else None
+        else:
+            ratio = _ratio(vb, va) if inverse else _ratio(va, vb)
         target = f"≥ {limit:g}x faster" if inverse else f"≤ {limit:g}x"
         met = None if ratio is None else (ratio >= limit if inverse else ratio <= limit)
         out.append(Row(label, va, f"{b[0]} ({b[1] or '-'})", vb, ratio, target, met, why(a, b)))
