@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import string
 
 import pytest
 from hypothesis import example, given, settings
@@ -363,18 +362,20 @@ def test_dotted_numbers_and_automation_are_not_personal(text: str) -> None:
 
 def _secrets_without_prefilter(text: str) -> list[Hit]:
     """What `secrets` finds when every format is tried on the whole text and key words
-    are found with `str.find`: the reference the one-pass needle scan must equal."""
+    (as identifiers spell them: `pass`, `Pass`, `PASS`) are found with `str.startswith`:
+    the reference the one-pass needle scan must equal."""
     hits = [
         hit for fmt in secrets_module._FORMATS for hit in secrets_module._format_hits(fmt, text)
     ]
     hits.extend(secrets_module._url_passwords(text))
     hits.extend(secrets_module._pair_secrets(text, hits))
-    lowered = text.translate(str.maketrans(string.ascii_uppercase, string.ascii_lowercase))
     keys = [
         (index, index + len(word))
-        for word in secrets_module._KEY_NEEDLES
+        for word in {
+            form for key in secrets_module._KEY_NEEDLES for form in (key, key.title(), key.upper())
+        }
         for index in range(len(text))
-        if lowered.startswith(word, index)
+        if text.startswith(word, index)
     ]
     hits.extend(secrets_module._assignments(text, sorted(keys)))
     return hits
@@ -449,3 +450,22 @@ def test_after_redact_nothing_is_left_to_find(text: str) -> None:
     """`redact` then lint finds nothing: what is redacted is what was found, whole."""
     redacted, _ = redact(text)
     assert [(h.kind, redacted[h.start : h.end]) for h in find_hits(redacted)] == []
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["password", "Password", "PASSWORD", "dbPassword", "DB_PASSWD", "PGPASSWORD",
+     "apiKey", "API_KEY", "ApiKey", "clientSecret", "CLIENT_SECRET", "authToken", "Pwd",
+     "credential", "AWS_CREDENTIAL", "db_pass", "PASS"],
+)  # fmt: skip
+def test_credential_keys_in_every_spelling_identifiers_use(key: str) -> None:
+    text = f"{key}=Zx9Qw3Er7Ty1Ui5Op2As"
+    assert [text[h.start : h.end] for h in find_hits(text)] == ["Zx9Qw3Er7Ty1Ui5Op2As"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["passes_on: agent@1.0.1", "PASSED=Zx9Qw3Er7Ty1Ui5Op2As", "passenger: Zx9Qw3Er7Ty1Ui5Op2As"],
+)
+def test_words_that_go_on_after_pass_name_no_credential(text: str) -> None:
+    assert find_hits(text) == []

@@ -41,9 +41,11 @@ def find_hits(text: str, options: Options | None = None) -> list[Hit]:
     found first, so the password of `postgres://app:pw@db.example` is never
     read as the email `pw@db.example`.
     """
-    options = options or Options()
-    found = secrets(text)
-    hits = found + list(emails(text, options)) + list(phones(text))
+    hits = secrets(text)
+    hits.extend(emails(text, options or Options()))
+    hits.extend(phones(text))
+    if len(hits) < 2:
+        return hits  # most texts: nothing to order or resolve
     hits.sort(key=lambda h: (h.start, -h.end, h.kind != "secret"))
     kept: list[Hit] = []
     for hit in hits:

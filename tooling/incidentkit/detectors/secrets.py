@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import math
 import re
-import string
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -213,8 +212,7 @@ _DOCUMENTED = (
     "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",  # Azurite
 )
 
-# One Aho-Corasick pass over a text's ASCII-lower-cased copy finds every
-# format's needles (checked in the original case where they occur) and every
+# One Aho-Corasick pass over a text finds every format's needles and every
 # word a credential's key contains, instead of one scan per needle: most texts
 # hold none of them.
 _NEEDLES = sorted({needle for fmt in _FORMATS for needle in fmt.needles})
@@ -268,13 +266,30 @@ _TWILIO_AUTH = _Pair(
 
 # Assignments: a key naming a credential, an operator, a value.
 _KEY_NEEDLES = ("pass", "pwd", "secret", "token", "key", "credential")
-_SCAN_WORDS = sorted({needle.lower() for needle in _NEEDLES} | set(_KEY_NEEDLES))
-_SCAN = Needles(_SCAN_WORDS)
-# Per word of the scan: the needles it stands for in their own case, and whether
-# a credential's key holds it.
-_CASED = [tuple(n for n in _NEEDLES if n.lower() == word) for word in _SCAN_WORDS]
-_IN_KEYS = [word in _KEY_NEEDLES for word in _SCAN_WORDS]
-_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+# The scan reads the text as written: the needles in their own case, and the key
+# words as identifiers spell them (`password`, `dbPassword`, `DB_PASSWORD`). A
+# lower-cased copy would cost a pass of its own and find Twilio's `SK` in every
+# "task" and "risk".
+_SCAN_WORDS = sorted(
+    {*_NEEDLES, *(form for word in _KEY_NEEDLES for form in (word, word.title(), word.upper()))}
+)
+_SCAN = Needles(_SCAN_WORDS, dfa=True)
+_FORMATS_OF_WORD = [_FORMATS_OF.get(word, []) for word in _SCAN_WORDS]
+_IN_KEYS = [word.lower() in _KEY_NEEDLES for word in _SCAN_WORDS]
+# A word going on after `pass` in the same case ("passes", "PASSED") names no
+# credential; password, passwd, passphrase and passcode go on with w, p or c.
+# Eval cases' `passes_on` is most of the key words the scan finds.
+_PASS_GOES_ON = frozenset("abdefghijklmnoqrstuvxyz")
+
+
+def _goes_on(word: str) -> frozenset[str]:
+    """The letters after which `word` (a scan word) is part of no credential's name."""
+    if word.lower() != "pass":
+        return frozenset()
+    return frozenset(c.upper() for c in _PASS_GOES_ON) if word.isupper() else _PASS_GOES_ON
+
+
+_GOES_ON = [_goes_on(word) for word in _SCAN_WORDS]
 _KEY_CHARSET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
 # Besides `key: value` and `--flag value`: an XML element (`<password>...</password>`)
 # and prose that quotes the value (the password `...`, the token was "...").
@@ -414,16 +429,11 @@ def secrets(text: str) -> list[Hit]:
 
 def _scan(text: str) -> tuple[set[int], list[tuple[int, int]]]:
     """The formats whose needles `text` holds, and where key words (`pass`...) occur."""
-    lowered = text.lower()
-    if len(lowered) != len(text):  # `İ` lowers to two characters: keep the offsets
-        lowered = text.translate(_ASCII_LOWER)
     wanted: set[int] = set()
     keys: list[tuple[int, int]] = []
-    for word, start, end in _SCAN.find(lowered):
-        for needle in _CASED[word]:
-            if text.startswith(needle, start):
-                wanted.update(_FORMATS_OF[needle])
-        if _IN_KEYS[word]:
+    for word, start, end in _SCAN.find(text):
+        wanted.update(_FORMATS_OF_WORD[word])
+        if _IN_KEYS[word] and text[end : end + 1] not in _GOES_ON[word]:
             keys.append((start, end))
     return wanted, keys
 
@@ -476,7 +486,9 @@ def _pair_secrets(text: str, found: list[Hit]) -> Iterator[Hit]:
 
     A Twilio account SID is not secret itself (it stays), but its auth token beside it is.
     """
-    anchors = [(h.start, h.end, _PAIRS[h.label]) for h in found if h.label in _PAIRS]
+    anchors = (
+        [(h.start, h.end, _PAIRS[h.label]) for h in found if h.label in _PAIRS] if found else []
+    )
     anchors += [
         (m.start(), m.end(), _TWILIO_AUTH)
         for m in _TWILIO_ACCOUNT.finditer(text)
