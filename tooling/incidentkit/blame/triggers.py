@@ -901,6 +901,18 @@ def _cross(firsts: str, seconds: str) -> str:
     return " | ".join(f"{a} {b}" for a in firsts.split(" | ") for b in seconds.split(" | "))
 
 
+def _negated(verbs: str) -> str:
+    """Anchors for "did not", "didn't", "didnt", "did nt"... from "did | ...": each verb
+    with each spelling of its negation (` ?n[o']?t`), not the verb alone ("do" is in
+    "document", "down" and "todo")."""
+    return " | ".join(
+        f"{verb}{space}{neg}"
+        for verb in verbs.split(" | ")
+        for space in ("", " ")
+        for neg in ("not", "n't", "nt")
+    )
+
+
 def _t(
     pattern: str, judge: Callable[[Sentence, int, re.Match[str]], bool], hint: str, anchors: str
 ) -> Trigger:
@@ -935,7 +947,7 @@ TRIGGERS = (
         r"\b(?:(?:did|had|has) ?n[o']?t|never) (?:even )?bother(?:ed)?\b",
         _loose,
         JUDGE,
-        "did | had | has | never",
+        _negated("did | had | has") + " | never",
     ),
     _t(
         r"\b(?:sat|sit|sits|sitting) on (?:the |a |an |that |this |their |his |her )?"
@@ -957,7 +969,7 @@ TRIGGERS = (
         r"\bmisread\b|(?:\bnot|n't|\bnever) paying attention\b|\bslept through\b",
         _loose,
         MISS,
-        "misread | not | n't | never | slept",
+        "misread | slept through | " + _cross("not | n't | never", "paying"),
     ),
     _t(
         r"\bdistracted\b|\bcould(?: not|n't) be bothered\b",
@@ -1026,20 +1038,20 @@ TRIGGERS = (
         rf"(?:even |bother to |properly |actually |ever |always )?(?:[a-z]+-)?(?:{_CHECK_VERBS})\b",
         _strict,
         MISS,
-        "did | does | do | had | has | have | never | won't | will",
+        _negated("did | does | do | had | has | have") + " | never | won't | will not",
     ),
     _t(
         r"\bslow to\b|\btoo (?:tired|busy|distracted|rushed|lazy|careless|slow)(?: [\w-]+){0,4}? to\b",
         _strict,
         PROCESS,
-        "slow to | too",
+        "slow to | " + _cross("too", "tired | busy | distracted | rushed | lazy | careless | slow"),
     ),
     _t(
         r"\b(?:not|never) (?:[a-z]+-)?(?:reading|checking|testing|following|noticing|verifying|looking|paying|"
         r"reviewing|waiting|asking|bothering|escalating|responding)\b",
         _person_just_before,
         MISS,
-        "not | never",
+        "not  | never ",  # with the space after: not "note", "nothing"
     ),
     _t(
         # any mis- verb in the past: misconfigured, misdiagnosed, misjudged, misunderstood...
@@ -1797,8 +1809,12 @@ TRIGGERS = (
         r"|personnel|technician|manual|clerical) errors?\b|\bpebkac\b",
         _human_error,
         HUMAN,
-        "human | operator | user | pilot | engineer | admin | driver | pebkac | employee | staff"
-        " | developer | personnel | technician | manual | clerical",
+        _cross(
+            "human | operator | user | pilot | engineer | admin | driver | operator's | employee"
+            " | staff | developer | personnel | technician | manual | clerical",
+            "error",
+        )
+        + " | pebkac",
     ),
     _t(
         r"\bit (?:was|is) (?:the |an? |our |their )?(?:[\w@-]+ ){0,2}?who\b",
@@ -1812,6 +1828,6 @@ TRIGGERS = (
         r"|\bif\b(?=[^.]*\bhad(?:n't)?\b)",
         _counterfactual,
         HINDSIGHT,
-        "had | if",
+        "had  | if",  # "had" with the space after: not "hadoop"
     ),
 )
