@@ -9,7 +9,9 @@ that the shared machine's noise hits figure and floor alike. Writes
 Knobs: BENCH_SIZES=1000 (comma-separated sizes; default 1000,10000),
 BENCH_RUNS=3 (runs per figure, at least 3 for the report), BENCH_SEED=1,
 BENCH_SITE_RUNS=1 (runs of the two site builds at the largest size, minutes
-each; 0 skips them and their rows say n/a).
+each; 0 skips them and their rows say n/a), BENCH_PROSE_RUNS=5 (rounds of
+lint and lint with the prose rules off at each size, back to back, at least
+BENCH_RUNS: their share is a small difference of two noisy times).
 `--traces-only` measures only the trace-reading figures and folds them into
 the last report; `--report-only` re-renders the report from its JSON.
 """
@@ -77,8 +79,10 @@ class Figure:
     error: str = ""
     env: dict[str, str] = field(default_factory=dict)  # on top of ENV
     prepare: Callable[[], None] | None = None  # before each run, not timed
+    finish: Callable[[], None] | None = None  # after each run, not timed: undoes `prepare`
     prime: bool = False  # one untimed run first (a warm cache)
     max_runs: int | None = None  # fewer runs than the others (the 10k site builds)
+    min_runs: int | None = None  # more runs than the others (the prose share's pair)
 
     @property
     def seconds(self) -> float | None:
@@ -149,6 +153,11 @@ def _measure(figure: Figure) -> None:
     except RuntimeError as exc:
         figure.error = str(exc)
         return
+    finally:
+        # The next figure measures the repository as committed: a file left edited
+        # would make the gate export the head instead of reading it in place.
+        if figure.finish is not None:
+            figure.finish()
     figure.samples.append(_together(parts))
 
 
@@ -165,9 +174,11 @@ def _measure_all(figs: list[Figure], runs: int, seed: int) -> None:
         if f.prime:
             print(f"bench: priming {f.name} ({f.size or '-'})", flush=True)
             _prime(f)
-    for run in range(runs):
+    for run in range(max([runs, *(f.min_runs or 0 for f in figs)])):
         for f in figs:
             if f.max_runs is not None and run >= f.max_runs:
+                continue
+            if run >= max(runs, f.min_runs or 0):
                 continue
             if f.name.startswith("floor S") and not f.samples:
                 site_out = BENCH / f"site-s{seed}-n{f.size}"
@@ -349,7 +360,7 @@ class OneFileEdit:
     """Before each run of a warm figure, one record gets bytes it never had (as a person edits).
 
     New content every time, so the cache cannot have seen it; `restore` puts
-    the original back when the benchmark ends.
+    the original back after each run (and again when the benchmark ends).
     """
 
     def __init__(self, file: Path) -> None:
@@ -392,8 +403,17 @@ def figures_for(n: int, seed: int, commands: set[str], site_runs: int | None) ->
         file, and the hook keeps no whole-run snapshot, so "no change" must be made so."""
         _run_once([INCIDENTKIT, "lint"], repo, warm)
 
+    prose_runs = int(os.environ.get("BENCH_PROSE_RUNS", "5"))
     figs = [
-        Figure("lint", n, [[INCIDENTKIT, "lint", "--no-cache"]], repo, available=lint_on, env=cold),
+        Figure(
+            "lint",
+            n,
+            [[INCIDENTKIT, "lint", "--no-cache"]],
+            repo,
+            available=lint_on,
+            env=cold,
+            min_runs=prose_runs,
+        ),
         Figure(
             "lint, prose rules off",
             n,
@@ -401,6 +421,7 @@ def figures_for(n: int, seed: int, commands: set[str], site_runs: int | None) ->
             prose_off_root(repo, n, seed),
             available=lint_on,
             env=cold,
+            min_runs=prose_runs,
         ),
         Figure(
             "lint, first run (writes the cache)",
@@ -430,6 +451,7 @@ def figures_for(n: int, seed: int, commands: set[str], site_runs: int | None) ->
             env=warm,
             prime=True,
             prepare=edit,
+            finish=edit.restore,
         ),
         Figure(
             "pre-commit hook, one file changed",
@@ -440,6 +462,7 @@ def figures_for(n: int, seed: int, commands: set[str], site_runs: int | None) ->
             env=warm,
             prime=True,
             prepare=edit,
+            finish=edit.restore,
         ),
         Figure("floor L", n, [floor_l], repo),
         Figure(
@@ -865,7 +888,8 @@ def write_report(
         "",
         f"Generated repositories (seed {seed}) of {', '.join(str(s) for s in sizes)} incidents, "
         "each with N/2 post-mortems, 3N eval cases and one commit per ten records. "
-        f"Every figure is the median of {runs} whole-process runs; runs of all figures "
+        f"Every figure is the median of {runs} whole-process runs (cold lint and lint with "
+        "the prose rules off: more rounds, see `runs` below); runs of all figures "
         "are interleaved. Targets are ratios to floors measured in the same run (the "
         "issue's targets apply at the largest size; rows marked *info* are for reference).",
         "",
@@ -905,7 +929,7 @@ def write_report(
         "- **lint, warm, no change**: `incidentkit lint` again over a cache the previous run "
         "wrote (primed once before the timed runs).",
         "- **lint, warm, one file changed**: the same after one incident file got bytes the "
-        "cache has never seen (a line appended before each run, not timed; restored at the end).",
+        "cache has never seen (a line appended before each run and removed after it, neither timed).",
         "- **pre-commit hook, one file changed**: `incidentkit lint --pre-commit incidents/<that file>`, "
         "what the pre-commit hook runs on a commit of that one file, warm; the one absolute "
         "target (under 1 s on the machine below), because it is what a person waits for.",

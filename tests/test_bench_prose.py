@@ -114,3 +114,30 @@ def test_a_figure_of_several_commands_keeps_its_cpu_time(tmp_path: Path) -> None
     [sample] = fig.samples
     assert fig.error == "" and sample.cpu is not None and sample.cpu > 0.05
     assert fig.cpu == sample.cpu
+
+
+def test_an_edit_figure_leaves_the_repository_as_committed(tmp_path: Path) -> None:
+    """The figures after "one file changed" (the gate above all, which reads a clean
+    head in place but exports a dirty one) measure the repository as committed."""
+    committed = b"---\nid: INC-1\n---\n"
+    record = tmp_path / "INC-1.md"
+    record.write_bytes(committed)
+    edit = run.OneFileEdit(record)
+    copy = [sys.executable, "-c", "import shutil; shutil.copy('INC-1.md', 'seen.md')"]
+    fig = run.Figure("edited", None, [copy], tmp_path, prepare=edit, finish=edit.restore)
+    run._measure(fig)
+    assert b"Edited for the benchmark" in (tmp_path / "seen.md").read_bytes()  # the run saw it
+    assert record.read_bytes() == committed and fig.samples
+
+    failing = run.Figure("fails", None, [[sys.executable, "-c", "raise SystemExit(2)"]], tmp_path)
+    failing.prepare, failing.finish = edit, edit.restore
+    run._measure(failing)
+    assert failing.error and record.read_bytes() == committed
+
+
+def test_the_prose_pair_runs_more_rounds_than_the_other_figures(tmp_path: Path) -> None:
+    quick = [sys.executable, "-c", "pass"]
+    pair = [run.Figure(name, None, [quick], tmp_path, min_runs=5) for name in ("on", "off")]
+    other = run.Figure("other", None, [quick], tmp_path)
+    run._measure_all([pair[0], pair[1], other], 3, seed=1)
+    assert [len(f.samples) for f in (*pair, other)] == [5, 5, 3]
