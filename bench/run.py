@@ -174,7 +174,8 @@ def _measure_all(figs: list[Figure], runs: int, seed: int) -> None:
         if f.prime:
             print(f"bench: priming {f.name} ({f.size or '-'})", flush=True)
             _prime(f)
-    for run in range(max([runs, *(f.min_runs or 0 for f in figs)])):
+    rounds = max([runs, *(f.min_runs or 0 for f in figs)])
+    for run in range(rounds):
         for f in figs:
             if f.max_runs is not None and run >= f.max_runs:
                 continue
@@ -186,7 +187,7 @@ def _measure_all(figs: list[Figure], runs: int, seed: int) -> None:
                 if built and built[0].samples and site_out.is_dir():  # this run's build
                     pages = match_pages(site_out, f.cwd)
                     print(f"bench: floor S has {pages} pages, as the incidentkit site", flush=True)
-            print(f"bench: run {run + 1}/{runs}: {f.name} ({f.size or '-'})", flush=True)
+            print(f"bench: run {run + 1}/{rounds}: {f.name} ({f.size or '-'})", flush=True)
             _measure(f)
 
 

@@ -338,6 +338,25 @@ def test_the_cache_lives_in_the_git_directory_and_is_used(repo: Repo) -> None:
     assert answered is not None and answered.hits == len(repo.files()) and answered.misses == 0
 
 
+def test_a_file_keeps_its_last_versions_and_no_more(repo: Repo) -> None:
+    """Branch switches stay warm: each path keeps its `KEEP_VERSIONS` newest versions,
+    pruned as it gets new ones (and a first run, which has none, prunes nothing)."""
+    name = "incidents/INC-2026-0001-refund.md"
+    versions = [incident_text(severity=s) for s in ("S1", "S2", "S3", "S4", "S9")]
+    for text in versions:
+        repo.write(name, text)
+        repo.lint(cache=True)
+    with closing(sqlite3.connect(_database(repo))) as db:
+        kept = db.execute("SELECT count(*) FROM entries WHERE path=?", (name,)).fetchone()[0]
+    assert kept == store.KEEP_VERSIONS
+    repo.write(name, versions[-3])  # back to a version still kept: answered from the cache
+    _, answered = repo.lint(cache=True)
+    assert answered is not None and answered.misses == 0
+    repo.write(name, versions[0])  # pruned: read again
+    _, answered = repo.lint(cache=True)
+    assert answered is not None and answered.misses == 1
+
+
 @pytest.mark.parametrize(
     "damage",
     [

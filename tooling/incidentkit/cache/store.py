@@ -699,7 +699,7 @@ class LintCache:
             db.executemany(
                 "DELETE FROM entries WHERE path=? AND rowid NOT IN "
                 "(SELECT rowid FROM entries WHERE path=? ORDER BY checked DESC LIMIT ?)",
-                ((p, p, KEEP_VERSIONS) for p in {x.path for x in self._pending.values()}),
+                ((p, p, KEEP_VERSIONS) for p in self._crowded()),
             )
             if self._history is not None:
                 head, shallow, times = self._history
@@ -716,6 +716,19 @@ class LintCache:
         except BaseException:
             db.execute("ROLLBACK")
             raise
+
+    def _crowded(self) -> set[str]:
+        """The paths written that may now hold more than `KEEP_VERSIONS` rows: each one,
+        unless the rows this run read show fewer others (a first run's 45k paths,
+        whose pruning took 0.4 s of its write at 10k)."""
+        crowded: set[str] = set()
+        for pending in self._pending.values():
+            if self._rows_read and (not self._focused or pending.path in self._rows):
+                rows = self._rows.get(pending.path, ())
+                if sum(row[1] != pending.hash for row in rows) < KEEP_VERSIONS:
+                    continue
+            crowded.add(pending.path)
+        return crowded
 
     def _write_run(self, db: sqlite3.Connection) -> None:
         if self._snapshot is None:
