@@ -141,3 +141,23 @@ def test_the_prose_pair_runs_more_rounds_than_the_other_figures(tmp_path: Path) 
     other = run.Figure("other", None, [quick], tmp_path)
     run._measure_all([pair[0], pair[1], other], 3, seed=1)
     assert [len(f.samples) for f in (*pair, other)] == [5, 5, 3]
+
+
+def test_cold_figures_start_from_the_page_cache(tmp_path: Path) -> None:
+    """Every file of the repository but `.git` is read by the prepare step, whatever its size."""
+    (tmp_path / "incidents").mkdir()
+    (tmp_path / ".git").mkdir()
+    big = tmp_path / "incidents" / "INC-1.md"
+    big.write_bytes(b"x" * (3 << 20))
+    (tmp_path / ".git" / "HEAD").write_bytes(b"ref: refs/heads/main\n")
+    read: list[Path] = []
+    real = Path.read_bytes
+
+    def spy(path: Path) -> bytes:
+        read.append(path)
+        return real(path)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Path, "read_bytes", spy)
+        run.page_cached(tmp_path)()
+    assert read == [big]
