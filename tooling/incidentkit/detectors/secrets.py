@@ -486,9 +486,7 @@ def _pair_secrets(text: str, found: list[Hit]) -> Iterator[Hit]:
 
     A Twilio account SID is not secret itself (it stays), but its auth token beside it is.
     """
-    anchors = (
-        [(h.start, h.end, _PAIRS[h.label]) for h in found if h.label in _PAIRS] if found else []
-    )
+    anchors = [(h.start, h.end, _PAIRS[h.label]) for h in found if h.label in _PAIRS]
     anchors += [
         (m.start(), m.end(), _TWILIO_AUTH)
         for m in _TWILIO_ACCOUNT.finditer(text)
